@@ -1,0 +1,38 @@
+# Two commands on a fresh machine with Python 3.11+ and pip:
+#   make run    set up .venv if needed and start the atlas on the embedded sample
+#   make test   set up .venv if needed and run lint, format check, type check and the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LINTED := atlas layers pages tests benchmarks data streamlit_app.py
+
+.PHONY: run test setup lint lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
+		|| { echo "The atlas needs Python 3.11 or newer: set PYTHON=python3.11 (or newer)."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/atlas gaps --level cluster --format csv
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+# Re-pin every dependency to what is installed now (after a deliberate upgrade).
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""The whole join-and-measure step: from a validated dataset and a standard to gap tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from atlas.attribution import attribute_services
+from atlas.coverage import coverage
+from atlas.dataset import Dataset
+from atlas.gaps import cluster_gaps, service_counts, settlement_gaps
+from atlas.standards import Standard
+from atlas.wards import primary_wards, settlement_wards
+
+__all__ = ["GapResult", "compute_gaps"]
+
+
+@dataclass(frozen=True)
+class GapResult:
+    """Everything the atlas measured for one dataset under one standard.
+
+    Parameters
+    ----------
+    settlements
+        One row per settlement with its gap fields (see :func:`atlas.gaps.settlement_gaps`),
+        indexed like the dataset's settlements, geometry in EPSG:4326.
+    clusters
+        One row per cluster (see :func:`atlas.gaps.cluster_gaps`).
+    services
+        The service points with ``settlement_id`` (attributed settlement or None) and
+        ``distance_m`` (0 inside).
+    ward_overlaps
+        Every settlement–ward overlap with its area share (see :func:`atlas.wards.settlement_wards`).
+    standard
+        The standard measured against.
+    """
+
+    settlements: gpd.GeoDataFrame
+    clusters: pd.DataFrame
+    services: gpd.GeoDataFrame
+    ward_overlaps: pd.DataFrame
+    standard: Standard
+
+
+def compute_gaps(
+    dataset: Dataset, standard: Standard, *, progress: Callable[[str], None] = lambda _: None
+) -> GapResult:
+    """Join settlements, service points and wards, and measure gaps against ``standard``.
+
+    Parameters
+    ----------
+    dataset
+        A validated dataset (:func:`atlas.load_dataset`).
+    standard
+        The standard (:func:`atlas.load_standard`).
+    progress
+        Called with a short message as each step starts.
+
+    Returns
+    -------
+    GapResult
+    """
+    crs = dataset.metric_crs
+    settlements = dataset.settlements
+    progress(f"attributing {len(dataset.services)} service points to {len(settlements)} settlements")
+    attribution = attribute_services(dataset.services, settlements, standard, crs)
+    progress("measuring walking-distance coverage")
+    cover = coverage(settlements, dataset.services, standard, crs)
+    if dataset.wards is not None:
+        progress(f"overlaying {len(dataset.wards)} wards")
+        overlaps = settlement_wards(settlements, dataset.wards, crs)
+    else:
+        overlaps = settlement_wards(settlements, settlements.iloc[:0].assign(ward_id=None), crs)
+    counts = service_counts(dataset.services, attribution, settlements, standard)
+    gaps = settlement_gaps(settlements, counts, cover, primary_wards(overlaps, settlements), standard)
+    services = dataset.services.copy()
+    services["settlement_id"] = attribution["settlement_id"]
+    services["distance_m"] = attribution["distance_m"]
+    return GapResult(
+        settlements=gaps,
+        clusters=cluster_gaps(gaps, standard),
+        services=services,
+        ward_overlaps=overlaps,
+        standard=standard,
+    )

@@ -1,0 +1,200 @@
+"""The ``atlas`` command line: ``atlas gaps``, ``atlas validate``, ``atlas standards``.
+
+Bad input of any kind ends in one paragraph on standard error saying what is wrong and how to fix
+it, and a non-zero exit status: never a Python traceback (``--debug`` shows one for bug reports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from atlas.analysis import compute_gaps
+from atlas.dataset import load_dataset, load_layer, load_sample
+from atlas.errors import AtlasError, SchemaError, ValidationError
+from atlas.export import to_csv, to_geojson, to_json
+from atlas.gaps import category_columns
+from atlas.mapping import parse_mapping
+from atlas.registry import standard_names
+from atlas.standards import Standard, load_standard
+
+__all__ = ["main"]
+
+SETTLEMENT_FIELDS = [
+    "settlement_id", "name", "cluster", "ward_id", "ward_ids", "ward_shares",
+    "households", "population", "demand_estimated", "demand_missing",
+]
+CLUSTER_FIELDS = ["cluster", "settlements", "households", "population", "demand_missing"]
+EXIT_DATA = 1
+
+
+class _Progress:
+    """Prints short progress lines with elapsed time on standard error."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.start = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(f"atlas [{time.perf_counter() - self.start:5.1f}s] {message}", file=sys.stderr)
+
+
+def _pairs(items: Sequence[str], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise SchemaError(f"Cannot read '{option} {item}': write {option} LAYER=VALUE, e.g. {option} wards=EPSG:4326.")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _add_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--settlements", metavar="PATH", help="settlement polygons (default: the embedded sample)")
+    parser.add_argument("--services", metavar="PATH", help="service points")
+    parser.add_argument("--wards", metavar="PATH", help="ward polygons (optional)")
+    parser.add_argument("--clusters", metavar="PATH", help="cluster membership table: cluster, settlement_id (optional)")
+    parser.add_argument("--standard", default="cape-town", metavar="NAME|PATH",
+                        help=f"a preset ({', '.join(standard_names())}) or a standard file (default: cape-town)")
+    parser.add_argument("--map", action="append", default=[], metavar="LAYER.FIELD=COLUMN",
+                        help="map a column onto a field, e.g. settlements.name=InformalSe; "
+                             "a quoted value sets a constant: \"services.status='working'\" (repeatable)")
+    parser.add_argument("--crs", action="append", default=[], metavar="LAYER=EPSG",
+                        help="the CRS of a file that has none or a wrong one, e.g. wards=EPSG:4326 (repeatable)")
+    parser.add_argument("--file-layer", action="append", default=[], metavar="LAYER=NAME",
+                        help="which layer to read from a multi-layer file, e.g. settlements=informal_2019")
+    parser.add_argument("--metric-crs", metavar="EPSG", help="projected CRS to measure in (default: the local UTM zone)")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``atlas`` command."""
+    parser = argparse.ArgumentParser(
+        prog="atlas",
+        description="Settlement Atlas: service gaps of informal settlements against a standard.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors (for bug reports)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gaps = sub.add_parser("gaps", help="service gaps per settlement or per cluster")
+    _add_data_options(gaps)
+    gaps.add_argument("--level", choices=["settlement", "cluster"], default="settlement")
+    gaps.add_argument("--format", choices=["json", "csv", "geojson"], default="json")
+    gaps.add_argument("--output", metavar="PATH", help="write here instead of standard output")
+
+    validate = sub.add_parser("validate", help="check one layer and print every problem found")
+    validate.add_argument("path", metavar="PATH")
+    validate.add_argument("--layer", required=True, choices=["settlements", "services", "wards"])
+    validate.add_argument("--map", action="append", default=[], metavar="LAYER.FIELD=COLUMN")
+    validate.add_argument("--crs", metavar="EPSG", help="the file's CRS, when it has none or a wrong one")
+    validate.add_argument("--file-layer", metavar="NAME", help="the layer inside a multi-layer file")
+    validate.add_argument("--standard", default="cape-town", metavar="NAME|PATH",
+                          help="its categories are the accepted service categories")
+    validate.add_argument("--format", choices=["text", "json"], default="text")
+
+    sub.add_parser("standards", help="list the standards presets with their numbers and sources")
+    return parser
+
+
+def _run_gaps(args: argparse.Namespace) -> int:
+    progress = _Progress(args.quiet)
+    standard = load_standard(args.standard)
+    mapping = parse_mapping(args.map)
+    categories = list(standard.categories)
+    if args.settlements is None and args.services is None:
+        progress("no --settlements/--services given: using the embedded sample dataset")
+        dataset = load_sample(categories=categories, metric_crs=args.metric_crs, progress=progress)
+    elif args.settlements is None or args.services is None:
+        raise SchemaError("Give both --settlements and --services (or neither, for the embedded sample).")
+    else:
+        dataset = load_dataset(
+            args.settlements, args.services, args.wards, args.clusters,
+            mapping=mapping, crs=_pairs(args.crs, "--crs"), layers=_pairs(args.file_layer, "--file-layer"),
+            categories=categories, metric_crs=args.metric_crs, progress=progress,
+        )
+    for report in dataset.reports:
+        for problem in report.warnings:
+            progress(f"{report.layer}: {problem.format()}")
+    result = compute_gaps(dataset, standard, progress=progress)
+    if args.level == "cluster":
+        if args.format == "geojson":
+            raise SchemaError("Clusters have no geometry: use --format json or csv with --level cluster.")
+        table, columns = result.clusters, CLUSTER_FIELDS + category_columns(standard)
+    else:
+        table, columns = result.settlements, SETTLEMENT_FIELDS + category_columns(standard)
+    writer = {"json": to_json, "csv": to_csv, "geojson": to_geojson}[args.format]
+    text = writer(table, columns)  # type: ignore[operator]
+    if args.output:
+        Path(args.output).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        progress(f"wrote {len(table)} {args.level} records to {args.output}")
+    else:
+        sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
+    return 0
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    standard = load_standard(args.standard)
+    mapping = parse_mapping(args.map).get(args.layer)
+    _, report = load_layer(
+        args.path, args.layer, mapping=mapping, crs=args.crs, file_layer=args.file_layer,
+        categories=list(standard.categories),
+    )
+    if args.format == "json":
+        print(json.dumps(report.to_record(), ensure_ascii=False, indent=1))
+    else:
+        print(report.format())
+        print("usable" if report.ok else "NOT usable: fix the errors above and run again")
+    return 0 if report.ok else EXIT_DATA
+
+
+def _describe(standard: Standard) -> str:
+    lines = [f"{standard.id}: {standard.name}", f"  source: {standard.source}",
+             f"  household size: {standard.household_size:g}"]
+    for category, rule in standard.categories.items():
+        ratio = f"1 {rule.point_label} per {rule.max_per_point:g} {rule.unit}" if rule.max_per_point else "no ratio"
+        distance = f"within {rule.max_distance_m:g} m" if rule.max_distance_m else "no distance"
+        note = f" ({rule.distance_note})" if rule.distance_note else ""
+        lines.append(f"  {category}: {ratio}, {distance}{note}")
+    return "\n".join(lines)
+
+
+def _run_standards(_: argparse.Namespace) -> int:
+    print("\n\n".join(_describe(load_standard(name)) for name in standard_names()))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``atlas`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run = {"gaps": _run_gaps, "validate": _run_validate, "standards": _run_standards}[args.command]
+    try:
+        return run(args)
+    except ValidationError as exc:
+        print(f"atlas: the input has problems that must be fixed first.\n{exc}", file=sys.stderr)
+        return EXIT_DATA
+    except (AtlasError, OSError) as exc:
+        if args.debug:
+            raise
+        print(f"atlas: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the CLI boundary: a bug must still not greet a user with a traceback
+        if args.debug:
+            raise
+        print(
+            f"atlas: internal error ({type(exc).__name__}: {exc}). This is a bug in the atlas: "
+            "please report it with the command you ran, adding --debug to show the details.",
+            file=sys.stderr,
+        )
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

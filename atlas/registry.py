@@ -1,0 +1,62 @@
+"""The embedded data: the sample dataset and the standards presets, found next to the package.
+
+Paths are built from this file's location, never from the working directory, so the atlas finds
+its data wherever it is run from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from atlas.errors import DataFileError
+
+__all__ = ["DATA_DIR", "SAMPLE", "SampleFiles", "sample_files", "standard_path", "standard_names"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+STANDARDS_DIR = DATA_DIR / "standards"
+SAMPLE_DIR = DATA_DIR / "sample"
+
+#: The name of the embedded sample dataset.
+SAMPLE = "sample"
+
+
+@dataclass(frozen=True)
+class SampleFiles:
+    """Paths of the embedded sample's layers."""
+
+    settlements: Path
+    services: Path
+    wards: Path
+
+
+def sample_files() -> SampleFiles:
+    """The embedded sample dataset's files.
+
+    Raises
+    ------
+    DataFileError
+        When the sample is missing (a broken install).
+    """
+    files = SampleFiles(
+        SAMPLE_DIR / "settlements.geojson",
+        SAMPLE_DIR / "services.geojson",
+        SAMPLE_DIR / "wards.geojson",
+    )
+    for path in (files.settlements, files.services, files.wards):
+        if not path.exists():
+            raise DataFileError(
+                f"The embedded sample file {path} is missing. Regenerate it with "
+                "`python data/make_sample.py` or reinstall the atlas."
+            )
+    return files
+
+
+def standard_names() -> list[str]:
+    """Names of the standards presets, e.g. ``["cape-town", "municipal-minimum", ...]``."""
+    return sorted(p.stem for p in STANDARDS_DIR.glob("*.toml"))
+
+
+def standard_path(name: str) -> Path:
+    """The file of the preset called ``name``."""
+    return STANDARDS_DIR / f"{name}.toml"

@@ -1,0 +1,157 @@
+"""The canonical layers of DESIGN §3: their fields, types and the aliases user files use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "CATEGORIES",
+    "LAYERS",
+    "STATUSES",
+    "STATUS_SYNONYMS",
+    "FieldSpec",
+    "LayerSpec",
+    "layer_spec",
+]
+
+FieldKind = Literal["id", "text", "count", "category", "status"]
+
+#: The four service categories every standard knows; a standard may add more (e.g. ``health``).
+CATEGORIES: tuple[str, ...] = ("water", "sanitation", "electricity", "waste")
+
+#: Accepted service statuses. Only ``working`` points serve.
+STATUSES: tuple[str, ...] = ("working", "broken", "unknown")
+
+#: Status words found in real files, translated (and reported) onto the canonical three.
+STATUS_SYNONYMS: dict[str, str] = {
+    "functional": "working",
+    "functioning": "working",
+    "operational": "working",
+    "ok": "working",
+    "yes": "working",
+    "good": "working",
+    "non_operational": "broken",
+    "non-operational": "broken",
+    "not operational": "broken",
+    "not working": "broken",
+    "non-functional": "broken",
+    "non functional": "broken",
+    "not functional": "broken",
+    "faulty": "broken",
+    "damaged": "broken",
+    "no": "broken",
+    "": "unknown",
+    "n/a": "unknown",
+    "na": "unknown",
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One canonical field.
+
+    Parameters
+    ----------
+    name
+        Canonical name.
+    kind
+        How values are checked and converted.
+    required
+        A required field must be mapped (to a column or a constant).
+    aliases
+        Column names recognised for it, compared case-insensitively (the canonical name is
+        always recognised).
+    """
+
+    name: str
+    kind: FieldKind
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One canonical layer: geometry types and fields."""
+
+    name: str
+    geometry: tuple[str, ...]
+    fields: tuple[FieldSpec, ...]
+
+    @property
+    def id_field(self) -> str | None:
+        """The unique id field, if the layer has one."""
+        return next((f.name for f in self.fields if f.kind == "id"), None)
+
+    def field(self, name: str) -> FieldSpec:
+        """The field called ``name``."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+
+LAYERS: dict[str, LayerSpec] = {
+    spec.name: spec
+    for spec in (
+        LayerSpec(
+            "settlements",
+            POLYGONAL,
+            (
+                FieldSpec(
+                    "settlement_id",
+                    "id",
+                    True,
+                    ("id", "inf_sttlmn", "settlement_code", "code", "sett_id", "fid_code"),
+                ),
+                FieldSpec("name", "text", False, ("informalse", "settlement", "settlement_name", "sett_name", "name_1")),
+                FieldSpec("households", "count", False, ("hhs", "hh", "households_count", "num_households", "no_hh")),
+                FieldSpec("population", "count", False, ("popn", "pop", "people", "pop_total", "total_pop")),
+                FieldSpec("cluster", "text", False, ("cluster_name", "cluster_id", "settlement_cluster")),
+            ),
+        ),
+        LayerSpec(
+            "services",
+            ("Point",),
+            (
+                FieldSpec("service_id", "id", True, ("id", "point_id", "facility_id", "fid_code", "osm_id")),
+                FieldSpec("category", "category", True, ("service", "service_type", "type_group")),
+                FieldSpec("kind", "text", False, ("type", "facility_type", "watsan:type", "subtype")),
+                FieldSpec("status", "status", True, ("condition", "operational_status", "functional", "state")),
+                FieldSpec("provider", "text", False, ("operator", "owner", "operator:type", "agency")),
+            ),
+        ),
+        LayerSpec(
+            "wards",
+            POLYGONAL,
+            (
+                FieldSpec("ward_id", "id", True, ("wardid", "ward_code", "ward_no", "wardno", "ward", "wardnumber")),
+                FieldSpec("name", "text", False, ("ward_name", "wardname")),
+                FieldSpec("municipality", "text", False, ("cat_b", "localmunic", "local_municipality", "municipali", "county_name")),
+                FieldSpec("councillor", "text", False, ("councilor", "wardwinner", "ward_councillor")),
+            ),
+        ),
+        LayerSpec(
+            "clusters",
+            (),
+            (
+                FieldSpec("cluster", "text", True, ("cluster_name", "cluster_id")),
+                FieldSpec("settlement_id", "id", True, ("id", "settlement", "settlement_code", "inf_sttlmn")),
+            ),
+        ),
+    )
+}
+
+
+def layer_spec(layer: str) -> LayerSpec:
+    """The spec of canonical layer ``layer``; raises a clear error for an unknown name."""
+    from atlas.errors import SchemaError
+
+    try:
+        return LAYERS[layer]
+    except KeyError:
+        raise SchemaError(
+            f"Unknown layer '{layer}'. Use one of: {', '.join(LAYERS)}."
+        ) from None

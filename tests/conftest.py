@@ -1,0 +1,74 @@
+"""Shared fixtures: tiny hand-built layers in a metric CRS, and the real data folder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from shapely.geometry import Point, box
+
+#: The metric CRS the hand-built layers are drawn in (UTM 35S, Gauteng).
+METRIC = "EPSG:32735"
+#: Where the hand-built layers sit in that CRS (near Ekurhuleni).
+X0, Y0 = 600_000.0, 7_100_000.0
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+
+
+def real_path(*parts: str) -> Path:
+    """A file in ../shared/real, or skip the test when the folder or file is absent."""
+    path = REAL.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} (clone the project next to shared/real)")
+    return path
+
+
+def shifted(geom: shapely.Geometry) -> shapely.Geometry:
+    """Move a geometry drawn around (0, 0) in metres to the test area."""
+    return shapely.affinity.translate(geom, X0, Y0)
+
+
+def settlements_frame(rows: Sequence[dict[str, object]]) -> gpd.GeoDataFrame:
+    """Settlements from dicts with a ``geometry`` in local metres; returned in EPSG:4326."""
+    records = [{**r, "geometry": shifted(r["geometry"])} for r in rows]  # type: ignore[arg-type]
+    frame = gpd.GeoDataFrame(records, geometry="geometry", crs=METRIC)
+    for column in ("name", "households", "population", "cluster"):
+        if column not in frame:
+            frame[column] = None
+    frame["households"] = frame["households"].astype(float)
+    frame["population"] = frame["population"].astype(float)
+    return frame.to_crs(4326)
+
+
+def services_frame(rows: Sequence[tuple[str, str, str, float, float]]) -> gpd.GeoDataFrame:
+    """Service points from (id, category, status, x, y) in local metres; EPSG:4326."""
+    frame = gpd.GeoDataFrame(
+        {
+            "service_id": [r[0] for r in rows],
+            "category": [r[1] for r in rows],
+            "status": [r[2] for r in rows],
+            "kind": ["standpipe"] * len(rows),
+            "provider": ["municipality"] * len(rows),
+        },
+        geometry=[shifted(Point(r[3], r[4])) for r in rows],
+        crs=METRIC,
+    )
+    return frame.to_crs(4326)
+
+
+def wards_frame(rows: Sequence[tuple[str, shapely.Geometry]]) -> gpd.GeoDataFrame:
+    """Wards from (ward_id, geometry in local metres); EPSG:4326."""
+    return gpd.GeoDataFrame(
+        {"ward_id": [r[0] for r in rows], "name": [f"Ward {r[0]}" for r in rows]},
+        geometry=[shifted(r[1]) for r in rows],
+        crs=METRIC,
+    ).to_crs(4326)
+
+
+@pytest.fixture
+def square() -> shapely.Geometry:
+    """A 100 m square at the local origin."""
+    return box(0, 0, 100, 100)
