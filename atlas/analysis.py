@@ -65,7 +65,9 @@ def compute_gaps(
     """
     crs = dataset.metric_crs
     settlements = dataset.settlements
-    progress(f"attributing {len(dataset.services)} service points to {len(settlements)} settlements")
+    progress(
+        f"attributing {len(dataset.services)} service points to {len(settlements)} settlements"
+    )
     attribution = attribute_services(dataset.services, settlements, standard, crs)
     progress("measuring walking-distance coverage")
     cover = coverage(settlements, dataset.services, standard, crs)
@@ -75,7 +77,9 @@ def compute_gaps(
     else:
         overlaps = settlement_wards(settlements, settlements.iloc[:0].assign(ward_id=None), crs)
     counts = service_counts(dataset.services, attribution, settlements, standard)
-    gaps = settlement_gaps(settlements, counts, cover, primary_wards(overlaps, settlements), standard)
+    gaps = settlement_gaps(
+        settlements, counts, cover, primary_wards(overlaps, settlements), standard
+    )
     services = dataset.services.copy()
     services["settlement_id"] = attribution["settlement_id"]
     services["distance_m"] = attribution["distance_m"]

@@ -23,7 +23,9 @@ __all__ = ["TIE_M", "attribute_services"]
 TIE_M = 1e-3
 
 
-def _first_per_point(points: np.ndarray, settlement_rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _first_per_point(
+    points: np.ndarray, settlement_rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """For pairs (point, settlement), keep per point the pair whose settlement ranks first."""
     order = np.lexsort((settlement_rank, points))
     points_sorted = points[order]
@@ -58,6 +60,7 @@ def attribute_services(
     """
     n = len(services)
     chosen = np.full(n, -1, dtype=np.int64)
+    labels: np.ndarray = np.full(n, None, dtype=object)
     distance = np.full(n, np.nan)
     if n and len(settlements):
         points = to_metric(services.geometry, crs).to_numpy()
@@ -90,10 +93,12 @@ def attribute_services(
             pts, pick = _first_per_point(q_i, rank[s_i])
             chosen[todo[pts]] = s_i[pick]
             distance[todo[pts]] = dist[pick]
-        settlement_ids = np.where(chosen >= 0, ids[np.maximum(chosen, 0)] if len(ids) else None, None)
-    else:
-        settlement_ids = np.full(n, None, dtype=object)
+        labels = ids[np.maximum(chosen, 0)].copy()
+        labels[chosen < 0] = None
     return pd.DataFrame(
-        {"settlement_id": pd.Series(settlement_ids, index=services.index, dtype=object), "distance_m": distance},
+        {
+            "settlement_id": pd.Series(labels, index=services.index, dtype=object),
+            "distance_m": distance,
+        },
         index=services.index,
     )

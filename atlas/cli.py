@@ -25,8 +25,16 @@ from atlas.standards import Standard, load_standard
 __all__ = ["main"]
 
 SETTLEMENT_FIELDS = [
-    "settlement_id", "name", "cluster", "ward_id", "ward_ids", "ward_shares",
-    "households", "population", "demand_estimated", "demand_missing",
+    "settlement_id",
+    "name",
+    "cluster",
+    "ward_id",
+    "ward_ids",
+    "ward_shares",
+    "households",
+    "population",
+    "demand_estimated",
+    "demand_missing",
 ]
 CLUSTER_FIELDS = ["cluster", "settlements", "households", "population", "demand_missing"]
 EXIT_DATA = 1
@@ -49,26 +57,57 @@ def _pairs(items: Sequence[str], option: str) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise SchemaError(f"Cannot read '{option} {item}': write {option} LAYER=VALUE, e.g. {option} wards=EPSG:4326.")
+            raise SchemaError(
+                f"Cannot read '{option} {item}': write {option} LAYER=VALUE, e.g. {option} wards=EPSG:4326."
+            )
         out[key.strip()] = value.strip()
     return out
 
 
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--settlements", metavar="PATH", help="settlement polygons (default: the embedded sample)")
+    parser.add_argument(
+        "--settlements", metavar="PATH", help="settlement polygons (default: the embedded sample)"
+    )
     parser.add_argument("--services", metavar="PATH", help="service points")
     parser.add_argument("--wards", metavar="PATH", help="ward polygons (optional)")
-    parser.add_argument("--clusters", metavar="PATH", help="cluster membership table: cluster, settlement_id (optional)")
-    parser.add_argument("--standard", default="cape-town", metavar="NAME|PATH",
-                        help=f"a preset ({', '.join(standard_names())}) or a standard file (default: cape-town)")
-    parser.add_argument("--map", action="append", default=[], metavar="LAYER.FIELD=COLUMN",
-                        help="map a column onto a field, e.g. settlements.name=InformalSe; "
-                             "a quoted value sets a constant: \"services.status='working'\" (repeatable)")
-    parser.add_argument("--crs", action="append", default=[], metavar="LAYER=EPSG",
-                        help="the CRS of a file that has none or a wrong one, e.g. wards=EPSG:4326 (repeatable)")
-    parser.add_argument("--file-layer", action="append", default=[], metavar="LAYER=NAME",
-                        help="which layer to read from a multi-layer file, e.g. settlements=informal_2019")
-    parser.add_argument("--metric-crs", metavar="EPSG", help="projected CRS to measure in (default: the local UTM zone)")
+    parser.add_argument(
+        "--clusters",
+        metavar="PATH",
+        help="cluster membership table: cluster, settlement_id (optional)",
+    )
+    parser.add_argument(
+        "--standard",
+        default="cape-town",
+        metavar="NAME|PATH",
+        help=f"a preset ({', '.join(standard_names())}) or a standard file (default: cape-town)",
+    )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="LAYER.FIELD=COLUMN",
+        help="map a column onto a field, e.g. settlements.name=InformalSe; "
+        "a quoted value sets a constant: \"services.status='working'\" (repeatable)",
+    )
+    parser.add_argument(
+        "--crs",
+        action="append",
+        default=[],
+        metavar="LAYER=EPSG",
+        help="the CRS of a file that has none or a wrong one, e.g. wards=EPSG:4326 (repeatable)",
+    )
+    parser.add_argument(
+        "--file-layer",
+        action="append",
+        default=[],
+        metavar="LAYER=NAME",
+        help="which layer to read from a multi-layer file, e.g. settlements=informal_2019",
+    )
+    parser.add_argument(
+        "--metric-crs",
+        metavar="EPSG",
+        help="projected CRS to measure in (default: the local UTM zone)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
 
 
@@ -78,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="atlas",
         description="Settlement Atlas: service gaps of informal settlements against a standard.",
     )
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors (for bug reports)")
+    parser.add_argument(
+        "--debug", action="store_true", help="show a traceback on errors (for bug reports)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     gaps = sub.add_parser("gaps", help="service gaps per settlement or per cluster")
@@ -91,10 +132,18 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", metavar="PATH")
     validate.add_argument("--layer", required=True, choices=["settlements", "services", "wards"])
     validate.add_argument("--map", action="append", default=[], metavar="LAYER.FIELD=COLUMN")
-    validate.add_argument("--crs", metavar="EPSG", help="the file's CRS, when it has none or a wrong one")
-    validate.add_argument("--file-layer", metavar="NAME", help="the layer inside a multi-layer file")
-    validate.add_argument("--standard", default="cape-town", metavar="NAME|PATH",
-                          help="its categories are the accepted service categories")
+    validate.add_argument(
+        "--crs", metavar="EPSG", help="the file's CRS, when it has none or a wrong one"
+    )
+    validate.add_argument(
+        "--file-layer", metavar="NAME", help="the layer inside a multi-layer file"
+    )
+    validate.add_argument(
+        "--standard",
+        default="cape-town",
+        metavar="NAME|PATH",
+        help="its categories are the accepted service categories",
+    )
     validate.add_argument("--format", choices=["text", "json"], default="text")
 
     sub.add_parser("standards", help="list the standards presets with their numbers and sources")
@@ -110,12 +159,21 @@ def _run_gaps(args: argparse.Namespace) -> int:
         progress("no --settlements/--services given: using the embedded sample dataset")
         dataset = load_sample(categories=categories, metric_crs=args.metric_crs, progress=progress)
     elif args.settlements is None or args.services is None:
-        raise SchemaError("Give both --settlements and --services (or neither, for the embedded sample).")
+        raise SchemaError(
+            "Give both --settlements and --services (or neither, for the embedded sample)."
+        )
     else:
         dataset = load_dataset(
-            args.settlements, args.services, args.wards, args.clusters,
-            mapping=mapping, crs=_pairs(args.crs, "--crs"), layers=_pairs(args.file_layer, "--file-layer"),
-            categories=categories, metric_crs=args.metric_crs, progress=progress,
+            args.settlements,
+            args.services,
+            args.wards,
+            args.clusters,
+            mapping=mapping,
+            crs=_pairs(args.crs, "--crs"),
+            layers=_pairs(args.file_layer, "--file-layer"),
+            categories=categories,
+            metric_crs=args.metric_crs,
+            progress=progress,
         )
     for report in dataset.reports:
         for problem in report.warnings:
@@ -123,12 +181,14 @@ def _run_gaps(args: argparse.Namespace) -> int:
     result = compute_gaps(dataset, standard, progress=progress)
     if args.level == "cluster":
         if args.format == "geojson":
-            raise SchemaError("Clusters have no geometry: use --format json or csv with --level cluster.")
+            raise SchemaError(
+                "Clusters have no geometry: use --format json or csv with --level cluster."
+            )
         table, columns = result.clusters, CLUSTER_FIELDS + category_columns(standard)
     else:
         table, columns = result.settlements, SETTLEMENT_FIELDS + category_columns(standard)
     writer = {"json": to_json, "csv": to_csv, "geojson": to_geojson}[args.format]
-    text = writer(table, columns)  # type: ignore[operator]
+    text = writer(table, columns)
     if args.output:
         Path(args.output).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
         progress(f"wrote {len(table)} {args.level} records to {args.output}")
@@ -141,7 +201,11 @@ def _run_validate(args: argparse.Namespace) -> int:
     standard = load_standard(args.standard)
     mapping = parse_mapping(args.map).get(args.layer)
     _, report = load_layer(
-        args.path, args.layer, mapping=mapping, crs=args.crs, file_layer=args.file_layer,
+        args.path,
+        args.layer,
+        mapping=mapping,
+        crs=args.crs,
+        file_layer=args.file_layer,
         categories=list(standard.categories),
     )
     if args.format == "json":
@@ -153,10 +217,17 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 def _describe(standard: Standard) -> str:
-    lines = [f"{standard.id}: {standard.name}", f"  source: {standard.source}",
-             f"  household size: {standard.household_size:g}"]
+    lines = [
+        f"{standard.id}: {standard.name}",
+        f"  source: {standard.source}",
+        f"  household size: {standard.household_size:g}",
+    ]
     for category, rule in standard.categories.items():
-        ratio = f"1 {rule.point_label} per {rule.max_per_point:g} {rule.unit}" if rule.max_per_point else "no ratio"
+        ratio = (
+            f"1 {rule.point_label} per {rule.max_per_point:g} {rule.unit}"
+            if rule.max_per_point
+            else "no ratio"
+        )
         distance = f"within {rule.max_distance_m:g} m" if rule.max_distance_m else "no distance"
         note = f" ({rule.distance_note})" if rule.distance_note else ""
         lines.append(f"  {category}: {ratio}, {distance}{note}")

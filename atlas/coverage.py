@@ -59,7 +59,9 @@ def coverage_of(polygons: np.ndarray, points: np.ndarray, distance: float) -> np
     areas = shapely.area(polygons[owners])
     unions = np.array([shapely.union_all(discs[g]) for g in groups], dtype=object)
     covered = shapely.area(shapely.intersection(unions, polygons[owners]))
-    share[owners] = np.clip(np.divide(covered, areas, out=np.zeros_like(covered), where=areas > 0), 0, 1)
+    share[owners] = np.clip(
+        np.divide(covered, areas, out=np.zeros_like(covered), where=areas > 0), 0, 1
+    )
     return share
 
 
@@ -79,7 +81,9 @@ def coverage(
     """
     polygons = to_metric(settlements.geometry, crs).to_numpy()
     working = services[services["status"] == "working"]
-    points = to_metric(working.geometry, crs).to_numpy() if len(working) else np.array([], dtype=object)
+    points = (
+        to_metric(working.geometry, crs).to_numpy() if len(working) else np.array([], dtype=object)
+    )
     categories = working["category"].to_numpy(dtype=object)
     out: dict[str, np.ndarray] = {}
     for category, rule in standard.categories.items():

@@ -63,7 +63,10 @@ def lonlat_bounds_ok(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
     finite = np.isfinite(b).all(axis=1)
     b = b[finite]
     return bool(
-        (b[:, 0] >= -180).all() and (b[:, 2] <= 180).all() and (b[:, 1] >= -90).all() and (b[:, 3] <= 90).all()
+        (b[:, 0] >= -180).all()
+        and (b[:, 2] <= 180).all()
+        and (b[:, 1] >= -90).all()
+        and (b[:, 3] <= 90).all()
     )
 
 

@@ -19,7 +19,14 @@ from atlas.report import Problem, Report
 from atlas.schema import CATEGORIES
 from atlas.validate import as_text, validate_layer
 
-__all__ = ["Dataset", "apply_membership", "load_dataset", "load_layer", "load_sample", "read_membership"]
+__all__ = [
+    "Dataset",
+    "apply_membership",
+    "load_dataset",
+    "load_layer",
+    "load_sample",
+    "read_membership",
+]
 
 Progress = Callable[[str], None]
 
@@ -109,7 +116,9 @@ def load_layer(
     )
 
 
-def read_membership(path: str | Path, mapping: Mapping[str, str | Constant] | None = None) -> tuple[pd.DataFrame, Report]:
+def read_membership(
+    path: str | Path, mapping: Mapping[str, str | Constant] | None = None
+) -> tuple[pd.DataFrame, Report]:
     """Read a cluster membership table (CSV: ``cluster``, ``settlement_id``).
 
     Returns
@@ -124,19 +133,27 @@ def read_membership(path: str | Path, mapping: Mapping[str, str | Constant] | No
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"Could not read the cluster table '{path.name}' as CSV ({exc}).") from None
+        raise DataFileError(
+            f"Could not read the cluster table '{path.name}' as CSV ({exc})."
+        ) from None
     frame = gpd.GeoDataFrame(table.replace({"": None}), geometry=gpd.GeoSeries([None] * len(table)))
     mapped, problems = apply_mapping(frame, "clusters", mapping)
     report = Report("clusters", str(path), tuple(problems))
     if not report.ok:
         return pd.DataFrame(columns=["cluster", "settlement_id"]), report
-    out = pd.DataFrame({"cluster": as_text(mapped["cluster"]), "settlement_id": as_text(mapped["settlement_id"])})
+    out = pd.DataFrame(
+        {"cluster": as_text(mapped["cluster"]), "settlement_id": as_text(mapped["settlement_id"])}
+    )
     extra: list[Problem] = []
     empty = (out["cluster"].isna() | out["settlement_id"].isna()).to_numpy()
     if empty.any():
         extra.append(
-            Problem("error", "Empty cluster or settlement_id cells.", "Fill them in or delete the rows.",
-                    rows=tuple(int(i) + 1 for i in out.index[empty]))
+            Problem(
+                "error",
+                "Empty cluster or settlement_id cells.",
+                "Fill them in or delete the rows.",
+                rows=tuple(int(i) + 1 for i in out.index[empty]),
+            )
         )
     pairs = out.dropna().drop_duplicates()
     twice = pairs["settlement_id"].duplicated(keep=False).to_numpy()
@@ -154,7 +171,9 @@ def read_membership(path: str | Path, mapping: Mapping[str, str | Constant] | No
     return pairs.reset_index(drop=True), report.extended(extra)
 
 
-def apply_membership(settlements: gpd.GeoDataFrame, membership: pd.DataFrame) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def apply_membership(
+    settlements: gpd.GeoDataFrame, membership: pd.DataFrame
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Set each settlement's ``cluster`` from a membership table (the table wins over a column).
 
     Returns
@@ -168,19 +187,28 @@ def apply_membership(settlements: gpd.GeoDataFrame, membership: pd.DataFrame) ->
     unknown = sorted(set(lookup) - set(settlements["settlement_id"]))
     if unknown:
         problems.append(
-            Problem("warning", "The cluster table names settlements that are not in the settlements layer.",
-                    "Check the ids in the table.", column="settlement_id", values=tuple(unknown))
+            Problem(
+                "warning",
+                "The cluster table names settlements that are not in the settlements layer.",
+                "Check the ids in the table.",
+                column="settlement_id",
+                values=tuple(unknown),
+            )
         )
     new = settlements["settlement_id"].map(lookup)
     old = settlements["cluster"]
     differs = (old.notna() & new.notna() & (old != new)).to_numpy()
     if differs.any():
         problems.append(
-            Problem("warning", "The cluster table overrides the settlements' own cluster column.",
-                    column="cluster", values=tuple(settlements["settlement_id"][differs]))
+            Problem(
+                "warning",
+                "The cluster table overrides the settlements' own cluster column.",
+                column="cluster",
+                values=tuple(settlements["settlement_id"][differs]),
+            )
         )
     out = settlements.copy()
-    out["cluster"] = new.where(new.notna(), None)
+    out["cluster"] = new.astype(object).where(new.notna(), None)
     return out, problems
 
 

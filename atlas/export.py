@@ -66,13 +66,18 @@ def to_csv(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
     """CSV of the records; lists are joined with ``;``, missing values are empty cells."""
     records = to_records(table, columns)
     flat = pd.DataFrame(
-        [{k: ";".join(str(x) for x in v) if isinstance(v, list) else v for k, v in r.items()} for r in records],
+        [
+            {k: ";".join(str(x) for x in v) if isinstance(v, list) else v for k, v in r.items()}
+            for r in records
+        ],
         columns=[c for c in (columns or table.columns) if c != "geometry"],
     )
     return str(flat.to_csv(index=False, lineterminator="\n"))
 
 
-def to_geojson(table: gpd.GeoDataFrame, columns: Sequence[str] | None = None, *, precision: int = 6) -> str:
+def to_geojson(
+    table: gpd.GeoDataFrame, columns: Sequence[str] | None = None, *, precision: int = 6
+) -> str:
     """An RFC 7946 FeatureCollection in WGS84 longitude/latitude (no ``crs`` member)."""
     geometry = table.geometry.to_crs(4326) if table.crs is not None else table.geometry
     records = to_records(table, columns)

@@ -17,10 +17,26 @@ import pandas as pd
 
 from atlas.standards import Standard
 
-__all__ = ["CATEGORY_FIELDS", "category_columns", "cluster_gaps", "demand", "service_counts", "settlement_gaps"]
+__all__ = [
+    "CATEGORY_FIELDS",
+    "category_columns",
+    "cluster_gaps",
+    "demand",
+    "service_counts",
+    "settlement_gaps",
+]
 
 #: Per-category fields of a gap record, as ``<category>_<field>``.
-CATEGORY_FIELDS = ("working", "broken", "unknown", "needed", "gap", "ratio", "coverage", "working_share")
+CATEGORY_FIELDS = (
+    "working",
+    "broken",
+    "unknown",
+    "needed",
+    "gap",
+    "ratio",
+    "coverage",
+    "working_share",
+)
 
 
 def category_columns(standard: Standard) -> list[str]:
@@ -70,9 +86,11 @@ def service_counts(
         attribution.loc[attributed, "settlement_id"],
         [services.loc[attributed, "category"], services.loc[attributed, "status"]],
     )
-    columns = pd.MultiIndex.from_product([list(standard.categories), ["working", "broken", "unknown"]])
+    columns = pd.MultiIndex.from_product(
+        [list(standard.categories), ["working", "broken", "unknown"]]
+    )
     table = table.reindex(columns=columns, fill_value=0)
-    table.columns = [f"{c}_{s}" for c, s in table.columns]
+    table.columns = pd.Index([f"{c}_{s}" for c, s in columns])
     table = table.reindex(settlements["settlement_id"].to_numpy(), fill_value=0)
     table.index = settlements.index
     return table.astype("int64")
@@ -138,7 +156,9 @@ def settlement_gaps(
     estimated = pd.Series(False, index=settlements.index)
     data: dict[str, object] = {
         "settlement_id": settlements["settlement_id"],
-        "name": settlements["name"].where(settlements["name"].notna(), settlements["settlement_id"]),
+        "name": settlements["name"].where(
+            settlements["name"].notna(), settlements["settlement_id"]
+        ),
         "cluster": settlements["cluster"],
         "ward_id": wards["ward_id"],
         "ward_ids": wards["ward_ids"],
@@ -150,7 +170,11 @@ def settlement_gaps(
     for category, rule in standard.categories.items():
         units = d["households"] if rule.unit == "households" else d["population"]
         if rule.max_per_point:
-            flag = d["households_estimated"] if rule.unit == "households" else d["population_estimated"]
+            flag = (
+                d["households_estimated"]
+                if rule.unit == "households"
+                else d["population_estimated"]
+            )
             estimated |= flag
         metrics = _category_metrics(units, counts, category, rule.max_per_point)
         metrics["coverage"] = coverage[f"{category}_coverage"]
@@ -202,4 +226,13 @@ def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
         den = w.groupby(members["cluster"]).sum()
         out[f"{category}_coverage"] = (num / den.where(den > 0)).astype(float)
     out = out.reset_index()
-    return out[["cluster", "settlements", "households", "population", "demand_missing", *category_columns(standard)]]
+    return out[
+        [
+            "cluster",
+            "settlements",
+            "households",
+            "population",
+            "demand_missing",
+            *category_columns(standard),
+        ]
+    ]

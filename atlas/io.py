@@ -26,7 +26,18 @@ from atlas.report import Problem
 __all__ = ["GDAL_SUFFIXES", "TABLE_SUFFIXES", "RawLayer", "read_layer", "read_table"]
 
 #: Suffixes read through GDAL (pyogrio).
-GDAL_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".kmz", ".gml", ".fgb", ".gdb")
+GDAL_SUFFIXES = (
+    ".geojson",
+    ".json",
+    ".gpkg",
+    ".shp",
+    ".zip",
+    ".kml",
+    ".kmz",
+    ".gml",
+    ".fgb",
+    ".gdb",
+)
 #: Suffixes read as tables whose geometry comes from columns.
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
@@ -109,9 +120,7 @@ def read_layer(path: str | Path, *, layer: str | None = None) -> RawLayer:
                 "a plain or zipped Shapefile, KML, GeoParquet, or a CSV with longitude/latitude "
                 "or WKT columns."
             )
-    notes = tuple(
-        Problem("warning", f"While reading the file: {w.message}") for w in caught
-    )
+    notes = tuple(Problem("warning", f"While reading the file: {w.message}") for w in caught)
     return RawLayer(frame, str(path) + (f" (layer '{layer}')" if layer else ""), notes)
 
 
@@ -166,7 +175,9 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
         table = pd.read_parquet(path)
     except (OSError, ValueError) as exc:
         raise DataFileError(f"Could not read '{path.name}' as Parquet ({exc}).") from None
-    return geometry_from_columns(table.astype({c: "str" for c in table.columns if table[c].dtype == object}), path.name)
+    return geometry_from_columns(
+        table.astype({c: "str" for c in table.columns if table[c].dtype == object}), path.name
+    )
 
 
 def read_table(path: str | Path) -> gpd.GeoDataFrame:
@@ -203,7 +214,7 @@ def geometry_from_columns(table: pd.DataFrame, name: str) -> gpd.GeoDataFrame:
         if lon and lat:
             x = pd.to_numeric(table[lon], errors="coerce").to_numpy(dtype=float)
             y = pd.to_numeric(table[lat], errors="coerce").to_numpy(dtype=float)
-            geoms = shapely.points(x, y)
+            geoms = np.asarray(shapely.points(x, y), dtype=object)
             geoms[np.isnan(x) | np.isnan(y)] = None
             frame = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms, index=table.index))
             frame.attrs["geometry_from"] = f"columns {lon}/{lat}"

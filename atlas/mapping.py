@@ -184,11 +184,11 @@ def apply_mapping(
             )
     data: dict[str, object] = {}
     for spec_field in spec.fields:
-        source = chosen.get(spec_field.name)
-        if isinstance(source, Constant):
-            data[spec_field.name] = [source.value] * len(frame)
-        elif isinstance(source, str):
-            data[spec_field.name] = frame[source].to_numpy()
+        chosen_source = chosen.get(spec_field.name)
+        if isinstance(chosen_source, Constant):
+            data[spec_field.name] = [chosen_source.value] * len(frame)
+        elif isinstance(chosen_source, str):
+            data[spec_field.name] = frame[chosen_source].to_numpy()
         else:
             data[spec_field.name] = [None] * len(frame)
     used = {c for c in chosen.values() if isinstance(c, str)}
@@ -200,7 +200,9 @@ def apply_mapping(
         data[target] = frame[column].to_numpy()
     geometry = frame.geometry.to_numpy() if geometry_name else [None] * len(frame)
     out = gpd.GeoDataFrame(
-        data, geometry=gpd.GeoSeries(geometry, index=frame.index), index=frame.index,
+        data,
+        geometry=gpd.GeoSeries(geometry, index=frame.index),
+        index=frame.index,
         crs=frame.crs if geometry_name else None,
     )
     return out, problems

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from atlas.errors import DataFileError
 
-__all__ = ["DATA_DIR", "SAMPLE", "SampleFiles", "sample_files", "standard_path", "standard_names"]
+__all__ = ["DATA_DIR", "SAMPLE", "SampleFiles", "sample_files", "standard_names", "standard_path"]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 STANDARDS_DIR = DATA_DIR / "standards"

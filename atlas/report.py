@@ -61,7 +61,11 @@ class Problem:
         if self.rows:
             where.append(_shorten(self.rows, "row" if len(self.rows) == 1 else "rows"))
         if self.values:
-            where.append(_shorten([repr(v) for v in self.values], "value" if len(self.values) == 1 else "values"))
+            where.append(
+                _shorten(
+                    [repr(v) for v in self.values], "value" if len(self.values) == 1 else "values"
+                )
+            )
         text = f"{self.severity}: {self.message}"
         if where:
             text += f" ({'; '.join(where)})"

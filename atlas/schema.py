@@ -106,31 +106,74 @@ LAYERS: dict[str, LayerSpec] = {
                     True,
                     ("id", "inf_sttlmn", "settlement_code", "code", "sett_id", "fid_code"),
                 ),
-                FieldSpec("name", "text", False, ("informalse", "settlement", "settlement_name", "sett_name", "name_1")),
-                FieldSpec("households", "count", False, ("hhs", "hh", "households_count", "num_households", "no_hh")),
-                FieldSpec("population", "count", False, ("popn", "pop", "people", "pop_total", "total_pop")),
-                FieldSpec("cluster", "text", False, ("cluster_name", "cluster_id", "settlement_cluster")),
+                FieldSpec(
+                    "name",
+                    "text",
+                    False,
+                    ("informalse", "settlement", "settlement_name", "sett_name", "name_1"),
+                ),
+                FieldSpec(
+                    "households",
+                    "count",
+                    False,
+                    ("hhs", "hh", "households_count", "num_households", "no_hh"),
+                ),
+                FieldSpec(
+                    "population",
+                    "count",
+                    False,
+                    ("popn", "pop", "people", "pop_total", "total_pop"),
+                ),
+                FieldSpec(
+                    "cluster", "text", False, ("cluster_name", "cluster_id", "settlement_cluster")
+                ),
             ),
         ),
         LayerSpec(
             "services",
             ("Point",),
             (
-                FieldSpec("service_id", "id", True, ("id", "point_id", "facility_id", "fid_code", "osm_id")),
+                FieldSpec(
+                    "service_id",
+                    "id",
+                    True,
+                    ("id", "point_id", "facility_id", "fid_code", "osm_id"),
+                ),
                 FieldSpec("category", "category", True, ("service", "service_type", "type_group")),
-                FieldSpec("kind", "text", False, ("type", "facility_type", "watsan:type", "subtype")),
-                FieldSpec("status", "status", True, ("condition", "operational_status", "functional", "state")),
-                FieldSpec("provider", "text", False, ("operator", "owner", "operator:type", "agency")),
+                FieldSpec(
+                    "kind", "text", False, ("type", "facility_type", "watsan:type", "subtype")
+                ),
+                FieldSpec(
+                    "status",
+                    "status",
+                    True,
+                    ("condition", "operational_status", "functional", "state"),
+                ),
+                FieldSpec(
+                    "provider", "text", False, ("operator", "owner", "operator:type", "agency")
+                ),
             ),
         ),
         LayerSpec(
             "wards",
             POLYGONAL,
             (
-                FieldSpec("ward_id", "id", True, ("wardid", "ward_code", "ward_no", "wardno", "ward", "wardnumber")),
+                FieldSpec(
+                    "ward_id",
+                    "id",
+                    True,
+                    ("wardid", "ward_code", "ward_no", "wardno", "ward", "wardnumber"),
+                ),
                 FieldSpec("name", "text", False, ("ward_name", "wardname")),
-                FieldSpec("municipality", "text", False, ("cat_b", "localmunic", "local_municipality", "municipali", "county_name")),
-                FieldSpec("councillor", "text", False, ("councilor", "wardwinner", "ward_councillor")),
+                FieldSpec(
+                    "municipality",
+                    "text",
+                    False,
+                    ("cat_b", "localmunic", "local_municipality", "municipali", "county_name"),
+                ),
+                FieldSpec(
+                    "councillor", "text", False, ("councilor", "wardwinner", "ward_councillor")
+                ),
             ),
         ),
         LayerSpec(
@@ -138,7 +181,12 @@ LAYERS: dict[str, LayerSpec] = {
             (),
             (
                 FieldSpec("cluster", "text", True, ("cluster_name", "cluster_id")),
-                FieldSpec("settlement_id", "id", True, ("id", "settlement", "settlement_code", "inf_sttlmn")),
+                FieldSpec(
+                    "settlement_id",
+                    "id",
+                    True,
+                    ("id", "settlement", "settlement_code", "inf_sttlmn"),
+                ),
             ),
         ),
     )
@@ -152,6 +200,4 @@ def layer_spec(layer: str) -> LayerSpec:
     try:
         return LAYERS[layer]
     except KeyError:
-        raise SchemaError(
-            f"Unknown layer '{layer}'. Use one of: {', '.join(LAYERS)}."
-        ) from None
+        raise SchemaError(f"Unknown layer '{layer}'. Use one of: {', '.join(LAYERS)}.") from None

@@ -110,13 +110,23 @@ def parse_standard(data: Mapping[str, Any], origin: str) -> Standard:
     household_size = _positive(data["household_size"], "household_size", origin)
     cats = data["categories"]
     if not isinstance(cats, Mapping):
-        raise StandardError(f"{origin}: 'categories' must be a table of [categories.<name>] tables.")
-    rules: dict[str, CategoryRule] = {c: CategoryRule(point_label=DEFAULT_LABELS[c]) for c in CATEGORIES}
+        raise StandardError(
+            f"{origin}: 'categories' must be a table of [categories.<name>] tables."
+        )
+    rules: dict[str, CategoryRule] = {
+        c: CategoryRule(point_label=DEFAULT_LABELS[c]) for c in CATEGORIES
+    }
     for cat, spec in cats.items():
         where = f"{origin}: category '{cat}'"
         if not isinstance(spec, Mapping):
             raise StandardError(f"{where} must be a table.")
-        unknown = set(spec) - {"unit", "max_per_point", "max_distance_m", "point_label", "distance_note"}
+        unknown = set(spec) - {
+            "unit",
+            "max_per_point",
+            "max_distance_m",
+            "point_label",
+            "distance_note",
+        }
         if unknown:
             raise StandardError(
                 f"{where} has unknown keys {sorted(unknown)}; use unit, max_per_point, "

@@ -24,6 +24,17 @@ from atlas.schema import CATEGORIES, STATUS_SYNONYMS, STATUSES, LayerSpec, layer
 
 __all__ = ["validate_layer"]
 
+_TYPE_NAMES = {
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
+
 #: Layers with at least this many located rows get the outlier checks (swapped, flipped, zero).
 OUTLIER_MIN_ROWS = 10
 
@@ -35,7 +46,7 @@ def _rows(mask: np.ndarray | pd.Series, index: pd.Index) -> tuple[int, ...]:
 
 def as_text(values: pd.Series) -> pd.Series:
     """Text with missing values as None; whole floats (ids read as 12.0) lose their ``.0``."""
-    out = []
+    out: list[str | None] = []
     for v in values.to_numpy(dtype=object):
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
             out.append(None)
@@ -145,7 +156,9 @@ def _check_fields(
             translated = text.map(lambda v: STATUS_SYNONYMS.get(v, v) if isinstance(v, str) else v)
             changed = (text.notna() & (translated != text)).to_numpy()
             if changed.any():
-                pairs = sorted({f"{a} -> {b}" for a, b in zip(text[changed], translated[changed], strict=True)})
+                pairs = sorted(
+                    {f"{a} -> {b}" for a, b in zip(text[changed], translated[changed], strict=True)}
+                )
                 problems.append(
                     Problem(
                         "info",
@@ -215,11 +228,19 @@ def _check_geometry(
         )
     # Single-part multipoints are points written the GIS way; make them points.
     if spec.geometry == ("Point",):
-        multi = present & (shapely.get_type_id(geoms) == 4) & (shapely.get_num_geometries(geoms) == 1)
+        multi = (
+            present & (shapely.get_type_id(geoms) == 4) & (shapely.get_num_geometries(geoms) == 1)
+        )
         if multi.any():
             geoms[multi] = shapely.get_geometry(geoms[multi], 0)
-    types = np.array([g.geom_type if g is not None else "" for g in geoms], dtype=object)
-    wrong = present & ~np.isin(types, list(spec.geometry)) if spec.geometry else np.zeros(len(geoms), bool)
+    types = np.array(
+        [_TYPE_NAMES.get(int(t), "") for t in shapely.get_type_id(geoms)], dtype=object
+    )
+    wrong = (
+        present & ~np.isin(types, list(spec.geometry))
+        if spec.geometry
+        else np.zeros(len(geoms), bool)
+    )
     if wrong.any():
         found = sorted({str(t) for t in types[wrong]})
         hint = (
@@ -245,15 +266,17 @@ def _check_geometry(
 
 def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
     """The polygonal part of a repaired geometry (make_valid may add stray lines or points)."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
+    if shapely.get_type_id(geom) in (3, 6):
         return geom
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in (3, 6)]
     if not parts:
         return geom
     return shapely.union_all(parts)
 
 
-def _check_coordinates(frame: gpd.GeoDataFrame, keep: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
+def _check_coordinates(
+    frame: gpd.GeoDataFrame, keep: np.ndarray
+) -> tuple[np.ndarray, list[Problem]]:
     """Exclude rows whose WGS84 location is impossible or clearly mistyped."""
     problems: list[Problem] = []
     if not keep.any():
@@ -264,10 +287,15 @@ def _check_coordinates(frame: gpd.GeoDataFrame, keep: np.ndarray) -> tuple[np.nd
     y = (bounds[:, 1] + bounds[:, 3]) / 2
     out_of_range = keep & (
         ~np.isfinite(bounds).all(axis=1)
-        | (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90) | (bounds[:, 3] > 90)
+        | (bounds[:, 0] < -180)
+        | (bounds[:, 2] > 180)
+        | (bounds[:, 1] < -90)
+        | (bounds[:, 3] > 90)
     )
     if out_of_range.any():
-        values = tuple(f"{a:.6g}, {b:.6g}" for a, b in zip(x[out_of_range], y[out_of_range], strict=True))
+        values = tuple(
+            f"{a:.6g}, {b:.6g}" for a, b in zip(x[out_of_range], y[out_of_range], strict=True)
+        )
         problems.append(
             Problem(
                 "warning",
@@ -281,27 +309,43 @@ def _check_coordinates(frame: gpd.GeoDataFrame, keep: np.ndarray) -> tuple[np.nd
     keep = keep & ~out_of_range
     if keep.sum() < OUTLIER_MIN_ROWS:
         return keep, problems
-    # The layer's core extent: where nearly all its rows are. Zero, swapped or sign-flipped
-    # coordinates fall far outside it, and their corrected form falls inside.
-    lo_x, hi_x = np.nanquantile(x[keep], [0.02, 0.98])
-    lo_y, hi_y = np.nanquantile(y[keep], [0.02, 0.98])
-    pad_x = max((hi_x - lo_x) * 0.25, 0.5)
-    pad_y = max((hi_y - lo_y) * 0.25, 0.5)
+    # The layer's core extent: Tukey's far-out fences (3 × the interquartile range) around where
+    # most rows are. Zero, swapped or sign-flipped coordinates fall far outside it, and their
+    # corrected form falls inside.
+    q1_x, q3_x = np.nanquantile(x[keep], [0.25, 0.75])
+    q1_y, q3_y = np.nanquantile(y[keep], [0.25, 0.75])
+    pad_x = max(3 * (q3_x - q1_x), 0.5)
+    pad_y = max(3 * (q3_y - q1_y), 0.5)
+    lo_x, hi_x, lo_y, hi_y = q1_x, q3_x, q1_y, q3_y
 
     def inside(px: np.ndarray, py: np.ndarray) -> np.ndarray:
-        return (px >= lo_x - pad_x) & (px <= hi_x + pad_x) & (py >= lo_y - pad_y) & (py <= hi_y + pad_y)
+        return (
+            (px >= lo_x - pad_x)
+            & (px <= hi_x + pad_x)
+            & (py >= lo_y - pad_y)
+            & (py <= hi_y + pad_y)
+        )
 
     outside = keep & ~inside(x, y)
     checks = (
-        ("zero", outside & ((x == 0) | (y == 0)),
-         "Coordinates of exactly 0 (a missing value written as 0?) are excluded.",
-         "Fill in the real coordinates."),
-        ("swapped", outside & inside(y, x),
-         "Coordinates that look swapped (longitude written as latitude) are excluded.",
-         "Swap the two values for these rows."),
-        ("flipped", outside & (inside(x, -y) | inside(-x, y)),
-         "Coordinates with an apparently flipped sign (e.g. latitude +26 instead of -26) are excluded.",
-         "Correct the sign of these coordinates."),
+        (
+            "zero",
+            outside & ((x == 0) | (y == 0)),
+            "Coordinates of exactly 0 (a missing value written as 0?) are excluded.",
+            "Fill in the real coordinates.",
+        ),
+        (
+            "swapped",
+            outside & inside(y, x),
+            "Coordinates that look swapped (longitude written as latitude) are excluded.",
+            "Swap the two values for these rows.",
+        ),
+        (
+            "flipped",
+            outside & (inside(x, -y) | inside(-x, y)),
+            "Coordinates with an apparently flipped sign (e.g. latitude +26 instead of -26) are excluded.",
+            "Correct the sign of these coordinates.",
+        ),
     )
     flagged = np.zeros(len(frame), bool)
     for _, mask, message, fix in checks:
@@ -313,7 +357,9 @@ def _check_coordinates(frame: gpd.GeoDataFrame, keep: np.ndarray) -> tuple[np.nd
                     message,
                     fix,
                     rows=_rows(mask, frame.index),
-                    values=tuple(f"{a:.6g}, {b:.6g}" for a, b in zip(x[mask], y[mask], strict=True)),
+                    values=tuple(
+                        f"{a:.6g}, {b:.6g}" for a, b in zip(x[mask], y[mask], strict=True)
+                    ),
                 )
             )
             flagged |= mask
@@ -372,7 +418,9 @@ def validate_layer(
     problems += geometry_problems
     if layer == "settlements" and len(frame) == 0:
         problems.append(
-            Problem("error", "The settlements layer is empty.", "Give a file with settlements in it.")
+            Problem(
+                "error", "The settlements layer is empty.", "Give a file with settlements in it."
+            )
         )
     out, crs_problems = resolve_crs(out, layer, crs)
     problems += crs_problems
@@ -399,6 +447,10 @@ def validate_layer(
         )
     if len(frame) and not keep.any() and layer == "settlements":
         problems.append(
-            Problem("error", "No settlement has a usable geometry.", "Check the file's geometries and CRS.")
+            Problem(
+                "error",
+                "No settlement has a usable geometry.",
+                "Check the file's geometries and CRS.",
+            )
         )
     return out[keep], Report(layer, source, tuple(problems))

@@ -43,7 +43,9 @@ def settlement_wards(
     """
     columns = ["settlement_id", "ward_id", "share", "area_m2"]
     if settlements.empty or wards.empty:
-        return pd.DataFrame({c: pd.Series(dtype=float if c in ("share", "area_m2") else object) for c in columns})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=float if c in ("share", "area_m2") else object) for c in columns}
+        )
     s_geoms = to_metric(settlements.geometry, crs).to_numpy()
     w_geoms = to_metric(wards.geometry, crs).to_numpy()
     tree = shapely.STRtree(w_geoms)
@@ -62,7 +64,9 @@ def settlement_wards(
             "_order": s_i[keep],
         }
     )
-    table = table.sort_values(["_order", "share", "ward_id"], ascending=[True, False, True], kind="stable")
+    table = table.sort_values(
+        ["_order", "share", "ward_id"], ascending=[True, False, True], kind="stable"
+    )
     return table.drop(columns="_order").reset_index(drop=True)
 
 
@@ -84,10 +88,10 @@ def primary_wards(overlaps: pd.DataFrame, settlements: gpd.GeoDataFrame) -> pd.D
     """
     grouped = overlaps.groupby("settlement_id", sort=False)
     ids = grouped["ward_id"].agg(list)
-    shares = grouped["share"].agg(lambda s: [round(float(v), 4) for v in s])
+    shares = grouped["share"].agg(list)
     keys = settlements["settlement_id"]
     ward_ids = [ids.get(k, []) for k in keys]
-    ward_shares = [shares.get(k, []) for k in keys]
+    ward_shares = [[round(float(v), 4) for v in shares.get(k, [])] for k in keys]
     return pd.DataFrame(
         {
             "ward_id": [w[0] if w else None for w in ward_ids],
