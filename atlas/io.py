@@ -120,7 +120,8 @@ def read_layer(path: str | Path, *, layer: str | None = None) -> RawLayer:
                 "a plain or zipped Shapefile, KML, GeoParquet, or a CSV with longitude/latitude "
                 "or WKT columns."
             )
-    notes = tuple(Problem("warning", f"While reading the file: {w.message}") for w in caught)
+    messages = dict.fromkeys(str(w.message) for w in caught)  # GDAL repeats itself per call
+    notes = tuple(Problem("warning", f"While reading the file: {m}") for m in messages)
     return RawLayer(frame, str(path) + (f" (layer '{layer}')" if layer else ""), notes)
 
 
@@ -145,8 +146,16 @@ def _read_gdal(path: Path, layer: str | None) -> gpd.GeoDataFrame:
         )
     if not names:
         raise DataFileError(f"'{path.name}' holds no layers.")
+    chosen = layer or names[0]
     try:
-        frame = pyogrio.read_dataframe(path, layer=layer or names[0])
+        # A FileGDB's OBJECTID or a GeoPackage's fid is the feature id, not a field: keep it as
+        # a column so it can be mapped (it may be the only id the file has).
+        fid = pyogrio.read_info(path, layer=chosen).get("fid_column") or ""
+        frame = pyogrio.read_dataframe(path, layer=chosen, fid_as_index=bool(fid))
+        if fid and fid not in frame.columns:
+            frame = frame.reset_index(names=fid)
+        elif fid:
+            frame = frame.reset_index(drop=True)
     except (DataSourceError, DataLayerError, ValueError) as exc:
         raise DataFileError(
             f"Could not read '{path.name}' ({_gdal_message(exc)}). The file may be truncated or "

@@ -17,7 +17,7 @@ from atlas.errors import MappingError
 from atlas.report import Problem
 from atlas.schema import LAYERS, layer_spec
 
-__all__ = ["Constant", "FieldMapping", "apply_mapping", "parse_mapping"]
+__all__ = ["Constant", "FieldMapping", "apply_mapping", "guess_columns", "parse_mapping"]
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,10 @@ def apply_mapping(
                 found.append(column)
         taken = {c for c in chosen.values() if isinstance(c, str)}
         found = [c for c in found if c not in taken]
+        # Prefer the candidate with the most values (alias order breaks ties): a nearly empty
+        # "condition" column must not win over a filled "operational_status".
+        filled = {c: int(frame[c].notna().sum()) for c in found}
+        found.sort(key=lambda c: -filled[c])
         if found:
             chosen[name] = found[0]
             how = "canonical name" if found[0].lower() == name else "recognised alias"
@@ -176,9 +180,13 @@ def apply_mapping(
                     "error",
                     f"Required field '{name}' is missing: no column is called {name} or one of "
                     f"its aliases ({', '.join(spec_field.aliases) or 'none'}).",
-                    f"Map a column with --map {layer}.{name}=COLUMN, or give every row one value "
-                    f"with --map \"{layer}.{name}='VALUE'\". The file's columns are: "
-                    f"{', '.join(columns) or '(none)'}.",
+                    f"Map a column with --map {layer}.{name}=COLUMN"
+                    + (
+                        ""
+                        if spec_field.kind == "id"
+                        else f", or give every row one value with --map \"{layer}.{name}='VALUE'\""
+                    )
+                    + f". The file's columns are: {', '.join(columns) or '(none)'}.",
                     column=name,
                 )
             )
@@ -206,3 +214,25 @@ def apply_mapping(
         crs=frame.crs if geometry_name else None,
     )
     return out, problems
+
+
+def guess_columns(columns: Iterable[str], layer: str) -> dict[str, str | None]:
+    """The column each canonical field of ``layer`` would be read from without a mapping.
+
+    This is what :func:`apply_mapping` chooses by name and alias; a form pre-fills its choices
+    with it, and the user confirms or changes them.
+    """
+    names = [str(c) for c in columns if c != "geometry"]
+    guesses: dict[str, str | None] = {}
+    taken: set[str] = set()
+    for spec_field in layer_spec(layer).fields:
+        found = None
+        for candidate in (spec_field.name, *spec_field.aliases):
+            column = _lookup(names, candidate)
+            if column and column not in taken:
+                found = column
+                break
+        guesses[spec_field.name] = found
+        if found:
+            taken.add(found)
+    return guesses

@@ -183,7 +183,7 @@ def _place_settlements(
             cand = np.array([rng.uniform(x0, x1), rng.uniform(y0, y1)])
         if not (x0 + margin < cand[0] < x1 - margin and y0 + margin < cand[1] < y1 - margin):
             continue
-        if accepted and not (accepted % overlap_every == 0):
+        if accepted and accepted % overlap_every != 0:
             gap = np.hypot(*(centres[:accepted] - cand).T) - radii[:accepted] - r
             if (gap < 30).any():
                 continue
@@ -465,10 +465,7 @@ def _same(a: pd.Series, b: pd.Series, tol: float | None) -> np.ndarray:
     av = pd.to_numeric(a, errors="coerce").astype(float).to_numpy()
     bv = pd.to_numeric(b, errors="coerce").astype(float).to_numpy()
     both_missing = np.isnan(av) & np.isnan(bv)
-    if tol is None:
-        equal = av == bv
-    else:
-        equal = np.abs(av - bv) <= tol * np.maximum(1.0, np.abs(bv))
+    equal = av == bv if tol is None else np.abs(av - bv) <= tol * np.maximum(1.0, np.abs(bv))
     return both_missing | equal
 
 

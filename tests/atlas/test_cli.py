@@ -14,23 +14,40 @@ from shapely.geometry import Point, box
 import atlas
 from atlas.cli import main
 
-CATEGORY_KEYS = {f"{c}_{f}" for c in atlas.CATEGORIES for f in ("working", "broken", "unknown", "needed", "gap", "ratio", "coverage")}
+CATEGORY_KEYS = {
+    f"{c}_{f}"
+    for c in atlas.CATEGORIES
+    for f in ("working", "broken", "unknown", "needed", "gap", "ratio", "coverage")
+}
 
 
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
     s = gpd.GeoDataFrame(
-        {"Code": ["A", "B"], "Naam": ["Alpha", "<b>Beta</b>"], "HHs": [60, None], "Popn": [None, None]},
+        {
+            "Code": ["A", "B"],
+            "Naam": ["Alpha", "<b>Beta</b>"],
+            "HHs": [60, None],
+            "Popn": [None, None],
+        },
         geometry=[box(28.0, -26.0, 28.001, -25.999), box(28.01, -26.0, 28.011, -25.999)],
         crs=4326,
     )
     p = gpd.GeoDataFrame(
-        {"id": ["1", "2", "3"], "type": ["water", "water", "sanitation"], "state": ["working", "working", "broken"]},
+        {
+            "id": ["1", "2", "3"],
+            "type": ["water", "water", "sanitation"],
+            "state": ["working", "working", "broken"],
+        },
         geometry=[Point(28.0005, -25.9995), Point(28.0006, -25.9995), Point(28.0105, -25.9995)],
         crs=4326,
     )
     w = gpd.GeoDataFrame({"ward_id": ["W1"]}, geometry=[box(27.9, -26.1, 28.1, -25.9)], crs=4326)
-    out = {"settlements": tmp_path / "s.gpkg", "services": tmp_path / "p.geojson", "wards": tmp_path / "w.shp"}
+    out = {
+        "settlements": tmp_path / "s.gpkg",
+        "services": tmp_path / "p.geojson",
+        "wards": tmp_path / "w.shp",
+    }
     s.to_file(out["settlements"], layer="s")
     p.to_file(out["services"])
     w.to_file(out["wards"])
@@ -39,9 +56,21 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 def args(files: dict[str, Path], *extra: str) -> list[str]:
     return [
-        "gaps", "--settlements", str(files["settlements"]), "--services", str(files["services"]),
-        "--wards", str(files["wards"]), "--map", "settlements.settlement_id=Code",
-        "--map", "settlements.name=Naam", "--map", "services.category=type", "--quiet", *extra,
+        "gaps",
+        "--settlements",
+        str(files["settlements"]),
+        "--services",
+        str(files["services"]),
+        "--wards",
+        str(files["wards"]),
+        "--map",
+        "settlements.settlement_id=Code",
+        "--map",
+        "settlements.name=Naam",
+        "--map",
+        "services.category=type",
+        "--quiet",
+        *extra,
     ]
 
 
@@ -50,10 +79,21 @@ def test_gaps_json_records(files: dict[str, Path], capsys: pytest.CaptureFixture
     records = json.loads(capsys.readouterr().out)
     assert [r["settlement_id"] for r in records] == ["A", "B"]
     a, b = records
-    assert {"settlement_id", "name", "cluster", "ward_id", "ward_ids", "households", "population", "demand_estimated"} <= set(a)
-    assert CATEGORY_KEYS <= set(a)
+    assert {
+        "settlement_id",
+        "name",
+        "cluster",
+        "ward_id",
+        "ward_ids",
+        "households",
+        "population",
+        "demand_estimated",
+    } <= set(a)
+    assert set(a) >= CATEGORY_KEYS
     assert a["ward_id"] == "W1" and a["ward_ids"] == ["W1"]
-    assert a["water_working"] == 2 and a["water_needed"] == 3 and a["water_gap"] == 1  # ceil(60/25)=3
+    assert (
+        a["water_working"] == 2 and a["water_needed"] == 3 and a["water_gap"] == 1
+    )  # ceil(60/25)=3
     assert a["water_ratio"] == 30 and a["households"] == 60
     assert b["name"] == "<b>Beta</b>"  # text stays text
     assert b["households"] is None and b["water_gap"] is None and b["water_ratio"] is None
@@ -62,7 +102,13 @@ def test_gaps_json_records(files: dict[str, Path], capsys: pytest.CaptureFixture
 
 def test_gaps_cluster_csv_and_output_file(files: dict[str, Path], tmp_path: Path) -> None:
     target = tmp_path / "clusters.csv"
-    code = main([*args(files, "--level", "cluster", "--format", "csv", "--output", str(target)), "--map", "settlements.cluster='North'"])
+    code = main(
+        [
+            *args(files, "--level", "cluster", "--format", "csv", "--output", str(target)),
+            "--map",
+            "settlements.cluster='North'",
+        ]
+    )
     assert code == 0
     lines = target.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -71,7 +117,9 @@ def test_gaps_cluster_csv_and_output_file(files: dict[str, Path], tmp_path: Path
     assert row["water_working"] == "2" and row["water_needed"] == "3"
 
 
-def test_gaps_geojson_is_wgs84_without_crs_member(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_gaps_geojson_is_wgs84_without_crs_member(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(args(files, "--format", "geojson")) == 0
     collection = json.loads(capsys.readouterr().out)
     assert "crs" not in collection and len(collection["features"]) == 2
@@ -106,21 +154,63 @@ def test_bad_options_give_one_paragraph_errors(
     assert message in err and "Traceback" not in err
 
 
-def test_validation_errors_list_every_problem(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["gaps", "--settlements", str(files["services"]), "--services", str(files["services"]), "--quiet"]) == 1
+def test_validation_errors_list_every_problem(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "gaps",
+                "--settlements",
+                str(files["services"]),
+                "--services",
+                str(files["services"]),
+                "--quiet",
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert "the input has problems" in err
     assert "Did you pass the service points as settlements?" in err
 
 
-def test_validate_command_exit_status(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(files["services"]), "--layer", "services", "--map", "services.category=type"]) == 0
+def test_validate_command_exit_status(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "validate",
+                str(files["services"]),
+                "--layer",
+                "services",
+                "--map",
+                "services.category=type",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "category <- column 'type' (mapping)" in out and out.strip().endswith("usable")
     assert main(["validate", str(files["services"]), "--layer", "services"]) == 1
     out = capsys.readouterr().out
     assert "Required field 'category' is missing" in out
-    assert main(["validate", str(files["services"]), "--layer", "services", "--format", "json", "--map", "services.category=type"]) == 0
+    assert (
+        main(
+            [
+                "validate",
+                str(files["services"]),
+                "--layer",
+                "services",
+                "--format",
+                "json",
+                "--map",
+                "services.category=type",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["ok"] is True
 
 
@@ -135,8 +225,19 @@ def test_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
     broken = tmp_path / "broken.geojson"
     broken.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "atlas.cli", "gaps", "--settlements", str(broken), "--services", str(broken)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "atlas.cli",
+            "gaps",
+            "--settlements",
+            str(broken),
+            "--services",
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 1
     assert "Could not open 'broken.geojson'" in proc.stderr

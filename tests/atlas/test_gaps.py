@@ -43,32 +43,52 @@ STANDARD = parse_standard(
 def layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     settlements = settlements_frame(
         [
-            {"settlement_id": "A", "name": "Alpha", "households": 60, "population": None,
-             "cluster": "K1", "geometry": box(0, 0, 100, 100)},
-            {"settlement_id": "B", "name": "Beta", "households": None, "population": 100,
-             "cluster": "K1", "geometry": box(300, 0, 400, 100)},
-            {"settlement_id": "C", "name": "Gamma", "households": None, "population": None,
-             "cluster": "K2", "geometry": box(0, 300, 100, 400)},
+            {
+                "settlement_id": "A",
+                "name": "Alpha",
+                "households": 60,
+                "population": None,
+                "cluster": "K1",
+                "geometry": box(0, 0, 100, 100),
+            },
+            {
+                "settlement_id": "B",
+                "name": "Beta",
+                "households": None,
+                "population": 100,
+                "cluster": "K1",
+                "geometry": box(300, 0, 400, 100),
+            },
+            {
+                "settlement_id": "C",
+                "name": "Gamma",
+                "households": None,
+                "population": None,
+                "cluster": "K2",
+                "geometry": box(0, 300, 100, 400),
+            },
         ]
     )
     services = services_frame(
         [
-            ("w1", "water", "working", 50, 50),      # inside A
-            ("w2", "water", "working", 120, 50),     # 20 m from A, 180 m from B -> A
-            ("w7", "water", "working", 140, 50),     # 40 m from A -> A
-            ("w3", "water", "working", 200, 50),     # 100 m from A and B: beyond 50 m -> nobody
-            ("w4", "water", "broken", 290, 50),      # 10 m from B -> B, broken
-            ("w5", "water", "unknown", 350, 50),     # inside B, unknown status
-            ("w6", "water", "working", 50, 350),     # inside C
+            ("w1", "water", "working", 50, 50),  # inside A
+            ("w2", "water", "working", 120, 50),  # 20 m from A, 180 m from B -> A
+            ("w7", "water", "working", 140, 50),  # 40 m from A -> A
+            ("w3", "water", "working", 200, 50),  # 100 m from A and B: beyond 50 m -> nobody
+            ("w4", "water", "broken", 290, 50),  # 10 m from B -> B, broken
+            ("w5", "water", "unknown", 350, 50),  # inside B, unknown status
+            ("w6", "water", "working", 50, 350),  # inside C
             ("e1", "electricity", "working", 200, 50),  # 100 m from A and B, within 150: tie -> A
-            ("s1", "sanitation", "working", 125, 50),   # 25 m from A: beyond 20 m -> nobody
-            ("s2", "sanitation", "working", 110, 50),   # 10 m from A -> A
+            ("s1", "sanitation", "working", 125, 50),  # 25 m from A: beyond 20 m -> nobody
+            ("s2", "sanitation", "working", 110, 50),  # 10 m from A -> A
         ]
     )
     return settlements, services
 
 
-def dataset(settlements: gpd.GeoDataFrame, services: gpd.GeoDataFrame, wards: gpd.GeoDataFrame | None = None) -> Dataset:
+def dataset(
+    settlements: gpd.GeoDataFrame, services: gpd.GeoDataFrame, wards: gpd.GeoDataFrame | None = None
+) -> Dataset:
     return Dataset(settlements, services, wards, CRS(METRIC))
 
 
@@ -85,10 +105,20 @@ def row(result, sid: str) -> pd.Series:
 
 
 def test_attribution_inside_within_distance_beyond_and_tie(result) -> None:
-    attributed = dict(zip(result.services["service_id"], result.services["settlement_id"], strict=True))
+    attributed = dict(
+        zip(result.services["service_id"], result.services["settlement_id"], strict=True)
+    )
     assert attributed == {
-        "w1": "A", "w2": "A", "w7": "A", "w3": None, "w4": "B", "w5": "B", "w6": "C",
-        "e1": "A", "s1": None, "s2": "A",
+        "w1": "A",
+        "w2": "A",
+        "w7": "A",
+        "w3": None,
+        "w4": "B",
+        "w5": "B",
+        "w6": "C",
+        "e1": "A",
+        "s1": None,
+        "s2": "A",
     }
     distance = dict(zip(result.services["service_id"], result.services["distance_m"], strict=True))
     assert distance["w1"] == 0
@@ -100,7 +130,11 @@ def test_attribution_inside_within_distance_beyond_and_tie(result) -> None:
 def test_each_point_counts_once(result) -> None:
     gaps = result.settlements
     attributed = result.services["settlement_id"].notna().sum()
-    counted = sum(gaps[f"{c}_{s}"].sum() for c in STANDARD.categories for s in ("working", "broken", "unknown"))
+    counted = sum(
+        gaps[f"{c}_{s}"].sum()
+        for c in STANDARD.categories
+        for s in ("working", "broken", "unknown")
+    )
     assert counted == attributed == 8
 
 
@@ -150,7 +184,9 @@ def test_straddling_settlement_has_primary_ward_and_shares(result) -> None:
     b = row(result, "B")
     assert b["ward_ids"] == ["W2"] and b["ward_shares"] == [1.0]
     overlaps = result.ward_overlaps
-    assert overlaps[overlaps.settlement_id == "A"]["area_m2"].sum() == pytest.approx(10_000, rel=1e-6)
+    assert overlaps[overlaps.settlement_id == "A"]["area_m2"].sum() == pytest.approx(
+        10_000, rel=1e-6
+    )
 
 
 def test_cluster_roll_up(result) -> None:
@@ -178,10 +214,17 @@ def test_point_between_two_settlements_goes_to_nearest() -> None:
     settlements, _ = layers()
     services = services_frame([("p", "water", "working", 270, 50)])  # 170 m from A, 30 m from B
     wide = parse_standard(
-        {"name": "w", "source": "t", "household_size": 2,
-         "categories": {"water": {"max_per_point": 25, "max_distance_m": 500}}}, "w",
+        {
+            "name": "w",
+            "source": "t",
+            "household_size": 2,
+            "categories": {"water": {"max_per_point": 25, "max_distance_m": 500}},
+        },
+        "w",
     )
-    assert attribute_services(services, settlements, wide, CRS(METRIC))["settlement_id"].tolist() == ["B"]
+    assert attribute_services(services, settlements, wide, CRS(METRIC))[
+        "settlement_id"
+    ].tolist() == ["B"]
 
 
 def test_point_in_overlapping_settlements_counts_once_for_smallest_id() -> None:
@@ -198,10 +241,17 @@ def test_point_in_overlapping_settlements_counts_once_for_smallest_id() -> None:
 
 def test_multipolygon_settlement_collects_points_in_every_part() -> None:
     settlements = settlements_frame(
-        [{"settlement_id": "MP", "households": 30,
-          "geometry": MultiPolygon([box(0, 0, 50, 50), box(500, 0, 550, 50)])}]
+        [
+            {
+                "settlement_id": "MP",
+                "households": 30,
+                "geometry": MultiPolygon([box(0, 0, 50, 50), box(500, 0, 550, 50)]),
+            }
+        ]
     )
-    services = services_frame([("a", "water", "working", 25, 25), ("b", "water", "working", 525, 25)])
+    services = services_frame(
+        [("a", "water", "working", 25, 25), ("b", "water", "working", 525, 25)]
+    )
     gaps = compute_gaps(dataset(settlements, services), STANDARD).settlements
     assert gaps["water_working"].tolist() == [2]
     assert gaps["water_needed"].tolist() == [2]  # ceil(30 / 25)
@@ -224,7 +274,9 @@ def test_services_in_another_crs_give_the_same_answer(result) -> None:
 def test_coverage_is_the_share_within_walking_distance() -> None:
     from atlas.crs import to_metric
 
-    strip = to_metric(settlements_frame([{"settlement_id": "s", "geometry": box(0, 0, 100, 1)}]).geometry, METRIC)
+    strip = to_metric(
+        settlements_frame([{"settlement_id": "s", "geometry": box(0, 0, 100, 1)}]).geometry, METRIC
+    )
     points = to_metric(services_frame([("p", "water", "working", -30, 0.5)]).geometry, METRIC)
     # A disc of 80 m centred 30 m left of the strip reaches x = 50: half the strip.
     assert coverage_of(strip.to_numpy(), points.to_numpy(), 80)[0] == pytest.approx(0.5, abs=1e-3)
@@ -239,8 +291,12 @@ def test_coverage_counts_working_points_attributed_elsewhere() -> None:
             {"settlement_id": "B", "geometry": box(110, 0, 210, 100), "households": 10},
         ]
     )
-    services = services_frame([("p", "water", "working", 105, 50), ("q", "water", "broken", 50, 50)])
-    gaps = compute_gaps(dataset(settlements, services), STANDARD).settlements.set_index("settlement_id")
+    services = services_frame(
+        [("p", "water", "working", 105, 50), ("q", "water", "broken", 50, 50)]
+    )
+    gaps = compute_gaps(dataset(settlements, services), STANDARD).settlements.set_index(
+        "settlement_id"
+    )
     assert gaps.loc["A", "water_working"] + gaps.loc["B", "water_working"] == 1
     assert gaps.loc["A", "water_coverage"] > 0.3 and gaps.loc["B", "water_coverage"] > 0.3
 
@@ -262,14 +318,21 @@ def test_inputs_are_not_mutated() -> None:
 @pytest.mark.parametrize(
     ("preset", "water_needed", "sanitation_needed"),
     [
-        ("cape-town", 4, 20),          # 100 households: ceil(100/25), ceil(100/5)
+        ("cape-town", 4, 20),  # 100 households: ceil(100/25), ceil(100/5)
         ("municipal-minimum", 2, 10),  # ceil(100/50), ceil(100/10)
-        ("sphere-2018", 4, 50),        # 1000 people: ceil(1000/250), ceil(1000/20)
+        ("sphere-2018", 4, 50),  # 1000 people: ceil(1000/250), ceil(1000/20)
     ],
 )
 def test_each_standard_preset(preset: str, water_needed: int, sanitation_needed: int) -> None:
     settlements = settlements_frame(
-        [{"settlement_id": "S", "households": 100, "population": 1000, "geometry": box(0, 0, 100, 100)}]
+        [
+            {
+                "settlement_id": "S",
+                "households": 100,
+                "population": 1000,
+                "geometry": box(0, 0, 100, 100),
+            }
+        ]
     )
     services = services_frame([("t", "water", "working", 50, 50)])
     gaps = compute_gaps(dataset(settlements, services), load_standard(preset)).settlements.iloc[0]

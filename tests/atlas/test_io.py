@@ -99,7 +99,9 @@ def test_multi_layer_file_needs_a_layer_name(tmp_path: Path) -> None:
         (b"whatever", "notes.docx", "not a layer format"),
     ],
 )
-def test_broken_files_give_clear_errors(tmp_path: Path, content: bytes, name: str, match: str) -> None:
+def test_broken_files_give_clear_errors(
+    tmp_path: Path, content: bytes, name: str, match: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(DataFileError, match=match):

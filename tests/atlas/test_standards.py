@@ -27,10 +27,19 @@ def test_presets_exist_with_sources() -> None:
         ("sphere-2018", "people", 250, 500, 20, 50),
     ],
 )
-def test_preset_numbers(name: str, unit: str, water: float, water_m: float, toilets: float, toilets_m: float) -> None:
+def test_preset_numbers(
+    name: str, unit: str, water: float, water_m: float, toilets: float, toilets_m: float
+) -> None:
     s = load_standard(name)
-    assert (s.rule("water").unit, s.rule("water").max_per_point, s.rule("water").max_distance_m) == (unit, water, water_m)
-    assert (s.rule("sanitation").max_per_point, s.rule("sanitation").max_distance_m) == (toilets, toilets_m)
+    assert (
+        s.rule("water").unit,
+        s.rule("water").max_per_point,
+        s.rule("water").max_distance_m,
+    ) == (unit, water, water_m)
+    assert (s.rule("sanitation").max_per_point, s.rule("sanitation").max_distance_m) == (
+        toilets,
+        toilets_m,
+    )
     assert s.rule("electricity").max_per_point is None and s.rule("waste").max_per_point is None
 
 
@@ -38,7 +47,7 @@ def test_user_standard_with_an_extra_category(tmp_path: Path) -> None:
     path = tmp_path / "clinics.toml"
     path.write_text(
         'name = "Clinic access"\nsource = "test"\nhousehold_size = 3.5\n'
-        "[categories.health]\nunit = \"people\"\nmax_per_point = 10000\nmax_distance_m = 5000\n",
+        '[categories.health]\nunit = "people"\nmax_per_point = 10000\nmax_distance_m = 5000\n',
         encoding="utf-8",
     )
     s = load_standard(path)
@@ -51,7 +60,10 @@ def test_user_standard_with_an_extra_category(tmp_path: Path) -> None:
     [
         ('name = "x"\nsource = "y"\n', "has no 'household_size'"),
         ('name="x"\nsource="y"\nhousehold_size=-1\n[categories.water]\n', "positive number"),
-        ('name="x"\nsource="y"\nhousehold_size=3\n[categories.water]\nunit="goats"\n', "unit must be"),
+        (
+            'name="x"\nsource="y"\nhousehold_size=3\n[categories.water]\nunit="goats"\n',
+            "unit must be",
+        ),
         ('name="x"\nsource="y"\nhousehold_size=3\n[categories.water]\nmax_per=3\n', "unknown keys"),
         ("name = [", "not valid TOML"),
     ],

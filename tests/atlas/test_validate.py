@@ -24,7 +24,9 @@ def settlements(**columns: object) -> gpd.GeoDataFrame:
         "cluster": ["K", "K", None],
     }
     base.update(columns)
-    geometry = base.pop("geometry", [box(28.0 + i / 100, -26.0, 28.005 + i / 100, -25.995) for i in range(3)])
+    geometry = base.pop(
+        "geometry", [box(28.0 + i / 100, -26.0, 28.005 + i / 100, -25.995) for i in range(3)]
+    )
     return gpd.GeoDataFrame(base, geometry=geometry, crs=4326)
 
 
@@ -67,7 +69,12 @@ def test_aliases_are_recognised_and_reported() -> None:
         crs=4326,
     )
     mapped, problems = apply_mapping(raw, "settlements")
-    assert mapped.loc[0, ["settlement_id", "name", "households", "population"]].tolist() == ["X1", "4 in 1", 230, 631]
+    assert mapped.loc[0, ["settlement_id", "name", "households", "population"]].tolist() == [
+        "X1",
+        "4 in 1",
+        230,
+        631,
+    ]
     notes = " ".join(p.message for p in problems)
     assert "settlement_id <- column 'Inf_Sttlmn' (recognised alias)" in notes
     assert "households <- column 'HHs' (recognised alias)" in notes
@@ -98,8 +105,12 @@ def test_missing_required_field_and_missing_mapped_column() -> None:
 
 
 def test_constant_mapping_fills_every_row() -> None:
-    raw = gpd.GeoDataFrame({"id": ["1", "2"]}, geometry=[Point(28, -26), Point(28.1, -26)], crs=4326)
-    mapped, _ = apply_mapping(raw, "services", {"category": Constant("water"), "status": Constant("working")})
+    raw = gpd.GeoDataFrame(
+        {"id": ["1", "2"]}, geometry=[Point(28, -26), Point(28.1, -26)], crs=4326
+    )
+    mapped, _ = apply_mapping(
+        raw, "services", {"category": Constant("water"), "status": Constant("working")}
+    )
     assert mapped["category"].tolist() == ["water", "water"]
 
 
@@ -126,7 +137,9 @@ def test_all_problems_are_collected_at_once() -> None:
 
 def test_invalid_geometry_is_repaired_kept_and_reported() -> None:
     bowtie = Polygon([(28.0, -26.0), (28.01, -25.99), (28.01, -26.0), (28.0, -25.99)])
-    frame = settlements(geometry=[bowtie, box(28.02, -26, 28.03, -25.99), box(28.04, -26, 28.05, -25.99)])
+    frame = settlements(
+        geometry=[bowtie, box(28.02, -26, 28.03, -25.99), box(28.04, -26, 28.05, -25.99)]
+    )
     out, report = validate_layer(frame, "settlements")
     assert report.ok
     assert len(out) == 3 and out.geometry.is_valid.all()
@@ -236,7 +249,9 @@ def test_empty_settlement_layer_is_an_error() -> None:
 def test_load_dataset_raises_once_with_every_bad_layer(tmp_path: Path) -> None:
     frame = settlements(settlement_id=["A", "A", "B"])
     frame.to_file(tmp_path / "s.geojson")
-    gpd.GeoDataFrame({"x": [1]}, geometry=[Point(28, -26)], crs=4326).to_file(tmp_path / "p.geojson")
+    gpd.GeoDataFrame({"x": [1]}, geometry=[Point(28, -26)], crs=4326).to_file(
+        tmp_path / "p.geojson"
+    )
     with pytest.raises(ValidationError) as info:
         load_dataset(tmp_path / "s.geojson", tmp_path / "p.geojson")
     text = str(info.value)
@@ -248,9 +263,13 @@ def test_load_dataset_raises_once_with_every_bad_layer(tmp_path: Path) -> None:
 def test_membership_table_sets_clusters(tmp_path: Path) -> None:
     settlements().to_file(tmp_path / "s.geojson")
     gpd.GeoDataFrame(
-        {"service_id": ["p"], "category": ["water"], "status": ["working"]}, geometry=[Point(28, -26)], crs=4326
+        {"service_id": ["p"], "category": ["water"], "status": ["working"]},
+        geometry=[Point(28, -26)],
+        crs=4326,
     ).to_file(tmp_path / "p.geojson")
-    (tmp_path / "c.csv").write_text("cluster,settlement_id\nNorth,A\nNorth,C\nSouth,Z\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        "cluster,settlement_id\nNorth,A\nNorth,C\nSouth,Z\n", encoding="utf-8"
+    )
     ds = load_dataset(tmp_path / "s.geojson", tmp_path / "p.geojson", clusters=tmp_path / "c.csv")
     assert ds.settlements["cluster"].tolist() == ["North", None, "North"]
     clusters_report = ds.reports[-1]
