@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/atlas gaps --level cluster --format csv
+	$(BIN)/atlas serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

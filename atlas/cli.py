@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -15,12 +17,13 @@ from pathlib import Path
 
 from atlas.analysis import compute_gaps
 from atlas.dataset import load_dataset, load_layer, load_sample
-from atlas.errors import AtlasError, SchemaError, ValidationError
+from atlas.errors import AtlasError, DataFileError, SchemaError, ValidationError
 from atlas.export import to_csv, to_geojson, to_json
 from atlas.gaps import category_columns
 from atlas.mapping import parse_mapping
-from atlas.registry import standard_names
+from atlas.registry import APP_SCRIPT, SERVE_ENV, standard_names
 from atlas.standards import Standard, load_standard
+from atlas.uploads import MAX_UPLOAD_BYTES
 
 __all__ = ["main"]
 
@@ -147,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=["text", "json"], default="text")
 
     sub.add_parser("standards", help="list the standards presets with their numbers and sources")
+
+    serve = sub.add_parser(
+        "serve", help="start the app in the browser (on the sample or your files)"
+    )
+    _add_data_options(serve)
+    serve.add_argument("--port", type=int, default=8501, help="port on localhost (default 8501)")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     return parser
 
 
@@ -239,11 +249,74 @@ def _run_standards(_: argparse.Namespace) -> int:
     return 0
 
 
+def _run_serve(args: argparse.Namespace) -> int:
+    app = APP_SCRIPT
+    if not app.exists():
+        raise DataFileError(
+            f"The app script {app} is missing: reinstall the atlas from its checkout."
+        )
+    spec: dict[str, object] = {"standard": args.standard}
+    if args.settlements or args.services:
+        if not (args.settlements and args.services):
+            raise SchemaError(
+                "Give both --settlements and --services (or neither, for the embedded sample)."
+            )
+        standard = load_standard(args.standard)
+        files = {
+            k: str(Path(getattr(args, k)).resolve())
+            for k in ("settlements", "services", "wards", "clusters")
+            if getattr(args, k)
+        }
+        # Check the files before starting a server the user would find broken.
+        load_dataset(
+            files["settlements"],
+            files["services"],
+            files.get("wards"),
+            files.get("clusters"),
+            mapping=parse_mapping(args.map),
+            crs=_pairs(args.crs, "--crs"),
+            layers=_pairs(args.file_layer, "--file-layer"),
+            categories=list(standard.categories),
+        )
+        spec.update(files, map=args.map, crs=sorted(_pairs(args.crs, "--crs").items()))
+    else:
+        load_standard(args.standard)
+    env = {**os.environ, SERVE_ENV: json.dumps(spec)}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        "localhost",
+        "--server.enableStaticServing",
+        "true",
+        "--server.maxUploadSize",
+        str(MAX_UPLOAD_BYTES // 2**20),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.headless",
+        "true" if args.no_browser else "false",
+    ]
+    print(
+        f"atlas: starting the app on http://localhost:{args.port} (Ctrl+C to stop)", file=sys.stderr
+    )
+    return subprocess.call(command, env=env, cwd=app.parent)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``atlas`` command; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    run = {"gaps": _run_gaps, "validate": _run_validate, "standards": _run_standards}[args.command]
+    run = {
+        "gaps": _run_gaps,
+        "validate": _run_validate,
+        "standards": _run_standards,
+        "serve": _run_serve,
+    }[args.command]
     try:
         return run(args)
     except ValidationError as exc:

@@ -11,11 +11,24 @@ from pathlib import Path
 
 from atlas.errors import DataFileError
 
-__all__ = ["DATA_DIR", "SAMPLE", "SampleFiles", "sample_files", "standard_names", "standard_path"]
+__all__ = [
+    "APP_SCRIPT",
+    "DATA_DIR",
+    "SAMPLE",
+    "SERVE_ENV",
+    "SampleFiles",
+    "sample_files",
+    "standard_names",
+    "standard_path",
+]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 STANDARDS_DIR = DATA_DIR / "standards"
 SAMPLE_DIR = DATA_DIR / "sample"
+#: The Streamlit app script (`atlas serve` runs it).
+APP_SCRIPT = DATA_DIR.parent / "streamlit_app.py"
+#: Environment variable through which `atlas serve` hands its files and options to the app.
+SERVE_ENV = "ATLAS_SERVE"
 
 #: The name of the embedded sample dataset.
 SAMPLE = "sample"

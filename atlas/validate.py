@@ -261,6 +261,7 @@ def _check_geometry(
         )
     out = frame.copy()
     out[out.geometry.name] = gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs)
+    out["geometry_repaired"] = invalid
     return out, present, problems
 
 

@@ -1,0 +1,138 @@
+"""Plain words for the numbers: "1 tap : 73 households", sentences a resident can read aloud."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from atlas.export import to_records
+from atlas.standards import Standard
+
+__all__ = ["gap_table", "plural", "ratio_phrase", "settlement_sentences"]
+
+
+def _value(record: Mapping[str, Any], key: str) -> Any:
+    return record.get(key)
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(float(value)))
+    except (TypeError, ValueError):
+        return True
+
+
+def plural(count: float, word: str) -> str:
+    """``1 tap``, ``3 taps``, ``1 household``; counts shown as whole numbers."""
+    n = round(float(count))
+    if n == 1 or word.endswith("s") or word == "people":
+        return f"{n:,} {word}"
+    return f"{n:,} {word}s"
+
+
+def ratio_phrase(record: Mapping[str, Any], category: str, standard: Standard) -> str:
+    """The headline ratio of one category, e.g. ``1 tap : 73 households``.
+
+    Says ``no working tap`` when none works and ``households unknown`` when demand is unknown.
+    """
+    rule = standard.rule(category)
+    unit = rule.unit
+    if _missing(_value(record, unit)):
+        return f"{unit} unknown"
+    if not _value(record, f"{category}_working"):
+        return f"no working {rule.point_label}"
+    ratio = _value(record, f"{category}_ratio")
+    if _missing(ratio):
+        return f"{unit} unknown"
+    return f"1 {rule.point_label} : {round(float(ratio)):,} {unit}"
+
+
+def settlement_sentences(
+    record: Mapping[str, Any],
+    standard: Standard,
+    categories: tuple[str, ...] = ("water", "sanitation"),
+) -> list[str]:
+    """Sentences about one settlement, e.g. "Settlement X has 1 working tap for 73 households.
+    The standard is 1 tap for 25 households. 2 more taps are needed."
+    """
+    name = _value(record, "name") or _value(record, "settlement_id")
+    out = []
+    for category in categories:
+        rule = standard.rule(category)
+        label = rule.point_label
+        demand = _value(record, rule.unit)
+        working = int(_value(record, f"{category}_working") or 0)
+        if _missing(demand):
+            out.append(
+                f"{name} has {plural(working, 'working ' + label)}; its number of {rule.unit} is "
+                "unknown, so the gap cannot be measured."
+            )
+            continue
+        text = f"{name} has {plural(working, 'working ' + label)} for {plural(float(demand), rule.unit[:-1] if rule.unit == 'households' else rule.unit)}."
+        if rule.max_per_point:
+            text += f" The standard is 1 {label} for {plural(rule.max_per_point, rule.unit[:-1] if rule.unit == 'households' else rule.unit)}."
+            gap = _value(record, f"{category}_gap")
+            if not _missing(gap) and int(gap) > 0:
+                text += (
+                    f" {int(gap):,} more {label if int(gap) == 1 else label + 's'}"
+                    f" {'is' if int(gap) == 1 else 'are'} needed."
+                )
+            else:
+                text += " The standard is met."
+        out.append(text)
+    return out
+
+
+def gap_table(
+    table: pd.DataFrame,
+    standard: Standard,
+    *,
+    key: str = "settlement",
+    categories: tuple[str, ...] = ("water", "sanitation"),
+) -> pd.DataFrame:
+    """A readable table of settlement or cluster gaps, worst water gap first.
+
+    Parameters
+    ----------
+    table
+        ``GapResult.settlements`` or ``GapResult.clusters``.
+    standard
+        The standard in force (for the ratio wording).
+    key
+        ``settlement`` (name, primary ward) or ``cluster`` (cluster, number of settlements).
+    categories
+        The categories to show.
+
+    Returns
+    -------
+    DataFrame
+        Plain column names; per category working, needed, gap and the ratio in words.
+    """
+    records = to_records(table)
+    if key == "cluster":
+        out = pd.DataFrame({"Cluster": table["cluster"], "Settlements": table["settlements"]})
+    else:
+        out = pd.DataFrame(
+            {
+                "Settlement": table["name"],
+                "Ward": table["ward_id"],
+                "Cluster": table["cluster"],
+            },
+            index=table.index,
+        )
+    out["Households"] = table["households"].round().astype("Int64")
+    for category in categories:
+        label = standard.rule(category).point_label
+        out[f"Working {label}s"] = table[f"{category}_working"]
+        out[f"{label.capitalize()}s needed"] = table[f"{category}_needed"]
+        out[f"{label.capitalize()}s missing"] = table[f"{category}_gap"]
+        out[f"{label.capitalize()} ratio"] = [ratio_phrase(r, category, standard) for r in records]
+    first_gap = f"{standard.rule(categories[0]).point_label.capitalize()}s missing"
+    return out.sort_values(
+        first_gap, ascending=False, na_position="last", kind="stable"
+    ).reset_index(drop=True)

@@ -1,0 +1,46 @@
+"""Map: settlements coloured by their service gap, service points, wards; click for a profile."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from atlas.profile import settlement_profile
+from pages.state import map_for, view
+
+v = view()
+st.header("Map")
+metric = st.radio(
+    "Colour settlements by",
+    ["gap", "ratio", "coverage"],
+    format_func={
+        "gap": "points missing",
+        "ratio": "people per point",
+        "coverage": "within walking distance",
+    }.get,
+    horizontal=True,
+    key="metric",
+)
+online = st.toggle("OpenStreetMap background (needs internet)", value=False, key="online_tiles")
+left, right = st.columns([3, 2])
+with left:
+    clicked = st_folium(
+        map_for(v.source, v.standard_name, v.category, str(metric), v.cluster, online),
+        returned_objects=["last_active_drawing"],
+        height=640,
+        use_container_width=True,
+        key=f"map-{v.source.label}-{v.standard_name}-{v.category}-{metric}-{v.cluster}-{online}",
+    )
+with right:
+    feature = (clicked or {}).get("last_active_drawing") or {}
+    settlement_id = (feature.get("properties") or {}).get("settlement_id")
+    if not settlement_id:
+        st.info("Click a settlement on the map to see its profile here.")
+    else:
+        profile = settlement_profile(v.result, v.dataset, settlement_id)
+        st.subheader(profile.record["name"])
+        for sentence in profile.sentences:
+            st.markdown(f"**{sentence}**")
+        for flag in profile.flags:
+            st.warning(flag)
+        st.caption(
+            f"Primary ward: {profile.record['ward_id'] or 'none'}. Cluster: {profile.record['cluster'] or 'none'}."
+        )

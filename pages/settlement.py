@@ -1,0 +1,77 @@
+"""Settlement profile: everything the atlas knows about one settlement."""
+
+import streamlit as st
+
+import atlas
+from atlas.profile import settlement_profile
+from pages.state import view
+
+v = view()
+st.header("Settlement profile")
+settlements = v.result.settlements
+if v.cluster is not None:
+    settlements = settlements[settlements["cluster"] == v.cluster]
+ids = settlements["settlement_id"].tolist()
+names = dict(zip(settlements["settlement_id"], settlements["name"], strict=True))
+if st.session_state.get("settlement") not in ids:
+    st.session_state["settlement"] = ids[0] if ids else None
+chosen = st.selectbox(
+    "Settlement", ids, format_func=lambda i: f"{names[i]} ({i})", key="settlement"
+)
+if chosen is None:
+    st.info("No settlement in this selection.")
+    st.stop()
+try:
+    profile = settlement_profile(v.result, v.dataset, chosen)
+except atlas.AtlasError as exc:
+    st.error(str(exc))
+    st.stop()
+
+record = profile.record
+st.subheader(record["name"])
+cols = st.columns(4)
+cols[0].metric(
+    "Households", "unknown" if record["households"] is None else f"{record['households']:,.0f}"
+)
+cols[1].metric(
+    "Population", "unknown" if record["population"] is None else f"{record['population']:,.0f}"
+)
+cols[2].metric("Cluster", record["cluster"] or "none")
+cols[3].metric("Primary ward", record["ward_id"] or "none")
+for flag in profile.flags:
+    st.warning(flag)
+for sentence in profile.sentences:
+    st.markdown(f"#### {sentence}")
+
+st.subheader("Against the standard")
+rows = [
+    {
+        "Service": c,
+        "Working": record[f"{c}_working"],
+        "Broken": record[f"{c}_broken"],
+        "Unknown": record[f"{c}_unknown"],
+        "Needed": record[f"{c}_needed"],
+        "Missing": record[f"{c}_gap"],
+        "Ratio": profile.ratios[c],
+        "Within walking distance": record[f"{c}_coverage"],
+    }
+    for c in v.standard.categories
+]
+st.dataframe(
+    rows,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Within walking distance": st.column_config.ProgressColumn(
+            format="percent", min_value=0, max_value=1
+        )
+    },
+)
+st.subheader("Wards")
+st.dataframe(
+    profile.wards.rename(columns={"ward_id": "Ward", "share": "Share of area"}),
+    hide_index=True,
+    column_config={"Share of area": st.column_config.NumberColumn(format="percent")},
+)
+st.subheader(f"Service points ({len(profile.services)})")
+st.dataframe(profile.services, hide_index=True, width="stretch")

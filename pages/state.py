@@ -1,0 +1,193 @@
+"""The app boundary: what this browser session looks at, and the caches behind it.
+
+Caches are keyed by hashable values only (a dataset's file paths and options, a standard's name),
+never by GeoDataFrames. Uploaded files are stored under their content hash, so the same upload
+hits the same cache entry. Nothing mutable lives at module level: Streamlit serves every user
+from one process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import streamlit as st
+
+import atlas
+from atlas.mapping import parse_mapping
+from atlas.registry import SERVE_ENV
+from atlas.uploads import content_hash, save_upload
+from layers.maps import build_map
+
+UPLOAD_ROOT = Path(tempfile.gettempdir()) / "atlas-uploads"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a dataset comes from: the embedded sample (no paths) or files with options."""
+
+    label: str
+    settlements: str | None = None
+    services: str | None = None
+    wards: str | None = None
+    clusters: str | None = None
+    mapping: tuple[str, ...] = ()
+    crs: tuple[tuple[str, str], ...] = ()
+
+
+SAMPLE = Source("Sample municipality (synthetic)")
+
+
+def served_source() -> Source | None:
+    """The files `atlas serve` was started with, if any."""
+    raw = os.environ.get(SERVE_ENV)
+    if not raw:
+        return None
+    spec = json.loads(raw)
+    if not spec.get("settlements"):
+        return None
+    return Source(
+        label=f"Files: {Path(spec['settlements']).name}",
+        settlements=spec["settlements"],
+        services=spec["services"],
+        wards=spec.get("wards"),
+        clusters=spec.get("clusters"),
+        mapping=tuple(spec.get("map", [])),
+        crs=tuple(tuple(p) for p in spec.get("crs", [])),
+    )
+
+
+def served_standard() -> str:
+    """The standard `atlas serve` was started with (default cape-town)."""
+    raw = os.environ.get(SERVE_ENV)
+    return str(json.loads(raw).get("standard", "cape-town")) if raw else "cape-town"
+
+
+@st.cache_resource(max_entries=16, show_spinner="Reading and checking the layers…")
+def load_source(source: Source, standard: str) -> atlas.Dataset:
+    """Read and validate a source's layers (cached by source and standard's categories)."""
+    categories = list(load_standard(standard).categories)
+    if source.settlements is None:
+        return atlas.load_sample(categories=categories)
+    if source.services is None:
+        raise atlas.SchemaError("A services layer is needed as well as the settlements.")
+    return atlas.load_dataset(
+        source.settlements,
+        source.services,
+        source.wards,
+        source.clusters,
+        mapping=parse_mapping(source.mapping),
+        crs=dict(source.crs),
+        categories=categories,
+        name=source.label,
+    )
+
+
+@st.cache_resource(max_entries=16)
+def load_standard(name: str) -> atlas.Standard:
+    """A standard by preset name or path (cached)."""
+    return atlas.load_standard(name)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Measuring service gaps…")
+def gaps(source: Source, standard: str) -> atlas.GapResult:
+    """The gap result of a source under a standard (cached; changing the standard re-measures
+    but never re-reads the files)."""
+    return atlas.compute_gaps(load_source(source, standard), load_standard(standard))
+
+
+def store_upload(data: bytes, name: str) -> Path:
+    """Save an uploaded file under its content hash (same upload, same path, same cache key)."""
+    folder = UPLOAD_ROOT / content_hash(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    return save_upload(data, name, folder)
+
+
+@dataclass(frozen=True)
+class View:
+    """What the sidebar selected, plus the data behind it."""
+
+    source: Source
+    standard_name: str
+    cluster: str | None
+    category: str
+    dataset: atlas.Dataset
+    result: atlas.GapResult
+
+    @property
+    def standard(self) -> atlas.Standard:
+        """The standard in force."""
+        return self.result.standard
+
+
+def current_source() -> Source:
+    """The dataset this browser session looks at."""
+    chosen = st.session_state.get("source")
+    if isinstance(chosen, Source):
+        return chosen
+    return served_source() or SAMPLE
+
+
+def view() -> View:
+    """The current view; shows a clear error and stops the page when the data cannot be used."""
+    source = current_source()
+    standard = st.session_state.get("standard", served_standard())
+    try:
+        dataset = load_source(source, standard)
+        result = gaps(source, standard)
+    except atlas.AtlasError as exc:
+        st.error(f"The dataset '{source.label}' cannot be used.\n\n{exc}")
+        st.info("Fix the files, or choose another dataset on the Data page.")
+        st.stop()
+    cluster = st.session_state.get("cluster")
+    if cluster not in set(result.clusters["cluster"]):
+        cluster = None
+    category = st.session_state.get("category", "water")
+    if category not in result.standard.categories:
+        category = "water"
+    return View(source, standard, cluster, category, dataset, result)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def columns_of(path: str) -> list[str]:
+    """The columns of an uploaded file (cached by path, which holds the content hash)."""
+    return [str(c) for c in atlas.read_layer(path).frame.columns if c != "geometry"]
+
+
+@st.cache_data(max_entries=32, show_spinner="Checking the layer…")
+def check_layer(path: str, layer: str, mapping: tuple[str, ...], standard: str) -> atlas.Report:
+    """Validate an uploaded layer with a mapping; the report, errors included."""
+    _, report = atlas.load_layer(
+        path,
+        layer,
+        mapping=parse_mapping(mapping).get(layer),
+        categories=list(load_standard(standard).categories),
+    )
+    return report
+
+
+@st.cache_resource(max_entries=32, show_spinner="Drawing the map…")
+def map_for(
+    source: Source,
+    standard: str,
+    category: str,
+    metric: str,
+    cluster: str | None,
+    online_tiles: bool,
+) -> folium.Map:
+    """The map of a view (cached: a filter change rebuilds only what changed)."""
+    result = gaps(source, standard)
+    return build_map(
+        result.settlements,
+        result.services,
+        load_source(source, standard).wards,
+        metric=metric,
+        category=category,
+        standard=result.standard,
+        selected_cluster=cluster,
+        online_tiles=online_tiles,
+    )

@@ -1,0 +1,52 @@
+"""Settlement Atlas in the browser: page config, the shared sidebar, and navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas.registry import standard_names
+from pages.state import SAMPLE, current_source, served_source, served_standard, view
+
+st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")
+
+PAGES = [
+    st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
+    st.Page("pages/clusters.py", title="Clusters", icon="📊"),
+    st.Page("pages/settlement.py", title="Settlement profile", icon="🏘️"),
+    st.Page("pages/data.py", title="Data", icon="📂"),
+    st.Page("pages/standards.py", title="Standards", icon="📏"),
+]
+
+with st.sidebar:
+    st.title("Settlement Atlas")
+    sources = [
+        s for s in (served_source(), SAMPLE, st.session_state.get("uploaded")) if s is not None
+    ]
+    chosen = current_source()
+    st.session_state["source"] = st.radio(
+        "Dataset",
+        sources,
+        index=sources.index(chosen) if chosen in sources else 0,
+        format_func=lambda s: s.label,
+    )
+    presets = standard_names()
+    served = served_standard()
+    options = presets if served in presets else [served, *presets]
+    st.selectbox(
+        "Standard",
+        options,
+        index=options.index(st.session_state.get("standard", served)),
+        key="standard",
+    )
+    current = view()
+    clusters = [None, *current.result.clusters["cluster"].tolist()]
+    st.selectbox(
+        "Cluster",
+        clusters,
+        format_func=lambda c: "All clusters" if c is None else c,
+        key="cluster",
+    )
+    st.selectbox("Service", list(current.standard.categories), key="category")
+    st.caption(f"Standard: {current.standard.name}. Source: {current.standard.source}.")
+
+st.navigation(PAGES).run()
