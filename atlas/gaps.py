@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from atlas.standards import Standard
+from atlas.standards import DEMAND_COLUMN, Standard
 
 __all__ = [
     "CATEGORY_FIELDS",
@@ -168,7 +168,7 @@ def settlement_gaps(
     }
     per_category: dict[str, object] = {}
     for category, rule in standard.categories.items():
-        units = d["households"] if rule.unit == "households" else d["population"]
+        units = d[DEMAND_COLUMN[rule.unit]]
         if rule.max_per_point:
             flag = (
                 d["households_estimated"]
@@ -211,7 +211,7 @@ def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
     )
     weight = members["households"].fillna(0.0)
     for category, rule in standard.categories.items():
-        unit = "households" if rule.unit == "households" else "population"
+        unit = DEMAND_COLUMN[rule.unit]
         for status in ("working", "broken", "unknown"):
             out[f"{category}_{status}"] = grouped[f"{category}_{status}"].sum().astype("int64")
         for f in ("needed", "gap"):

@@ -9,9 +9,14 @@ from typing import Any
 import pandas as pd
 
 from atlas.export import to_records
-from atlas.standards import Standard
+from atlas.standards import DEMAND_COLUMN, Standard
 
 __all__ = ["gap_table", "plural", "ratio_phrase", "settlement_sentences"]
+
+
+def _noun(unit: str) -> str:
+    """The singular noun that :func:`plural` inflects: ``household`` or ``people``."""
+    return "household" if unit == "households" else unit
 
 
 def _value(record: Mapping[str, Any], key: str) -> Any:
@@ -42,7 +47,7 @@ def ratio_phrase(record: Mapping[str, Any], category: str, standard: Standard) -
     """
     rule = standard.rule(category)
     unit = rule.unit
-    if _missing(_value(record, unit)):
+    if _missing(_value(record, DEMAND_COLUMN[unit])):
         return f"{unit} unknown"
     if not _value(record, f"{category}_working"):
         return f"no working {rule.point_label}"
@@ -65,7 +70,7 @@ def settlement_sentences(
     for category in categories:
         rule = standard.rule(category)
         label = rule.point_label
-        demand = _value(record, rule.unit)
+        demand = _value(record, DEMAND_COLUMN[rule.unit])
         working = int(_value(record, f"{category}_working") or 0)
         if _missing(demand):
             out.append(
@@ -73,9 +78,11 @@ def settlement_sentences(
                 "unknown, so the gap cannot be measured."
             )
             continue
-        text = f"{name} has {plural(working, 'working ' + label)} for {plural(float(demand), rule.unit[:-1] if rule.unit == 'households' else rule.unit)}."
+        text = f"{name} has {plural(working, 'working ' + label)} for {plural(float(demand), _noun(rule.unit))}."
         if rule.max_per_point:
-            text += f" The standard is 1 {label} for {plural(rule.max_per_point, rule.unit[:-1] if rule.unit == 'households' else rule.unit)}."
+            text += (
+                f" The standard is 1 {label} for {plural(rule.max_per_point, _noun(rule.unit))}."
+            )
             gap = _value(record, f"{category}_gap")
             if not _missing(gap) and int(gap) > 0:
                 text += (

@@ -18,9 +18,11 @@ from atlas.errors import StandardError
 from atlas.registry import standard_names, standard_path
 from atlas.schema import CATEGORIES
 
-__all__ = ["CategoryRule", "Standard", "load_standard"]
+__all__ = ["DEMAND_COLUMN", "CategoryRule", "Standard", "load_standard", "parse_standard"]
 
 Unit = Literal["households", "people"]
+#: The settlement column that holds the demand counted in each unit.
+DEMAND_COLUMN: dict[str, str] = {"households": "households", "people": "population"}
 DEFAULT_LABELS = {"water": "tap", "sanitation": "toilet", "electricity": "light", "waste": "skip"}
 
 

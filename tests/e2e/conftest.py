@@ -1,0 +1,128 @@
+"""Browser tests: Debian's Chromium driven by Playwright against `streamlit run` on localhost.
+
+Every request that is not to localhost is blocked, so these tests also prove the app works with
+no internet. They skip, saying how to enable them, when Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = ROOT / "test-artifacts"
+HOW = (
+    "Browser tests need Debian's Chromium (/usr/bin/chromium) and the playwright package: "
+    "run `make test` as root (it installs the `chromium` package), or `sudo apt-get install "
+    "chromium`, or set ATLAS_CHROMIUM to a Chromium binary."
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_app(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `streamlit run streamlit_app.py` on a free port; returns the process and its URL."""
+    port = _free_port()
+    env = {**os.environ, **(env_extra or {})}
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+            "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start within 60 s")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(HOW)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip(HOW)
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        )  # fmt: skip
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    proc, url = start_app()
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+class Page:
+    """A browser page with every non-local request blocked and recorded."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("dialog", self._dialog)
+        page.context.route("**/*", self._route)
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        host = url.split("/")[2] if "://" in url else ""
+        if url.startswith(("data:", "blob:", "about:")) or host.split(":")[0] in (
+            "127.0.0.1",
+            "localhost",
+        ):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    wrapped = Page(context.new_page())
+    yield wrapped
+    context.close()
+
+
+def write_json(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
