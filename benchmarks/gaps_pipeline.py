@@ -21,7 +21,7 @@ How to run
 ----------
 From the repository root::
 
-    .venv/bin/python benchmarks/gaps_pipeline.py            # full size (takes a few minutes)
+    .venv/bin/python benchmarks/gaps_pipeline.py            # full size (about 5 minutes, mostly the baseline)
     .venv/bin/python benchmarks/gaps_pipeline.py --small    # 300 settlements, quick
     .venv/bin/python benchmarks/gaps_pipeline.py --repeat 5 --profile
 
@@ -125,7 +125,12 @@ def _metric_box() -> tuple[float, float, float, float]:
     lon = np.array([LON_RANGE[0], LON_RANGE[1], LON_RANGE[0], LON_RANGE[1]])
     lat = np.array([LAT_RANGE[0], LAT_RANGE[0], LAT_RANGE[1], LAT_RANGE[1]])
     x, y = to_m.transform(lon, lat)
-    return float(max(x[0], x[2])), float(max(y[0], y[1])), float(min(x[1], x[3])), float(min(y[2], y[3]))
+    return (
+        float(max(x[0], x[2])),
+        float(max(y[0], y[1])),
+        float(min(x[1], x[3])),
+        float(min(y[2], y[3])),
+    )
 
 
 def _star(
@@ -163,7 +168,10 @@ def _place_settlements(
     cluster_of = np.full(n, -1)
     cluster_of[: sizes.sum()] = np.repeat(np.arange(len(sizes)), sizes)
     cluster_centres = np.column_stack(
-        [rng.uniform(x0 + 4000, x1 - 4000, len(sizes)), rng.uniform(y0 + 4000, y1 - 4000, len(sizes))]
+        [
+            rng.uniform(x0 + 4000, x1 - 4000, len(sizes)),
+            rng.uniform(y0 + 4000, y1 - 4000, len(sizes)),
+        ]
     )
     radii = rng.uniform(50, 300, n) * 1.25  # outer bound of the star's radius
     centres = np.empty((n, 2))
@@ -238,7 +246,9 @@ def generate(size: Size, seed: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
         dtype=object,
     )
     names[rng.random(n) < 0.01] = None
-    cluster = np.array([f"Cluster {c + 1:03d}" if c >= 0 else None for c in cluster_of], dtype=object)
+    cluster = np.array(
+        [f"Cluster {c + 1:03d}" if c >= 0 else None for c in cluster_of], dtype=object
+    )
     order = rng.permutation(n)  # file order independent of id order
     settlements = gpd.GeoDataFrame(
         {
@@ -278,8 +288,12 @@ def generate(size: Size, seed: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
     kinds = np.empty(m, dtype=object)
     for c, name in enumerate(CATEGORIES):
         sel = category == c
-        kinds[sel] = np.array(KINDS[name], dtype=object)[rng.integers(0, len(KINDS[name]), sel.sum())]
-    provider = np.array(PROVIDERS, dtype=object)[rng.choice(len(PROVIDERS), m, p=(0.6, 0.2, 0.12, 0.08))]
+        kinds[sel] = np.array(KINDS[name], dtype=object)[
+            rng.integers(0, len(KINDS[name]), sel.sum())
+        ]
+    provider = np.array(PROVIDERS, dtype=object)[
+        rng.choice(len(PROVIDERS), m, p=(0.6, 0.2, 0.12, 0.08))
+    ]
     provider[rng.random(m) < 0.1] = None
     lon, lat = Transformer.from_crs(GEN_CRS, WGS84, always_xy=True).transform(px, py)
     services = gpd.GeoDataFrame(
@@ -301,7 +315,11 @@ def generate(size: Size, seed: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
     frame = shapely.box(x0, y0, x1, y1)
     cells = shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=frame))
     cells = shapely.segmentize(shapely.intersection(cells, frame), 100.0)
-    cells = cells[np.argsort(shapely.get_x(shapely.centroid(cells)) + 1e-3 * shapely.get_y(shapely.centroid(cells)))]
+    cells = cells[
+        np.argsort(
+            shapely.get_x(shapely.centroid(cells)) + 1e-3 * shapely.get_y(shapely.centroid(cells))
+        )
+    ]
     nw = len(cells)
     wards = gpd.GeoDataFrame(
         {
@@ -323,7 +341,7 @@ def load_layers(
     paths = [OUT_DIR / f"{stem}_{layer}.parquet" for layer in ("settlements", "services", "wards")]
     if cache and all(p.exists() for p in paths):
         raw = tuple(gpd.read_parquet(p) for p in paths)
-        print(f"(generated data read from {OUT_DIR.name}/{stem}_*.parquet)")
+        print(f"(generated data read from benchmarks/{OUT_DIR.name}/{stem}_*.parquet)")
     else:
         raw = generate(size, seed)
         if cache:
@@ -570,7 +588,10 @@ def main(argv: list[str] | None = None) -> int:
         (f"atlas compute_gaps (median of {args.repeat})", f"{atlas_s:.3f} s"),
         (f"naive baseline (median of {args.baseline_repeat})", f"{base_s:.3f} s"),
         ("baseline / atlas", f"{speedup:.1f}x"),
-        ("mismatching values", f"{mismatches}" + (f" ({ties} primary-ward ties set aside)" if ties else "")),
+        (
+            "mismatching values",
+            f"{mismatches}" + (f" ({ties} primary-ward ties set aside)" if ties else ""),
+        ),
         (f"target: atlas <= {TARGET_SECONDS:g} s", "met" if fast_ok else "NOT MET"),
         (f"target: >= {TARGET_SPEEDUP:g}x faster than baseline", "met" if ratio_ok else "NOT MET"),
     ]
@@ -586,11 +607,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_steps:
         steps = step_times(dataset, standard, args.repeat)
         total = sum(steps.values())
+        step_width = max(len(k) for k in steps)
         print()
         print(f"atlas steps (median of {args.repeat} each, called one by one):")
         for name, t in steps.items():
-            print(f"  {name:<{width}}  {t:8.3f} s  {100 * t / total:5.1f} %")
-        print(f"  {'sum of steps':<{width}}  {total:8.3f} s")
+            print(f"  {name:<{step_width}}  {t:8.3f} s  {100 * t / total:5.1f} %")
+        print(f"  {'sum of steps':<{step_width}}  {total:8.3f} s")
 
     if args.profile:
         print()
