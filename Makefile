@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINTED := atlas layers pages tests benchmarks data streamlit_app.py
 
-.PHONY: run test setup lint lock clean
+.PHONY: run test setup lint lock clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -15,11 +15,22 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m layers.assets
 	@touch $(STAMP)
+
+# Browser tests drive Debian's Chromium; install it when we can (root with apt-get),
+# otherwise those tests skip and say how to enable them.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests (apt-get)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium not found and not root: browser tests will be skipped."; fi
 
 setup: $(STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m layers.assets --check >/dev/null || $(BIN)/python -m layers.assets
 	$(BIN)/atlas serve
 
 lint: $(STAMP)
@@ -27,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 # Re-pin every dependency to what is installed now (after a deliberate upgrade).

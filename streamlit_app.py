@@ -7,15 +7,17 @@ import streamlit as st
 from atlas.registry import standard_names
 from pages.state import SAMPLE, current_source, served_source, served_standard, view
 
-st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Settlement Atlas", page_icon=":material/map:", layout="wide")
 
 PAGES = [
-    st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
-    st.Page("pages/clusters.py", title="Clusters", icon="📊"),
-    st.Page("pages/settlement.py", title="Settlement profile", icon="🏘️"),
-    st.Page("pages/data.py", title="Data", icon="📂"),
-    st.Page("pages/standards.py", title="Standards", icon="📏"),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page("pages/clusters.py", title="Clusters", icon=":material/bar_chart:"),
+    st.Page("pages/settlement.py", title="Settlement profile", icon=":material/home_work:"),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page("pages/standards.py", title="Standards", icon=":material/rule:"),
 ]
+
+page = st.navigation(PAGES)
 
 with st.sidebar:
     st.title("Settlement Atlas")
@@ -49,4 +51,4 @@ with st.sidebar:
     st.selectbox("Service", list(current.standard.categories), key="category")
     st.caption(f"Standard: {current.standard.name}. Source: {current.standard.source}.")
 
-st.navigation(PAGES).run()
+page.run()

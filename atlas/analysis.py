@@ -10,6 +10,7 @@ import pandas as pd
 
 from atlas.attribution import attribute_services
 from atlas.coverage import coverage
+from atlas.crs import to_metric
 from atlas.dataset import Dataset
 from atlas.gaps import cluster_gaps, service_counts, settlement_gaps
 from atlas.standards import Standard
@@ -64,18 +65,19 @@ def compute_gaps(
     GapResult
     """
     crs = dataset.metric_crs
-    settlements = dataset.settlements
-    progress(
-        f"attributing {len(dataset.services)} service points to {len(settlements)} settlements"
-    )
-    attribution = attribute_services(dataset.services, settlements, standard, crs)
+    # Reproject once; each step's own to_metric is then a no-op.
+    settlements = to_metric(dataset.settlements, crs)
+    services = to_metric(dataset.services, crs)
+    progress(f"attributing {len(services)} service points to {len(settlements)} settlements")
+    attribution = attribute_services(services, settlements, standard, crs)
     progress("measuring walking-distance coverage")
-    cover = coverage(settlements, dataset.services, standard, crs)
+    cover = coverage(settlements, services, standard, crs)
     if dataset.wards is not None:
         progress(f"overlaying {len(dataset.wards)} wards")
-        overlaps = settlement_wards(settlements, dataset.wards, crs)
+        overlaps = settlement_wards(settlements, to_metric(dataset.wards, crs), crs)
     else:
         overlaps = settlement_wards(settlements, settlements.iloc[:0].assign(ward_id=None), crs)
+    settlements = dataset.settlements
     counts = service_counts(dataset.services, attribution, settlements, standard)
     gaps = settlement_gaps(
         settlements, counts, cover, primary_wards(overlaps, settlements), standard

@@ -81,18 +81,19 @@ def service_counts(
         Indexed like ``settlements``: integer columns ``<category>_<status>`` for every category
         of the standard and status working/broken/unknown.
     """
-    attributed = attribution["settlement_id"].notna()
-    table = pd.crosstab(
-        attribution.loc[attributed, "settlement_id"],
-        [services.loc[attributed, "category"], services.loc[attributed, "status"]],
+    categories = list(standard.categories)
+    statuses = ["working", "broken", "unknown"]
+    row = pd.Index(settlements["settlement_id"]).get_indexer(pd.Index(attribution["settlement_id"]))
+    cat = pd.Index(categories).get_indexer(pd.Index(services["category"]))
+    status = pd.Index(statuses).get_indexer(pd.Index(services["status"]))
+    ok = (row >= 0) & (cat >= 0) & (status >= 0)
+    cells = (row[ok] * len(categories) + cat[ok]) * len(statuses) + status[ok]
+    counts = np.bincount(cells, minlength=len(settlements) * len(categories) * len(statuses))
+    table = pd.DataFrame(
+        counts.reshape(len(settlements), len(categories) * len(statuses)),
+        index=settlements.index,
+        columns=[f"{c}_{s}" for c in categories for s in statuses],
     )
-    columns = pd.MultiIndex.from_product(
-        [list(standard.categories), ["working", "broken", "unknown"]]
-    )
-    table = table.reindex(columns=columns, fill_value=0)
-    table.columns = pd.Index([f"{c}_{s}" for c, s in columns])
-    table = table.reindex(settlements["settlement_id"].to_numpy(), fill_value=0)
-    table.index = settlements.index
     return table.astype("int64")
 
 

@@ -9,9 +9,18 @@ from typing import Any
 import pandas as pd
 
 from atlas.export import to_records
-from atlas.standards import DEMAND_COLUMN, Standard
+from atlas.standards import DEMAND_COLUMN, CategoryRule, Standard
 
-__all__ = ["gap_table", "plural", "ratio_phrase", "settlement_sentences"]
+__all__ = [
+    "format_number",
+    "gap_table",
+    "noun",
+    "plural",
+    "ratio_phrase",
+    "ratio_words",
+    "settlement_sentences",
+    "shown_number",
+]
 
 
 def _noun(unit: str) -> str:
@@ -32,29 +41,56 @@ def _missing(value: Any) -> bool:
         return True
 
 
+def format_number(value: float) -> str:
+    """A number as people read it out: whole from 10 up, one decimal below, thousands spaced
+    (the South African convention: ``1 234``)."""
+    if abs(value) >= 10 or float(value).is_integer():
+        return f"{round(value):,}".replace(",", " ")
+    return f"{value:.1f}"
+
+
+def shown_number(value: Any) -> str:
+    """A count for a page: spaced thousands, or ``unknown`` for a missing value."""
+    return "unknown" if _missing(value) else format_number(float(value))
+
+
+def noun(label: str, count: float) -> str:
+    """``tap`` or ``taps``, ``household`` or ``households``, by ``count``."""
+    if count == 1 or label.endswith("s") or label == "people":
+        return label
+    return (
+        label[:-1] + "ies" if label.endswith("y") and label[-2:-1] not in "aeiou" else label + "s"
+    )
+
+
 def plural(count: float, word: str) -> str:
-    """``1 tap``, ``3 taps``, ``1 household``; counts shown as whole numbers."""
+    """``1 tap``, ``3 taps``, ``1 234 households``; counts shown as whole numbers."""
     n = round(float(count))
-    if n == 1 or word.endswith("s") or word == "people":
-        return f"{n:,} {word}"
-    return f"{n:,} {word}s"
+    return f"{format_number(n)} {noun(word, n)}"
+
+
+def ratio_words(ratio: float, working: float, demand_missing: bool, rule: CategoryRule) -> str:
+    """The headline of one category: ``1 tap : 73 households``, ``no working tap``,
+    ``households unknown`` (plain words, not escaped)."""
+    if demand_missing:
+        return f"{rule.unit} unknown"
+    if _missing(working) or not working:
+        return f"no working {rule.point_label}"
+    if _missing(ratio):
+        return f"{rule.unit} unknown"
+    return f"1 {rule.point_label} : {format_number(ratio)} {rule.unit}"
 
 
 def ratio_phrase(record: Mapping[str, Any], category: str, standard: Standard) -> str:
-    """The headline ratio of one category, e.g. ``1 tap : 73 households``.
-
-    Says ``no working tap`` when none works and ``households unknown`` when demand is unknown.
-    """
+    """The headline ratio of one category of a gap record, e.g. ``1 tap : 73 households``."""
     rule = standard.rule(category)
-    unit = rule.unit
-    if _missing(_value(record, DEMAND_COLUMN[unit])):
-        return f"{unit} unknown"
-    if not _value(record, f"{category}_working"):
-        return f"no working {rule.point_label}"
-    ratio = _value(record, f"{category}_ratio")
-    if _missing(ratio):
-        return f"{unit} unknown"
-    return f"1 {rule.point_label} : {round(float(ratio)):,} {unit}"
+    demand = _value(record, DEMAND_COLUMN[rule.unit])
+    return ratio_words(
+        _value(record, f"{category}_ratio"),
+        _value(record, f"{category}_working"),
+        _missing(demand),
+        rule,
+    )
 
 
 def settlement_sentences(
@@ -86,7 +122,7 @@ def settlement_sentences(
             gap = _value(record, f"{category}_gap")
             if not _missing(gap) and int(gap) > 0:
                 text += (
-                    f" {int(gap):,} more {label if int(gap) == 1 else label + 's'}"
+                    f" {format_number(int(gap))} more {label if int(gap) == 1 else label + 's'}"
                     f" {'is' if int(gap) == 1 else 'are'} needed."
                 )
             else:

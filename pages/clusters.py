@@ -2,16 +2,19 @@
 
 import streamlit as st
 
-from atlas.phrases import gap_table
+from atlas.phrases import gap_table, shown_number
 from pages.state import view
 
 v = view()
+shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))
 st.header("Clusters")
 st.caption(f"Measured against: {v.standard.name} ({v.standard.source}).")
 
 st.subheader("All clusters")
 st.dataframe(
-    gap_table(v.result.clusters, v.standard, key="cluster"), hide_index=True, width="stretch"
+    gap_table(v.result.clusters, v.standard, key="cluster", categories=shown),
+    hide_index=True,
+    width="stretch",
 )
 
 members = v.result.settlements
@@ -19,16 +22,16 @@ if v.cluster is not None:
     members = members[members["cluster"] == v.cluster]
     totals = v.result.clusters.set_index("cluster").loc[v.cluster]
     st.subheader(v.cluster)
-    label = v.standard.rule("water").point_label
+    label = v.standard.rule(v.category).point_label
     cols = st.columns(4)
-    cols[0].metric("Households", f"{totals['households']:,.0f}")
-    cols[1].metric(f"Working {label}s", f"{totals['water_working']:,}")
-    cols[2].metric(f"{label.capitalize()}s needed", f"{totals['water_needed']:,}")
-    cols[3].metric(f"{label.capitalize()}s missing", f"{totals['water_gap']:,}")
+    cols[0].metric("Households", shown_number(totals["households"]))
+    cols[1].metric(f"Working {label}s", shown_number(totals[f"{v.category}_working"]))
+    cols[2].metric(f"{label.capitalize()}s needed", shown_number(totals[f"{v.category}_needed"]))
+    cols[3].metric(f"{label.capitalize()}s missing", shown_number(totals[f"{v.category}_gap"]))
 else:
     st.subheader("All settlements")
 
-table = gap_table(members, v.standard)
+table = gap_table(members, v.standard, categories=shown)
 st.dataframe(table, hide_index=True, width="stretch")
 missing = [c for c in table.columns if c.endswith("missing")]
 st.bar_chart(table.set_index("Settlement")[missing], horizontal=True, stack=False)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import atlas
+from atlas.phrases import shown_number
 from atlas.profile import settlement_profile
 from pages.state import view
 
@@ -30,12 +31,8 @@ except atlas.AtlasError as exc:
 record = profile.record
 st.subheader(record["name"])
 cols = st.columns(4)
-cols[0].metric(
-    "Households", "unknown" if record["households"] is None else f"{record['households']:,.0f}"
-)
-cols[1].metric(
-    "Population", "unknown" if record["population"] is None else f"{record['population']:,.0f}"
-)
+cols[0].metric("Households", shown_number(record["households"]))
+cols[1].metric("Population", shown_number(record["population"]))
 cols[2].metric("Cluster", record["cluster"] or "none")
 cols[3].metric("Primary ward", record["ward_id"] or "none")
 for flag in profile.flags:

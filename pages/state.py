@@ -190,4 +190,5 @@ def map_for(
         standard=result.standard,
         selected_cluster=cluster,
         online_tiles=online_tiles,
+        service_categories=[category],
     )

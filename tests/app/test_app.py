@@ -13,14 +13,31 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
 
 
-def app(page: str | None = None) -> AppTest:
+def app(page: str | None = None, **state: object) -> AppTest:
+    """Run the app (its sidebar and default page), then open ``page`` with ``state`` chosen.
+
+    AppTest runs a switched-to page file on its own, without the sidebar of
+    ``streamlit_app.py`` (and drops the sidebar from reruns), so the sidebar's choices are set
+    in the session state its widgets write to; the widgets are tested on the app's first run,
+    and the whole app in a real browser in tests/e2e.
+    """
     at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
+    for key, value in state.items():
+        at.session_state[key] = value
     if page:
         at.switch_page(page)
-        at.run()
+    at.run()
     assert not at.exception, at.exception
     return at
+
+
+def test_sidebar_offers_dataset_standard_cluster_and_service() -> None:
+    at = app()
+    assert [s.key for s in at.sidebar.selectbox] == ["standard", "cluster", "category"]
+    assert at.sidebar.radio[0].label == "Dataset"
+    assert any("City of Cape Town" in c.value for c in at.sidebar.caption)
+    at.sidebar.selectbox(key="standard").set_value("sphere-2018").run()
+    assert not at.exception
 
 
 def frame(at: AppTest, i: int):
@@ -36,10 +53,8 @@ def test_every_page_runs_on_the_sample(page: str) -> None:
 
 
 def test_changing_the_standard_changes_cluster_totals_to_the_api_values() -> None:
-    at = app("pages/clusters.py")
     for preset in ("cape-town", "sphere-2018"):
-        at.sidebar.selectbox(key="standard").set_value(preset).run()
-        assert not at.exception
+        at = app("pages/clusters.py", standard=preset)
         expected = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard(preset)).clusters
         shown = frame(at, 0).set_index("Cluster")
         for _, row in expected.iterrows():
@@ -48,8 +63,7 @@ def test_changing_the_standard_changes_cluster_totals_to_the_api_values() -> Non
 
 
 def test_choosing_a_cluster_shows_its_settlements_worst_first() -> None:
-    at = app("pages/clusters.py")
-    at.sidebar.selectbox(key="cluster").set_value("Kgotso South Cluster").run()
+    at = app("pages/clusters.py", cluster="Kgotso South Cluster")
     table = frame(at, 1)
     assert set(table["Cluster"]) == {"Kgotso South Cluster"}
     gaps = table["Taps missing"].dropna().tolist()

@@ -30,7 +30,7 @@ def test_ratio_phrases() -> None:
     assert ratio_phrase(record(), "sanitation", CAPE_TOWN) == "no working toilet"
     assert ratio_phrase(record(households=None), "water", CAPE_TOWN) == "households unknown"
     assert (
-        ratio_phrase(record(water_ratio=1234.4), "water", CAPE_TOWN) == "1 tap : 1,234 households"
+        ratio_phrase(record(water_ratio=1234.4), "water", CAPE_TOWN) == "1 tap : 1 234 households"
     )
     assert ratio_phrase(record(water_ratio=215.0), "water", SPHERE) == "1 tap : 215 people"
 

@@ -1,0 +1,102 @@
+"""Display geometry: simplified in metres, shown in EPSG:4326 with 6-decimal coordinates.
+
+This is the one place that reprojects for display (DESIGN §2). Simplifying in a metric CRS means
+the tolerance is a distance on the ground (1 m by default: invisible at street zoom, yet it
+drops the dense vertices of digitised boundaries); six decimals of a degree are about 0.1 m.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from atlas.crs import STORAGE_CRS, choose_metric_crs, to_metric
+from atlas.errors import CRSError
+
+__all__ = ["display_bounds", "display_geometry", "feature_collection", "geojson_geometries"]
+
+
+def display_geometry(
+    frame: gpd.GeoDataFrame | gpd.GeoSeries,
+    *,
+    tolerance_m: float = 1.0,
+    precision: int = 6,
+    metric_crs: CRS | None = None,
+) -> gpd.GeoSeries:
+    """The geometry of ``frame`` ready to draw: simplified in metres, in EPSG:4326, rounded.
+
+    Parameters
+    ----------
+    frame
+        Any layer with a CRS; it is not modified.
+    tolerance_m
+        Simplification tolerance in metres (topology preserved); 0 keeps every vertex.
+    precision
+        Decimal places of the output coordinates.
+    metric_crs
+        The projected CRS to simplify in; by default the local UTM zone of the layer.
+
+    Returns
+    -------
+    GeoSeries
+        Indexed like ``frame``, in EPSG:4326; null geometries stay null.
+
+    Raises
+    ------
+    CRSError
+        When the layer has no CRS, or ``metric_crs`` is geographic.
+    """
+    if tolerance_m < 0:
+        raise ValueError(f"tolerance_m must be 0 or more metres, not {tolerance_m}.")
+    geoms = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+    if geoms.crs is None:
+        raise CRSError("Cannot draw a layer without a CRS; set its CRS first.")
+    present = ~(geoms.isna() | geoms.is_empty)
+    if tolerance_m > 0 and present.any():
+        metric = to_metric(geoms, metric_crs or choose_metric_crs(geoms))
+        out = metric.simplify(tolerance_m, preserve_topology=True).to_crs(STORAGE_CRS)
+    else:
+        out = geoms.to_crs(STORAGE_CRS)
+    rounded = shapely.transform(out.to_numpy(), lambda xy: np.round(xy, precision))
+    return gpd.GeoSeries(rounded, index=frame.index, crs=STORAGE_CRS)
+
+
+def display_bounds(*series: gpd.GeoSeries) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` of the non-empty geometries, or None when there are none.
+
+    Parameters
+    ----------
+    *series
+        Display geometries (EPSG:4326).
+
+    Returns
+    -------
+    list or None
+        The bounds in Leaflet's latitude-first order.
+    """
+    boxes = [s[~(s.isna() | s.is_empty)].total_bounds for s in series if len(s)]
+    boxes = [b for b in boxes if np.isfinite(b).all()]
+    if not boxes:
+        return None
+    b = np.array(boxes)
+    return [
+        [float(b[:, 1].min()), float(b[:, 0].min())],
+        [float(b[:, 3].max()), float(b[:, 2].max())],
+    ]
+
+
+def geojson_geometries(geoms: gpd.GeoSeries) -> list[Any]:
+    """GeoJSON geometry objects (dicts) of ``geoms``, in order; None for a null geometry."""
+    return [
+        None if text is None else json.loads(text) for text in shapely.to_geojson(geoms.to_numpy())
+    ]
+
+
+def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of ``features``."""
+    return {"type": "FeatureCollection", "features": features}

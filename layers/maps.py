@@ -1,0 +1,274 @@
+"""The atlas map: settlements by service gap, service points by status, ward outlines.
+
+The map loads nothing from the internet: folium's default CDN scripts and styles (jQuery,
+Bootstrap, Font Awesome, awesome-markers, Leaflet) are replaced by the vendored Leaflet and
+markercluster files (:mod:`layers.assets`), and only features that need nothing else are used
+(GeoJson, CircleMarker, DivIcon). There is no basemap unless asked for; the optional
+OpenStreetMap layer is the one remote resource, and the map still works when it fails.
+:func:`standalone_html` inlines the assets so the page opens from disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+import numpy as np
+from branca.element import MacroElement
+from folium.template import Template
+
+from atlas.standards import Standard
+from layers.assets import inline_assets
+from layers.geometry import display_bounds, display_geometry
+from layers.points import service_layers
+from layers.settlements import METRICS, settlement_layer
+from layers.style import NO_DATA, STATUS_COLOURS, Classes, Legend, LegendSection
+from layers.text import category_rule, noun
+from layers.wards import ward_layer
+
+__all__ = ["OSM_TILES", "build_map", "legend_title", "standalone_html"]
+
+#: The optional online basemap (off by default).
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+_OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+_BACKGROUND = "#f4f2ee"
+
+
+class PageStyle(MacroElement):
+    """Page CSS (light background, ward labels, tooltips) and hiding ward labels when zoomed out.
+
+    Parameters
+    ----------
+    label_min_zoom
+        Below this zoom level ward labels are hidden (they would cover the map).
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>
+            .leaflet-container { background: {{ this.background }}; }
+            .atlas-ward-label { display: flex; justify-content: center; align-items: center;
+                white-space: nowrap; font: 600 12px system-ui, sans-serif; color: #333;
+                text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
+            .atlas-far .atlas-ward-label { display: none; }
+            .atlas-cluster { background: rgba(51, 51, 51, 0.25); }
+            .atlas-cluster div { background: rgba(51, 51, 51, 0.85); color: #fff; font-weight: 600; }
+            .atlas-tip td { padding: 1px 2px; }
+            .atlas-tip tr:first-child td { font-weight: 700; font-size: 16px; }
+            </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            (function (map) {
+                function toggle() {
+                    map.getContainer().classList.toggle(
+                        "atlas-far", map.getZoom() < {{ this.label_min_zoom|tojson }});
+                }
+                map.on("zoomend", toggle);
+                toggle();
+            })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, label_min_zoom: int = 11) -> None:
+        super().__init__()
+        self._name = "PageStyle"
+        self.background = _BACKGROUND
+        self.label_min_zoom = int(label_min_zoom)
+
+
+def legend_title(metric: str, category: str, standard: Standard | None = None) -> str:
+    """The legend heading of a metric, e.g. ``Water: more taps needed`` (not escaped)."""
+    rule = category_rule(category, standard)
+    label, unit = rule.point_label, "households" if rule.unit == "households" else "people"
+    name = category.capitalize()
+    if metric == "gap":
+        return f"{name}: more {noun(label, 2)} needed"
+    if metric == "ratio":
+        return f"{name}: {unit} per working {label}"
+    distance = f"{rule.max_distance_m:g} m" if rule.max_distance_m else "walking distance"
+    return f"{name}: area within {distance} of a working {label}"
+
+
+def _base_map(asset_base: str, online_tiles: bool) -> folium.Map:
+    # Without a tile layer Leaflet has no maxZoom, and markercluster needs one.
+    m = folium.Map(location=None, tiles=None, control_scale=True, zoom_start=2, maxZoom=19)
+    # Instance attributes, never the class lists: those are shared by every map in the process
+    # (Streamlit serves all users from one), and they point to CDNs.
+    m.default_js = [("leaflet", f"{asset_base}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{asset_base}/leaflet.css")]
+    if online_tiles:
+        folium.TileLayer(
+            tiles=OSM_TILES,
+            attr=_OSM_ATTRIBUTION,
+            name="OpenStreetMap (online)",
+            overlay=True,
+            max_zoom=19,
+        ).add_to(m)
+    return m
+
+
+def _legend(
+    classes: Classes, title: str, with_points: bool, position: str = "bottomright"
+) -> Legend:
+    entries = list(zip(classes.colours, classes.labels, strict=True))
+    if classes.missing or not entries:
+        entries.append((NO_DATA, "no data"))
+    sections = [LegendSection(title, tuple(entries))]
+    if with_points:
+        sections.append(
+            LegendSection(
+                "Service points",
+                tuple((colour, status) for status, colour in STATUS_COLOURS.items()),
+                shape="dot",
+            )
+        )
+    return Legend(sections, position=position)
+
+
+def build_map(
+    settlements: gpd.GeoDataFrame,
+    services: gpd.GeoDataFrame | None,
+    wards: gpd.GeoDataFrame | None,
+    *,
+    metric: str = "gap",
+    category: str = "water",
+    standard: Standard | None = None,
+    asset_base: str = "/app/static/vendor",
+    online_tiles: bool = False,
+    selected_cluster: str | None = None,
+    tolerance_m: float = 1.0,
+    k: int = 5,
+    service_categories: Sequence[str] | None = None,
+    cluster_threshold: int = 200,
+    label_min_zoom: int = 11,
+) -> folium.Map:
+    """The atlas map of one category and metric, with service points and wards.
+
+    Parameters
+    ----------
+    settlements
+        A gap table (:attr:`atlas.GapResult.settlements`); not modified.
+    services
+        Service points (:attr:`atlas.GapResult.services`), or None.
+    wards
+        Wards (``Dataset.wards``), or None.
+    metric
+        ``gap``, ``ratio`` or ``coverage``: the settlements are coloured by
+        ``<category>_<metric>``.
+    category
+        The service category, e.g. ``water``; its service points are shown, others hidden.
+    standard
+        The standard measured against (for labels such as "tap" and the walking distance).
+    asset_base
+        URL of the vendored assets (``static/vendor/`` as Streamlit serves it). Root-relative
+        by default because streamlit-folium loads them inside a component iframe at
+        ``/component/…``, where a relative ``app/static/vendor`` would not resolve; prefix
+        Streamlit's ``server.baseUrlPath`` when one is set.
+    online_tiles
+        Add an OpenStreetMap basemap (needs internet; off by default).
+    selected_cluster
+        Outline this cluster's settlements and zoom to them.
+    tolerance_m
+        Display simplification of polygons, in metres.
+    k
+        The most classes of the choropleth (1 to 5).
+    service_categories
+        Which categories of service points to draw (default: all present; large datasets may
+        pass ``[category]``).
+    cluster_threshold
+        A category with more points than this is drawn as marker clusters.
+    label_min_zoom
+        Ward labels are hidden below this zoom level.
+
+    Returns
+    -------
+    folium.Map
+        Layers "Settlements", "Service points: <category>" (one per category), "Wards", a
+        legend and a layer control; fitted to the settlements (or the selected cluster).
+
+    Raises
+    ------
+    ValueError
+        Unknown metric, or no settlement in ``selected_cluster``.
+    SchemaError
+        The settlements have no ``<category>_<metric>`` column.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}.")
+    selected = None
+    if selected_cluster is not None:
+        clusters = settlements.get("cluster")
+        if clusters is None or not (clusters == selected_cluster).any():
+            known = sorted(clusters.dropna().astype(str).unique()) if clusters is not None else []
+            raise ValueError(
+                f"No settlement belongs to the cluster {selected_cluster!r}; "
+                f"clusters: {', '.join(known) or 'none'}."
+            )
+        selected = (clusters == selected_cluster).to_numpy(dtype=bool)
+
+    m = _base_map(asset_base, online_tiles)
+    PageStyle(label_min_zoom).add_to(m)
+    layer, classes = settlement_layer(
+        settlements,
+        metric=metric,
+        category=category,
+        standard=standard,
+        k=k,
+        tolerance_m=tolerance_m,
+        selected=selected,
+    )
+    layer.add_to(m)
+    if wards is not None and len(wards):
+        ward_layer(wards, tolerance_m=tolerance_m).add_to(m)
+    points = []
+    if services is not None and len(services):
+        points = service_layers(
+            services,
+            shown=category,
+            categories=service_categories,
+            cluster_threshold=cluster_threshold,
+            asset_base=asset_base,
+        )
+        for group in points:
+            group.add_to(m)
+    _legend(classes, legend_title(metric, category, standard), bool(points)).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+
+    focus = settlements if selected is None else settlements.loc[selected]
+    frames = [focus] if len(focus) else [f for f in (wards, services) if f is not None]
+    bounds = display_bounds(*(display_geometry(f, tolerance_m=0) for f in frames if len(f)))
+    if bounds is not None:
+        if np.allclose(bounds[0], bounds[1]):
+            m.location, m.options["zoom"] = bounds[0], 15
+        else:
+            m.fit_bounds(bounds, padding=(12, 12))
+    return m
+
+
+def standalone_html(m: folium.Map) -> str:
+    """The map as one HTML document that opens from disk with no network.
+
+    The vendored scripts and style sheets are inlined and their images become data URIs. An
+    OpenStreetMap layer, when the map has one, still needs the internet (the rest works without).
+
+    Parameters
+    ----------
+    m
+        A map from :func:`build_map`.
+
+    Returns
+    -------
+    str
+        The HTML page.
+
+    Raises
+    ------
+    layers.assets.AssetError
+        When the assets are not installed (run ``python -m layers.assets``).
+    """
+    return inline_assets(m.get_root().render())

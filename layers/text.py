@@ -1,0 +1,101 @@
+"""Plain words on the map, and the one helper that makes user text safe to show.
+
+Every string that comes from data (settlement, ward and provider names, kinds, column values,
+even category names from a user's standard file) reaches the page through :func:`safe_text`.
+Folium puts tooltip text inside HTML *and* inside JavaScript template literals, so the text is
+HTML-escaped and the template-literal syntax (backtick, ``$``, backslash) is turned into HTML
+character references as well: ``<img src=x onerror=…>`` and ``${alert(1)}`` show literally.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from atlas.phrases import format_number, noun, ratio_words
+from atlas.standards import DEFAULT_LABELS, CategoryRule, Standard
+
+__all__ = [
+    "category_rule",
+    "coverage_words",
+    "format_number",
+    "gap_words",
+    "noun",
+    "ratio_words",
+    "safe_text",
+]
+
+# HTML-special characters first (& before the references that follow), then the characters
+# that mean something inside a JavaScript template literal. All become character references,
+# which render as the original character wherever the text is parsed as HTML.
+_REPLACEMENTS = (
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("'", "&#x27;"),
+    ("`", "&#96;"),
+    ("$", "&#36;"),
+    ("\\", "&#92;"),
+)
+
+
+def safe_text(value: object) -> str:
+    """User text as inert HTML: escaped for HTML and for JavaScript template literals.
+
+    Parameters
+    ----------
+    value
+        Anything; missing values (None, NaN, NA, NaT) give an empty string.
+
+    Returns
+    -------
+    str
+        Text containing none of ``& < > " ' ` $ \\`` (each is a character reference).
+
+    Examples
+    --------
+    >>> safe_text("<b>${x}</b>")
+    '&lt;b&gt;&#36;{x}&lt;/b&gt;'
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    text = str(value)
+    for char, ref in _REPLACEMENTS:
+        text = text.replace(char, ref)
+    return text
+
+
+def category_rule(category: str, standard: Standard | None) -> CategoryRule:
+    """The rule of ``category`` under ``standard``, or a count-only rule when there is none."""
+    if standard is not None and category in standard.categories:
+        return standard.rule(category)
+    return CategoryRule(point_label=DEFAULT_LABELS.get(category, "point"))
+
+
+def gap_words(gap: float, demand_missing: bool, rule: CategoryRule) -> str:
+    """``12 more taps needed``, ``enough taps for the standard``…"""
+    if demand_missing:
+        return "gap unknown"
+    if rule.max_per_point is None:
+        return "the standard sets no ratio"
+    if math.isnan(gap):
+        return "gap unknown"
+    if gap <= 0:
+        return f"enough {noun(rule.point_label, 2)} for the standard"
+    return f"{format_number(gap)} more {noun(rule.point_label, gap)} needed"
+
+
+def coverage_words(coverage: float, rule: CategoryRule) -> str:
+    """``85 % of the area within 200 m of a working tap``."""
+    if math.isnan(coverage):
+        return "coverage unknown"
+    distance = (
+        f"{format_number(rule.max_distance_m)} m" if rule.max_distance_m else "walking distance"
+    )
+    # Rounded down: a gap tool must never show 99.6 % as full coverage.
+    percent = math.floor(coverage * 100)
+    return f"{percent} % of the area within {distance} of a working {rule.point_label}"
