@@ -7,7 +7,7 @@ import streamlit as st
 from atlas.registry import standard_names
 from pages.state import SAMPLE, current_source, served_source, served_standard, view
 
-st.set_page_config(page_title="Settlement Atlas", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")
 
 PAGES = [
     st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),

@@ -12,6 +12,7 @@ from atlas.export import to_records
 from atlas.standards import DEMAND_COLUMN, CategoryRule, Standard
 
 __all__ = [
+    "cluster_sentences",
     "format_number",
     "gap_table",
     "noun",
@@ -179,3 +180,22 @@ def gap_table(
     return out.sort_values(
         first_gap, ascending=False, na_position="last", kind="stable"
     ).reset_index(drop=True)
+
+
+def cluster_sentences(clusters: pd.DataFrame, standard: Standard, category: str) -> list[str]:
+    """One sentence per cluster, e.g. "Ilanga East Cluster (10 settlements, 6 287 households):
+    46 working taps, 213 more needed; 1 tap : 137 households."."""
+    rule = standard.rule(category)
+    label = rule.point_label
+    out = []
+    for record in to_records(clusters):
+        text = (
+            f"{record['cluster']} ({plural(record['settlements'], 'settlement')}, "
+            f"{shown_number(record[DEMAND_COLUMN[rule.unit]])} {rule.unit}): "
+            f"{plural(record[f'{category}_working'], 'working ' + label)}"
+        )
+        gap = record[f"{category}_gap"]
+        if not _missing(gap):
+            text += f", {format_number(gap)} more needed"
+        out.append(f"{text}; {ratio_phrase(record, category, standard)}.")
+    return out

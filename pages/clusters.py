@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from atlas.phrases import gap_table, shown_number
+from atlas.phrases import cluster_sentences, gap_table, shown_number
 from pages.state import view
 
 v = view()
@@ -35,3 +35,8 @@ table = gap_table(members, v.standard, categories=shown)
 st.dataframe(table, hide_index=True, width="stretch")
 missing = [c for c in table.columns if c.endswith("missing")]
 st.bar_chart(table.set_index("Settlement")[missing], horizontal=True, stack=False)
+
+st.subheader("In plain words")
+st.markdown(
+    "\n".join(f"- {s}" for s in cluster_sentences(v.result.clusters, v.standard, v.category))
+)

@@ -1,5 +1,7 @@
 """Map: settlements coloured by their service gap, service points, wards; click for a profile."""
 
+import copy
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -23,7 +25,10 @@ online = st.toggle("OpenStreetMap background (needs internet)", value=False, key
 left, right = st.columns([3, 2])
 with left:
     clicked = st_folium(
-        map_for(v.source, v.standard_name, v.category, str(metric), v.cluster, online),
+        # st_folium alters the map it renders: hand it a copy of the cached one.
+        copy.deepcopy(
+            map_for(v.source, v.standard_name, v.category, str(metric), v.cluster, online)
+        ),
         returned_objects=["last_active_drawing"],
         height=640,
         use_container_width=True,
