@@ -291,7 +291,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         "--server.port",
         str(args.port),
         "--server.address",
-        "localhost",
+        "127.0.0.1",
         "--server.enableStaticServing",
         "true",
         "--server.maxUploadSize",

@@ -68,11 +68,11 @@ def served_standard() -> str:
 
 
 @st.cache_resource(max_entries=16, show_spinner="Reading and checking the layers…")
-def load_source(source: Source, standard: str) -> atlas.Dataset:
-    """Read and validate a source's layers (cached by source and standard's categories)."""
-    categories = list(load_standard(standard).categories)
+def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
+    """Read and validate a source's layers (cached by source and accepted categories, so
+    switching between standards with the same categories never re-reads the files)."""
     if source.settlements is None:
-        return atlas.load_sample(categories=categories)
+        return atlas.load_sample(categories=list(categories))
     if source.services is None:
         raise atlas.SchemaError("A services layer is needed as well as the settlements.")
     return atlas.load_dataset(
@@ -82,7 +82,7 @@ def load_source(source: Source, standard: str) -> atlas.Dataset:
         source.clusters,
         mapping=parse_mapping(source.mapping),
         crs=dict(source.crs),
-        categories=categories,
+        categories=list(categories),
         name=source.label,
     )
 
@@ -93,11 +93,16 @@ def load_standard(name: str) -> atlas.Standard:
     return atlas.load_standard(name)
 
 
+def categories_of(standard: str) -> tuple[str, ...]:
+    """The service categories a standard accepts."""
+    return tuple(load_standard(standard).categories)
+
+
 @st.cache_resource(max_entries=32, show_spinner="Measuring service gaps…")
 def gaps(source: Source, standard: str) -> atlas.GapResult:
     """The gap result of a source under a standard (cached; changing the standard re-measures
     but never re-reads the files)."""
-    return atlas.compute_gaps(load_source(source, standard), load_standard(standard))
+    return atlas.compute_gaps(load_source(source, categories_of(standard)), load_standard(standard))
 
 
 def store_upload(data: bytes, name: str) -> Path:
@@ -137,7 +142,7 @@ def view() -> View:
     source = current_source()
     standard = st.session_state.get("standard", served_standard())
     try:
-        dataset = load_source(source, standard)
+        dataset = load_source(source, categories_of(standard))
         result = gaps(source, standard)
     except atlas.AtlasError as exc:
         st.error(f"The dataset '{source.label}' cannot be used.\n\n{exc}")
@@ -184,7 +189,7 @@ def map_for(
     return build_map(
         result.settlements,
         result.services,
-        load_source(source, standard).wards,
+        load_source(source, categories_of(standard)).wards,
         metric=metric,
         category=category,
         standard=result.standard,

@@ -87,3 +87,48 @@ def test_standards_page_lists_every_preset_with_its_source() -> None:
     labels = [e.label for e in at.expander]
     assert any("Sphere 2018" in label for label in labels)
     assert any("Sphere Handbook 2018" in m.value for m in at.markdown)
+
+
+def test_served_files_are_the_default_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import Point, box
+
+    gpd.GeoDataFrame(
+        {"code": ["S1"], "naam": ["Enkanini"], "hh": [50]},
+        geometry=[box(28.2, -26.1, 28.21, -26.09)],
+        crs=4326,
+    ).to_file(tmp_path / "s.geojson")
+    gpd.GeoDataFrame(
+        {"service_id": ["t"], "category": ["water"], "status": ["working"]},
+        geometry=[Point(28.205, -26.095)],
+        crs=4326,
+    ).to_file(tmp_path / "p.geojson")
+    spec = {
+        "settlements": str(tmp_path / "s.geojson"),
+        "services": str(tmp_path / "p.geojson"),
+        "map": ["settlements.settlement_id=code", "settlements.name=naam"],
+        "standard": "municipal-minimum",
+    }
+    monkeypatch.setenv("ATLAS_SERVE", json.dumps(spec))
+    at = app("pages/settlement.py")
+    assert at.subheader[0].value == "Enkanini"
+    text = " ".join(m.value for m in at.markdown)
+    assert "The standard is 1 tap for 50 households. The standard is met." in text
+
+
+def test_a_broken_served_file_shows_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    (tmp_path / "s.geojson").write_text("{broken", encoding="utf-8")
+    spec = {"settlements": str(tmp_path / "s.geojson"), "services": str(tmp_path / "s.geojson")}
+    monkeypatch.setenv("ATLAS_SERVE", json.dumps(spec))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "cannot be used" in at.error[0].value and "Could not open" in at.error[0].value

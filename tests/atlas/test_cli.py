@@ -243,3 +243,22 @@ def test_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
     assert "Could not open 'broken.geojson'" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) <= 3
+
+
+def test_serve_checks_the_files_before_starting(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "serve",
+            "--settlements",
+            str(files["services"]),
+            "--services",
+            str(files["services"]),
+            "--no-browser",
+        ]
+    )
+    assert code == 1
+    assert "Did you pass the service points as settlements?" in capsys.readouterr().err
+    assert main(["serve", "--settlements", str(files["settlements"]), "--no-browser"]) == 1
+    assert "Give both --settlements and --services" in capsys.readouterr().err

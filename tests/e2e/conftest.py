@@ -35,17 +35,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_app(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `streamlit run streamlit_app.py` on a free port; returns the process and its URL."""
+def start_app(*options: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the app as a user does, with `atlas serve`, on a free port.
+
+    Returns the process and the app's URL.
+    """
     port = _free_port()
-    env = {**os.environ, **(env_extra or {})}
     proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "atlas.cli", "serve", "--port", str(port), "--no-browser", *options],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
