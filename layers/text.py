@@ -99,3 +99,23 @@ def coverage_words(coverage: float, rule: CategoryRule) -> str:
     # Rounded down: a gap tool must never show 99.6 % as full coverage.
     percent = math.floor(coverage * 100)
     return f"{percent} % of the area within {distance} of a working {rule.point_label}"
+
+
+#: Characters that mean something to Streamlit's Markdown (including ``$`` for LaTeX and ``<``
+#: for HTML), escaped with a backslash so user text shows literally.
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#|<>$~")
+
+
+def markdown_text(value: object) -> str:
+    """User text for a Streamlit Markdown element (``st.markdown``, ``st.subheader``,
+    ``st.error``…): every Markdown, LaTeX and HTML character is backslash-escaped, so
+    ``**x**``, ``[a](javascript:…)``, ``$x$`` and ``<img …>`` show literally.
+
+    Examples
+    --------
+    >>> markdown_text("<b>$x$</b>")
+    '\\\\<b\\\\>\\\\$x\\\\$\\\\</b\\\\>'
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(value))

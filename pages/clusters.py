@@ -3,6 +3,7 @@
 import streamlit as st
 
 from atlas.phrases import cluster_sentences, gap_table, shown_number
+from layers.text import markdown_text as md
 from pages.state import view
 
 v = view()
@@ -21,7 +22,7 @@ members = v.result.settlements
 if v.cluster is not None:
     members = members[members["cluster"] == v.cluster]
     totals = v.result.clusters.set_index("cluster").loc[v.cluster]
-    st.subheader(v.cluster)
+    st.subheader(md(v.cluster))
     label = v.standard.rule(v.category).point_label
     cols = st.columns(4)
     cols[0].metric("Households", shown_number(totals["households"]))
@@ -38,5 +39,5 @@ st.bar_chart(table.set_index("Settlement")[missing], horizontal=True, stack=Fals
 
 st.subheader("In plain words")
 st.markdown(
-    "\n".join(f"- {s}" for s in cluster_sentences(v.result.clusters, v.standard, v.category))
+    "\n".join(f"- {md(s)}" for s in cluster_sentences(v.result.clusters, v.standard, v.category))
 )

@@ -6,12 +6,13 @@ import atlas
 from atlas.mapping import guess_columns
 from atlas.schema import layer_spec
 from atlas.uploads import MAX_UPLOAD_BYTES
+from layers.text import markdown_text as md
 from pages.state import Source, check_layer, columns_of, store_upload, view
 
 v = view()
 st.header("Data")
 st.write(
-    f"Now showing: **{v.source.label}** ({len(v.dataset.settlements)} settlements, {len(v.dataset.services)} service points)."
+    f"Now showing: **{md(v.source.label)}** ({len(v.dataset.settlements)} settlements, {len(v.dataset.services)} service points)."
 )
 for report in v.dataset.reports:
     with st.expander(
@@ -41,7 +42,7 @@ for layer in ("settlements", "services", "wards"):
         path = str(store_upload(upload.getvalue(), upload.name))
         columns = columns_of(path)
     except atlas.AtlasError as exc:
-        st.error(f"{upload.name}: {exc}")
+        st.error(md(f"{upload.name}: {exc}"))
         ok = False
         continue
     paths[layer] = path

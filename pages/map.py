@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from atlas.profile import settlement_profile
+from layers.text import markdown_text as md
 from pages.state import map_for, view
 
 v = view()
@@ -41,11 +42,11 @@ with right:
         st.info("Click a settlement on the map to see its profile here.")
     else:
         profile = settlement_profile(v.result, v.dataset, settlement_id)
-        st.subheader(profile.record["name"])
+        st.subheader(md(profile.record["name"]))
         for sentence in profile.sentences:
-            st.markdown(f"**{sentence}**")
+            st.markdown(f"**{md(sentence)}**")
         for flag in profile.flags:
-            st.warning(flag)
+            st.warning(md(flag))
         st.caption(
             f"Primary ward: {profile.record['ward_id'] or 'none'}. Cluster: {profile.record['cluster'] or 'none'}."
         )

@@ -5,6 +5,7 @@ import streamlit as st
 import atlas
 from atlas.phrases import shown_number
 from atlas.profile import settlement_profile
+from layers.text import markdown_text as md
 from pages.state import view
 
 v = view()
@@ -25,20 +26,20 @@ if chosen is None:
 try:
     profile = settlement_profile(v.result, v.dataset, chosen)
 except atlas.AtlasError as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 
 record = profile.record
-st.subheader(record["name"])
+st.subheader(md(record["name"]))
 cols = st.columns(4)
 cols[0].metric("Households", shown_number(record["households"]))
 cols[1].metric("Population", shown_number(record["population"]))
 cols[2].metric("Cluster", record["cluster"] or "none")
 cols[3].metric("Primary ward", record["ward_id"] or "none")
 for flag in profile.flags:
-    st.warning(flag)
+    st.warning(md(flag))
 for sentence in profile.sentences:
-    st.markdown(f"#### {sentence}")
+    st.markdown(f"#### {md(sentence)}")
 
 st.subheader("Against the standard")
 rows = [

@@ -22,6 +22,7 @@ from atlas.mapping import parse_mapping
 from atlas.registry import SERVE_ENV
 from atlas.uploads import content_hash, save_upload
 from layers.maps import build_map
+from layers.text import markdown_text as md
 
 UPLOAD_ROOT = Path(tempfile.gettempdir()) / "atlas-uploads"
 
@@ -145,7 +146,7 @@ def view() -> View:
         dataset = load_source(source, categories_of(standard))
         result = gaps(source, standard)
     except atlas.AtlasError as exc:
-        st.error(f"The dataset '{source.label}' cannot be used.\n\n{exc}")
+        st.error(md(f"The dataset '{source.label}' cannot be used.") + "\n\n" + md(exc))
         st.info("Fix the files, or choose another dataset on the Data page.")
         st.stop()
     cluster = st.session_state.get("cluster")

@@ -431,22 +431,29 @@ def health_toml(tmp_path: Path) -> Path:
     return path
 
 
+def _validate_clinics(standard: Path) -> list[str]:
+    """`atlas validate` arguments for the clinics as health services, with constants."""
+    return [
+        "validate",
+        str(real_path(*CLINICS)),
+        "--layer",
+        "services",
+        "--map",
+        "services.category='health'",
+        "--map",
+        "services.status='working'",
+        "--standard",
+        str(standard),
+    ]
+
+
 @pytest.mark.real
 def test_cli_validate_clinics_with_constants(
     health_toml: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, err = _run(
         [
-            "validate",
-            str(real_path(*CLINICS)),
-            "--layer",
-            "services",
-            "--map",
-            "services.category='health'",
-            "--map",
-            "services.status='working'",
-            "--standard",
-            str(health_toml),
+            *_validate_clinics(health_toml),
         ],
         capsys,
     )
@@ -466,16 +473,7 @@ def test_cli_validate_clinics_json_lists_every_row(
 ) -> None:
     status, out, _ = _run(
         [
-            "validate",
-            str(real_path(*CLINICS)),
-            "--layer",
-            "services",
-            "--map",
-            "services.category='health'",
-            "--map",
-            "services.status='working'",
-            "--standard",
-            str(health_toml),
+            *_validate_clinics(health_toml),
             "--format",
             "json",
         ],

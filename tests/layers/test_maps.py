@@ -453,3 +453,13 @@ def test_standalone_html_opens_with_no_network(sample: Sample) -> None:
     assert "data:image/png;base64," in page
     assert 'version="1.9.4"' in page  # Leaflet itself is inline
     assert "MarkerClusterGroup" in page
+
+
+def test_markdown_text_shows_user_text_literally() -> None:
+    from layers.text import markdown_text
+
+    assert markdown_text("**bold** [a](javascript:alert(1)) $x$ <img src=x>") == (
+        r"\*\*bold\*\* \[a\]\(javascript:alert\(1\)\) \$x\$ \<img src=x\>"
+    )
+    assert markdown_text("Ext 7 'Phola' - uMlazi.") == "Ext 7 'Phola' - uMlazi."
+    assert markdown_text(None) == ""
