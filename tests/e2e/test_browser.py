@@ -102,14 +102,14 @@ def test_clusters_page_matches_the_command_line(page: Page, server: str) -> None
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     page.page.goto(f"{server}/clusters")
-    settle(page.page)
-    body = page.page.inner_text("body")
     for record in json.loads(out.stdout):
-        assert (
+        sentence = (
             f"{record['cluster']} ({record['settlements']} settlements, "
             f"{format_number(record['households'])} households): "
             f"{record['water_working']} working taps, {format_number(record['water_gap'])} more needed"
-        ) in body
+        )
+        # Waits until Streamlit has drawn it (the page streams in after the first paint).
+        page.page.get_by_text(sentence, exact=False).wait_for(timeout=60_000)
     assert page.blocked == []
 
 
@@ -135,12 +135,12 @@ def test_hostile_name_in_profile_and_map(page: Page, server: str, tmp_path: Path
     settle(page.page)
     _upload(page.page, 0, tmp_path / "hostile.geojson")
     _upload(page.page, 1, tmp_path / "taps.geojson")
-    page.page.get_by_role("button", name="Use these files").click()
+    page.page.get_by_role("button", name="Use these files").click(timeout=60_000)
     settle(page.page)
     # Navigate inside the same session (the sidebar links), so the upload stays in use.
     page.page.get_by_role("link", name="Settlement profile").click()
     settle(page.page)
-    assert page.page.get_by_text(HOSTILE, exact=False).count() >= 1
+    page.page.get_by_text(HOSTILE, exact=False).first.wait_for(timeout=60_000)
     page.page.get_by_role("link", name="Map").click()
     frame = map_frame(page.page)
     assert frame.evaluate(COUNT_DRAWN) == 1
