@@ -1,4 +1,4 @@
-"""The ``atlas`` command line: ``atlas gaps``, ``atlas validate``, ``atlas standards``.
+"""The ``atlas`` command line: ``gaps``, ``export``, ``validate``, ``standards``, ``serve``.
 
 Bad input of any kind ends in one paragraph on standard error saying what is wrong and how to fix
 it, and a non-zero exit status: never a Python traceback (``--debug`` shows one for bug reports).
@@ -15,10 +15,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from atlas.analysis import compute_gaps
-from atlas.dataset import load_dataset, load_layer, load_sample
+from atlas.analysis import GapResult, compute_gaps
+from atlas.dataset import Dataset, load_dataset, load_layer, load_sample
 from atlas.errors import AtlasError, DataFileError, SchemaError, ValidationError
 from atlas.export import to_csv, to_geojson, to_json
+from atlas.exports import FORMATS, write_export
 from atlas.gaps import category_columns
 from atlas.mapping import parse_mapping
 from atlas.registry import APP_SCRIPT, SERVE_ENV, standard_names
@@ -131,6 +132,27 @@ def build_parser() -> argparse.ArgumentParser:
     gaps.add_argument("--format", choices=["json", "csv", "geojson"], default="json")
     gaps.add_argument("--output", metavar="PATH", help="write here instead of standard output")
 
+    export = sub.add_parser(
+        "export",
+        help="write the joined result: GeoJSON, GeoPackage, CSV, GeoParquet or a standalone HTML map",
+    )
+    _add_data_options(export)
+    export.add_argument("--format", required=True, choices=FORMATS)
+    export.add_argument(
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="a folder (files get default names: settlements.geojson, atlas.gpkg...) or a file "
+        "name (multi-file formats use it as a prefix: gaps.csv -> gaps_settlements.csv)",
+    )
+    export.add_argument(
+        "--cluster",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this cluster (repeatable)",
+    )
+
     validate = sub.add_parser("validate", help="check one layer and print every problem found")
     validate.add_argument("path", metavar="PATH")
     validate.add_argument("--layer", required=True, choices=["settlements", "services", "wards"])
@@ -160,10 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_gaps(args: argparse.Namespace) -> int:
-    progress = _Progress(args.quiet)
+def _measure(args: argparse.Namespace, progress: _Progress) -> tuple[Dataset, GapResult]:
+    """Load the dataset the data options name (or the sample) and measure its gaps."""
     standard = load_standard(args.standard)
-    mapping = parse_mapping(args.map)
     categories = list(standard.categories)
     if args.settlements is None and args.services is None:
         progress("no --settlements/--services given: using the embedded sample dataset")
@@ -178,7 +199,7 @@ def _run_gaps(args: argparse.Namespace) -> int:
             args.services,
             args.wards,
             args.clusters,
-            mapping=mapping,
+            mapping=parse_mapping(args.map),
             crs=_pairs(args.crs, "--crs"),
             layers=_pairs(args.file_layer, "--file-layer"),
             categories=categories,
@@ -188,7 +209,13 @@ def _run_gaps(args: argparse.Namespace) -> int:
     for report in dataset.reports:
         for problem in report.warnings:
             progress(f"{report.layer}: {problem.format()}")
-    result = compute_gaps(dataset, standard, progress=progress)
+    return dataset, compute_gaps(dataset, standard, progress=progress)
+
+
+def _run_gaps(args: argparse.Namespace) -> int:
+    progress = _Progress(args.quiet)
+    _, result = _measure(args, progress)
+    standard = result.standard
     if args.level == "cluster":
         if args.format == "geojson":
             raise SchemaError(
@@ -204,6 +231,15 @@ def _run_gaps(args: argparse.Namespace) -> int:
         progress(f"wrote {len(table)} {args.level} records to {args.output}")
     else:
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
+    return 0
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    progress = _Progress(args.quiet)
+    dataset, result = _measure(args, progress)
+    paths = write_export(result, dataset, args.format, args.output, clusters=args.cluster or None)
+    for path in paths:
+        progress(f"wrote {path}")
     return 0
 
 
@@ -313,6 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run = {
         "gaps": _run_gaps,
+        "export": _run_export,
         "validate": _run_validate,
         "standards": _run_standards,
         "serve": _run_serve,

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from atlas.exports import FORMATS
 from atlas.phrases import cluster_sentences, gap_table, shown_number
 from layers.text import markdown_text as md
-from pages.state import view
+from pages.state import download, view
 
 v = view()
 shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))
@@ -40,4 +41,15 @@ st.bar_chart(table.set_index("Settlement")[missing], horizontal=True, stack=Fals
 st.subheader("In plain words")
 st.markdown(
     "\n".join(f"- {md(s)}" for s in cluster_sentences(v.result.clusters, v.standard, v.category))
+)
+
+st.subheader("Download")
+st.caption(
+    "What you are looking at (dataset, standard and cluster) for QGIS, a notebook or a "
+    "meeting: GeoJSON, GeoPackage, CSV and GeoParquet files, or a map that opens offline."
+)
+fmt = st.selectbox("Format", FORMATS, key="download_format")
+file = download(v.source, v.standard_name, str(fmt), v.cluster, v.category)
+st.download_button(
+    f"Download {file.file_name}", file.data, file_name=file.file_name, mime=file.mime
 )

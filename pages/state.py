@@ -18,6 +18,7 @@ import folium
 import streamlit as st
 
 import atlas
+from atlas.exports import Download, to_download
 from atlas.mapping import parse_mapping
 from atlas.registry import SERVE_ENV
 from atlas.uploads import content_hash, save_upload
@@ -197,4 +198,18 @@ def map_for(
         selected_cluster=cluster,
         online_tiles=online_tiles,
         service_categories=[category],
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner="Preparing the download…")
+def download(
+    source: Source, standard: str, fmt: str, cluster: str | None, category: str
+) -> Download:
+    """The current view as a file to download (cached: rendering HTML takes a second or two)."""
+    return to_download(
+        gaps(source, standard),
+        load_source(source, categories_of(standard)),
+        fmt,
+        clusters=[cluster] if cluster else None,
+        category=category,
     )

@@ -132,3 +132,23 @@ def test_a_broken_served_file_shows_a_message_not_a_traceback(
     at.run()
     assert not at.exception
     assert "cannot be used" in at.error[0].value and "Could not open" in at.error[0].value
+
+
+def test_clusters_page_offers_the_view_for_download() -> None:
+    import io
+    import zipfile
+
+    at = app("pages/clusters.py", cluster="Kgotso South Cluster")
+    at.selectbox(key="download_format").set_value("geojson").run()
+    assert not at.exception
+    assert at.get("download_button"), "no download button on the clusters page"
+    from pages.state import SAMPLE, download
+
+    file = download(SAMPLE, "cape-town", "geojson", "Kgotso South Cluster", "water")
+    assert file.file_name == "atlas-geojson.zip"
+    names = zipfile.ZipFile(io.BytesIO(file.data)).namelist()
+    assert "settlements.geojson" in names
+    import json
+
+    features = json.loads(zipfile.ZipFile(io.BytesIO(file.data)).read("settlements.geojson"))
+    assert {f["properties"]["cluster"] for f in features["features"]} == {"Kgotso South Cluster"}

@@ -99,7 +99,8 @@ class Page:
     def _route(self, route: Any) -> None:
         url = route.request.url
         host = url.split("/")[2] if "://" in url else ""
-        if url.startswith(("data:", "blob:", "about:")) or host.split(":")[0] in (
+        # file: for the standalone HTML exports, which open from disk.
+        if url.startswith(("data:", "blob:", "about:", "file:")) or host.split(":")[0] in (
             "127.0.0.1",
             "localhost",
         ):
