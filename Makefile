@@ -18,14 +18,19 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m layers.assets
 	@touch $(STAMP)
 
-# Browser tests drive Debian's Chromium; install it when we can (root with apt-get),
-# otherwise those tests skip and say how to enable them.
+# Browser tests drive Debian's Chromium and report tests render PDFs with poppler-utils;
+# install them when we can (root with apt-get), otherwise those tests skip and say how.
 browser:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing Chromium for the browser tests (apt-get)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Chromium not found and not root: browser tests will be skipped."; fi
+	@if command -v pdftoppm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing poppler-utils for the report tests (apt-get)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	else echo "pdftoppm not found and not root: report rendering tests will be skipped."; fi
 
 setup: $(STAMP)
 

@@ -153,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this cluster (repeatable)",
     )
 
+    report = sub.add_parser("report", help="a printable A4 PDF report of one cluster")
+    _add_data_options(report)
+    report.add_argument("--cluster", required=True, metavar="NAME", help="the cluster to report on")
+    report.add_argument("--output", required=True, metavar="PATH", help="the PDF to write")
+    report.add_argument("--municipality", help="the municipality's name (default: from the wards)")
+
     validate = sub.add_parser("validate", help="check one layer and print every problem found")
     validate.add_argument("path", metavar="PATH")
     validate.add_argument("--layer", required=True, choices=["settlements", "services", "wards"])
@@ -240,6 +246,18 @@ def _run_export(args: argparse.Namespace) -> int:
     paths = write_export(result, dataset, args.format, args.output, clusters=args.cluster or None)
     for path in paths:
         progress(f"wrote {path}")
+    return 0
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    # fpdf2 and matplotlib load only when a report is asked for.
+    from atlas.report_pdf import cluster_report
+
+    progress = _Progress(args.quiet)
+    dataset, result = _measure(args, progress)
+    progress(f"drawing the report of {args.cluster}")
+    cluster_report(result, dataset, args.cluster, Path(args.output), municipality=args.municipality)
+    progress(f"wrote {args.output}")
     return 0
 
 
@@ -350,6 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = {
         "gaps": _run_gaps,
         "export": _run_export,
+        "report": _run_report,
         "validate": _run_validate,
         "standards": _run_standards,
         "serve": _run_serve,

@@ -5,7 +5,7 @@ import streamlit as st
 from atlas.exports import FORMATS
 from atlas.phrases import cluster_sentences, gap_table, shown_number
 from layers.text import markdown_text as md
-from pages.state import download, view
+from pages.state import download, report_pdf, view
 
 v = view()
 shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))
@@ -42,6 +42,19 @@ st.subheader("In plain words")
 st.markdown(
     "\n".join(f"- {md(s)}" for s in cluster_sentences(v.result.clusters, v.standard, v.category))
 )
+
+if v.cluster is not None:
+    st.subheader("Printable report")
+    st.caption("A4, black and white: map, table, totals and sentences to read aloud at a meeting.")
+    st.download_button(
+        f"Download the report of {v.cluster} (PDF)",
+        report_pdf(v.source, v.standard_name, v.cluster),
+        file_name="cluster-report.pdf",
+        mime="application/pdf",
+        key="report_pdf",
+    )
+else:
+    st.info("Choose a cluster in the sidebar for its printable report.")
 
 st.subheader("Download")
 st.caption(

@@ -213,3 +213,13 @@ def download(
         clusters=[cluster] if cluster else None,
         category=category,
     )
+
+
+@st.cache_data(max_entries=16, show_spinner="Drawing the cluster report…")
+def report_pdf(source: Source, standard: str, cluster: str) -> bytes:
+    """The printable PDF report of a cluster (cached by source, standard and cluster)."""
+    from atlas.report_pdf import cluster_report
+
+    return cluster_report(
+        gaps(source, standard), load_source(source, categories_of(standard)), cluster
+    )

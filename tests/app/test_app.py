@@ -152,3 +152,13 @@ def test_clusters_page_offers_the_view_for_download() -> None:
 
     features = json.loads(zipfile.ZipFile(io.BytesIO(file.data)).read("settlements.geojson"))
     assert {f["properties"]["cluster"] for f in features["features"]} == {"Kgotso South Cluster"}
+
+
+def test_clusters_page_offers_the_cluster_report() -> None:
+    at = app("pages/clusters.py", cluster="Ilanga East Cluster")
+    assert not at.exception
+    from pages.state import SAMPLE, report_pdf
+
+    pdf = report_pdf(SAMPLE, "cape-town", "Ilanga East Cluster")
+    assert pdf.startswith(b"%PDF")
+    assert len(at.get("download_button")) == 2  # the report and the data download

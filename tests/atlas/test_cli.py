@@ -262,3 +262,21 @@ def test_serve_checks_the_files_before_starting(
     assert "Did you pass the service points as settlements?" in capsys.readouterr().err
     assert main(["serve", "--settlements", str(files["settlements"]), "--no-browser"]) == 1
     assert "Give both --settlements and --services" in capsys.readouterr().err
+
+
+def test_report_command_writes_a_pdf(tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    assert (
+        main(["report", "--cluster", "Kgotso South Cluster", "--output", str(target), "--quiet"])
+        == 0
+    )
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_export_command_writes_every_layer(tmp_path: Path) -> None:
+    assert main(["export", "--format", "geojson", "--output", str(tmp_path) + "/", "--quiet"]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["clusters.json", "services.geojson", "settlements.geojson", "wards.geojson"]
+    records = json.loads((tmp_path / "clusters.json").read_text(encoding="utf-8"))
+    expected = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard("cape-town")).clusters
+    assert [r["water_gap"] for r in records] == expected["water_gap"].tolist()
