@@ -1,4 +1,5 @@
-"""The ``atlas`` command line: ``gaps``, ``export``, ``validate``, ``standards``, ``serve``.
+"""The ``atlas`` command line: ``gaps``, ``export``, ``report``, ``validate``, ``schedule``,
+``zonal``, ``standards``, ``serve``.
 
 Bad input of any kind ends in one paragraph on standard error saying what is wrong and how to fix
 it, and a non-zero exit status: never a Python traceback (``--debug`` shows one for bug reports).
@@ -15,6 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from atlas import cli_raster, cli_schedule
 from atlas.analysis import GapResult, compute_gaps
 from atlas.dataset import Dataset, load_dataset, load_layer, load_sample
 from atlas.errors import AtlasError, DataFileError, SchemaError, ValidationError
@@ -178,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=["text", "json"], default="text")
 
     sub.add_parser("standards", help="list the standards presets with their numbers and sources")
+    cli_raster.add_parser(sub)
+    cli_schedule.add_parser(sub)
 
     serve = sub.add_parser(
         "serve", help="start the app in the browser (on the sample or your files)"
@@ -369,6 +373,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gaps": _run_gaps,
         "export": _run_export,
         "report": _run_report,
+        "zonal": cli_raster.run,
+        "schedule": cli_schedule.run,
         "validate": _run_validate,
         "standards": _run_standards,
         "serve": _run_serve,

@@ -1,0 +1,141 @@
+"""``atlas zonal``: population estimates or hazard exposure of settlements from a raster.
+
+Registered by :mod:`atlas.cli` (``add_parser`` builds the subcommand, ``run`` executes it); errors
+are raised as :class:`~atlas.errors.AtlasError` for the CLI boundary to print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from atlas.dataset import load_layer
+from atlas.errors import SchemaError, ValidationError
+from atlas.export import to_csv, to_json
+from atlas.mapping import parse_mapping
+from atlas.raster import hazard_exposure, load_raster, zonal_population
+
+__all__ = ["add_parser", "parse_classes", "run", "zonal_table"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``zonal`` subcommand to the ``atlas`` command's subparsers."""
+    zonal = subparsers.add_parser(
+        "zonal",
+        help="population estimate or hazard exposure of each settlement from a raster",
+        description="Zonal statistics with fractional cell coverage, computed in the raster's CRS.",
+    )
+    zonal.add_argument("--raster", required=True, metavar="PATH", help="a single-band GeoTIFF")
+    zonal.add_argument("--settlements", required=True, metavar="PATH", help="settlement polygons")
+    zonal.add_argument(
+        "--kind",
+        choices=["count", "density", "hazard"],
+        default="count",
+        help="count: people per cell; density: people per km²; hazard: hazard levels or classes "
+        "(default: count)",
+    )
+    which = zonal.add_mutually_exclusive_group()
+    which.add_argument("--threshold", type=float, metavar="X", help="hazard cells have a value ≥ X")
+    which.add_argument(
+        "--classes", metavar="A,B", help="hazard cells have one of these values, e.g. 2,3"
+    )
+    zonal.add_argument(
+        "--population",
+        metavar="PATH",
+        help="with --kind hazard: a population count raster to count exposed people in "
+        "(otherwise the settlements' population is spread evenly)",
+    )
+    zonal.add_argument("--format", choices=["json", "csv"], default="json")
+    zonal.add_argument("--output", metavar="PATH", help="write here instead of standard output")
+    zonal.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="LAYER.FIELD=COLUMN",
+        help="map a column onto a field, e.g. settlements.settlement_id=ward_code (repeatable)",
+    )
+    zonal.add_argument(
+        "--crs",
+        action="append",
+        default=[],
+        metavar="LAYER=EPSG",
+        help="the CRS of a file that has none or a wrong one: settlements=EPSG:4326 or "
+        "raster=EPSG:32735 (repeatable)",
+    )
+    zonal.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def parse_classes(text: str) -> list[float]:
+    """Parse ``"2,3"`` into ``[2.0, 3.0]``; raises :class:`SchemaError` with the bad item."""
+    out: list[float] = []
+    for item in text.split(","):
+        try:
+            out.append(float(item.strip()))
+        except ValueError:
+            raise SchemaError(
+                f"Cannot read the hazard class '{item.strip()}' in --classes {text}: "
+                "give numbers separated by commas, e.g. --classes 2,3."
+            ) from None
+    return out
+
+
+def _crs_options(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or key.strip() not in ("settlements", "raster", "population") or not value:
+            raise SchemaError(
+                f"Cannot read '--crs {item}': write --crs settlements=EPSG:4326 or "
+                "--crs raster=EPSG:32735."
+            )
+        out[key.strip()] = value.strip()
+    return out
+
+
+def zonal_table(args: argparse.Namespace) -> tuple[pd.DataFrame, list[str]]:
+    """Compute the records of ``atlas zonal`` and their columns from parsed arguments."""
+    crs = _crs_options(args.crs)
+    mapping = parse_mapping(args.map).get("settlements")
+    settlements, report = load_layer(
+        args.settlements, "settlements", mapping=mapping, crs=crs.get("settlements")
+    )
+    if not report.ok:
+        raise ValidationError(report)
+    raster = load_raster(args.raster, crs=crs.get("raster"))
+    if args.kind == "hazard":
+        if args.threshold is None and args.classes is None:
+            raise SchemaError("--kind hazard needs --threshold X or --classes A,B.")
+        population = (
+            load_raster(args.population, crs=crs.get("population")) if args.population else None
+        )
+        exposure = hazard_exposure(
+            raster,
+            settlements,
+            threshold=args.threshold,
+            classes=parse_classes(args.classes) if args.classes else None,
+            population=population,
+        )
+        table = pd.concat([settlements[["settlement_id"]], exposure], axis=1)
+        return table, ["settlement_id", "hazard_area_share", "hazard_population"]
+    if args.threshold is not None or args.classes or args.population:
+        raise SchemaError("--threshold, --classes and --population go with --kind hazard only.")
+    estimate = zonal_population(raster, settlements, kind=args.kind)
+    table = pd.concat([settlements[["settlement_id"]], estimate], axis=1)
+    return table, ["settlement_id", "population_estimate"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``atlas zonal``; returns the exit status (errors are raised for the CLI to print)."""
+    table, columns = zonal_table(args)
+    text = {"json": to_json, "csv": to_csv}[args.format](table, columns)
+    text += "" if text.endswith("\n") else "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        if not args.quiet:
+            print(f"atlas: wrote {len(table)} records to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
