@@ -16,6 +16,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from atlas import cli_raster, cli_schedule
 from atlas.analysis import GapResult, compute_gaps
 from atlas.dataset import Dataset, load_dataset, load_layer, load_sample
@@ -25,6 +27,7 @@ from atlas.exports import FORMATS, write_export
 from atlas.gaps import category_columns
 from atlas.mapping import parse_mapping
 from atlas.registry import APP_SCRIPT, SERVE_ENV, standard_names
+from atlas.schedules import compare_files, compliance
 from atlas.standards import Standard, load_standard
 from atlas.uploads import MAX_UPLOAD_BYTES
 
@@ -117,6 +120,18 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
 
 
+def _add_delivery_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--schedule",
+        metavar="PATH",
+        help="a water delivery schedule (CSV, see 'atlas schedule'); with --deliveries, adds "
+        "delivery compliance per settlement and cluster",
+    )
+    parser.add_argument(
+        "--deliveries", metavar="PATH", help="the delivery reports (CSV) to compare it with"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``atlas`` command."""
     parser = argparse.ArgumentParser(
@@ -154,12 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only this cluster (repeatable)",
     )
+    _add_delivery_options(export)
 
     report = sub.add_parser("report", help="a printable A4 PDF report of one cluster")
     _add_data_options(report)
     report.add_argument("--cluster", required=True, metavar="NAME", help="the cluster to report on")
     report.add_argument("--output", required=True, metavar="PATH", help="the PDF to write")
     report.add_argument("--municipality", help="the municipality's name (default: from the wards)")
+    _add_delivery_options(report)
 
     validate = sub.add_parser("validate", help="check one layer and print every problem found")
     validate.add_argument("path", metavar="PATH")
@@ -244,10 +261,39 @@ def _run_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _delivery_compliance(
+    args: argparse.Namespace, result: GapResult, progress: _Progress
+) -> pd.DataFrame | None:
+    """Compliance per settlement of ``--schedule`` against ``--deliveries`` (None without them)."""
+    if args.schedule is None and args.deliveries is None:
+        return None
+    if args.schedule is None or args.deliveries is None:
+        raise SchemaError(
+            "Give both --schedule and --deliveries (or neither): the schedule is compared with "
+            "the delivery reports."
+        )
+    settlements = pd.DataFrame(result.settlements.drop(columns="geometry"))
+    ids = [str(s) for s in settlements["settlement_id"].dropna()]
+    comparison = compare_files(args.schedule, args.deliveries, ids)
+    for report in comparison.reports:
+        for problem in report.warnings:
+            progress(f"{report.layer}: {problem.format()}")
+    first, last = comparison.period
+    progress(f"compared the delivery schedule with the reports from {first} to {last}")
+    return compliance(comparison.outcomes, "settlement", settlements=settlements)
+
+
 def _run_export(args: argparse.Namespace) -> int:
     progress = _Progress(args.quiet)
     dataset, result = _measure(args, progress)
-    paths = write_export(result, dataset, args.format, args.output, clusters=args.cluster or None)
+    paths = write_export(
+        result,
+        dataset,
+        args.format,
+        args.output,
+        clusters=args.cluster or None,
+        compliance=_delivery_compliance(args, result, progress),
+    )
     for path in paths:
         progress(f"wrote {path}")
     return 0
@@ -259,8 +305,16 @@ def _run_report(args: argparse.Namespace) -> int:
 
     progress = _Progress(args.quiet)
     dataset, result = _measure(args, progress)
+    per_settlement = _delivery_compliance(args, result, progress)
     progress(f"drawing the report of {args.cluster}")
-    cluster_report(result, dataset, args.cluster, Path(args.output), municipality=args.municipality)
+    cluster_report(
+        result,
+        dataset,
+        args.cluster,
+        Path(args.output),
+        municipality=args.municipality,
+        compliance=per_settlement,
+    )
     progress(f"wrote {args.output}")
     return 0
 

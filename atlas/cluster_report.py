@@ -20,6 +20,7 @@ from atlas.dataset import Dataset
 from atlas.errors import SchemaError
 from atlas.export import to_records
 from atlas.phrases import cluster_sentences, gap_table, plural, settlement_sentences, shown_number
+from atlas.schedules import compliance_sentence
 from atlas.standards import Standard
 
 __all__ = ["MONTHS", "REPORT_CATEGORIES", "ClusterReport", "build_cluster_report", "long_date"]
@@ -93,6 +94,11 @@ class ClusterReport:
         The wards layer, or None.
     metric_crs
         The projected CRS the map is drawn in (metres).
+    deliveries
+        The "Water deliveries" section: per settlement with scheduled deliveries (table
+        order) ``3. Name: 4 of 12 scheduled deliveries arrived on time and in full``, one line
+        naming the settlements with none scheduled, and the cluster total. Empty when no
+        compliance table was given.
     """
 
     cluster: str
@@ -112,6 +118,7 @@ class ClusterReport:
     services: gpd.GeoDataFrame
     wards: gpd.GeoDataFrame | None
     metric_crs: CRS
+    deliveries: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -222,6 +229,38 @@ def _source_lines(dataset: Dataset, generated: date, sources: Sequence[str]) -> 
     return lines
 
 
+def _delivery_lines(members: pd.DataFrame, compliance: pd.DataFrame) -> list[str]:
+    """The "Water deliveries" lines of the cluster's settlements (in table order)."""
+    missing = [c for c in ("settlement_id", "scheduled", "delivered") if c not in compliance]
+    if missing:
+        raise SchemaError(
+            f"The delivery compliance table has no {', '.join(missing)} column: pass the "
+            "settlement level of atlas.schedules.compliance(outcomes, 'settlement')."
+        )
+    known = compliance.dropna(subset=["settlement_id"])
+    counts = {
+        str(s): (int(n), int(d))
+        for s, n, d in zip(
+            known["settlement_id"], known["scheduled"], known["delivered"], strict=True
+        )
+    }
+    lines, none = [], []
+    total_scheduled = total_delivered = 0
+    for i, record in enumerate(to_records(members), 1):
+        name = record["name"] or record["settlement_id"]
+        scheduled, delivered = counts.get(str(record["settlement_id"]), (0, 0))
+        if scheduled == 0:
+            none.append(f"{i}. {name}")
+            continue
+        total_scheduled += scheduled
+        total_delivered += delivered
+        lines.append(f"{i}. {name}: {compliance_sentence(scheduled, delivered)}.")
+    if none:
+        lines.append(f"No deliveries scheduled for: {', '.join(none)}.")
+    lines.append(f"Cluster total: {compliance_sentence(total_scheduled, total_delivered)}.")
+    return lines
+
+
 def build_cluster_report(
     result: GapResult,
     dataset: Dataset,
@@ -230,6 +269,7 @@ def build_cluster_report(
     municipality: str | None = None,
     generated: date | None = None,
     sources: Sequence[str] = (),
+    compliance: pd.DataFrame | None = None,
 ) -> ClusterReport:
     """Gather the content of ``cluster``'s report from a gap result.
 
@@ -248,6 +288,9 @@ def build_cluster_report(
         The report's date; today by default.
     sources
         Extra lines for the data-sources section (surveys, dates of counts).
+    compliance
+        Water delivery compliance per settlement (the ``settlement`` level of
+        :func:`atlas.schedules.compliance`), for a "Water deliveries" section; none without.
 
     Returns
     -------
@@ -256,7 +299,8 @@ def build_cluster_report(
     Raises
     ------
     SchemaError
-        When no cluster has that name; the message lists the clusters.
+        When no cluster has that name (the message lists the clusters), or the compliance
+        table lacks ``settlement_id``, ``scheduled`` or ``delivered``.
     """
     standard = result.standard
     members, totals = _select(result, cluster)
@@ -304,4 +348,5 @@ def build_cluster_report(
         services=result.services,
         wards=dataset.wards,
         metric_crs=dataset.metric_crs,
+        deliveries=() if compliance is None else tuple(_delivery_lines(members, compliance)),
     )

@@ -59,6 +59,7 @@ from atlas.schema import layer_spec
 
 __all__ = [
     "CLUSTER_FIELDS",
+    "DELIVERY_FIELDS",
     "FORMATS",
     "SERVICE_FIELDS",
     "SETTLEMENT_FIELDS",
@@ -99,6 +100,11 @@ SERVICE_FIELDS = (
     "settlement_id",
     "distance_m",
 )
+
+#: Water delivery fields joined from a compliance table (:func:`atlas.schedules.compliance`):
+#: scheduled deliveries, those on time and in full (counts) and their share (0-1, empty when
+#: nothing was scheduled).
+DELIVERY_FIELDS = ("delivery_scheduled", "delivery_on_time_in_full", "delivery_compliance")
 
 #: Counts that may be estimated (fractional): exported rounded to whole numbers.
 _WHOLE = ("households", "population")
@@ -275,11 +281,65 @@ def _layer(frame: gpd.GeoDataFrame, names: Sequence[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(_table(frame, names), geometry=geometry.copy(), crs=STORAGE_CRS)
 
 
+def _delivery_counts(compliance: pd.DataFrame) -> pd.DataFrame:
+    """``scheduled`` and ``delivered`` per settlement id, from a settlement compliance table."""
+    missing = [c for c in ("settlement_id", "scheduled", "delivered") if c not in compliance]
+    if missing:
+        raise SchemaError(
+            f"The delivery compliance table has no {', '.join(missing)} column: pass the "
+            "settlement level of atlas.schedules.compliance(outcomes, 'settlement')."
+        )
+    table = compliance[["settlement_id", "scheduled", "delivered"]].dropna(subset=["settlement_id"])
+    counts = table.assign(settlement_id=table["settlement_id"].astype(str))
+    return counts.groupby("settlement_id")[["scheduled", "delivered"]].sum()
+
+
+def _delivery_fields(keys: pd.Series, counts: pd.DataFrame) -> dict[str, pd.Series]:
+    """The :data:`DELIVERY_FIELDS` of each key (a key not in ``counts`` had nothing scheduled)."""
+    text = pd.Series([None if _missing(k) else str(k) for k in keys], index=keys.index)
+    scheduled = pd.to_numeric(text.map(counts["scheduled"]), errors="coerce").fillna(0)
+    delivered = pd.to_numeric(text.map(counts["delivered"]), errors="coerce").fillna(0)
+    share = (delivered / scheduled.where(scheduled > 0)).round(4)
+    return {
+        "delivery_scheduled": scheduled.astype("int64"),
+        "delivery_on_time_in_full": delivered.astype("int64"),
+        "delivery_compliance": share.astype("float64"),
+    }
+
+
+def _join_deliveries(
+    layers: dict[str, pd.DataFrame], settlements: pd.DataFrame, compliance: pd.DataFrame
+) -> None:
+    """Add :data:`DELIVERY_FIELDS` to the settlements and clusters layers (in place)."""
+    counts = _delivery_counts(compliance)
+    frame = layers["settlements"]
+    for name, values in _delivery_fields(frame["settlement_id"], counts).items():
+        frame[name] = values
+    # The geometry stays the last column, as without the delivery fields.
+    shapes = frame.geometry.name
+    layers["settlements"] = frame[[*(c for c in frame.columns if c != shapes), shapes]]
+    if "cluster" not in settlements or "cluster" not in layers["clusters"]:
+        return
+    membership = pd.DataFrame(
+        {
+            "settlement_id": settlements["settlement_id"].astype(str).to_numpy(),
+            "cluster": settlements["cluster"].to_numpy(dtype=object),
+        }
+    ).dropna(subset=["cluster"])
+    joined = membership.join(counts, on="settlement_id", how="inner")
+    joined["cluster"] = joined["cluster"].astype(str)
+    per_cluster = joined.groupby("cluster")[["scheduled", "delivered"]].sum()
+    table = layers["clusters"]
+    for name, values in _delivery_fields(table["cluster"], per_cluster).items():
+        table[name] = values
+
+
 def export_layers(
     result: GapResult,
     dataset: Dataset,
     *,
     clusters: Sequence[str] | str | None = None,
+    compliance: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The joined result as export-ready frames with proper field types.
 
@@ -292,6 +352,12 @@ def export_layers(
     clusters
         Export only these clusters (see :func:`filter_clusters`): their settlements, the
         service points attributed to them, the wards they overlap and their summary rows.
+    compliance
+        Water delivery compliance per settlement (the ``settlement`` level of
+        :func:`atlas.schedules.compliance`). When given, the settlements and the clusters get
+        the :data:`DELIVERY_FIELDS`: ``delivery_scheduled`` and ``delivery_on_time_in_full``
+        (counts; 0 where nothing was scheduled) and ``delivery_compliance`` (their share, 0-1,
+        empty where nothing was scheduled); a cluster sums its settlements.
 
     Returns
     -------
@@ -304,7 +370,8 @@ def export_layers(
     Raises
     ------
     SchemaError
-        An unknown cluster name.
+        An unknown cluster name, or a compliance table without ``settlement_id``,
+        ``scheduled`` and ``delivered``.
     """
     chosen = filter_clusters(result, clusters)
     measured = category_columns(result.standard)
@@ -322,6 +389,8 @@ def export_layers(
     layers["clusters"] = pd.DataFrame(
         _table(chosen.clusters, [*CLUSTER_FIELDS, *measured]), index=chosen.clusters.index
     )
+    if compliance is not None:
+        _join_deliveries(layers, chosen.settlements, compliance)
     return layers
 
 
@@ -433,6 +502,7 @@ def write_export(
     category: str | None = None,
     metric: str = "gap",
     precision: int = 6,
+    compliance: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write the joined result in one format.
 
@@ -457,6 +527,8 @@ def write_export(
     precision
         Decimal places of coordinates in the text formats (GeoJSON and the CSV's WKT; 6 is
         about 0.1 m). GeoPackage and GeoParquet keep full precision.
+    compliance
+        Water delivery compliance per settlement, joined as in :func:`export_layers`.
 
     Returns
     -------
@@ -471,7 +543,7 @@ def write_export(
         ``html`` when the map assets are not installed (``python -m layers.assets``).
     """
     _check_format(fmt)
-    layers = export_layers(result, dataset, clusters=clusters)
+    layers = export_layers(result, dataset, clusters=clusters, compliance=compliance)
     spatial = [name for name in layers if name != "clusters"]
     paths = output_paths(fmt, output, spatial)
     for path in set(paths.values()):
@@ -512,6 +584,7 @@ def export_zip(
     clusters: Sequence[str] | str | None = None,
     category: str | None = None,
     metric: str = "gap",
+    compliance: pd.DataFrame | None = None,
 ) -> bytes:
     """The files of :func:`write_export` as a zip archive in memory (for a download button).
 
@@ -520,7 +593,7 @@ def export_zip(
 
     Parameters
     ----------
-    result, dataset, fmt, clusters, category, metric
+    result, dataset, fmt, clusters, category, metric, compliance
         As for :func:`write_export`.
 
     Returns
@@ -539,6 +612,7 @@ def export_zip(
             clusters=clusters,
             category=category,
             metric=metric,
+            compliance=compliance,
         )
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in files:
@@ -566,12 +640,13 @@ def to_download(
     category: str | None = None,
     metric: str = "gap",
     stem: str = "atlas",
+    compliance: pd.DataFrame | None = None,
 ) -> Download:
     """One file to offer for download: the file itself for gpkg and html, else a zip.
 
     Parameters
     ----------
-    result, dataset, fmt, clusters, category, metric
+    result, dataset, fmt, clusters, category, metric, compliance
         As for :func:`write_export`.
     stem
         The downloaded file's name without suffix.
@@ -593,7 +668,16 @@ def to_download(
                 clusters=clusters,
                 category=category,
                 metric=metric,
+                compliance=compliance,
             )
             return Download(path.name, path.read_bytes(), _MIME[fmt])
-    data = export_zip(result, dataset, fmt, clusters=clusters, category=category, metric=metric)
+    data = export_zip(
+        result,
+        dataset,
+        fmt,
+        clusters=clusters,
+        category=category,
+        metric=metric,
+        compliance=compliance,
+    )
     return Download(f"{stem}-{fmt}.zip", data, _MIME["zip"])

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.errors import FPDFException
@@ -170,6 +171,15 @@ def _sentences(pdf: FPDF, report: ClusterReport, scale: float) -> None:
         pdf.ln(size * 0.47 + 1.4 * scale)
 
 
+def _deliveries(pdf: FPDF, report: ClusterReport, scale: float) -> None:
+    if not report.deliveries:
+        return
+    _heading(pdf, "Water deliveries", scale, room=20)
+    for text in report.deliveries:
+        bold = text.startswith("Cluster total")
+        _line(pdf, text, 8.5 * scale, "B" if bold else "", 0.4 * scale)
+
+
 def _closing(pdf: FPDF, report: ClusterReport, scale: float) -> None:
     _heading(pdf, "About these numbers", scale, room=24)
     lines = [*report.source_lines, *report.notes]
@@ -190,6 +200,7 @@ def _layout(report: ClusterReport, image: bytes, scale: float) -> FPDF:
     _map(pdf, report, image, scale)
     _table(pdf, report, scale)
     _sentences(pdf, report, scale)
+    _deliveries(pdf, report, scale)
     _closing(pdf, report, scale)
     return pdf
 
@@ -238,6 +249,7 @@ def cluster_report(
     municipality: str | None = None,
     generated: date | None = None,
     sources: Sequence[str] = (),
+    compliance: pd.DataFrame | None = None,
 ) -> bytes:
     """The printable A4 report of one cluster, as PDF bytes (also written to ``output``).
 
@@ -262,6 +274,10 @@ def cluster_report(
         The report's date; today by default.
     sources
         Extra lines for the data-sources section.
+    compliance
+        Water delivery compliance per settlement (the ``settlement`` level of
+        :func:`atlas.schedules.compliance`): adds a "Water deliveries" section with a sentence
+        per settlement and the cluster total.
 
     Returns
     -------
@@ -274,7 +290,13 @@ def cluster_report(
         When no cluster has that name (the message lists the clusters).
     """
     report = build_cluster_report(
-        result, dataset, cluster, municipality=municipality, generated=generated, sources=sources
+        result,
+        dataset,
+        cluster,
+        municipality=municipality,
+        generated=generated,
+        sources=sources,
+        compliance=compliance,
     )
     # Imported here: layers (folium, mapclassify) is not loaded by the library until it draws.
     from layers.static_map import cluster_map, map_png

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 
 import altair as alt
+import folium
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 import atlas
 from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
@@ -20,8 +23,9 @@ from atlas.schedules import (
     compliance_sentence,
     timeline_frame,
 )
+from layers.deliveries import compliance_map
 from layers.text import markdown_text as md
-from pages.state import store_upload, view
+from pages.state import Source, categories_of, load_source, store_upload, view
 
 COLOURS = {
     "delivered": "#1b7837",
@@ -52,6 +56,26 @@ def comparison(
         late_tolerance=timedelta(hours=late_hours),
         short_tolerance=short_percent / 100,
     )
+
+
+@st.cache_resource(max_entries=16, show_spinner="Drawing the map…")
+def delivery_map(
+    source: Source,
+    standard: str,
+    schedule: str,
+    deliveries: str,
+    start: date,
+    end: date,
+    late_hours: float,
+    short_percent: float,
+    online_tiles: bool,
+) -> folium.Map:
+    """The settlements coloured by delivery compliance (cached; st_folium gets a copy)."""
+    polygons = load_source(source, categories_of(standard)).settlements
+    ids = tuple(str(s) for s in polygons["settlement_id"])
+    result = comparison(schedule, deliveries, ids, start, end, late_hours, short_percent)
+    per = compliance(result.outcomes, "settlement", settlements=polygons, period=(start, end))
+    return compliance_map(polygons, per, online_tiles=online_tiles)
 
 
 v = view()
@@ -156,6 +180,32 @@ st.dataframe(
     width="stretch",
     column_config={"Compliance": st.column_config.ProgressColumn(min_value=0, max_value=1)},
 )
+st.subheader("On the map")
+online = st.toggle(
+    "OpenStreetMap background (needs internet)", value=False, key="deliveries_online_tiles"
+)
+st_folium(
+    # st_folium alters the map it renders: hand it a copy of the cached one.
+    copy.deepcopy(
+        delivery_map(
+            v.source,
+            v.standard_name,
+            schedule_path,
+            deliveries_path,
+            start,
+            end,
+            late_hours,
+            short_percent,
+            online,
+        )
+    ),
+    returned_objects=[],
+    height=520,
+    use_container_width=True,
+    key=f"deliveries-map-{v.source.label}-{schedule_path}-{deliveries_path}-{start}-{end}-"
+    f"{late_hours}-{short_percent}-{online}",
+)
+
 st.subheader("Per provider")
 per_provider = compliance(outcomes, "provider", settlements=settlements, period=(start, end))
 st.dataframe(

@@ -65,3 +65,15 @@ def test_my_files_asks_for_uploads() -> None:
     at.radio(key="schedule_source").set_value("My files").run()
     assert not at.exception
     assert any("Upload both files" in i.value for i in at.info)
+
+
+def test_the_map_colours_settlements_by_compliance_offline() -> None:
+    at = page()
+    (component,) = at.get("component_instance")
+    args = component.proto.json_args
+    assert "Water deliveries" in args and "Deliveries on time and in full" in args
+    result, settlements = sample_result()
+    per = compliance(result.outcomes, settlements=settlements, period=result.period)
+    first = per[per["scheduled"] > 0].iloc[0]
+    assert compliance_sentence(int(first["scheduled"]), int(first["delivered"])) in args
+    assert "http://" not in args and "https://" not in args

@@ -280,3 +280,85 @@ def test_export_command_writes_every_layer(tmp_path: Path) -> None:
     records = json.loads((tmp_path / "clusters.json").read_text(encoding="utf-8"))
     expected = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard("cape-town")).clusters
     assert [r["water_gap"] for r in records] == expected["water_gap"].tolist()
+
+
+def test_export_joins_delivery_compliance(tmp_path: Path) -> None:
+    from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
+    from atlas.schedules import compare_files, compliance
+
+    code = main(
+        [
+            "export",
+            "--format",
+            "geojson",
+            "--output",
+            str(tmp_path) + "/",
+            "--schedule",
+            str(SAMPLE_SCHEDULE),
+            "--deliveries",
+            str(SAMPLE_DELIVERIES),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    sample = atlas.load_sample()
+    result = compare_files(
+        SAMPLE_SCHEDULE, SAMPLE_DELIVERIES, list(sample.settlements["settlement_id"])
+    )
+    per = compliance(result.outcomes, "settlement", settlements=sample.settlements)
+    clusters = compliance(result.outcomes, "cluster", settlements=sample.settlements)
+    features = json.loads((tmp_path / "settlements.geojson").read_text(encoding="utf-8"))
+    props = {f["properties"]["settlement_id"]: f["properties"] for f in features["features"]}
+    for row in per.to_dict("records"):
+        got = props[row["settlement_id"]]
+        assert got["delivery_scheduled"] == row["scheduled"]
+        assert got["delivery_on_time_in_full"] == row["delivered"]
+        if row["scheduled"]:
+            assert got["delivery_compliance"] == pytest.approx(row["compliance"], abs=1e-4)
+    unscheduled = set(props) - set(per.loc[per["scheduled"] > 0, "settlement_id"])
+    assert unscheduled and all(props[s]["delivery_compliance"] is None for s in unscheduled)
+    records = json.loads((tmp_path / "clusters.json").read_text(encoding="utf-8"))
+    by_cluster = {r["cluster"]: r for r in records}
+    for row in clusters.to_dict("records"):
+        assert by_cluster[row["cluster"]]["delivery_scheduled"] == row["scheduled"]
+        assert by_cluster[row["cluster"]]["delivery_on_time_in_full"] == row["delivered"]
+
+
+def test_report_with_deliveries_writes_a_pdf(tmp_path: Path) -> None:
+    from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
+
+    target = tmp_path / "report.pdf"
+    options = ["--schedule", str(SAMPLE_SCHEDULE), "--deliveries", str(SAMPLE_DELIVERIES)]
+    command = ["report", "--cluster", "Kgotso South Cluster", "--output", str(target)]
+    assert main([*command, *options, "--quiet"]) == 0
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("command", ["export", "report"])
+def test_schedule_without_deliveries_is_one_paragraph(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from atlas.cli_schedule import SAMPLE_SCHEDULE
+
+    extra = ["--format", "csv"] if command == "export" else ["--cluster", "Kgotso South Cluster"]
+    argv = [
+        command,
+        *extra,
+        "--output",
+        str(tmp_path / "out.pdf" if command == "report" else tmp_path),
+    ]
+    assert main([*argv, "--schedule", str(SAMPLE_SCHEDULE), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "Give both --schedule and --deliveries" in err and "Traceback" not in err
+
+
+def test_missing_deliveries_file_is_one_paragraph(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from atlas.cli_schedule import SAMPLE_SCHEDULE
+
+    argv = ["export", "--format", "csv", "--output", str(tmp_path), "--quiet"]
+    missing = str(tmp_path / "nope.csv")
+    assert main([*argv, "--schedule", str(SAMPLE_SCHEDULE), "--deliveries", missing]) == 1
+    err = capsys.readouterr().err
+    assert "nope.csv" in err and "Traceback" not in err

@@ -39,6 +39,7 @@ from atlas.dataset import Dataset
 from atlas.errors import SchemaError
 from atlas.exports import (
     CLUSTER_FIELDS,
+    DELIVERY_FIELDS,
     FORMATS,
     SERVICE_FIELDS,
     SETTLEMENT_FIELDS,
@@ -746,3 +747,85 @@ def test_sample_geojson_passes_rfc7946(tmp_path: Path) -> None:
         full.settlements.geom_type == "MultiPolygon"
     ).sum()
     assert_same_geometry(back.geometry, full.settlements.geometry.reset_index(drop=True))
+
+
+# -- water delivery compliance joined onto the settlements and clusters -------------------------
+
+COMPLIANCE = pd.DataFrame(
+    {
+        "settlement_id": ["A", "B", "C", "D ; <i>", "elsewhere"],
+        "scheduled": [12, 8, 0, 5, 3],
+        "delivered": [4, 8, 0, 0, 1],
+        "compliance": [4 / 12, 1.0, np.nan, 0.0, 1 / 3],
+    }
+)
+
+
+def test_compliance_joins_the_settlements_and_clusters(
+    result: GapResult, ds: Dataset, tmp_path: Path
+) -> None:
+    layers = export_layers(result, ds, compliance=COMPLIANCE)
+    settlements = layers["settlements"].set_index("settlement_id")
+    assert list(layers["settlements"].columns[-4:]) == [*DELIVERY_FIELDS, "geometry"]
+    assert settlements["delivery_scheduled"].to_dict() == {"A": 12, "B": 8, "C": 0, "D ; <i>": 5}
+    assert settlements["delivery_on_time_in_full"].to_dict() == {
+        "A": 4,
+        "B": 8,
+        "C": 0,
+        "D ; <i>": 0,
+    }
+    share = settlements["delivery_compliance"]
+    assert share["A"] == pytest.approx(0.3333) and share["B"] == 1.0 and share["D ; <i>"] == 0.0
+    assert math.isnan(share["C"])  # nothing scheduled: empty, not 0
+    assert str(settlements["delivery_scheduled"].dtype) == "int64"
+    assert str(share.dtype) == "float64"
+    clusters = layers["clusters"].set_index("cluster")
+    assert clusters.loc[CLUSTER_1, "delivery_scheduled"] == 20
+    assert clusters.loc[CLUSTER_1, "delivery_on_time_in_full"] == 12
+    assert clusters.loc[CLUSTER_1, "delivery_compliance"] == pytest.approx(0.6)
+    assert clusters.loc[CLUSTER_2, "delivery_scheduled"] == 0
+    assert math.isnan(clusters.loc[CLUSTER_2, "delivery_compliance"])
+    # Without a compliance table the layers are as before.
+    plain = export_layers(result, ds)
+    assert not set(DELIVERY_FIELDS) & set(plain["settlements"].columns)
+    assert not set(DELIVERY_FIELDS) & set(plain["clusters"].columns)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "csv", "parquet"])
+def test_compliance_reaches_every_file(
+    fmt: str, result: GapResult, ds: Dataset, tmp_path: Path
+) -> None:
+    files = write_export(result, ds, fmt, tmp_path, compliance=COMPLIANCE, clusters=[CLUSTER_1])
+    if fmt == "gpkg":
+        settlements = pyogrio.read_dataframe(files[0], layer="settlements")
+        clusters = pyogrio.read_dataframe(files[0], layer="clusters")
+    elif fmt == "csv":
+        settlements = pd.read_csv(tmp_path / "settlements.csv")
+        clusters = pd.read_csv(tmp_path / "clusters.csv")
+    elif fmt == "parquet":
+        settlements = gpd.read_parquet(tmp_path / "settlements.parquet")
+        clusters = pd.read_parquet(tmp_path / "clusters.parquet")
+    else:
+        settlements = pyogrio.read_dataframe(tmp_path / "settlements.geojson")
+        clusters = pd.DataFrame(json.loads((tmp_path / "clusters.json").read_text("utf-8")))
+    rows = settlements.set_index("settlement_id")
+    assert rows["delivery_scheduled"].to_dict() == {"A": 12, "B": 8}
+    assert rows["delivery_compliance"].round(4).to_dict() == {"A": 0.3333, "B": 1.0}
+    assert clusters["delivery_on_time_in_full"].tolist() == [12]
+
+
+def test_compliance_without_counts_is_refused(result: GapResult, ds: Dataset) -> None:
+    with pytest.raises(SchemaError, match="scheduled"):
+        export_layers(result, ds, compliance=COMPLIANCE.drop(columns="scheduled"))
+
+
+def test_to_download_carries_compliance(result: GapResult, ds: Dataset, tmp_path: Path) -> None:
+    download = to_download(result, ds, "gpkg", compliance=COMPLIANCE)
+    path = tmp_path / download.file_name
+    path.write_bytes(download.data)
+    read = pyogrio.read_dataframe(path, layer="settlements")
+    assert read.set_index("settlement_id")["delivery_scheduled"]["A"] == 12
+    zipped = to_download(result, ds, "csv", compliance=COMPLIANCE)
+    with zipfile.ZipFile(io.BytesIO(zipped.data)) as archive:
+        text = archive.read("settlements.csv").decode("utf-8")
+    assert "delivery_compliance" in text.splitlines()[0]

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from pyproj import CRS
 from shapely.geometry import Point, box
@@ -31,6 +32,7 @@ from atlas import Dataset, GapResult, Report, SchemaError
 from atlas.cluster_report import build_cluster_report
 from atlas.phrases import format_number
 from atlas.report_pdf import cluster_report
+from atlas.schedules import compliance_sentence
 from tests.conftest import METRIC, services_frame, settlements_frame, wards_frame
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -282,6 +284,58 @@ def test_hostile_names_survive(tmp_path: Path) -> None:
     # the right-to-left run, so the name is counted rather than matched with "has").
     assert text.count(arabic_as_extracted(ARABIC)) >= 4
     assert page_count(path) <= 2
+
+
+def delivery_compliance(result: GapResult) -> pd.DataFrame:
+    """Made-up compliance of the big cluster: settlement i has i % 7 scheduled deliveries, all
+    but one of them delivered (none scheduled for every seventh)."""
+    ids = [s for s in result.settlements["settlement_id"] if str(s).startswith("S")]
+    scheduled = [int(s[1:]) % 7 for s in ids]
+    delivered = [max(0, n - 1) for n in scheduled]
+    return pd.DataFrame({"settlement_id": ids, "scheduled": scheduled, "delivered": delivered})
+
+
+def test_delivery_lines_follow_the_table_order(big: tuple[Path, list[dict], GapResult]) -> None:
+    _, _, result = big
+    dataset, _ = big_cluster()
+    per = delivery_compliance(result)
+    report = build_cluster_report(result, dataset, BIG, generated=DAY, compliance=per)
+    assert build_cluster_report(result, dataset, BIG, generated=DAY).deliveries == ()
+    counts = per.set_index("settlement_id")
+    order = {str(r["settlement_id"]): i for i, r in enumerate(atlas.to_records(report.members), 1)}
+    names = dict(zip(report.members["settlement_id"], report.members["name"], strict=True))
+    expected = []
+    for sid, number in sorted(order.items(), key=lambda item: item[1]):
+        n, d = counts.loc[sid, ["scheduled", "delivered"]]
+        if n:
+            expected.append(f"{number}. {names[sid]}: {compliance_sentence(int(n), int(d))}.")
+    assert list(report.deliveries[: len(expected)]) == expected
+    assert report.deliveries[-2].startswith("No deliveries scheduled for: ")
+    total = compliance_sentence(int(counts["scheduled"].sum()), int(counts["delivered"].sum()))
+    assert report.deliveries[-1] == f"Cluster total: {total}."
+
+
+@needs_poppler
+def test_delivery_section_reads_back_within_two_pages(
+    big: tuple[Path, list[dict], GapResult], tmp_path: Path
+) -> None:
+    _, _, result = big
+    dataset, _ = big_cluster()
+    per = delivery_compliance(result)
+    path = tmp_path / "deliveries.pdf"
+    cluster_report(result, dataset, BIG, path, generated=DAY, compliance=per)
+    assert page_count(path) <= 2
+    text = flat(pdf_text(path))
+    assert "Water deliveries" in text
+    unscheduled = text.split("No deliveries scheduled for: ")[1].split("Cluster total")[0]
+    for row in per.itertuples():
+        name = f"Generated Settlement {int(row.settlement_id[1:]) + 1:02d}"
+        if row.scheduled:
+            assert f"{name}: {compliance_sentence(row.scheduled, row.delivered)}." in text
+        else:
+            assert re.search(rf"\d+\. {name}[,.]", unscheduled), name
+    total = compliance_sentence(int(per["scheduled"].sum()), int(per["delivered"].sum()))
+    assert f"Cluster total: {total}." in text
 
 
 def arabic_as_extracted(name: str) -> str:
