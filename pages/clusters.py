@@ -48,7 +48,7 @@ if v.cluster is not None:
     st.caption("A4, black and white: map, table, totals and sentences to read aloud at a meeting.")
     st.download_button(
         f"Download the report of {v.cluster} (PDF)",
-        report_pdf(v.source, v.standard_name, v.cluster),
+        report_pdf(v.source, v.standard_name, v.cluster, st.session_state.get("deliveries_used")),
         file_name="cluster-report.pdf",
         mime="application/pdf",
         key="report_pdf",
@@ -62,7 +62,14 @@ st.caption(
     "meeting: GeoJSON, GeoPackage, CSV and GeoParquet files, or a map that opens offline."
 )
 fmt = st.selectbox("Format", FORMATS, key="download_format")
-file = download(v.source, v.standard_name, str(fmt), v.cluster, v.category)
+file = download(
+    v.source,
+    v.standard_name,
+    str(fmt),
+    v.cluster,
+    v.category,
+    st.session_state.get("deliveries_used"),
+)
 st.download_button(
     f"Download {file.file_name}", file.data, file_name=file.file_name, mime=file.mime
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+from datetime import date
 
 import altair as alt
 import folium
@@ -17,15 +17,21 @@ from atlas.phrases import format_number
 from atlas.schedules import (
     BASIC_LITRES_PER_PERSON_DAY,
     STATUS_WORDS,
-    Comparison,
-    compare_files,
     compliance,
     compliance_sentence,
     timeline_frame,
 )
 from layers.deliveries import compliance_map
 from layers.text import markdown_text as md
-from pages.state import Source, categories_of, load_source, store_upload, view
+from pages.state import (
+    DeliveriesUsed,
+    Source,
+    categories_of,
+    comparison,
+    load_source,
+    store_upload,
+    view,
+)
 
 COLOURS = {
     "delivered": "#1b7837",
@@ -34,28 +40,6 @@ COLOURS = {
     "missed": "#b2182b",
     "unscheduled": "#6a6a6a",
 }
-
-
-@st.cache_data(max_entries=16, show_spinner="Comparing the schedule with the reports…")
-def comparison(
-    schedule: str,
-    deliveries: str,
-    ids: tuple[str, ...],
-    start: date | None,
-    end: date | None,
-    late_hours: float,
-    short_percent: float,
-) -> Comparison:
-    """The comparison (cached by file paths, which hold the content hash of uploads)."""
-    return compare_files(
-        schedule,
-        deliveries,
-        ids,
-        start,
-        end,
-        late_tolerance=timedelta(hours=late_hours),
-        short_tolerance=short_percent / 100,
-    )
 
 
 @st.cache_resource(max_entries=16, show_spinner="Drawing the map…")
@@ -130,6 +114,10 @@ try:
 except atlas.AtlasError as exc:
     st.error(md(exc))
     st.stop()
+# The Clusters page's downloads and report include this comparison for this dataset.
+st.session_state["deliveries_used"] = DeliveriesUsed(
+    v.source, schedule_path, deliveries_path, start, end, late_hours, short_percent
+)
 
 left_out = [p for r in result.reports for p in r.warnings]
 if left_out:

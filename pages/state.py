@@ -12,15 +12,18 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import folium
+import pandas as pd
 import streamlit as st
 
 import atlas
 from atlas.exports import Download, to_download
 from atlas.mapping import parse_mapping
 from atlas.registry import SERVE_ENV
+from atlas.schedules import Comparison, compare_files, compliance
 from atlas.uploads import content_hash, save_upload
 from layers.maps import build_map
 from layers.text import markdown_text as md
@@ -201,9 +204,75 @@ def map_for(
     )
 
 
+@st.cache_data(max_entries=16, show_spinner="Comparing the schedule with the reports…")
+def comparison(
+    schedule: str,
+    deliveries: str,
+    ids: tuple[str, ...],
+    start: date | None,
+    end: date | None,
+    late_hours: float,
+    short_percent: float,
+) -> Comparison:
+    """The schedule/reports comparison (cached by file paths, which hold uploads' hashes)."""
+    return compare_files(
+        schedule,
+        deliveries,
+        ids,
+        start,
+        end,
+        late_tolerance=timedelta(hours=late_hours),
+        short_tolerance=short_percent / 100,
+    )
+
+
+@dataclass(frozen=True)
+class DeliveriesUsed:
+    """The water-delivery comparison last shown on the Water deliveries page."""
+
+    source: Source
+    schedule: str
+    deliveries: str
+    start: date
+    end: date
+    late_hours: float
+    short_percent: float
+
+
+def delivery_compliance(
+    used: DeliveriesUsed | None, source: Source, standard: str
+) -> pd.DataFrame | None:
+    """Per-settlement delivery compliance for exports and reports, when the Water deliveries
+    page compared a schedule for this same dataset; else None."""
+    if used is None or used.source != source:
+        return None
+    dataset = load_source(source, categories_of(standard))
+    ids = tuple(str(s) for s in dataset.settlements["settlement_id"])
+    result = comparison(
+        used.schedule,
+        used.deliveries,
+        ids,
+        used.start,
+        used.end,
+        used.late_hours,
+        used.short_percent,
+    )
+    return compliance(
+        result.outcomes,
+        "settlement",
+        settlements=dataset.settlements,
+        period=(used.start, used.end),
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner="Preparing the download…")
 def download(
-    source: Source, standard: str, fmt: str, cluster: str | None, category: str
+    source: Source,
+    standard: str,
+    fmt: str,
+    cluster: str | None,
+    category: str,
+    deliveries: DeliveriesUsed | None = None,
 ) -> Download:
     """The current view as a file to download (cached: rendering HTML takes a second or two)."""
     return to_download(
@@ -212,14 +281,20 @@ def download(
         fmt,
         clusters=[cluster] if cluster else None,
         category=category,
+        compliance=delivery_compliance(deliveries, source, standard),
     )
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the cluster report…")
-def report_pdf(source: Source, standard: str, cluster: str) -> bytes:
-    """The printable PDF report of a cluster (cached by source, standard and cluster)."""
+def report_pdf(
+    source: Source, standard: str, cluster: str, deliveries: DeliveriesUsed | None = None
+) -> bytes:
+    """The printable PDF report of a cluster (cached by source, standard, cluster, deliveries)."""
     from atlas.report_pdf import cluster_report
 
     return cluster_report(
-        gaps(source, standard), load_source(source, categories_of(standard)), cluster
+        gaps(source, standard),
+        load_source(source, categories_of(standard)),
+        cluster,
+        compliance=delivery_compliance(deliveries, source, standard),
     )

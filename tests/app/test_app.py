@@ -162,3 +162,30 @@ def test_clusters_page_offers_the_cluster_report() -> None:
     pdf = report_pdf(SAMPLE, "cape-town", "Ilanga East Cluster")
     assert pdf.startswith(b"%PDF")
     assert len(at.get("download_button")) == 2  # the report and the data download
+
+
+def test_downloads_include_the_delivery_comparison_shown_on_the_schedules_page() -> None:
+    import io
+    import json
+    import zipfile
+    from datetime import date
+
+    from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
+    from pages.state import SAMPLE, DeliveriesUsed, download
+
+    at = app("pages/schedules.py")
+    used = at.session_state["deliveries_used"]
+    assert isinstance(used, DeliveriesUsed) and used.source == SAMPLE
+    assert Path(used.schedule) == SAMPLE_SCHEDULE and Path(used.deliveries) == SAMPLE_DELIVERIES
+    fixed = DeliveriesUsed(
+        SAMPLE, used.schedule, used.deliveries, date(2026, 8, 1), date(2026, 10, 30), 2.0, 10.0
+    )
+    file = download(SAMPLE, "cape-town", "geojson", None, "water", fixed)
+    features = json.loads(zipfile.ZipFile(io.BytesIO(file.data)).read("settlements.geojson"))[
+        "features"
+    ]
+    by_id = {f["properties"]["settlement_id"]: f["properties"] for f in features}
+    # The Water deliveries page shows Sizwe Village (SET-001): 22 of 26 on time and in full.
+    assert by_id["SET-001"]["delivery_scheduled"] == 26
+    assert by_id["SET-001"]["delivery_on_time_in_full"] == 22
+    assert by_id["SET-002"]["delivery_compliance"] is None
