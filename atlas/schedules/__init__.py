@@ -1,0 +1,74 @@
+"""Water delivery schedules against what arrived (DESIGN §5, issue 6).
+
+A *schedule* lists when water tankers or tank refills are promised per settlement: a weekly
+entry (``weekday``) with an optional validity period, or a one-off ``date``; a time window
+(``start``–``end``, local time in Africa/Johannesburg) and the volume (``litres`` and/or
+``tanks``). *Delivery reports* are what residents noted: ``settlement_id``, ``arrived_at``, the
+volume, and optionally a reporter and a note.
+
+For a period the schedule is expanded into scheduled deliveries (*slots*). Each report is paired
+with at most one slot of the same settlement on the same local day, the nearest in time first
+(ties broken by slot start, arrival and file order, so the pairing is deterministic). A slot is
+
+* ``late`` when its report arrived outside the window by more than the time tolerance
+  (default 2 hours), even if it was also short;
+* ``short`` when the volume reported is below the volume scheduled by more than the volume
+  tolerance (default 10 %);
+* ``delivered`` otherwise (on time and in full);
+* ``missed`` when no report is paired with it.
+
+A report paired with no slot is ``unscheduled``. Compliance is the share of slots delivered on
+time and in full. Rows that cannot be used (unknown settlement, unreadable time or date, negative
+volume, window ending before it starts…) are reported with their spreadsheet row numbers (the
+header is row 1) and left out; the other rows are used.
+"""
+
+from __future__ import annotations
+
+from atlas.schedules.constants import (
+    BASIC_LITRES_PER_PERSON_DAY,
+    DELIVERY_COLUMNS,
+    LEVELS,
+    LOCAL_TZ,
+    ROLLUP_COLUMNS,
+    STATUSES,
+)
+from atlas.schedules.fields import SCHEDULE_TABLES, TableField, parse_table_mapping, read_table
+from atlas.schedules.match import classify_deliveries, default_period, expand_schedule
+from atlas.schedules.read import clean_deliveries, clean_schedule, read_deliveries, read_schedule
+from atlas.schedules.rollup import (
+    STATUS_WORDS,
+    Comparison,
+    compare_files,
+    compliance,
+    compliance_sentence,
+    outcome_records,
+    timeline_frame,
+)
+
+__all__ = [
+    "BASIC_LITRES_PER_PERSON_DAY",
+    "DELIVERY_COLUMNS",
+    "LEVELS",
+    "LOCAL_TZ",
+    "ROLLUP_COLUMNS",
+    "SCHEDULE_TABLES",
+    "STATUSES",
+    "STATUS_WORDS",
+    "Comparison",
+    "TableField",
+    "classify_deliveries",
+    "clean_deliveries",
+    "clean_schedule",
+    "compare_files",
+    "compliance",
+    "compliance_sentence",
+    "default_period",
+    "expand_schedule",
+    "outcome_records",
+    "parse_table_mapping",
+    "read_deliveries",
+    "read_schedule",
+    "read_table",
+    "timeline_frame",
+]

@@ -1,0 +1,305 @@
+"""Checking schedule and delivery-report tables: bad rows reported by spreadsheet row number and
+left out, the rest used."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from atlas.mapping import Constant
+from atlas.report import Problem, Report
+from atlas.schedules.constants import _NOT_GIVEN
+from atlas.schedules.fields import (
+    _check_settlement,
+    _map_columns,
+    _parse_date,
+    _parse_moment,
+    _parse_time,
+    _parse_weekday,
+    _Rows,
+    _volumes,
+    read_table,
+)
+
+
+def _known(settlement_ids: Iterable[str] | None) -> frozenset[str] | None:
+    return None if settlement_ids is None else frozenset(str(s) for s in settlement_ids)
+
+
+def clean_schedule(
+    frame: pd.DataFrame,
+    *,
+    mapping: Mapping[str, str | Constant] | None = None,
+    settlement_ids: Iterable[str] | None = None,
+    source: str = "",
+) -> tuple[pd.DataFrame, Report]:
+    """Map and check a schedule table as read (text cells, file order).
+
+    Parameters
+    ----------
+    frame
+        The table with the file's own column names, one row per file row in order.
+    mapping
+        Canonical field -> column name or :class:`~atlas.mapping.Constant`.
+    settlement_ids
+        The known settlements; rows naming others are left out. None accepts any id.
+    source
+        Where the table came from, for the report.
+
+    Returns
+    -------
+    (DataFrame, Report)
+        Usable entries with columns ``line, settlement_id, provider, weekday`` (0 = Monday, or
+        None), ``date`` (a :class:`datetime.date` or None), ``start, end``
+        (:class:`datetime.time`), ``litres, tanks`` (float or NaN), ``valid_from, valid_to``
+        (date or None); and the report. Structural problems (a required column missing, a
+        mapping naming a missing column) are errors and leave no entries; bad rows are warnings
+        naming their spreadsheet rows (the header is row 1).
+    """
+    mapped, problems = _map_columns(frame.reset_index(drop=True), "schedule", mapping)
+    columns = ("line", "settlement_id", "provider", "weekday", "date", "start", "end")
+    empty = pd.DataFrame(columns=[*columns, "litres", "tanks", "valid_from", "valid_to"])
+    if mapped["weekday"].isna().all() and mapped["date"].isna().all() and len(mapped):
+        problems.append(
+            Problem(
+                "error",
+                "The schedule has no weekday or date: each entry needs one or the other.",
+                "Add a 'weekday' column (Monday…Sunday) for weekly entries or a 'date' column "
+                "(YYYY-MM-DD) for one-off entries, or map one with --map schedule.weekday=COLUMN.",
+            )
+        )
+    report = Report("schedule", source, tuple(problems))
+    if not report.ok:
+        return empty, report
+    if not any(p.column == "provider" for p in problems) and mapped["provider"].isna().all():
+        problems.append(
+            Problem(
+                "warning",
+                f"The schedule names no provider: every entry's provider is '{_NOT_GIVEN}'.",
+                "Add a 'provider' column to compare providers.",
+            )
+        )
+    known = _known(settlement_ids)
+    rows = _Rows()
+    out: list[dict[str, Any]] = []
+    for i, record in enumerate(mapped.to_dict("records")):
+        line = i + 2
+        ok = _check_settlement(rows, line, record["settlement_id"], known)
+        weekday = date_ = None
+        if record["weekday"] is not None and record["date"] is not None:
+            rows.add(
+                line,
+                "Rows with both a weekday and a date are left out: an entry is weekly or one-off.",
+                "Keep the weekday for a weekly entry or the date for a one-off delivery.",
+                "weekday",
+                f"{record['weekday']} / {record['date']}",
+            )
+            ok = False
+        elif record["weekday"] is None and record["date"] is None:
+            rows.add(
+                line,
+                "Rows with neither a weekday nor a date are left out.",
+                "Give a weekday (Monday…Sunday) or a date (YYYY-MM-DD).",
+                "weekday",
+                "",
+            )
+            ok = False
+        elif record["weekday"] is not None:
+            weekday = _parse_weekday(record["weekday"])
+            if weekday is None:
+                rows.add(
+                    line,
+                    "Rows whose weekday is not a day of the week are left out.",
+                    "Write the day in English: Monday, Tuesday… (Mon, Tue… also work).",
+                    "weekday",
+                    record["weekday"],
+                )
+                ok = False
+        else:
+            date_ = _parse_date(record["date"])
+            if date_ is None:
+                rows.add(
+                    line,
+                    "Rows whose date cannot be read are left out.",
+                    "Write dates as YYYY-MM-DD, e.g. 2026-08-03.",
+                    "date",
+                    record["date"],
+                )
+                ok = False
+        times: dict[str, time | None] = {}
+        for name in ("start", "end"):
+            times[name] = None if record[name] is None else _parse_time(record[name])
+            if times[name] is None:
+                rows.add(
+                    line,
+                    f"Rows whose window {name} is missing or not a time are left out.",
+                    "Write times as HH:MM in 24-hour local time, e.g. 08:00.",
+                    name,
+                    record[name],
+                )
+                ok = False
+        start, end = times["start"], times["end"]
+        if start is not None and end is not None and end < start:
+            rows.add(
+                line,
+                "Rows whose window ends before it starts are left out.",
+                "Check the times (24-hour clock); windows over midnight are not supported: "
+                "split them into two entries.",
+                "end",
+                f"{record['start']}–{record['end']}",
+            )
+            ok = False
+        litres, tanks, volume_ok = _volumes(rows, line, record)
+        ok = ok and volume_ok
+        validity: dict[str, date | None] = {}
+        for name in ("valid_from", "valid_to"):
+            validity[name] = None if record[name] is None else _parse_date(record[name])
+            if record[name] is not None and validity[name] is None:
+                rows.add(
+                    line,
+                    f"Rows whose {name} cannot be read are left out.",
+                    "Write dates as YYYY-MM-DD, or leave the cell empty for no limit.",
+                    name,
+                    record[name],
+                )
+                ok = False
+        vf, vt = validity["valid_from"], validity["valid_to"]
+        if vf is not None and vt is not None and vt < vf:
+            rows.add(
+                line,
+                "Rows whose validity ends before it starts are left out.",
+                "Check valid_from and valid_to.",
+                "valid_to",
+                f"{record['valid_from']}–{record['valid_to']}",
+            )
+            ok = False
+        if not ok:
+            continue
+        if litres is None and tanks is None:
+            rows.add(
+                line,
+                "Entries without litres or tanks: their deliveries cannot be judged short.",
+                "Add the promised volume to judge whether deliveries were in full.",
+                "litres",
+                "",
+                drop=False,
+            )
+        out.append(
+            {
+                "line": line,
+                "settlement_id": record["settlement_id"],
+                "provider": record["provider"] or _NOT_GIVEN,
+                "weekday": weekday,
+                "date": date_,
+                "start": start,
+                "end": end,
+                "litres": np.nan if litres is None else litres,
+                "tanks": np.nan if tanks is None else tanks,
+                "valid_from": vf,
+                "valid_to": vt,
+            }
+        )
+    table = pd.DataFrame(out, columns=empty.columns) if out else empty
+    return table, report.extended([*problems[len(report.problems) :], *rows.problems()])
+
+
+def clean_deliveries(
+    frame: pd.DataFrame,
+    *,
+    mapping: Mapping[str, str | Constant] | None = None,
+    settlement_ids: Iterable[str] | None = None,
+    source: str = "",
+) -> tuple[pd.DataFrame, Report]:
+    """Map and check a delivery-report table as read (text cells, file order).
+
+    Parameters
+    ----------
+    frame, mapping, settlement_ids, source
+        As for :func:`clean_schedule`.
+
+    Returns
+    -------
+    (DataFrame, Report)
+        Usable reports with columns ``line, settlement_id, arrived_at`` (a tz-aware
+        :class:`pandas.Timestamp` in Africa/Johannesburg; an ``arrived_at`` without an offset
+        is local time), ``litres, tanks`` (float or NaN), ``reporter, note``; and the report.
+    """
+    mapped, problems = _map_columns(frame.reset_index(drop=True), "deliveries", mapping)
+    columns = ["line", "settlement_id", "arrived_at", "litres", "tanks", "reporter", "note"]
+    report = Report("deliveries", source, tuple(problems))
+    if not report.ok:
+        return pd.DataFrame(columns=columns), report
+    known = _known(settlement_ids)
+    rows = _Rows()
+    out: list[dict[str, Any]] = []
+    for i, record in enumerate(mapped.to_dict("records")):
+        line = i + 2
+        ok = _check_settlement(rows, line, record["settlement_id"], known)
+        moment = None if record["arrived_at"] is None else _parse_moment(record["arrived_at"])
+        if moment is None:
+            rows.add(
+                line,
+                "Rows whose arrival date and time is missing or cannot be read are left out.",
+                "Write arrived_at as YYYY-MM-DD HH:MM (local time), e.g. 2026-08-03 09:15.",
+                "arrived_at",
+                record["arrived_at"],
+            )
+            ok = False
+        litres, tanks, volume_ok = _volumes(rows, line, record)
+        if not (ok and volume_ok) or moment is None:
+            continue
+        if litres is None and tanks is None:
+            rows.add(
+                line,
+                "Reports without litres or tanks: these deliveries cannot be judged short.",
+                "Note the litres or the number of tanks delivered.",
+                "litres",
+                "",
+                drop=False,
+            )
+        out.append(
+            {
+                "line": line,
+                "settlement_id": record["settlement_id"],
+                "arrived_at": pd.Timestamp(moment),
+                "litres": np.nan if litres is None else litres,
+                "tanks": np.nan if tanks is None else tanks,
+                "reporter": record["reporter"],
+                "note": record["note"],
+            }
+        )
+    table = pd.DataFrame(out, columns=columns) if out else pd.DataFrame(columns=columns)
+    return table, report.extended(rows.problems())
+
+
+def read_schedule(
+    path: str | Path,
+    *,
+    mapping: Mapping[str, str | Constant] | None = None,
+    settlement_ids: Iterable[str] | None = None,
+) -> tuple[pd.DataFrame, Report]:
+    """Read and check a schedule CSV (see :func:`clean_schedule`)."""
+    return clean_schedule(
+        read_table(path), mapping=mapping, settlement_ids=settlement_ids, source=str(path)
+    )
+
+
+def read_deliveries(
+    path: str | Path,
+    *,
+    mapping: Mapping[str, str | Constant] | None = None,
+    settlement_ids: Iterable[str] | None = None,
+) -> tuple[pd.DataFrame, Report]:
+    """Read and check a delivery-report CSV (see :func:`clean_deliveries`)."""
+    return clean_deliveries(
+        read_table(path), mapping=mapping, settlement_ids=settlement_ids, source=str(path)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Expanding and matching
