@@ -136,7 +136,9 @@ def coverage_of(polygons: np.ndarray, points: np.ndarray, distance: float) -> np
     discs = _discs(xy, distance)
     shapely.prepare(discs)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        whole = _in_halves(pool, shapely.covers, discs[p_local], polygons[s_i])
+        # Not split across threads: a prepared disc builds its index lazily on first use, and
+        # GEOS does not guard that against two threads using the same disc at once.
+        whole = shapely.covers(discs[p_local], polygons[s_i])
         full = np.unique(s_i[whole])
         share[full] = 1.0
         partial = ~np.isin(s_i, full)
