@@ -23,7 +23,7 @@ from atlas.analysis import GapResult, compute_gaps
 from atlas.dataset import Dataset, load_dataset, load_layer, load_sample
 from atlas.errors import AtlasError, DataFileError, SchemaError, ValidationError
 from atlas.export import to_csv, to_geojson, to_json
-from atlas.exports import FORMATS, write_export
+from atlas.exports import CLUSTER_FIELDS, FORMATS, SETTLEMENT_FIELDS, write_export
 from atlas.gaps import category_columns
 from atlas.mapping import parse_mapping
 from atlas.registry import APP_SCRIPT, SERVE_ENV, standard_names
@@ -33,19 +33,6 @@ from atlas.uploads import MAX_UPLOAD_BYTES
 
 __all__ = ["main"]
 
-SETTLEMENT_FIELDS = [
-    "settlement_id",
-    "name",
-    "cluster",
-    "ward_id",
-    "ward_ids",
-    "ward_shares",
-    "households",
-    "population",
-    "demand_estimated",
-    "demand_missing",
-]
-CLUSTER_FIELDS = ["cluster", "settlements", "households", "population", "demand_missing"]
 EXIT_DATA = 1
 
 
@@ -248,9 +235,9 @@ def _run_gaps(args: argparse.Namespace) -> int:
             raise SchemaError(
                 "Clusters have no geometry: use --format json or csv with --level cluster."
             )
-        table, columns = result.clusters, CLUSTER_FIELDS + category_columns(standard)
+        table, columns = result.clusters, [*CLUSTER_FIELDS, *category_columns(standard)]
     else:
-        table, columns = result.settlements, SETTLEMENT_FIELDS + category_columns(standard)
+        table, columns = result.settlements, [*SETTLEMENT_FIELDS, *category_columns(standard)]
     writer = {"json": to_json, "csv": to_csv, "geojson": to_geojson}[args.format]
     text = writer(table, columns)
     if args.output:
