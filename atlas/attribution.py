@@ -14,7 +14,7 @@ import pandas as pd
 from pyproj import CRS
 
 from atlas.crs import to_metric
-from atlas.nearby import Nearby, metric_xy, nearby_pairs
+from atlas.nearby import Nearby, pairs_within
 from atlas.standards import Standard
 
 __all__ = ["TIE_M", "attribute_services"]
@@ -67,11 +67,8 @@ def attribute_services(
     labels: np.ndarray = np.full(n, None, dtype=object)
     distance = np.full(n, np.nan)
     if n and len(settlements):
-        if nearby is None:
-            polygons = to_metric(settlements.geometry, crs).to_numpy()
-            nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach)
-        elif nearby.reach < standard.reach:
-            raise ValueError(f"nearby pairs within {nearby.reach} m, {standard.reach} m needed")
+        polygons = to_metric(settlements.geometry, crs).to_numpy()
+        nearby = pairs_within(nearby, services, polygons, standard.reach, crs)
         ids = settlements["settlement_id"].to_numpy(dtype=object)
         rank = np.empty(len(ids), dtype=np.int64)
         rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))

@@ -20,7 +20,7 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from atlas.coverage_grid import Cells, grid_decide, polygon_cells
 from atlas.crs import to_metric
-from atlas.nearby import Nearby, metric_xy, nearby_pairs
+from atlas.nearby import Nearby, nearby_pairs, pairs_within
 from atlas.standards import Standard
 
 __all__ = ["BUFFER_QUAD_SEGS", "coverage", "coverage_of"]
@@ -264,10 +264,7 @@ def coverage(
     polygons = to_metric(settlements.geometry, crs).to_numpy()
     working = (services["status"] == "working").to_numpy()
     categories = services["category"].to_numpy(dtype=object)
-    if nearby is None:
-        nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach)
-    elif nearby.reach < standard.reach:
-        raise ValueError(f"nearby pairs within {nearby.reach} m, {standard.reach} m needed")
+    nearby = pairs_within(nearby, services, polygons, standard.reach, crs)
     # The certificate's grid cells depend on the polygons only: list them once.
     cells = polygon_cells(polygons) if working.any() else None
 

@@ -24,7 +24,7 @@ from pyproj import CRS, Transformer
 from atlas.crs import to_metric
 from atlas.errors import SchemaError
 
-__all__ = ["Nearby", "metric_xy", "nearby_pairs", "private_prepared"]
+__all__ = ["Nearby", "metric_xy", "nearby_pairs", "pairs_within", "private_prepared"]
 
 #: Pair lists shorter than this are not worth splitting across two threads.
 PARALLEL_MIN = 20_000
@@ -221,3 +221,24 @@ def nearby_pairs(xy: np.ndarray, polygons: np.ndarray, reach: float) -> Nearby:
             distance[outside] = np.inf
     near = distance <= reach
     return Nearby(xy, p_i[near], s_i[near], distance[near], reach)
+
+
+def pairs_within(
+    nearby: Nearby | None,
+    points: gpd.GeoDataFrame,
+    polygons: np.ndarray,
+    reach: float,
+    crs: CRS,
+) -> Nearby:
+    """``nearby`` when given (checked to reach far enough), else :func:`nearby_pairs` found now.
+
+    Raises
+    ------
+    ValueError
+        When ``nearby`` was searched within less than ``reach``: it would miss pairs.
+    """
+    if nearby is None:
+        return nearby_pairs(metric_xy(points, crs), polygons, reach)
+    if nearby.reach < reach:
+        raise ValueError(f"nearby pairs within {nearby.reach} m, {reach} m needed")
+    return nearby
