@@ -17,7 +17,9 @@ __all__ = [
     "SAMPLE",
     "SERVE_ENV",
     "SampleFiles",
+    "SampleRasters",
     "sample_files",
+    "sample_rasters",
     "standard_names",
     "standard_path",
 ]
@@ -63,6 +65,41 @@ def sample_files() -> SampleFiles:
                 "`python data/make_sample.py` or reinstall the atlas."
             )
     return files
+
+
+@dataclass(frozen=True)
+class SampleRasters:
+    """Paths of the embedded sample's rasters (see ``data/README.md``).
+
+    Parameters
+    ----------
+    population
+        People per cell (count), 3 arc-second grid, EPSG:4326, nodata -99999.
+    flood
+        Flood-zone classes 0 (none), 1 (1-in-100-year), 2 (1-in-20-year), 25 m grid,
+        EPSG:32735, nodata 255.
+    """
+
+    population: Path
+    flood: Path
+
+
+def sample_rasters() -> SampleRasters:
+    """The embedded sample's population and flood-zone rasters.
+
+    Raises
+    ------
+    DataFileError
+        When a raster is missing (a broken install).
+    """
+    rasters = SampleRasters(SAMPLE_DIR / "population.tif", SAMPLE_DIR / "flood.tif")
+    for path in (rasters.population, rasters.flood):
+        if not path.exists():
+            raise DataFileError(
+                f"The embedded sample raster {path} is missing. Regenerate it with "
+                "`python data/make_sample_rasters.py` or reinstall the atlas."
+            )
+    return rasters
 
 
 def standard_names() -> list[str]:
