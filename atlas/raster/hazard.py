@@ -30,6 +30,8 @@ __all__ = ["MOSTLY", "hazard_by_cluster", "hazard_exposure", "hazard_mask", "haz
 
 #: A settlement is "mostly" in the hazard zone when more than this share of its area is.
 MOSTLY = 0.5
+#: Shares within this of a limit count as on it (areas come from reprojected polygons).
+_TOLERANCE = 1e-9
 
 
 def _area_crs(crs: CRS, geoms: gpd.GeoSeries) -> CRS:
@@ -214,8 +216,10 @@ def hazard_by_cluster(clusters: pd.Series, exposure: pd.DataFrame) -> pd.DataFra
     out = pd.DataFrame(
         {
             "settlements": grouped.size(),
-            "settlements_exposed": (share > 0).groupby(members["cluster"]).sum(),
-            "settlements_mostly_exposed": (share > MOSTLY).groupby(members["cluster"]).sum(),
+            "settlements_exposed": (share > _TOLERANCE).groupby(members["cluster"]).sum(),
+            "settlements_mostly_exposed": (share > MOSTLY + _TOLERANCE)
+            .groupby(members["cluster"])
+            .sum(),
             "area_km2": grouped["area_km2"].sum(min_count=1),
             "hazard_area_km2": grouped["hazard_area_km2"].sum(min_count=1),
             "hazard_population": grouped["hazard_population"].sum(min_count=1),
