@@ -164,11 +164,11 @@ def zonal_table(args: argparse.Namespace) -> tuple[pd.DataFrame, list[str]]:
             classes=parse_classes(args.classes) if args.classes else None,
             population=population,
             population_kind=args.population_kind,
+            keep=["settlement_id"],
         )
         if by_cluster:
             return hazard_by_cluster(settlements["cluster"], exposure), CLUSTER_HAZARD_FIELDS
-        table = pd.concat([settlements[["settlement_id"]], exposure], axis=1)
-        return table, ["settlement_id", "hazard_area_share", "hazard_population"]
+        return exposure, ["settlement_id", "hazard_area_share", "hazard_population"]
     if args.threshold is not None or args.classes or args.population:
         raise SchemaError("--threshold, --classes and --population go with --kind hazard only.")
     estimate = zonal_population(raster, settlements, kind=args.kind)

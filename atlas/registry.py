@@ -15,6 +15,7 @@ __all__ = [
     "APP_SCRIPT",
     "DATA_DIR",
     "SAMPLE",
+    "SAMPLE_FLOOD_CLASSES",
     "SERVE_ENV",
     "SampleFiles",
     "SampleRasters",
@@ -65,6 +66,10 @@ def sample_files() -> SampleFiles:
                 "`python data/make_sample.py` or reinstall the atlas."
             )
     return files
+
+
+#: What the classes of the sample's flood raster mean.
+SAMPLE_FLOOD_CLASSES = {1.0: "1-in-100-year flood zone", 2.0: "1-in-20-year flood zone"}
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ def hazard_exposure(
     classes: Sequence[float] | None = None,
     population: Raster | str | Path | None = None,
     population_kind: Literal["count", "density"] = "count",
+    keep: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Share of each settlement's area, and its people, in hazard cells.
 
@@ -138,11 +139,13 @@ def hazard_exposure(
         column, the settlement's people are taken as spread evenly: share × population.
     population_kind
         Whether ``population`` holds counts or densities (per km²).
+    keep
+        Columns of ``settlements`` to put first (``settlement_id``, ``name``, ``cluster``...).
 
     Returns
     -------
     DataFrame
-        Indexed like ``settlements``: ``hazard_area_share`` (0–1; the share of the whole
+        Indexed like ``settlements``: the ``keep`` columns, ``hazard_area_share`` (0–1; the share of the whole
         settlement, so any part outside the raster counts as not exposed),
         ``hazard_population`` (NaN when no population is known), ``area_km2`` (the settlement)
         and ``hazard_area_km2`` (its exposed part), areas measured in the raster's CRS when
@@ -188,7 +191,7 @@ def hazard_exposure(
     if population is None and "population" in settlements:
         people = settlements["population"].astype(float).to_numpy()
         out["hazard_population"] = out["hazard_area_share"].to_numpy() * people
-    return out
+    return pd.concat([pd.DataFrame(settlements[list(keep)]), out], axis=1)
 
 
 def hazard_by_cluster(clusters: pd.Series, exposure: pd.DataFrame) -> pd.DataFrame:
