@@ -11,9 +11,9 @@ Two steps, so the app can cache the expensive one by hashable values (path, kind
   colour per class (or per natural-breaks class of the levels above the threshold). Nodata and
   non-hazard cells are transparent. The image is at most ``max_pixels`` on its long side.
 * :func:`raster_overlay` turns that image into folium objects: an ``ImageOverlay`` in its own pane
-  (above any basemap, under the settlements), listed in the layer control, a legend
-  (:class:`layers.style.Legend`) and an opacity slider (plain JavaScript, no CDN). Both hide with
-  the overlay.
+  (above any basemap, under the settlements), listed in the layer control, and one box with its
+  legend (:class:`layers.style.Legend`) and an opacity slider (plain JavaScript, no CDN), which
+  hides with the overlay.
 
 Nothing is fetched from the internet: the image is a data URI inside the page.
 """
@@ -241,16 +241,17 @@ def raster_image(
 
 
 class OpacityControl(MacroElement):
-    """A slider in the map that sets an overlay's opacity; hides (with its legend) with the overlay.
+    """A raster's legend with an opacity slider under it, in one box that hides with the overlay.
 
     Parameters
     ----------
     overlay
         The image overlay it controls.
     legend
-        The overlay's legend (hidden and shown with it).
+        The overlay's legend (:class:`layers.style.Legend`; drawn inside this box, not added to
+        the map on its own).
     label
-        Text before the slider (escaped).
+        Text above the slider (escaped).
     position
         Corner of the map.
     """
@@ -258,24 +259,22 @@ class OpacityControl(MacroElement):
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-            <style>
-            .atlas-opacity { background: rgba(255, 255, 255, 0.92); padding: 6px 10px;
-                border-radius: 4px; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.35);
-                font: 13px/1.3 system-ui, sans-serif; color: #222; }
-            .atlas-opacity input { display: block; width: 160px; margin: 4px 0 0; }
+            <style>{{ this.legend.css }}
+            .atlas-opacity label { display: block; margin-top: 6px; font-size: 13px; }
+            .atlas-opacity input { display: block; width: 160px; margin: 2px 0 0; }
             </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-            (function (map, overlay, legend) {
+            (function (map, overlay) {
                 var control = L.control({position: {{ this.position|tojson }}});
                 control.onAdd = function () {
-                    var div = L.DomUtil.create("div", "atlas-opacity");
+                    var div = L.DomUtil.create("div", "atlas-legend atlas-opacity");
+                    div.innerHTML = {{ this.legend.html|tojson }};
                     var label = L.DomUtil.create("label", "", div);
                     label.textContent = {{ this.label|tojson }};
                     var input = L.DomUtil.create("input", "", label);
                     input.type = "range"; input.min = 0; input.max = 100; input.step = 5;
                     input.value = Math.round(100 * overlay.options.opacity);
-                    input.setAttribute("aria-label", {{ this.label|tojson }});
                     input.addEventListener("input", function () {
                         overlay.setOpacity(input.value / 100);
                     });
@@ -285,15 +284,12 @@ class OpacityControl(MacroElement):
                 };
                 control.addTo(map);
                 function shown(visible) {
-                    var display = visible ? "" : "none";
-                    control.getContainer().style.display = display;
-                    if (legend.getContainer()) legend.getContainer().style.display = display;
+                    control.getContainer().style.display = visible ? "" : "none";
                 }
                 map.on("overlayadd", function (e) { if (e.layer === overlay) shown(true); });
                 map.on("overlayremove", function (e) { if (e.layer === overlay) shown(false); });
                 shown(map.hasLayer(overlay));
-            })({{ this._parent.get_name() }}, {{ this.overlay.get_name() }},
-               {{ this.legend.get_name() }});
+            })({{ this._parent.get_name() }}, {{ this.overlay.get_name() }});
         {% endmacro %}
         """
     )
@@ -302,7 +298,7 @@ class OpacityControl(MacroElement):
         self,
         overlay: folium.raster_layers.ImageOverlay,
         legend: Legend,
-        label: str,
+        label: str = "Opacity",
         position: str = "bottomleft",
     ) -> None:
         super().__init__()
@@ -319,7 +315,8 @@ class _Pane(CustomPane):
 
 @dataclass(frozen=True)
 class RasterOverlay:
-    """The folium pieces of one raster on a map; :meth:`add_to` puts them on a map."""
+    """The folium pieces of one raster on a map; :meth:`add_to` puts them on a map (the legend is
+    drawn inside the control's box)."""
 
     image: folium.raster_layers.ImageOverlay
     legend: Legend
@@ -330,7 +327,6 @@ class RasterOverlay:
         if not any(isinstance(child, _Pane) for child in m._children.values()):
             _Pane(PANE, z_index=_PANE_Z, pointer_events=False).add_to(m)
         self.image.add_to(m)
-        self.legend.add_to(m)
         self.control.add_to(m)
         return m
 
@@ -371,7 +367,7 @@ def raster_overlay(
     )
     entries = image.entries or (("#ffffff", "no cells to show"),)
     legend = Legend([LegendSection(title or name, entries)], position="bottomleft")
-    return RasterOverlay(overlay, legend, OpacityControl(overlay, legend, f"{name}: opacity"))
+    return RasterOverlay(overlay, legend, OpacityControl(overlay, legend))
 
 
 def describe_rule(threshold: float | None, classes: Sequence[float] | None) -> str:
