@@ -17,6 +17,7 @@ from atlas.errors import SchemaError, ValidationError
 from atlas.export import to_csv, to_json
 from atlas.mapping import parse_mapping
 from atlas.raster import (
+    CLUSTER_FIELDS,
     hazard_by_cluster,
     hazard_exposure,
     load_raster,
@@ -25,17 +26,7 @@ from atlas.raster import (
     zonal_population,
 )
 
-__all__ = ["CLUSTER_HAZARD_FIELDS", "add_parser", "parse_classes", "run", "zonal_table"]
-
-#: Fields of a cluster record of ``atlas zonal --kind hazard --level cluster``.
-CLUSTER_HAZARD_FIELDS = [
-    "cluster",
-    "settlements",
-    "settlements_exposed",
-    "settlements_mostly_exposed",
-    "hazard_area_share",
-    "hazard_population",
-]
+__all__ = ["add_parser", "parse_classes", "run", "zonal_table"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -167,7 +158,7 @@ def zonal_table(args: argparse.Namespace) -> tuple[pd.DataFrame, list[str]]:
             keep=["settlement_id"],
         )
         if by_cluster:
-            return hazard_by_cluster(settlements["cluster"], exposure), CLUSTER_HAZARD_FIELDS
+            return hazard_by_cluster(settlements["cluster"], exposure), list(CLUSTER_FIELDS)
         return exposure, ["settlement_id", "hazard_area_share", "hazard_population"]
     if args.threshold is not None or args.classes or args.population:
         raise SchemaError("--threshold, --classes and --population go with --kind hazard only.")

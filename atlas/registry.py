@@ -59,13 +59,18 @@ def sample_files() -> SampleFiles:
         SAMPLE_DIR / "services.geojson",
         SAMPLE_DIR / "wards.geojson",
     )
-    for path in (files.settlements, files.services, files.wards):
+    _require((files.settlements, files.services, files.wards), "make_sample.py")
+    return files
+
+
+def _require(paths: tuple[Path, ...], script: str) -> None:
+    """Raise :class:`DataFileError` for the first missing embedded file."""
+    for path in paths:
         if not path.exists():
             raise DataFileError(
                 f"The embedded sample file {path} is missing. Regenerate it with "
-                "`python data/make_sample.py` or reinstall the atlas."
+                f"`python data/{script}` or reinstall the atlas."
             )
-    return files
 
 
 #: What the classes of the sample's flood raster mean.
@@ -98,12 +103,7 @@ def sample_rasters() -> SampleRasters:
         When a raster is missing (a broken install).
     """
     rasters = SampleRasters(SAMPLE_DIR / "population.tif", SAMPLE_DIR / "flood.tif")
-    for path in (rasters.population, rasters.flood):
-        if not path.exists():
-            raise DataFileError(
-                f"The embedded sample raster {path} is missing. Regenerate it with "
-                "`python data/make_sample_rasters.py` or reinstall the atlas."
-            )
+    _require((rasters.population, rasters.flood), "make_sample_rasters.py")
     return rasters
 
 

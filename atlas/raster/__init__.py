@@ -25,6 +25,7 @@ from atlas.raster.files import (
     require_overlap,
 )
 from atlas.raster.hazard import (
+    CLUSTER_FIELDS,
     MOSTLY,
     hazard_by_cluster,
     hazard_exposure,
@@ -37,6 +38,7 @@ from atlas.raster.zonal import zonal_population
 KINDS: tuple[str, ...] = ("count", "density", "hazard")
 
 __all__ = [
+    "CLUSTER_FIELDS",
     "KINDS",
     "MOSTLY",
     "Raster",

@@ -26,7 +26,24 @@ from atlas.errors import SchemaError
 from atlas.raster.files import Raster, as_raster, geometries_in, read_values
 from atlas.raster.zonal import zonal_population
 
-__all__ = ["MOSTLY", "hazard_by_cluster", "hazard_exposure", "hazard_mask", "hazard_zones"]
+__all__ = [
+    "CLUSTER_FIELDS",
+    "MOSTLY",
+    "hazard_by_cluster",
+    "hazard_exposure",
+    "hazard_mask",
+    "hazard_zones",
+]
+
+#: The fields of a cluster's hazard record (:func:`hazard_by_cluster` adds the two areas).
+CLUSTER_FIELDS = (
+    "cluster",
+    "settlements",
+    "settlements_exposed",
+    "settlements_mostly_exposed",
+    "hazard_area_share",
+    "hazard_population",
+)
 
 #: A settlement is "mostly" in the hazard zone when more than this share of its area is.
 MOSTLY = 0.5
@@ -233,15 +250,4 @@ def hazard_by_cluster(clusters: pd.Series, exposure: pd.DataFrame) -> pd.DataFra
     for column in ("settlements", "settlements_exposed", "settlements_mostly_exposed"):
         out[column] = out[column].astype("int64")
     out = out.rename_axis("cluster").reset_index()
-    return out[
-        [
-            "cluster",
-            "settlements",
-            "settlements_exposed",
-            "settlements_mostly_exposed",
-            "hazard_area_share",
-            "hazard_population",
-            "area_km2",
-            "hazard_area_km2",
-        ]
-    ]
+    return out[[*CLUSTER_FIELDS, "area_km2", "hazard_area_km2"]]

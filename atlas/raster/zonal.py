@@ -114,6 +114,14 @@ class _WKBSource(FeatureSource):
         return self.wkt
 
 
+def _extent(
+    raster: Raster, row0: int, row1: int, col0: int, col1: int
+) -> tuple[float, float, float, float]:
+    """(xmin, ymin, xmax, ymax) of rows row0..row1 and columns col0..col1."""
+    t = raster.transform
+    return t.c + col0 * t.a, t.f + row1 * t.e, t.c + col1 * t.a, t.f + row0 * t.e
+
+
 def _window_source(
     raster: Raster, ds: rasterio.DatasetReader, row0: int, row1: int, col0: int, col1: int
 ) -> NumPyRasterSource:
@@ -122,7 +130,6 @@ def _window_source(
     Unscaled rasters are handed over raw with their nodata value (cheapest); scaled ones as a
     masked float array with scale and offset applied (nodata is a raw value, masked first).
     """
-    t = raster.transform
     window = rasterio.windows.Window(col0, row0, col1 - col0, row1 - row0)
     nodata = raster.nodata
     if raster.scaled:
@@ -134,13 +141,7 @@ def _window_source(
         if nodata is not None and not np.issubdtype(np.dtype(raster.dtype), np.floating):
             nodata = int(nodata)
     return NumPyRasterSource(
-        values,
-        t.c + col0 * t.a,
-        t.f + row1 * t.e,
-        t.c + col1 * t.a,
-        t.f + row0 * t.e,
-        nodata=nodata,
-        srs_wkt=raster.crs.to_wkt(),
+        values, *_extent(raster, row0, row1, col0, col1), nodata=nodata, srs_wkt=raster.crs.to_wkt()
     )
 
 
@@ -201,15 +202,9 @@ def _area_source(
     raster: Raster, areas: np.ndarray, row0: int, row1: int, col0: int, col1: int
 ) -> NumPyRasterSource:
     """Cell areas (km²) of rows row0..row1 and columns col0..col1, as a weights raster."""
-    t = raster.transform
     grid = np.broadcast_to(areas[row0:row1, np.newaxis], (row1 - row0, col1 - col0))
     return NumPyRasterSource(
-        grid,
-        t.c + col0 * t.a,
-        t.f + row1 * t.e,
-        t.c + col1 * t.a,
-        t.f + row0 * t.e,
-        srs_wkt=raster.crs.to_wkt(),
+        grid, *_extent(raster, row0, row1, col0, col1), srs_wkt=raster.crs.to_wkt()
     )
 
 
