@@ -325,3 +325,53 @@ def test_sample_rasters_are_small_and_agree_with_the_counts() -> None:
         "Kgotso South Cluster": 3,
         "Northern Ridge Cluster": 2,
     }
+
+
+# --- plain words -----------------------------------------------------------------------------
+
+
+def test_hazard_sentences_in_plain_words() -> None:
+    from atlas.phrases import hazard_sentences
+
+    per_cluster = pd.DataFrame(
+        {
+            "cluster": ["Cluster A", "Cluster B", "Cluster C"],
+            "settlements": [8, 3, 1],
+            "settlements_exposed": [5, 1, 0],
+            "settlements_mostly_exposed": [2, 1, 0],
+            "hazard_population": [1243.6, np.nan, 0.0],
+        }
+    )
+    assert hazard_sentences(per_cluster, "the flood zone") == [
+        "2 of 8 settlements in Cluster A have more than half their area in the flood zone "
+        "(5 have some); about 1 244 people live in it.",
+        "1 of 3 settlements in Cluster B has more than half its area in the flood zone "
+        "(1 has some); how many people live in it is unknown.",
+        "No settlement of Cluster C (1 settlement) lies in the flood zone.",
+    ]
+
+
+def test_settlement_hazard_and_estimate_sentences() -> None:
+    from atlas.phrases import estimate_sentence, settlement_hazard_sentence
+
+    zone = "the flood zone"
+    assert settlement_hazard_sentence("Phola", 0.754, 3058.2, zone) == (
+        "Phola has 75 % of its area in the flood zone; about 3 058 people live in it."
+    )
+    assert settlement_hazard_sentence("Phola", 0.001, None, zone) == (
+        "Phola has less than 1 % of its area in the flood zone."
+    )
+    assert (
+        settlement_hazard_sentence("Phola", 0.0, 0.0, zone) == "Phola lies outside the flood zone."
+    )
+    filled = {"population_estimate": 671.5, "population_from_raster": True, "households": 228.4}
+    assert estimate_sentence(filled) == (
+        "Households and population are unknown: the population raster estimates about 672 "
+        "people, and the gaps are measured for 228 households from it."
+    )
+    counted = {"population_estimate": 1751.1, "population_from_raster": False, "population": 1635}
+    assert estimate_sentence(counted) == (
+        "The population raster estimates about 1 751 people; the settlement's own figures give "
+        "1 635."
+    )
+    assert estimate_sentence({"population_estimate": None}) is None
