@@ -3,10 +3,13 @@ page, drawn on the map as images with a legend and an opacity slider."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from atlas.registry import sample_rasters
 from tests.e2e.conftest import ARTIFACTS, Page
 from tests.e2e.test_browser import map_frame, settle
 
@@ -62,3 +65,24 @@ def test_chosen_rasters_are_drawn_on_the_map_offline(page: Page, server: str) ->
     )
     assert sorted(i["opacity"] for i in frame.evaluate(IMAGES)) == ["0.2", "0.7"]
     assert page.blocked == [], f"the app asked the internet for {page.blocked[:3]}"
+
+
+def test_uploaded_rasters_are_checked_and_used(page: Page, server: str, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.tif"
+    bad.write_text("not a raster", encoding="utf-8")
+    good = tmp_path / "my_people.tif"
+    shutil.copy(sample_rasters().population, good)
+    page.page.goto(server)
+    map_frame(page.page)
+    page.page.get_by_role("link", name="Population and hazards").click()
+    settle(page.page)
+    uploads = page.page.locator("input[type='file']")
+    uploads.nth(0).set_input_files(str(bad))
+    settle(page.page)
+    page.page.get_by_text("Could not read 'notes.tif' as a raster").first.wait_for(timeout=60_000)
+    assert page.page.get_by_text("Traceback").count() == 0
+    uploads.nth(0).set_input_files(str(good))
+    settle(page.page)
+    page.page.get_by_text("Your file: my_people.tif").first.wait_for(timeout=60_000)
+    page.page.get_by_text("its demand now comes from the raster").first.wait_for(timeout=60_000)
+    assert page.blocked == []
