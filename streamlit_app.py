@@ -14,6 +14,7 @@ PAGES = [
     st.Page("pages/clusters.py", title="Clusters", icon=":material/bar_chart:"),
     st.Page("pages/settlement.py", title="Settlement profile", icon=":material/home_work:"),
     st.Page("pages/schedules.py", title="Water deliveries", icon=":material/local_shipping:"),
+    st.Page("pages/hazards.py", title="Population and hazards", icon=":material/flood:"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
     st.Page("pages/standards.py", title="Standards", icon=":material/rule:"),
 ]

@@ -23,9 +23,10 @@ from atlas.analysis import GapResult, compute_gaps
 from atlas.dataset import Dataset, load_dataset, load_layer, load_sample
 from atlas.errors import AtlasError, DataFileError, SchemaError, ValidationError
 from atlas.export import to_csv, to_geojson, to_json
-from atlas.exports import CLUSTER_FIELDS, FORMATS, SETTLEMENT_FIELDS, write_export
+from atlas.exports import CLUSTER_FIELDS, FORMATS, SETTLEMENT_FIELDS, fields_of, write_export
 from atlas.gaps import category_columns
 from atlas.mapping import parse_mapping
+from atlas.raster import estimate_dataset, load_raster
 from atlas.registry import APP_SCRIPT, SERVE_ENV, standard_names
 from atlas.schedules import compare_files, compliance
 from atlas.standards import Standard, load_standard
@@ -107,6 +108,22 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
 
 
+def _add_raster_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--population-raster",
+        metavar="PATH",
+        help="a population raster (GeoTIFF): its estimate is shown beside the counts and fills "
+        "the demand of settlements with neither households nor population (--crs raster=EPSG:X "
+        "when the file has no CRS)",
+    )
+    parser.add_argument(
+        "--raster-kind",
+        choices=["count", "density"],
+        default="count",
+        help="what the population raster holds: people per cell, or per km² (default: count)",
+    )
+
+
 def _add_delivery_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--schedule",
@@ -132,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     gaps = sub.add_parser("gaps", help="service gaps per settlement or per cluster")
     _add_data_options(gaps)
+    _add_raster_options(gaps)
     gaps.add_argument("--level", choices=["settlement", "cluster"], default="settlement")
     gaps.add_argument("--format", choices=["json", "csv", "geojson"], default="json")
     gaps.add_argument("--output", metavar="PATH", help="write here instead of standard output")
@@ -141,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the joined result: GeoJSON, GeoPackage, CSV, GeoParquet or a standalone HTML map",
     )
     _add_data_options(export)
+    _add_raster_options(export)
     export.add_argument("--format", required=True, choices=FORMATS)
     export.add_argument(
         "--output",
@@ -160,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="a printable A4 PDF report of one cluster")
     _add_data_options(report)
+    _add_raster_options(report)
     report.add_argument("--cluster", required=True, metavar="NAME", help="the cluster to report on")
     report.add_argument("--output", required=True, metavar="PATH", help="the PDF to write")
     report.add_argument("--municipality", help="the municipality's name (default: from the wards)")
@@ -223,6 +243,10 @@ def _measure(args: argparse.Namespace, progress: _Progress) -> tuple[Dataset, Ga
     for report in dataset.reports:
         for problem in report.warnings:
             progress(f"{report.layer}: {problem.format()}")
+    if getattr(args, "population_raster", None):
+        progress(f"estimating people per settlement from {args.population_raster}")
+        raster = load_raster(args.population_raster, crs=_pairs(args.crs, "--crs").get("raster"))
+        dataset = estimate_dataset(dataset, raster, kind=args.raster_kind)
     return dataset, compute_gaps(dataset, standard, progress=progress)
 
 
@@ -235,9 +259,11 @@ def _run_gaps(args: argparse.Namespace) -> int:
             raise SchemaError(
                 "Clusters have no geometry: use --format json or csv with --level cluster."
             )
-        table, columns = result.clusters, [*CLUSTER_FIELDS, *category_columns(standard)]
+        table = result.clusters
+        columns = [*fields_of(table, CLUSTER_FIELDS), *category_columns(standard)]
     else:
-        table, columns = result.settlements, [*SETTLEMENT_FIELDS, *category_columns(standard)]
+        table = result.settlements
+        columns = [*fields_of(table, SETTLEMENT_FIELDS), *category_columns(standard)]
     writer = {"json": to_json, "csv": to_csv, "geojson": to_geojson}[args.format]
     text = writer(table, columns)
     if args.output:

@@ -12,11 +12,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from atlas.dataset import load_layer
+from atlas.dataset import apply_membership, load_layer, read_membership
 from atlas.errors import SchemaError, ValidationError
 from atlas.export import to_csv, to_json
 from atlas.mapping import parse_mapping
-from atlas.raster import hazard_exposure, load_raster, zonal_population
+from atlas.raster import (
+    CLUSTER_FIELDS,
+    hazard_by_cluster,
+    hazard_exposure,
+    load_raster,
+    open_raster_for,
+    population_by_cluster,
+    zonal_population,
+)
 
 __all__ = ["add_parser", "parse_classes", "run", "zonal_table"]
 
@@ -47,6 +55,24 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="PATH",
         help="with --kind hazard: a population count raster to count exposed people in "
         "(otherwise the settlements' population is spread evenly)",
+    )
+    zonal.add_argument(
+        "--population-kind",
+        choices=["count", "density"],
+        default="count",
+        help="what the --population raster holds (default: count)",
+    )
+    zonal.add_argument(
+        "--level",
+        choices=["settlement", "cluster"],
+        default="settlement",
+        help="one record per settlement, or per cluster: people summed, hazard area share "
+        "weighted by area (default: settlement)",
+    )
+    zonal.add_argument(
+        "--clusters",
+        metavar="PATH",
+        help="cluster membership table: cluster, settlement_id (else the settlements' cluster)",
     )
     zonal.add_argument("--format", choices=["json", "csv"], default="json")
     zonal.add_argument("--output", metavar="PATH", help="write here instead of standard output")
@@ -98,13 +124,24 @@ def _crs_options(items: list[str]) -> dict[str, str]:
 def zonal_table(args: argparse.Namespace) -> tuple[pd.DataFrame, list[str]]:
     """Compute the records of ``atlas zonal`` and their columns from parsed arguments."""
     crs = _crs_options(args.crs)
-    mapping = parse_mapping(args.map).get("settlements")
+    mapping_of = parse_mapping(args.map)
     settlements, report = load_layer(
-        args.settlements, "settlements", mapping=mapping, crs=crs.get("settlements")
+        args.settlements,
+        "settlements",
+        mapping=mapping_of.get("settlements"),
+        crs=crs.get("settlements"),
     )
+    if args.clusters:
+        membership, clusters_report = read_membership(args.clusters, mapping_of.get("clusters"))
+        if report.ok and clusters_report.ok:
+            settlements, extra = apply_membership(settlements, membership)
+            clusters_report = clusters_report.extended(extra)
+        if not clusters_report.ok:
+            raise ValidationError(clusters_report)
     if not report.ok:
         raise ValidationError(report)
-    raster = load_raster(args.raster, crs=crs.get("raster"))
+    raster = open_raster_for(args.raster, settlements, crs=crs.get("raster"))
+    by_cluster = args.level == "cluster"
     if args.kind == "hazard":
         if args.threshold is None and args.classes is None:
             raise SchemaError("--kind hazard needs --threshold X or --classes A,B.")
@@ -117,12 +154,21 @@ def zonal_table(args: argparse.Namespace) -> tuple[pd.DataFrame, list[str]]:
             threshold=args.threshold,
             classes=parse_classes(args.classes) if args.classes else None,
             population=population,
+            population_kind=args.population_kind,
+            keep=["settlement_id"],
         )
-        table = pd.concat([settlements[["settlement_id"]], exposure], axis=1)
-        return table, ["settlement_id", "hazard_area_share", "hazard_population"]
+        if by_cluster:
+            return hazard_by_cluster(settlements["cluster"], exposure), list(CLUSTER_FIELDS)
+        return exposure, ["settlement_id", "hazard_area_share", "hazard_population"]
     if args.threshold is not None or args.classes or args.population:
         raise SchemaError("--threshold, --classes and --population go with --kind hazard only.")
     estimate = zonal_population(raster, settlements, kind=args.kind)
+    if by_cluster:
+        return population_by_cluster(settlements["cluster"], estimate), [
+            "cluster",
+            "settlements",
+            "population_estimate",
+        ]
     table = pd.concat([settlements[["settlement_id"]], estimate], axis=1)
     return table, ["settlement_id", "population_estimate"]
 

@@ -54,7 +54,7 @@ from atlas.crs import STORAGE_CRS
 from atlas.dataset import Dataset
 from atlas.errors import SchemaError
 from atlas.export import to_feature_collection, typed_records
-from atlas.gaps import category_columns
+from atlas.gaps import ESTIMATE_COLUMNS, category_columns
 from atlas.schema import layer_spec
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "Download",
     "export_layers",
     "export_zip",
+    "fields_of",
     "filter_clusters",
     "output_paths",
     "to_download",
@@ -90,6 +91,16 @@ SETTLEMENT_FIELDS = (
 )
 #: Cluster fields before the per-category gap fields.
 CLUSTER_FIELDS = ("cluster", "settlements", "households", "population", "demand_missing")
+
+
+def fields_of(table: pd.DataFrame, fields: Sequence[str]) -> list[str]:
+    """``fields`` (:data:`SETTLEMENT_FIELDS` or :data:`CLUSTER_FIELDS`) with the population
+    raster's :data:`~atlas.gaps.ESTIMATE_COLUMNS` after ``population`` when ``table`` has them."""
+    extra = [c for c in ESTIMATE_COLUMNS if c in table]
+    at = list(fields).index("population") + 1
+    return [*fields[:at], *extra, *fields[at:]]
+
+
 #: Service point fields: the canonical ones, then the attribution.
 SERVICE_FIELDS = (
     "service_id",
@@ -376,7 +387,9 @@ def export_layers(
     chosen = filter_clusters(result, clusters)
     measured = category_columns(result.standard)
     layers: dict[str, pd.DataFrame] = {
-        "settlements": _layer(chosen.settlements, [*SETTLEMENT_FIELDS, *measured]),
+        "settlements": _layer(
+            chosen.settlements, [*fields_of(chosen.settlements, SETTLEMENT_FIELDS), *measured]
+        ),
         "services": _layer(chosen.services, SERVICE_FIELDS),
     }
     if dataset.wards is not None:
@@ -387,7 +400,8 @@ def export_layers(
         names = [f.name for f in layer_spec("wards").fields]
         layers["wards"] = _layer(wards, names)
     layers["clusters"] = pd.DataFrame(
-        _table(chosen.clusters, [*CLUSTER_FIELDS, *measured]), index=chosen.clusters.index
+        _table(chosen.clusters, [*fields_of(chosen.clusters, CLUSTER_FIELDS), *measured]),
+        index=chosen.clusters.index,
     )
     if compliance is not None:
         _join_deliveries(layers, chosen.settlements, compliance)

@@ -19,12 +19,17 @@ from atlas.standards import DEMAND_COLUMN, Standard
 
 __all__ = [
     "CATEGORY_FIELDS",
+    "ESTIMATE_COLUMNS",
     "category_columns",
     "cluster_gaps",
     "demand",
     "service_counts",
     "settlement_gaps",
 ]
+
+#: Columns of the settlements passed through to the gap table when present (a population
+#: raster's estimate, see :func:`atlas.raster.fill_demand`).
+ESTIMATE_COLUMNS = ("population_estimate", "population_from_raster")
 
 #: Per-category fields of a gap record, as ``<category>_<field>``.
 CATEGORY_FIELDS = (
@@ -149,12 +154,19 @@ def settlement_gaps(
     -------
     GeoDataFrame
         Indexed like ``settlements``, with ``settlement_id``, ``name``, ``cluster``, ``ward_id``,
-        ``ward_ids``, ``ward_shares``, ``households``, ``population``, ``demand_estimated``,
-        ``demand_missing``, then ``<category>_<field>`` for every category and field of
+        ``ward_ids``, ``ward_shares``, ``households``, ``population``, (when the settlements
+        have them, from a population raster: ``population_estimate``,
+        ``population_from_raster``), ``demand_estimated``, ``demand_missing``, then
+        ``<category>_<field>`` for every category and field of
         :data:`CATEGORY_FIELDS`, and the geometry.
     """
     d = demand(settlements, standard)
-    estimated = pd.Series(False, index=settlements.index)
+    # A flag set upstream (demand filled from a population raster) is kept, never recomputed away.
+    estimated = (
+        settlements["demand_estimated"].astype("boolean").fillna(False).astype(bool)
+        if "demand_estimated" in settlements
+        else pd.Series(False, index=settlements.index)
+    )
     data: dict[str, object] = {
         "settlement_id": settlements["settlement_id"],
         "name": settlements["name"].where(
@@ -167,6 +179,9 @@ def settlement_gaps(
         "households": d["households"],
         "population": d["population"],
     }
+    for name in ESTIMATE_COLUMNS:
+        if name in settlements:
+            data[name] = settlements[name]
     per_category: dict[str, object] = {}
     for category, rule in standard.categories.items():
         units = d[DEMAND_COLUMN[rule.unit]]
@@ -197,7 +212,8 @@ def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
     -------
     DataFrame
         One row per cluster (sorted by name): ``cluster``, ``settlements``, ``households``,
-        ``population``, ``demand_missing`` (members with unknown demand), and
+        ``population``, ``population_estimate`` (when the settlements have one),
+        ``demand_missing`` (members with unknown demand), and
         ``<category>_<field>`` for every category and field of :data:`CATEGORY_FIELDS`.
     """
     members = gaps[gaps["cluster"].notna()]
@@ -210,6 +226,9 @@ def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
             "demand_missing": grouped["demand_missing"].sum().astype("int64"),
         }
     )
+    estimated = "population_estimate" in members
+    if estimated:
+        out.insert(3, "population_estimate", grouped["population_estimate"].sum(min_count=1))
     weight = members["households"].fillna(0.0)
     for category, rule in standard.categories.items():
         unit = DEMAND_COLUMN[rule.unit]
@@ -233,6 +252,7 @@ def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
             "settlements",
             "households",
             "population",
+            *(["population_estimate"] if estimated else []),
             "demand_missing",
             *category_columns(standard),
         ]

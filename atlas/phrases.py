@@ -13,12 +13,15 @@ from atlas.standards import DEMAND_COLUMN, CategoryRule, Standard
 
 __all__ = [
     "cluster_sentences",
+    "estimate_sentence",
     "format_number",
     "gap_table",
+    "hazard_sentences",
     "noun",
     "plural",
     "ratio_phrase",
     "ratio_words",
+    "settlement_hazard_sentence",
     "settlement_sentences",
     "shown_number",
 ]
@@ -170,6 +173,10 @@ def gap_table(
             index=table.index,
         )
     out["Households"] = table["households"].round().astype("Int64")
+    if "population_estimate" in table:
+        # A population raster is in use: its estimate beside the settlements' own figures.
+        out["People"] = table["population"].round().astype("Int64")
+        out["People (raster estimate)"] = table["population_estimate"].round().astype("Int64")
     for category in categories:
         label = standard.rule(category).point_label
         out[f"Working {label}s"] = table[f"{category}_working"]
@@ -199,3 +206,72 @@ def cluster_sentences(clusters: pd.DataFrame, standard: Standard, category: str)
             text += f", {format_number(gap)} more needed"
         out.append(f"{text}; {ratio_phrase(record, category, standard)}.")
     return out
+
+
+def _people(count: float) -> str:
+    n = round(float(count))
+    return f"about {format_number(n)} {'person lives' if n == 1 else 'people live'} in it"
+
+
+def hazard_sentences(per_cluster: pd.DataFrame, zone: str = "the hazard zone") -> list[str]:
+    """One sentence per cluster of :func:`atlas.raster.hazard_by_cluster`, e.g. "2 of 10
+    settlements in Northern Ridge Cluster have more than half their area in the flood zone
+    (2 have some); about 8 030 people live in it." (plain words, not escaped)."""
+    out = []
+    for record in to_records(per_cluster):
+        cluster, total = record["cluster"], int(record["settlements"])
+        exposed, mostly = (
+            int(record["settlements_exposed"]),
+            int(record["settlements_mostly_exposed"]),
+        )
+        if exposed == 0:
+            out.append(
+                f"No settlement of {cluster} ({plural(total, 'settlement')}) lies in {zone}."
+            )
+            continue
+        verb = "has more than half its area" if mostly == 1 else "have more than half their area"
+        text = f"{format_number(mostly)} of {plural(total, 'settlement')} in {cluster} {verb} in {zone}"
+        text += f" ({format_number(exposed)} {'has' if exposed == 1 else 'have'} some)"
+        people = record["hazard_population"]
+        text += (
+            "; how many people live in it is unknown."
+            if _missing(people)
+            else f"; {_people(people)}."
+        )
+        out.append(text)
+    return out
+
+
+def settlement_hazard_sentence(
+    name: str, share: float, people: float | None, zone: str = "the hazard zone"
+) -> str:
+    """E.g. "Tšhepong has 75 % of its area in the flood zone; about 3 058 people live in it."."""
+    if _missing(share):
+        return f"{name} has no boundary to compare with {zone}."
+    if share <= 0:
+        return f"{name} lies outside {zone}."
+    percent = "less than 1 %" if share < 0.005 else f"{round(share * 100)} %"
+    text = f"{name} has {percent} of its area in {zone}"
+    return text + ("." if people is None or _missing(people) else f"; {_people(people)}.")
+
+
+def estimate_sentence(record: Mapping[str, Any]) -> str | None:
+    """What a population raster says of one settlement (a gap record with
+    ``population_estimate``), or None without an estimate."""
+    estimate = _value(record, "population_estimate")
+    if _missing(estimate):
+        return None
+    about = f"about {format_number(round(float(estimate)))} people"
+    if _value(record, "population_from_raster"):
+        return (
+            f"Households and population are unknown: the population raster estimates {about}, "
+            f"and the gaps are measured for {shown_number(_value(record, 'households'))} "
+            "households from it."
+        )
+    own = _value(record, "population")
+    if _missing(own):
+        return f"The population raster estimates {about}."
+    return (
+        f"The population raster estimates {about}; the settlement's own figures give "
+        f"{format_number(round(float(own)))}."
+    )

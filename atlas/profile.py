@@ -72,6 +72,12 @@ def settlement_profile(
     flags = []
     if record["demand_missing"]:
         flags.append("Households and population are both unknown: the gaps cannot be measured.")
+    elif record.get("population_from_raster"):
+        flags.append(
+            "Demand is estimated: households and population are unknown, so the people are the "
+            f"population raster's estimate and households follow at {standard.household_size:g} "
+            "people per household."
+        )
     elif record["demand_estimated"]:
         flags.append(
             f"Demand is estimated: households and population were derived from each other with "

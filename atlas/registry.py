@@ -15,9 +15,12 @@ __all__ = [
     "APP_SCRIPT",
     "DATA_DIR",
     "SAMPLE",
+    "SAMPLE_FLOOD_CLASSES",
     "SERVE_ENV",
     "SampleFiles",
+    "SampleRasters",
     "sample_files",
+    "sample_rasters",
     "standard_names",
     "standard_path",
 ]
@@ -56,13 +59,52 @@ def sample_files() -> SampleFiles:
         SAMPLE_DIR / "services.geojson",
         SAMPLE_DIR / "wards.geojson",
     )
-    for path in (files.settlements, files.services, files.wards):
+    _require((files.settlements, files.services, files.wards), "make_sample.py")
+    return files
+
+
+def _require(paths: tuple[Path, ...], script: str) -> None:
+    """Raise :class:`DataFileError` for the first missing embedded file."""
+    for path in paths:
         if not path.exists():
             raise DataFileError(
                 f"The embedded sample file {path} is missing. Regenerate it with "
-                "`python data/make_sample.py` or reinstall the atlas."
+                f"`python data/{script}` or reinstall the atlas."
             )
-    return files
+
+
+#: What the classes of the sample's flood raster mean.
+SAMPLE_FLOOD_CLASSES = {1.0: "1-in-100-year flood zone", 2.0: "1-in-20-year flood zone"}
+
+
+@dataclass(frozen=True)
+class SampleRasters:
+    """Paths of the embedded sample's rasters (see ``data/README.md``).
+
+    Parameters
+    ----------
+    population
+        People per cell (count), 3 arc-second grid, EPSG:4326, nodata -99999.
+    flood
+        Flood-zone classes 0 (none), 1 (1-in-100-year), 2 (1-in-20-year), 25 m grid,
+        EPSG:32735, nodata 255.
+    """
+
+    population: Path
+    flood: Path
+
+
+def sample_rasters() -> SampleRasters:
+    """The embedded sample's population and flood-zone rasters.
+
+    Raises
+    ------
+    DataFileError
+        When a raster is missing (a broken install).
+    """
+    rasters = SampleRasters(SAMPLE_DIR / "population.tif", SAMPLE_DIR / "flood.tif")
+    _require((rasters.population, rasters.flood), "make_sample_rasters.py")
+    return rasters
 
 
 def standard_names() -> list[str]:

@@ -11,6 +11,7 @@ OpenStreetMap layer is the one remote resource, and the map still works when it 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
@@ -26,6 +27,9 @@ from layers.settlements import METRICS, settlement_layer
 from layers.style import NO_DATA, STATUS_COLOURS, Classes, Legend, LegendSection
 from layers.text import category_rule, noun
 from layers.wards import ward_layer
+
+if TYPE_CHECKING:
+    from layers.raster import RasterOverlay
 
 __all__ = ["OSM_TILES", "build_map", "legend_title", "standalone_html"]
 
@@ -146,6 +150,7 @@ def build_map(
     service_categories: Sequence[str] | None = None,
     cluster_threshold: int = 200,
     label_min_zoom: int = 11,
+    rasters: Sequence[RasterOverlay] = (),
 ) -> folium.Map:
     """The atlas map of one category and metric, with service points and wards.
 
@@ -184,6 +189,9 @@ def build_map(
         A category with more points than this is drawn as marker clusters.
     label_min_zoom
         Ward labels are hidden below this zoom level.
+    rasters
+        Raster overlays (:func:`layers.raster.raster_overlay`), each with its legend and opacity
+        slider, listed in the layer control.
 
     Returns
     -------
@@ -237,6 +245,8 @@ def build_map(
         for group in points:
             group.add_to(m)
     _legend(classes, legend_title(metric, category, standard), bool(points)).add_to(m)
+    for overlay in rasters:
+        overlay.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
 
     focus = settlements if selected is None else settlements.loc[selected]

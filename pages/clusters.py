@@ -3,9 +3,10 @@
 import streamlit as st
 
 from atlas.exports import FORMATS
-from atlas.phrases import cluster_sentences, gap_table, shown_number
+from atlas.phrases import cluster_sentences, gap_table, hazard_sentences, shown_number
+from atlas.raster import hazard_by_cluster
 from layers.text import markdown_text as md
-from pages.state import download, report_pdf, view
+from pages.state import download, exposure, report_pdf, view
 
 v = view()
 shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))
@@ -39,16 +40,27 @@ missing = [c for c in table.columns if c.endswith("missing")]
 st.bar_chart(table.set_index("Settlement")[missing], horizontal=True, stack=False)
 
 st.subheader("In plain words")
-st.markdown(
-    "\n".join(f"- {md(s)}" for s in cluster_sentences(v.result.clusters, v.standard, v.category))
-)
+sentences = cluster_sentences(v.result.clusters, v.standard, v.category)
+if v.hazard is not None:
+    per_settlement = exposure(v.source, v.standard_name, v.hazard, v.population)
+    per_cluster = hazard_by_cluster(per_settlement["cluster"], per_settlement)
+    if v.cluster is not None:
+        per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
+    sentences += hazard_sentences(per_cluster, v.hazard.zone)
+st.markdown("\n".join(f"- {md(s)}" for s in sentences))
 
 if v.cluster is not None:
     st.subheader("Printable report")
     st.caption("A4, black and white: map, table, totals and sentences to read aloud at a meeting.")
     st.download_button(
         f"Download the report of {v.cluster} (PDF)",
-        report_pdf(v.source, v.standard_name, v.cluster, st.session_state.get("deliveries_used")),
+        report_pdf(
+            v.source,
+            v.standard_name,
+            v.cluster,
+            st.session_state.get("deliveries_used"),
+            v.population,
+        ),
         file_name="cluster-report.pdf",
         mime="application/pdf",
         key="report_pdf",
@@ -69,6 +81,7 @@ file = download(
     v.cluster,
     v.category,
     st.session_state.get("deliveries_used"),
+    v.population,
 )
 st.download_button(
     f"Download {file.file_name}", file.data, file_name=file.file_name, mime=file.mime

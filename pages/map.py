@@ -23,17 +23,29 @@ metric = st.radio(
     key="metric",
 )
 online = st.toggle("OpenStreetMap background (needs internet)", value=False, key="online_tiles")
+# Rasters chosen on the Population and hazards page: the hazard is drawn on top.
+overlays = tuple(r for r in (v.population, v.hazard) if r is not None)
 left, right = st.columns([3, 2])
 with left:
     clicked = st_folium(
         # st_folium alters the map it renders: hand it a copy of the cached one.
         copy.deepcopy(
-            map_for(v.source, v.standard_name, v.category, str(metric), v.cluster, online)
+            map_for(
+                v.source,
+                v.standard_name,
+                v.category,
+                str(metric),
+                v.cluster,
+                online,
+                v.population,
+                overlays,
+            )
         ),
         returned_objects=["last_active_drawing"],
         height=640,
         use_container_width=True,
-        key=f"map-{v.source.label}-{v.standard_name}-{v.category}-{metric}-{v.cluster}-{online}",
+        key=f"map-{v.source.label}-{v.standard_name}-{v.category}-{metric}-{v.cluster}-{online}"
+        f"-{hash(overlays)}",
     )
 with right:
     feature = (clicked or {}).get("last_active_drawing") or {}

@@ -3,10 +3,10 @@
 import streamlit as st
 
 import atlas
-from atlas.phrases import shown_number
+from atlas.phrases import estimate_sentence, settlement_hazard_sentence, shown_number
 from atlas.profile import settlement_profile
 from layers.text import markdown_text as md
-from pages.state import view
+from pages.state import exposure, view
 
 v = view()
 st.header("Settlement profile")
@@ -31,11 +31,20 @@ except atlas.AtlasError as exc:
 
 record = profile.record
 st.subheader(md(record["name"]))
-cols = st.columns(4)
+cols = st.columns(5 if v.population else 4)
 cols[0].metric("Households", shown_number(record["households"]))
 cols[1].metric("Population", shown_number(record["population"]))
 cols[2].metric("Cluster", record["cluster"] or "none")
 cols[3].metric("Primary ward", record["ward_id"] or "none")
+if v.population is not None:
+    cols[4].metric("People (raster estimate)", shown_number(record["population_estimate"]))
+    st.markdown(md(estimate_sentence(record) or ""))
+if v.hazard is not None:
+    hit = exposure(v.source, v.standard_name, v.hazard, v.population).set_index("settlement_id")
+    share, people = hit.loc[chosen, ["hazard_area_share", "hazard_population"]]
+    st.markdown(
+        f"**{md(settlement_hazard_sentence(record['name'], share, people, v.hazard.zone))}**"
+    )
 for flag in profile.flags:
     st.warning(md(flag))
 for sentence in profile.sentences:

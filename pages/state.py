@@ -22,10 +22,12 @@ import streamlit as st
 import atlas
 from atlas.exports import Download, to_download
 from atlas.mapping import parse_mapping
-from atlas.registry import SERVE_ENV
+from atlas.raster import estimate_dataset, hazard_exposure, load_raster, open_raster_for
+from atlas.registry import SAMPLE_FLOOD_CLASSES, SERVE_ENV, sample_rasters
 from atlas.schedules import Comparison, compare_files, compliance
 from atlas.uploads import content_hash, save_upload
 from layers.maps import build_map
+from layers.raster import RasterImage, describe_rule, raster_image, raster_overlay
 from layers.text import markdown_text as md
 
 UPLOAD_ROOT = Path(tempfile.gettempdir()) / "atlas-uploads"
@@ -103,11 +105,97 @@ def categories_of(standard: str) -> tuple[str, ...]:
     return tuple(load_standard(standard).categories)
 
 
+@dataclass(frozen=True)
+class RasterChoice:
+    """A raster the user chose: its file, what it holds and, for a hazard, which cells count."""
+
+    label: str
+    path: str
+    kind: str = "count"
+    threshold: float | None = None
+    classes: tuple[float, ...] = ()
+    class_labels: tuple[tuple[float, str], ...] = ()
+    zone: str = "the hazard zone"
+
+    @property
+    def rule(self) -> str:
+        """The hazard rule in words (``value ≥ 1``, ``classes 1, 2``)."""
+        return describe_rule(self.threshold, self.classes or None)
+
+
+def sample_population() -> RasterChoice:
+    """The sample's population raster (people per cell)."""
+    return RasterChoice("Sample population (synthetic)", str(sample_rasters().population))
+
+
+def sample_flood(threshold: float | None = 1.0, classes: tuple[float, ...] = ()) -> RasterChoice:
+    """The sample's flood zones; by default any flood zone (class ≥ 1) is hazard."""
+    return RasterChoice(
+        "Sample flood zones (synthetic)",
+        str(sample_rasters().flood),
+        "hazard",
+        threshold,
+        classes,
+        tuple(SAMPLE_FLOOD_CLASSES.items()),
+        "the flood zone",
+    )
+
+
 @st.cache_resource(max_entries=32, show_spinner="Measuring service gaps…")
-def gaps(source: Source, standard: str) -> atlas.GapResult:
-    """The gap result of a source under a standard (cached; changing the standard re-measures
-    but never re-reads the files)."""
-    return atlas.compute_gaps(load_source(source, categories_of(standard)), load_standard(standard))
+def gaps(source: Source, standard: str, population: RasterChoice | None = None) -> atlas.GapResult:
+    """The gap result of a source under a standard, with demand filled from a population raster
+    when one is chosen (cached; changing the standard re-measures but never re-reads the files)."""
+    dataset = load_source(source, categories_of(standard))
+    if population is not None:
+        kind = "density" if population.kind == "density" else "count"
+        dataset = estimate_dataset(dataset, load_raster(population.path), kind=kind)
+    return atlas.compute_gaps(dataset, load_standard(standard))
+
+
+@st.cache_data(max_entries=16, show_spinner="Checking the raster…")
+def check_raster(path: str, source: Source, standard: str) -> str:
+    """Open a raster and check it covers the source's settlements; its description, or raises
+    :class:`atlas.AtlasError` with what is wrong."""
+    settlements = load_source(source, categories_of(standard)).settlements
+    raster = open_raster_for(path, settlements)
+    return f"{raster.width} × {raster.height} cells, {raster.crs.name}, {raster.dtype}"
+
+
+@st.cache_data(max_entries=16, show_spinner="Measuring hazard exposure…")
+def exposure(
+    source: Source, standard: str, hazard: RasterChoice, population: RasterChoice | None
+) -> pd.DataFrame:
+    """Per settlement: id, name, cluster and its share of area and people in the hazard cells
+    (people counted in the population raster when one is chosen, else spread evenly)."""
+    settlements = gaps(source, standard, population).settlements
+    return hazard_exposure(
+        load_raster(hazard.path),
+        settlements,
+        threshold=hazard.threshold,
+        classes=list(hazard.classes) or None,
+        population=load_raster(population.path) if population else None,
+        population_kind="density" if population and population.kind == "density" else "count",
+        keep=["settlement_id", "name", "cluster"],
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner="Drawing the raster…")
+def raster_picture(choice: RasterChoice) -> RasterImage:
+    """A chosen raster drawn for the map (cached by the choice: path, kind and rule)."""
+    return raster_image(
+        load_raster(choice.path),
+        kind=choice.kind,
+        threshold=choice.threshold,
+        classes=list(choice.classes) or None,
+        class_labels=dict(choice.class_labels),
+    )
+
+
+def overlay_title(choice: RasterChoice) -> str:
+    """The legend heading of a chosen raster."""
+    if choice.kind == "hazard":
+        return f"{choice.label}: {choice.rule}"
+    return f"{choice.label}: people per {'km²' if choice.kind == 'density' else 'cell'}"
 
 
 def store_upload(data: bytes, name: str) -> Path:
@@ -127,11 +215,18 @@ class View:
     category: str
     dataset: atlas.Dataset
     result: atlas.GapResult
+    population: RasterChoice | None = None
+    hazard: RasterChoice | None = None
 
     @property
     def standard(self) -> atlas.Standard:
         """The standard in force."""
         return self.result.standard
+
+
+def current_standard() -> str:
+    """The standard this browser session measures against."""
+    return str(st.session_state.get("standard", served_standard()))
 
 
 def current_source() -> Source:
@@ -145,7 +240,7 @@ def current_source() -> Source:
 def view() -> View:
     """The current view; shows a clear error and stops the page when the data cannot be used."""
     source = current_source()
-    standard = st.session_state.get("standard", served_standard())
+    standard = current_standard()
     try:
         dataset = load_source(source, categories_of(standard))
         result = gaps(source, standard)
@@ -153,13 +248,28 @@ def view() -> View:
         st.error(md(f"The dataset '{source.label}' cannot be used.") + "\n\n" + md(exc))
         st.info("Fix the files, or choose another dataset on the Data page.")
         st.stop()
+    rasters = {k: st.session_state.get(k) for k in ("population_raster", "hazard_raster")}
+    for key, choice in rasters.items():
+        if not isinstance(choice, RasterChoice):
+            rasters[key] = None
+            continue
+        try:
+            check_raster(choice.path, source, standard)
+        except atlas.AtlasError as exc:
+            st.warning(md(f"The raster '{choice.label}' is not used: {exc}"))
+            rasters[key] = None
+    population = rasters["population_raster"]
+    if population is not None:
+        result = gaps(source, standard, population)
     cluster = st.session_state.get("cluster")
     if cluster not in set(result.clusters["cluster"]):
         cluster = None
     category = st.session_state.get("category", "water")
     if category not in result.standard.categories:
         category = "water"
-    return View(source, standard, cluster, category, dataset, result)
+    return View(
+        source, standard, cluster, category, dataset, result, population, rasters["hazard_raster"]
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -188,9 +298,22 @@ def map_for(
     metric: str,
     cluster: str | None,
     online_tiles: bool,
+    population: RasterChoice | None = None,
+    overlays: tuple[RasterChoice, ...] = (),
 ) -> folium.Map:
-    """The map of a view (cached: a filter change rebuilds only what changed)."""
-    result = gaps(source, standard)
+    """The map of a view (cached: a filter change rebuilds only what changed; a raster is
+    drawn once per choice, and only its small folium wrapping is made per map)."""
+    result = gaps(source, standard, population)
+    # The last overlay is on top and shown; earlier ones start hidden (the layer control).
+    rasters = [
+        raster_overlay(
+            raster_picture(choice),
+            name=choice.label,
+            title=overlay_title(choice),
+            show=i == len(overlays) - 1,
+        )
+        for i, choice in enumerate(overlays)
+    ]
     return build_map(
         result.settlements,
         result.services,
@@ -201,6 +324,7 @@ def map_for(
         selected_cluster=cluster,
         online_tiles=online_tiles,
         service_categories=[category],
+        rasters=rasters,
     )
 
 
@@ -273,10 +397,11 @@ def download(
     cluster: str | None,
     category: str,
     deliveries: DeliveriesUsed | None = None,
+    population: RasterChoice | None = None,
 ) -> Download:
     """The current view as a file to download (cached: rendering HTML takes a second or two)."""
     return to_download(
-        gaps(source, standard),
+        gaps(source, standard, population),
         load_source(source, categories_of(standard)),
         fmt,
         clusters=[cluster] if cluster else None,
@@ -287,13 +412,18 @@ def download(
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the cluster report…")
 def report_pdf(
-    source: Source, standard: str, cluster: str, deliveries: DeliveriesUsed | None = None
+    source: Source,
+    standard: str,
+    cluster: str,
+    deliveries: DeliveriesUsed | None = None,
+    population: RasterChoice | None = None,
 ) -> bytes:
-    """The printable PDF report of a cluster (cached by source, standard, cluster, deliveries)."""
+    """The printable PDF report of a cluster (cached by source, standard, cluster, deliveries
+    and population raster)."""
     from atlas.report_pdf import cluster_report
 
     return cluster_report(
-        gaps(source, standard),
+        gaps(source, standard, population),
         load_source(source, categories_of(standard)),
         cluster,
         compliance=delivery_compliance(deliveries, source, standard),

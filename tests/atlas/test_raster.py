@@ -154,10 +154,10 @@ def test_grouping_and_reading_strategy_do_not_change_results(
 ) -> None:
     # Tiles of 1 or 2 cells split the polygons into many groups; a 1-cell window cap makes every
     # group fall back to reading polygon by polygon. The numbers must stay the same.
-    import atlas.raster
+    import atlas.raster.zonal
 
-    monkeypatch.setattr(atlas.raster, "TILE", tile)
-    monkeypatch.setattr(atlas.raster, "MAX_WINDOW_CELLS", max_cells)
+    monkeypatch.setattr(atlas.raster.zonal, "TILE", tile)
+    monkeypatch.setattr(atlas.raster.zonal, "MAX_WINDOW_CELLS", max_cells)
     got = zonal_population(counts, settlements(*(g for g, _ in CASES)))
     assert got.to_list() == pytest.approx([e for _, e in CASES], rel=1e-6, abs=1e-6)
 

@@ -1,0 +1,59 @@
+"""Raster layers: population estimates and hazard exposure by zonal statistics.
+
+Topic modules, re-exported here:
+
+* :mod:`atlas.raster.files`: open and describe a single-band GeoTIFF, check it, read its cells;
+* :mod:`atlas.raster.zonal`: people per polygon from a count or density raster (exact
+  fractional cell coverage, in the raster's CRS);
+* :mod:`atlas.raster.hazard`: share of area and people in hazard cells, per settlement and
+  per cluster;
+* :mod:`atlas.raster.demand`: estimates beside the counts, filling unknown demand.
+"""
+
+from atlas.raster.demand import (
+    estimate_dataset,
+    fill_demand,
+    population_by_cluster,
+    population_estimate,
+)
+from atlas.raster.files import (
+    Raster,
+    as_raster,
+    load_raster,
+    open_raster_for,
+    read_values,
+    require_overlap,
+)
+from atlas.raster.hazard import (
+    CLUSTER_FIELDS,
+    MOSTLY,
+    hazard_by_cluster,
+    hazard_exposure,
+    hazard_mask,
+    hazard_zones,
+)
+from atlas.raster.zonal import zonal_population
+
+#: The kinds of raster the atlas understands.
+KINDS: tuple[str, ...] = ("count", "density", "hazard")
+
+__all__ = [
+    "CLUSTER_FIELDS",
+    "KINDS",
+    "MOSTLY",
+    "Raster",
+    "as_raster",
+    "estimate_dataset",
+    "fill_demand",
+    "hazard_by_cluster",
+    "hazard_exposure",
+    "hazard_mask",
+    "hazard_zones",
+    "load_raster",
+    "open_raster_for",
+    "population_by_cluster",
+    "population_estimate",
+    "read_values",
+    "require_overlap",
+    "zonal_population",
+]

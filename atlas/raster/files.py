@@ -1,0 +1,231 @@
+"""Raster files: open and describe a single-band GeoTIFF, check it, read its cells.
+
+A raster is described once (:class:`Raster`, a frozen value: path, CRS, grid, nodata, scale and
+offset) and its cells are read only when a computation or a display needs them. Cell values are
+``raw × scale + offset`` when the file sets a scale or an offset (GDAL's ``scale``/``offset``
+band metadata, e.g. depths stored as centimetres with scale 0.01); nodata is compared with the
+raw value, before scaling.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import rasterio
+import rasterio.windows
+from affine import Affine
+from pyproj import CRS, Transformer
+from rasterio.enums import Resampling
+from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+
+from atlas.crs import parse_crs
+from atlas.errors import CRSError, DataFileError, SchemaError
+
+__all__ = [
+    "Raster",
+    "as_raster",
+    "geometries_in",
+    "load_raster",
+    "open_raster_for",
+    "read_values",
+    "require_overlap",
+]
+
+
+@dataclass(frozen=True)
+class Raster:
+    """A single-band GeoTIFF on disk, described; cells are read only when needed.
+
+    Parameters
+    ----------
+    path
+        The file.
+    crs
+        Its CRS (the file's own, or the one declared when loading).
+    transform
+        Pixel-to-CRS affine transform (axis-aligned, north up).
+    width, height
+        Size in cells.
+    nodata
+        The nodata value (of the raw cells), or None when the file sets none.
+    dtype
+        Cell data type (``float64``, ``uint8``...).
+    scale, offset
+        Cell values are ``raw × scale + offset`` (1 and 0 when the file sets none).
+    """
+
+    path: Path
+    crs: CRS
+    transform: Affine
+    width: int
+    height: int
+    nodata: float | None
+    dtype: str
+    scale: float = 1.0
+    offset: float = 0.0
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) in the raster's CRS."""
+        left, top = self.transform.c, self.transform.f
+        right = left + self.transform.a * self.width
+        bottom = top + self.transform.e * self.height
+        return left, bottom, right, top
+
+    @property
+    def scaled(self) -> bool:
+        """Whether the raw cells need a scale or an offset applied."""
+        return self.scale != 1.0 or self.offset != 0.0
+
+
+def load_raster(path: str | Path, *, crs: object = None) -> Raster:
+    """Open a single-band GeoTIFF (or any GDAL raster) and describe it.
+
+    Parameters
+    ----------
+    path
+        The raster file.
+    crs
+        The CRS of the cells, when the file has none or a wrong one (``"EPSG:32735"``...).
+
+    Returns
+    -------
+    Raster
+
+    Raises
+    ------
+    DataFileError
+        The file is missing or not a readable raster.
+    SchemaError
+        The raster has more than one band, is rotated, or has no georeferencing at all.
+    CRSError
+        The raster has no CRS and none was declared.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(f"Raster file not found: '{path}'. Check the path and the file name.")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", NotGeoreferencedWarning)
+            with rasterio.open(path) as ds:
+                count, transform = ds.count, ds.transform
+                file_crs, nodata, dtype = ds.crs, ds.nodata, ds.dtypes[0] if ds.count else ""
+                width, height = ds.width, ds.height
+                scale = float(ds.scales[0]) if ds.count else 1.0
+                offset = float(ds.offsets[0]) if ds.count else 0.0
+    except RasterioIOError as exc:
+        raise DataFileError(
+            f"Could not read '{path.name}' as a raster ({exc}). Give a GeoTIFF (.tif) file."
+        ) from None
+    if any(issubclass(w.category, NotGeoreferencedWarning) for w in caught) and file_crs is None:
+        raise SchemaError(
+            f"'{path.name}' is an image without georeferencing: it says neither where it is nor "
+            "in which CRS. Give a GeoTIFF exported from a GIS (QGIS: Export > Save As GeoTIFF)."
+        )
+    if count != 1:
+        raise SchemaError(
+            f"The raster '{path.name}' has {count} bands; the atlas reads single-band rasters. "
+            "Extract the band you need first, e.g. gdal_translate -b 1 in.tif out.tif."
+        )
+    if not np.issubdtype(np.dtype(dtype), np.number) or np.issubdtype(
+        np.dtype(dtype), np.complexfloating
+    ):
+        raise SchemaError(f"The raster '{path.name}' holds {dtype} cells; give a numeric raster.")
+    if transform.b != 0 or transform.d != 0 or transform.e >= 0:
+        raise SchemaError(
+            f"The raster '{path.name}' is rotated or south-up; warp it to a north-up grid first "
+            "(gdalwarp in.tif out.tif)."
+        )
+    if crs is not None:
+        raster_crs = parse_crs(crs, what="the raster CRS")
+    elif file_crs is None:
+        raise CRSError(
+            f"The raster '{path.name}' has no CRS, so the atlas cannot tell where it is. "
+            "Declare it (Python: crs='EPSG:XXXX'; command line: --crs raster=EPSG:XXXX)."
+        )
+    else:
+        raster_crs = CRS.from_user_input(file_crs.to_wkt())
+    return Raster(path, raster_crs, transform, width, height, nodata, dtype, scale, offset)
+
+
+def as_raster(raster: Raster | str | Path) -> Raster:
+    """``raster`` itself, or the raster at that path (:func:`load_raster`)."""
+    return raster if isinstance(raster, Raster) else load_raster(raster)
+
+
+def geometries_in(frame: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> gpd.GeoSeries:
+    """The geometries of ``frame`` in ``crs``; raises when ``frame`` has no CRS."""
+    geoms = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+    if geoms.crs is None:
+        raise CRSError("The polygons have no CRS; set it before computing zonal statistics.")
+    return geoms.to_crs(crs)
+
+
+def require_overlap(raster: Raster, polygons: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
+    """Raise when no polygon's bounding box meets the raster's extent.
+
+    Raises
+    ------
+    SchemaError
+        With both extents in longitude/latitude, so a wrong CRS or a raster of another place is
+        easy to spot.
+    """
+    geoms = geometries_in(polygons, raster.crs)
+    geoms = geoms[~(geoms.isna() | geoms.is_empty)]
+    left, bottom, right, top = raster.bounds
+    if len(geoms):
+        x0, y0, x1, y1 = geoms.total_bounds
+        if x0 <= right and x1 >= left and y0 <= top and y1 >= bottom:
+            return
+    to_lonlat = Transformer.from_crs(raster.crs, "EPSG:4326", always_xy=True)
+    lon0, lat0, lon1, lat1 = to_lonlat.transform_bounds(left, bottom, right, top)
+    where = "none of them has a geometry"
+    if len(geoms):
+        s0, t0, s1, t1 = geoms.to_crs("EPSG:4326").total_bounds
+        where = f"they lie in {s0:.3f}..{s1:.3f} E, {t0:.3f}..{t1:.3f} N"
+    raise SchemaError(
+        f"The raster '{raster.path.name}' does not overlap the settlements: it covers "
+        f"{lon0:.3f}..{lon1:.3f} E, {lat0:.3f}..{lat1:.3f} N and {where}. Give a raster of the "
+        "same area, or declare its CRS if the file's own is wrong."
+    )
+
+
+def open_raster_for(
+    path: str | Path, polygons: gpd.GeoDataFrame | gpd.GeoSeries, *, crs: object = None
+) -> Raster:
+    """:func:`load_raster` and :func:`require_overlap` with the settlements it is meant for."""
+    raster = load_raster(path, crs=crs)
+    require_overlap(raster, polygons)
+    return raster
+
+
+def read_values(
+    raster: Raster,
+    *,
+    window: rasterio.windows.Window | None = None,
+    out_shape: tuple[int, int] | None = None,
+    resampling: Resampling = Resampling.nearest,
+) -> np.ndarray:
+    """Cell values as float64: scale and offset applied, NaN where nodata (or NaN).
+
+    Parameters
+    ----------
+    raster
+        The raster.
+    window
+        Read only this window of cells (default: all).
+    out_shape
+        Read resampled to this (rows, columns) shape, e.g. to display a big raster.
+    resampling
+        How cells are resampled to ``out_shape``.
+    """
+    with rasterio.open(raster.path) as ds:
+        data = ds.read(1, window=window, out_shape=out_shape, masked=True, resampling=resampling)
+    values = np.ma.filled(data.astype("float64"), np.nan)
+    if raster.scaled:
+        values = values * raster.scale + raster.offset
+    return values
