@@ -84,15 +84,17 @@ class Classes:
     labels: tuple[str, ...]
     missing: int = 0
 
-    def colour_of(self, values: Sequence[float] | np.ndarray) -> list[str]:
-        """The fill of each value (:data:`NO_DATA` when missing)."""
+    def class_of(self, values: Sequence[float] | np.ndarray) -> np.ndarray:
+        """The class number of each value (-1 when missing)."""
         y = np.asarray(values, dtype=float)
         if not self.bins:
-            return [NO_DATA] * len(y)
+            return np.full(len(y), -1)
         index = np.searchsorted(np.asarray(self.bins), y, side="left").clip(0, len(self.bins) - 1)
-        return [
-            NO_DATA if math.isnan(v) else self.colours[i] for v, i in zip(y, index, strict=True)
-        ]
+        return np.where(np.isnan(y), -1, index)
+
+    def colour_of(self, values: Sequence[float] | np.ndarray) -> list[str]:
+        """The fill of each value (:data:`NO_DATA` when missing)."""
+        return [NO_DATA if i < 0 else self.colours[i] for i in self.class_of(values)]
 
 
 def _breaks(y: np.ndarray, k: int) -> np.ndarray:
