@@ -5,6 +5,11 @@ and a marker per point: about 9 MB for a metro's settlements and far more for it
 points. These layers hand the script compact data instead (:mod:`layers.encoding`, one JSON
 value per layer, no whitespace) and let it build the Leaflet layers in the browser. The script
 is inlined, so a map needs only Leaflet (vendored) and works with no internet.
+
+Their script goes into the page as it is. Branca would compile each element's rendered script
+as a Jinja template again: a megabyte of data parsed for nothing, and a name containing ``{{``
+or ``{#`` would break the page. :func:`compact_json` also escapes those pairs, for readers that
+render the macros themselves (streamlit-folium).
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
+from folium.elements import ElementAddToElement
 from folium.map import Layer
 from folium.template import Template
 
@@ -35,7 +41,34 @@ def compact_json(value: Any) -> str:
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
         text = text.replace(char, escaped)
     # U+2028/2029 are line breaks to older JavaScript parsers.
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # Jinja's openers can only occur inside strings here (an object opens with '{"' or '{}').
+    for pair, escaped in (("{{", "{\\u007b"), ("{%", "{\\u0025"), ("{#", "{\\u0023")):
+        text = text.replace(pair, escaped)
+    return text
+
+
+class _Text(Element):
+    """Rendered page text, added as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+def _render_script(element: MacroElement, kwargs: dict[str, Any]) -> str:
+    """What MacroElement.render does for a script-only element, without re-templating."""
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError("A map element renders only inside a map (a folium Figure).")
+    script = element._template.module.__dict__["script"]
+    figure.script.add_child(_Text(script(element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
+    return ""
 
 
 class MapScript(MacroElement):
@@ -53,6 +86,10 @@ class MapScript(MacroElement):
         super().__init__()
         self._name = "MapScript"
         self.code = _library()
+
+    def render(self, **kwargs: Any) -> str:
+        """Add the script to the page (as it is)."""
+        return _render_script(self, kwargs)
 
 
 class ScriptLayer(Layer):
@@ -104,3 +141,16 @@ class ScriptLayer(Layer):
         self.json = compact_json(data)
         self.grid_json = compact_json(grid)
         self.style_json = compact_json(self.style)
+
+    def render(self, **kwargs: Any) -> str:
+        """Add the layer's script to the page (as it is), and add it to the map when shown."""
+        if self._parent is None:
+            raise TypeError("A layer renders only once added to a map.")
+        if self.show:
+            self.add_child(
+                ElementAddToElement(
+                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                ),
+                name=self.get_name() + "_add",
+            )
+        return _render_script(self, kwargs)
