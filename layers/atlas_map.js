@@ -11,21 +11,21 @@
 var atlasMap = (function () {
   "use strict";
 
-  /* Zigzag base-128 varints (base64 text) -> array of integers. */
+  /* Zigzag base-128 varints (base64 text) -> Float64Array of integers (exact to 2^53). */
   function decodeInts(text) {
-    var bin = atob(text), out = [], value = 0, scale = 1;
+    var bin = atob(text), out = new Float64Array(bin.length), n = 0, value = 0, scale = 1;
     for (var i = 0; i < bin.length; i++) {
       var b = bin.charCodeAt(i);
       value += (b & 0x7f) * scale;
       if (b & 0x80) { scale *= 128; continue; }
-      out.push(value % 2 ? -(value + 1) / 2 : value / 2);
+      out[n++] = value % 2 ? -(value + 1) / 2 : value / 2;
       value = 0; scale = 1;
     }
-    return out;
+    return out.subarray(0, n);
   }
 
-  /* One shape string -> a GeoJSON Polygon or MultiPolygon (rings closed). */
-  function decodeShape(text, grid) {
+  /* One shape string -> polygons -> rings -> vertex(lng, lat) of each vertex, rings open. */
+  function decodeRings(text, grid, vertex) {
     var v = decodeInts(text), k = 0, parts = v[k++], layout = [], p, r, j;
     for (p = 0; p < parts; p++) {
       var rings = v[k++], sizes = [];
@@ -36,18 +36,26 @@ var atlasMap = (function () {
     for (p = 0; p < parts; p++) {
       var polygon = [];
       for (r = 0; r < layout[p].length; r++) {
-        var ring = [];
-        for (j = 0; j < layout[p][r]; j++) {
+        var ring = new Array(layout[p][r]);
+        for (j = 0; j < ring.length; j++) {
           x += v[k++]; y += v[k++];
-          ring.push([grid[0] + x * grid[2], grid[1] + y * grid[2]]);
+          ring[j] = vertex(grid[0] + x * grid[2], grid[1] + y * grid[2]);
         }
-        ring.push(ring[0].slice());
         polygon.push(ring);
       }
       polygons.push(polygon);
     }
-    return parts === 1 ? {type: "Polygon", coordinates: polygons[0]}
-                       : {type: "MultiPolygon", coordinates: polygons};
+    return polygons;
+  }
+
+  /* One shape string -> a GeoJSON Polygon or MultiPolygon (rings closed). */
+  function decodeShape(text, grid) {
+    var polygons = decodeRings(text, grid, function (x, y) { return [x, y]; });
+    polygons.forEach(function (polygon) {
+      polygon.forEach(function (ring) { ring.push(ring[0].slice()); });
+    });
+    return polygons.length === 1 ? {type: "Polygon", coordinates: polygons[0]}
+                                 : {type: "MultiPolygon", coordinates: polygons};
   }
 
   /* A point string -> {lng, lat, code} typed arrays. */
@@ -95,30 +103,38 @@ var atlasMap = (function () {
             mercator: mercator, cellCounts: cellCounts};
   }
 
+  /* Leaflet polygon of a shape string (LatLng objects made once, no GeoJSON in between). */
+  function polygon(text, grid, options) {
+    var polygons = decodeRings(text, grid, function (x, y) { return new L.LatLng(y, x); });
+    return L.polygon(polygons.length === 1 ? polygons[0] : polygons, options);
+  }
+
   /* Settlements: d = {shapes, ids, names, values, texts, headline, detail, cls, colours,
-     noData, heavy}; cls[i] < 0 means no data; heavy lists the outlined (selected) rows. */
+     noData, heavy}; cls[i] < 0 means no data; heavy lists the outlined (selected) rows.
+     An L.GeoJSON whose polygons carry GeoJSON features, so a clicked one gives its
+     properties (toGeoJSON) and resetStyle works. */
   function settlements(d, grid, style) {
-    var features = [], heavy = {};
+    var heavy = {};
     for (var h = 0; h < d.heavy.length; h++) heavy[d.heavy[h]] = true;
-    for (var i = 0; i < d.shapes.length; i++) {
-      features.push({
-        type: "Feature", id: String(i), geometry: decodeShape(d.shapes[i], grid),
-        properties: {settlement_id: d.ids[i], name: d.names[i], value: d.values[i],
-                     headline: d.texts[d.headline[i]], detail: d.texts[d.detail[i]]}
-      });
-    }
     function look(feature) {
       var i = Number(feature.id), c = d.cls[i];
       return L.extend({fillColor: c < 0 ? d.noData : d.colours[c]}, style.fill,
                       heavy[i] ? style.selected : style.outline);
     }
-    var layer = L.geoJSON({type: "FeatureCollection", features: features}, {
-      style: look, smoothFactor: 0.5,
-      onEachFeature: function (feature, l) {
-        l.on("mouseover", function () { l.setStyle(style.highlight); });
-        l.on("mouseout", function () { l.setStyle(look(feature)); });
-      }
-    });
+    var layer = L.geoJSON(null, {style: look, smoothFactor: 0.5});
+    for (var i = 0; i < d.shapes.length; i++) {
+      var feature = {
+        type: "Feature", id: String(i), geometry: null,
+        properties: {settlement_id: d.ids[i], name: d.names[i], value: d.values[i],
+                     headline: d.texts[d.headline[i]], detail: d.texts[d.detail[i]]}
+      };
+      var l = polygon(d.shapes[i], grid, L.extend({smoothFactor: 0.5}, look(feature)));
+      l.feature = feature;
+      l.defaultOptions = l.options;
+      l.on("mouseover", function (e) { e.target.setStyle(style.highlight); });
+      l.on("mouseout", function (e) { layer.resetStyle(e.target); });
+      layer.addLayer(l);
+    }
     layer.bindTooltip(function (l) {
       var p = l.feature.properties;
       return "<table><tr><td>" + p.name + "</td></tr><tr><td>" + p.headline +
@@ -127,14 +143,10 @@ var atlasMap = (function () {
     return layer;
   }
 
-  /* Wards: d = {shapes, labels}; outlines take no clicks, labels are text. */
+  /* Wards: d = {shapes, labels, anchors}; outlines take no clicks, labels are text. */
   function wards(d, grid, style) {
-    var features = [], group = L.featureGroup();
-    for (var i = 0; i < d.shapes.length; i++) {
-      features.push({type: "Feature", properties: {}, geometry: decodeShape(d.shapes[i], grid)});
-    }
-    L.geoJSON({type: "FeatureCollection", features: features},
-              {style: style, interactive: false}).addTo(group);
+    var group = L.featureGroup(), options = L.extend({interactive: false}, style);
+    for (var i = 0; i < d.shapes.length; i++) polygon(d.shapes[i], grid, options).addTo(group);
     for (var j = 0; j < d.labels.length; j++) {
       L.marker([d.anchors[j][1], d.anchors[j][0]], {
         interactive: false, keyboard: false,
@@ -215,13 +227,13 @@ var atlasMap = (function () {
         return;
       }
       var cells = this.cells(zoom);
-      ctx.font = "600 11px system-ui, sans-serif"; ctx.textAlign = "center";
+      ctx.font = "600 10px system-ui, sans-serif"; ctx.textAlign = "center";
       ctx.textBaseline = "middle"; ctx.lineJoin = "round";
       for (i = 0; i < cells.length; i++) {
         var cell = cells[i];
         x = cell.x - origin.x; y = cell.y - origin.y;
         if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
-        var r = cell.n === 1 ? 5 : Math.min(18, 7 + 3 * Math.log10(cell.n));
+        var r = cell.n === 1 ? 5 : Math.min(14, 6 + 2.5 * Math.log10(cell.n));
         var start = -Math.PI / 2;
         for (var s = 0; s < 3; s++) {
           if (!cell.counts[s]) continue;

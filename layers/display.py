@@ -49,7 +49,7 @@ class Shapes:
     texts
         Shape string per row (:func:`layers.encoding.encode_shapes`), None without geometry.
     boxes
-        ``minx, miny, maxx, maxy`` per row (degrees; NaN without geometry).
+        ``minx, miny, maxx, maxy`` of each row's geometry (degrees; NaN without geometry).
     anchors
         A point inside each shape (lon, lat), for labels.
     """
@@ -136,7 +136,8 @@ def _shapes(frame: gpd.GeoDataFrame, id_column: str, tolerance_m: float, grid: G
     boxes = np.full((len(geoms), 4), np.nan)
     anchors = np.full((len(geoms), 2), np.nan)
     if present.any():
-        boxes[present] = shapely.bounds(geoms[present])
+        # Framing uses the true extent, not the simplified one.
+        boxes[present] = shapely.bounds(frame.geometry.to_crs(4326).to_numpy()[present])
         anchors[present] = shapely.get_coordinates(shapely.point_on_surface(geoms[present]))
     return Shapes(
         index=frame.index,

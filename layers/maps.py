@@ -149,7 +149,7 @@ def build_map(
     k: int = 5,
     service_categories: Sequence[str] | None = None,
     cluster_threshold: int = 200,
-    label_min_zoom: int = 11,
+    label_min_zoom: int = 12,
     display: DisplayLayers | None = None,
 ) -> folium.Map:
     """The atlas map of one category and metric, with service points and wards.
@@ -230,6 +230,8 @@ def build_map(
     m = _base_map(asset_base, online_tiles)
     PageStyle(label_min_zoom).add_to(m)
     MapScript().add_to(m)
+    # Framed before any layer is added, so that the layers are projected once, at that view.
+    _fit(m, display, settlements, selected)
     layer, classes = settlement_layer(
         settlements,
         metric=metric,
@@ -256,7 +258,6 @@ def build_map(
             group.add_to(m)
     _legend(classes, legend_title(metric, category, standard), bool(points)).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    _fit(m, display, settlements, selected)
     return m
 
 

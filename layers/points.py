@@ -28,7 +28,7 @@ __all__ = ["CELL_PX", "INDIVIDUAL_ZOOM", "service_layer_name", "service_layers"]
 #: From this zoom on every point is drawn (about 4 m per pixel: a settlement is 20-150 px).
 INDIVIDUAL_ZOOM = 15
 #: Size of the screen cells points are counted in below :data:`INDIVIDUAL_ZOOM`, in pixels.
-CELL_PX = 40
+CELL_PX = 64
 
 
 def service_layer_name(category: str) -> str:

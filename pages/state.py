@@ -25,6 +25,7 @@ from atlas.mapping import parse_mapping
 from atlas.registry import SERVE_ENV
 from atlas.schedules import Comparison, compare_files, compliance
 from atlas.uploads import content_hash, save_upload
+from layers.display import DisplayLayers, prepare_display
 from layers.maps import build_map
 from layers.text import markdown_text as md
 
@@ -180,6 +181,14 @@ def check_layer(path: str, layer: str, mapping: tuple[str, ...], standard: str) 
     return report
 
 
+@st.cache_resource(max_entries=16, show_spinner="Preparing the map layers…")
+def display_layers(source: Source, categories: tuple[str, ...]) -> DisplayLayers:
+    """A dataset's layers simplified and encoded for maps (cached per dataset: a filter change
+    only classifies and colours)."""
+    dataset = load_source(source, categories)
+    return prepare_display(dataset.settlements, dataset.services, dataset.wards)
+
+
 @st.cache_resource(max_entries=32, show_spinner="Drawing the map…")
 def map_for(
     source: Source,
@@ -189,18 +198,20 @@ def map_for(
     cluster: str | None,
     online_tiles: bool,
 ) -> folium.Map:
-    """The map of a view (cached: a filter change rebuilds only what changed)."""
+    """The map of a view (cached; a new view reuses the dataset's prepared layers)."""
     result = gaps(source, standard)
+    categories = categories_of(standard)
     return build_map(
         result.settlements,
         result.services,
-        load_source(source, categories_of(standard)).wards,
+        load_source(source, categories).wards,
         metric=metric,
         category=category,
         standard=result.standard,
         selected_cluster=cluster,
         online_tiles=online_tiles,
         service_categories=[category],
+        display=display_layers(source, categories),
     )
 
 
