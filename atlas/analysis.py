@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -13,6 +14,7 @@ from atlas.coverage import coverage
 from atlas.crs import to_metric
 from atlas.dataset import Dataset
 from atlas.gaps import cluster_gaps, service_counts, settlement_gaps
+from atlas.nearby import metric_xy, nearby_pairs
 from atlas.standards import Standard
 from atlas.wards import primary_wards, settlement_wards
 
@@ -67,16 +69,24 @@ def compute_gaps(
     crs = dataset.metric_crs
     # Reproject once; each step's own to_metric is then a no-op.
     settlements = to_metric(dataset.settlements, crs)
-    services = to_metric(dataset.services, crs)
-    progress(f"attributing {len(services)} service points to {len(settlements)} settlements")
-    attribution = attribute_services(services, settlements, standard, crs)
-    progress("measuring walking-distance coverage")
-    cover = coverage(settlements, services, standard, crs)
-    if dataset.wards is not None:
-        progress(f"overlaying {len(dataset.wards)} wards")
-        overlaps = settlement_wards(settlements, to_metric(dataset.wards, crs), crs)
-    else:
-        overlaps = settlement_wards(settlements, settlements.iloc[:0].assign(ward_id=None), crs)
+    polygons = settlements.geometry.to_numpy()
+    services = dataset.services
+    progress(f"finding the service points near {len(settlements)} settlements")
+    nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach)
+    # Coverage is the long step and shapely/scipy release the GIL: measure it in a thread while
+    # attribution and the ward overlay run here. Each step is pure, so the order does not matter.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        progress("measuring walking-distance coverage")
+        pending = pool.submit(coverage, settlements, services, standard, crs, nearby)
+        progress(f"attributing {len(services)} service points to {len(settlements)} settlements")
+        attribution = attribute_services(services, settlements, standard, crs, nearby)
+        if dataset.wards is not None:
+            progress(f"overlaying {len(dataset.wards)} wards")
+            overlaps = settlement_wards(settlements, to_metric(dataset.wards, crs), crs)
+        else:
+            empty = settlements.iloc[:0].assign(ward_id=None)
+            overlaps = settlement_wards(settlements, empty, crs)
+        cover = pending.result()
     settlements = dataset.settlements
     counts = service_counts(dataset.services, attribution, settlements, standard)
     gaps = settlement_gaps(

@@ -11,10 +11,10 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from pyproj import CRS
 
 from atlas.crs import to_metric
+from atlas.nearby import Nearby, metric_xy, nearby_pairs
 from atlas.standards import Standard
 
 __all__ = ["TIE_M", "attribute_services"]
@@ -38,6 +38,7 @@ def attribute_services(
     settlements: gpd.GeoDataFrame,
     standard: Standard,
     crs: CRS,
+    nearby: Nearby | None = None,
 ) -> pd.DataFrame:
     """Attribute each service point to at most one settlement.
 
@@ -51,6 +52,9 @@ def attribute_services(
         Gives each category's ``max_distance_m`` (None: containment only).
     crs
         The dataset's metric CRS, in which distances are measured.
+    nearby
+        :func:`atlas.nearby.nearby_pairs` of these points and settlements within at least
+        ``standard.reach``, when already at hand; found here otherwise.
 
     Returns
     -------
@@ -63,36 +67,37 @@ def attribute_services(
     labels: np.ndarray = np.full(n, None, dtype=object)
     distance = np.full(n, np.nan)
     if n and len(settlements):
-        points = to_metric(services.geometry, crs).to_numpy()
-        polygons = to_metric(settlements.geometry, crs).to_numpy()
+        if nearby is None:
+            polygons = to_metric(settlements.geometry, crs).to_numpy()
+            nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach)
+        elif nearby.reach < standard.reach:
+            raise ValueError(f"nearby pairs within {nearby.reach} m, {standard.reach} m needed")
         ids = settlements["settlement_id"].to_numpy(dtype=object)
         rank = np.empty(len(ids), dtype=np.int64)
         rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
-        tree = shapely.STRtree(polygons)
-        p_i, s_i = tree.query(points, predicate="intersects")
-        if p_i.size:
-            pts, pick = _first_per_point(p_i, rank[s_i])
-            chosen[pts] = s_i[pick]
+        p_i, s_i, dist = nearby.point, nearby.settlement, nearby.distance
+        inside = dist == 0
+        if inside.any():
+            pts, pick = _first_per_point(p_i[inside], rank[s_i[inside]])
+            chosen[pts] = s_i[inside][pick]
             distance[pts] = 0.0
-        categories = services["category"].to_numpy(dtype=object)
-        for category, rule in standard.categories.items():
-            if not rule.max_distance_m:
-                continue
-            todo = np.flatnonzero((chosen < 0) & (categories == category))
-            if not todo.size:
-                continue
-            q_i, s_i = tree.query(points[todo], predicate="dwithin", distance=rule.max_distance_m)
-            if not q_i.size:
-                continue
-            dist = shapely.distance(points[todo][q_i], polygons[s_i])
+        # Each point's own walking distance (by category); -1 where containment only.
+        limits = {c: r.max_distance_m for c, r in standard.categories.items() if r.max_distance_m}
+        category = services["category"].to_numpy(dtype=object)
+        limit = np.full(n, -1.0)
+        for name, metres in limits.items():
+            limit[category == name] = metres
+        open_ = (chosen[p_i] < 0) & (dist <= limit[p_i])
+        q_i, s_i, dist = p_i[open_], s_i[open_], dist[open_]
+        if q_i.size:
             # Nearest per point; distances equal to within TIE_M are ties, broken by settlement_id.
-            nearest = np.full(todo.size, np.inf)
+            nearest = np.full(n, np.inf)
             np.minimum.at(nearest, q_i, dist)
             close = dist <= nearest[q_i] + TIE_M
             q_i, s_i, dist = q_i[close], s_i[close], dist[close]
             pts, pick = _first_per_point(q_i, rank[s_i])
-            chosen[todo[pts]] = s_i[pick]
-            distance[todo[pts]] = dist[pick]
+            chosen[pts] = s_i[pick]
+            distance[pts] = dist[pick]
         labels = ids[np.maximum(chosen, 0)].copy()
         labels[chosen < 0] = None
     return pd.DataFrame(

@@ -18,7 +18,9 @@ import shapely
 from pyproj import CRS
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
+from atlas.coverage_grid import Cells, grid_decide, polygon_cells
 from atlas.crs import to_metric
+from atlas.nearby import Nearby, metric_xy, nearby_pairs
 from atlas.standards import Standard
 
 __all__ = ["BUFFER_QUAD_SEGS", "coverage", "coverage_of"]
@@ -51,31 +53,11 @@ def _in_halves(
     return np.concatenate([first.result(), second.result()])
 
 
-def _certainly_covered(polygons: np.ndarray, xy: np.ndarray, distance: float) -> np.ndarray:
-    """Which polygons are provably inside the union of the discs around ``xy``.
-
-    Every point within the disc polygon's inradius ``r`` of a site lies inside that site's disc.
-    The distance to the nearest site, over a polygon, is largest on its boundary or at a Voronoi
-    vertex inside it. So a polygon is covered when (1) each boundary edge lies within ``r`` of
-    one site (the nearest site of one end reaches the other end: discs are convex), and (2) no
-    Voronoi vertex (Delaunay circumcentre) farther than ``r`` from its sites lies inside it.
-    Polygons that fail are not necessarily uncovered: they are measured exactly by the caller.
-    """
-    ok = np.zeros(len(polygons), dtype=bool)
-    if len(xy) < 3:
-        return ok
-    reach = distance * np.cos(np.pi / (4 * BUFFER_QUAD_SEGS))
-    tree = cKDTree(xy)
-    coords, owner = shapely.get_coordinates(polygons, return_index=True)
-    gap, nearest = tree.query(coords)
-    a, b = coords[:-1], coords[1:]
-    same = owner[:-1] == owner[1:]
-    edge_ok = (np.hypot(*(b - xy[nearest[:-1]]).T) <= reach) | (
-        np.hypot(*(a - xy[nearest[1:]]).T) <= reach
-    )
-    failures = np.bincount(owner[gap > reach], minlength=len(polygons))
-    failures += np.bincount(owner[:-1][same & ~edge_ok], minlength=len(polygons))
-    ok = failures == 0
+def _far_vertices_inside(polygons: np.ndarray, xy: np.ndarray, reach: float) -> np.ndarray:
+    """Which polygons hold a Voronoi vertex of ``xy`` (Delaunay circumcentre) beyond ``reach``."""
+    hit = np.zeros(len(polygons), dtype=bool)
+    if len(xy) < 3 or not len(polygons):
+        return hit
     # Delaunay triangles in coordinates centred on the sites: UTM coordinates are large, and
     # both qhull and the circumcentre formula lose precision (and qhull speed) on them.
     origin = xy.mean(axis=0)
@@ -83,7 +65,7 @@ def _certainly_covered(polygons: np.ndarray, xy: np.ndarray, distance: float) ->
     try:
         triangles = Delaunay(local).simplices
     except QhullError:  # all sites on one line: no Voronoi vertex
-        return ok
+        return hit
     p0 = local[triangles[:, 0]]
     u, v = local[triangles[:, 1]] - p0, local[triangles[:, 2]] - p0
     det = 2 * (u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0])
@@ -95,20 +77,95 @@ def _certainly_covered(polygons: np.ndarray, xy: np.ndarray, distance: float) ->
     far = ~flat & (np.hypot(cx, cy) > reach)
     if far.any():
         centres = shapely.points(p0[far, 0] + cx[far] + origin[0], p0[far, 1] + cy[far] + origin[1])
-        hit, _ = shapely.STRtree(centres).query(polygons, predicate="intersects")
-        ok[np.unique(hit)] = False
+        inside, _ = shapely.STRtree(centres).query(polygons, predicate="intersects")
+        hit[inside] = True
+    return hit
+
+
+def _certainly_covered(
+    polygons: np.ndarray,
+    xy: np.ndarray,
+    distance: float,
+    cells: Cells | None = None,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Which polygons are provably inside the union of the discs around ``xy``.
+
+    Every point within the disc polygon's inradius ``r`` of a site lies inside that site's disc.
+    The distance ``f`` to the nearest site, over a polygon, is largest on its boundary or at a
+    Voronoi vertex inside it. A grid of cells covering each polygon decides most polygons
+    first (:func:`atlas.coverage_grid.grid_decide`; ``cells`` are
+    :func:`~atlas.coverage_grid.polygon_cells` of ``polygons``): covered when every cell lies
+    within ``r``, not provable when a point inside lies beyond ``r``. A polygon the grid leaves
+    open is covered when (1) each boundary edge lies within ``r`` of one site (the nearest site
+    of one end reaches the other end: discs are convex), and (2) no Voronoi vertex farther than
+    ``r`` from its sites lies inside it.
+    That Voronoi diagram is of the sites within ``distance`` of those polygons only (``pairs``:
+    polygon and site indices of every such pair): where ``f <= r`` the nearest site is among
+    them, and elsewhere dropping sites only raises ``f``, so the answer is the same.
+    Polygons that fail are not necessarily uncovered: they are measured exactly by the caller.
+    """
+    ok = np.zeros(len(polygons), dtype=bool)
+    if not len(xy) or not len(polygons):
+        return ok
+    reach = distance * np.cos(np.pi / (4 * BUFFER_QUAD_SEGS))
+    tree = cKDTree(xy)
+    covered, uncovered = grid_decide(
+        polygons, polygon_cells(polygons) if cells is None else cells, tree, reach
+    )
+    ok |= covered
+    todo = np.flatnonzero(~covered & ~uncovered)
+    if not todo.size:
+        return ok
+    # (1) for the polygons the grid left open.
+    coords, owner = shapely.get_coordinates(polygons[todo], return_index=True)
+    gap, nearest = tree.query(coords)
+    a, b = coords[:-1], coords[1:]
+    same = owner[:-1] == owner[1:]
+    edge_ok = (np.hypot(*(b - xy[nearest[:-1]]).T) <= reach) | (
+        np.hypot(*(a - xy[nearest[1:]]).T) <= reach
+    )
+    failures = np.bincount(owner[gap > reach], minlength=len(todo))
+    failures += np.bincount(owner[:-1][same & ~edge_ok], minlength=len(todo))
+    todo = todo[failures == 0]
+    if not todo.size:
+        return ok
+    # (2) by the Voronoi vertices.
+    if pairs is None:
+        sites = np.arange(len(xy))
+    else:
+        wanted = np.zeros(len(polygons), dtype=bool)
+        wanted[todo] = True
+        sites = np.unique(pairs[1][wanted[pairs[0]]])
+    ok[todo[~_far_vertices_inside(polygons[todo], xy[sites], reach)]] = True
     return ok
 
 
-def coverage_of(polygons: np.ndarray, points: np.ndarray, distance: float) -> np.ndarray:
+def coverage_of(
+    polygons: np.ndarray,
+    points: np.ndarray,
+    distance: float,
+    *,
+    cells: Cells | None = None,
+    nearby: Nearby | None = None,
+) -> np.ndarray:
     """Share (0–1) of each polygon's area within ``distance`` of any of ``points``.
 
     Parameters
     ----------
-    polygons, points
-        Shapely geometry arrays in one metric CRS.
+    polygons
+        Shapely polygons in a metric CRS.
+    points
+        The points, in the same CRS: shapely points, or their coordinates (n, 2); not used
+        when ``nearby`` is given (it holds them).
     distance
         The walking distance in the CRS's units (metres).
+    cells
+        :func:`atlas.coverage_grid.polygon_cells` of ``polygons``, when already at hand (they
+        do not depend on the points); computed when needed otherwise.
+    nearby
+        :func:`atlas.nearby.nearby_pairs` of these points and polygons within ``distance``
+        (any other points' pairs filtered out), when already at hand; found here otherwise.
 
     Notes
     -----
@@ -121,18 +178,34 @@ def coverage_of(polygons: np.ndarray, points: np.ndarray, distance: float) -> np
     share = np.zeros(len(polygons))
     if not len(polygons) or not len(points):
         return share
-    s_i, p_i = shapely.STRtree(points).query(polygons, predicate="dwithin", distance=distance)
+    if nearby is None:
+        xy_all = np.asarray(points)
+        if xy_all.dtype == object:
+            xy_all = shapely.get_coordinates(points)
+        nearby = nearby_pairs(xy_all, polygons, distance)
+    s_i = nearby.settlement
     if not s_i.size:
         return share
-    used, p_local = np.unique(p_i, return_inverse=True)
-    xy = shapely.get_coordinates(points[used])
+    used, p_local = np.unique(nearby.point, return_inverse=True)
+    xy = nearby.xy[used]
     near = np.unique(s_i)
-    certain = near[_certainly_covered(polygons[near], xy, distance)]
+    local = np.full(len(polygons), -1)
+    local[near] = np.arange(len(near))
+    if cells is None:
+        cells = polygon_cells(polygons[near])
+    else:
+        c_owner, c_centres, c_undecided = cells
+        mine = local[c_owner] >= 0
+        cells = (local[c_owner[mine]], c_centres[mine], c_undecided[near])
+    certain = near[_certainly_covered(polygons[near], xy, distance, cells, (local[s_i], p_local))]
     share[certain] = 1.0
     rest = ~np.isin(s_i, certain)
     s_i, p_local = s_i[rest], p_local[rest]
     if not s_i.size:
         return share
+    # Discs only for the sites still needed: each disc depends on its own site alone.
+    needed, p_local = np.unique(p_local, return_inverse=True)
+    xy = xy[needed]
     discs = _discs(xy, distance)
     shapely.prepare(discs)
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -172,8 +245,15 @@ def coverage(
     services: gpd.GeoDataFrame,
     standard: Standard,
     crs: CRS,
+    nearby: Nearby | None = None,
 ) -> pd.DataFrame:
     """Coverage of every settlement for every category of ``standard``.
+
+    Parameters
+    ----------
+    nearby
+        :func:`atlas.nearby.nearby_pairs` of all ``services`` and ``settlements`` within at
+        least ``standard.reach``, when already at hand; found here otherwise.
 
     Returns
     -------
@@ -182,17 +262,22 @@ def coverage(
         (NaN where the standard sets no walking distance for the category).
     """
     polygons = to_metric(settlements.geometry, crs).to_numpy()
-    working = services[services["status"] == "working"]
-    points = (
-        to_metric(working.geometry, crs).to_numpy() if len(working) else np.array([], dtype=object)
-    )
-    categories = working["category"].to_numpy(dtype=object)
+    working = (services["status"] == "working").to_numpy()
+    categories = services["category"].to_numpy(dtype=object)
+    if nearby is None:
+        nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach)
+    elif nearby.reach < standard.reach:
+        raise ValueError(f"nearby pairs within {nearby.reach} m, {standard.reach} m needed")
+    # The certificate's grid cells depend on the polygons only: list them once.
+    cells = polygon_cells(polygons) if working.any() else None
 
     def measure(category: str) -> np.ndarray:
         distance = standard.rule(category).max_distance_m
         if not distance:
             return np.full(len(polygons), np.nan)
-        return coverage_of(polygons, points[categories == category], distance)
+        mine = working & (categories == category)
+        pairs = nearby.within(distance, mine)
+        return coverage_of(polygons, pairs.xy, distance, cells=cells, nearby=pairs)
 
     # Categories are independent, and shapely and scipy release the GIL: two at a time.
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -8,7 +8,7 @@ guesses silently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -31,13 +31,27 @@ class Constant:
 FieldMapping = Mapping[str, "str | Constant"]
 
 
-def parse_mapping(items: Iterable[str]) -> dict[str, dict[str, str | Constant]]:
+def parse_mapping(
+    items: Iterable[str],
+    tables: Mapping[str, Sequence[str]] | None = None,
+    *,
+    what: str = "layer",
+    example: str = "settlements.name=InformalSe",
+) -> dict[str, dict[str, str | Constant]]:
     """Parse command-line mappings ``LAYER.FIELD=COLUMN`` or ``LAYER.FIELD='constant'``.
+
+    A single-quoted value is a constant for every row; double quotes only protect a column
+    name (spaces, an ``=``).
 
     Parameters
     ----------
     items
         Strings such as ``settlements.name=InformalSe`` or ``services.status='working'``.
+    tables
+        The field names of each layer (or table) a mapping may name; the atlas layers of
+        :data:`atlas.schema.LAYERS` by default.
+    what, example
+        What the tables are called and an example mapping, for the error messages.
 
     Returns
     -------
@@ -49,29 +63,30 @@ def parse_mapping(items: Iterable[str]) -> dict[str, dict[str, str | Constant]]:
     MappingError
         An item is malformed or names an unknown layer or field.
     """
+    if tables is None:
+        tables = {layer: [f.name for f in layer_spec(layer).fields] for layer in LAYERS}
     result: dict[str, dict[str, str | Constant]] = {}
     for item in items:
         target, sep, source = item.partition("=")
         layer, dot, field_name = target.strip().partition(".")
-        if not sep or not dot or not field_name or not source.strip():
+        source = source.strip()
+        if not sep or not dot or not field_name or not source:
+            word = what.upper()
             raise MappingError(
-                f"Cannot read the mapping '{item}'. Write LAYER.FIELD=COLUMN (e.g. "
-                "settlements.name=InformalSe) or LAYER.FIELD='value' for a constant "
-                "(e.g. \"services.status='working'\")."
+                f"Cannot read the mapping '{item}'. Write {word}.FIELD=COLUMN (e.g. {example}) "
+                f"or {word}.FIELD='value' for a constant."
             )
-        if layer not in LAYERS:
+        if layer not in tables:
             raise MappingError(
-                f"The mapping '{item}' names an unknown layer '{layer}'. "
-                f"Layers are: {', '.join(LAYERS)}."
+                f"The mapping '{item}' names an unknown {what} '{layer}'. "
+                f"{what.capitalize()}s are: {', '.join(tables)}."
             )
-        spec = layer_spec(layer)
-        names = [f.name for f in spec.fields]
+        names = list(tables[layer])
         if field_name not in names:
             raise MappingError(
                 f"The mapping '{item}' names an unknown {layer} field '{field_name}'. "
                 f"Fields are: {', '.join(names)}."
             )
-        source = source.strip()
         value: str | Constant
         if len(source) >= 2 and source[0] == source[-1] == "'":
             value = Constant(source[1:-1])

@@ -85,6 +85,11 @@ class Standard:
         """The rule of ``category``."""
         return self.categories[category]
 
+    @property
+    def reach(self) -> float:
+        """The largest walking distance of any category (metres; 0 when none sets one)."""
+        return max((r.max_distance_m or 0.0 for r in self.categories.values()), default=0.0)
+
 
 def _positive(value: Any, what: str, origin: str) -> float:
     if (

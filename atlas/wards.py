@@ -86,12 +86,23 @@ def primary_wards(overlaps: pd.DataFrame, settlements: gpd.GeoDataFrame) -> pd.D
         Indexed like ``settlements``: ``ward_id`` (primary, None when in no ward), ``ward_ids``
         (list, largest share first) and ``ward_shares`` (list of shares, same order).
     """
-    grouped = overlaps.groupby("settlement_id", sort=False)
-    ids = grouped["ward_id"].agg(list)
-    shares = grouped["share"].agg(list)
-    keys = settlements["settlement_id"]
-    ward_ids = [ids.get(k, []) for k in keys]
-    ward_shares = [[round(float(v), 4) for v in shares.get(k, [])] for k in keys]
+    # One pass over the rows (already ordered by share within a settlement); ``tolist`` gives
+    # the same Python scalars as iterating the columns.
+    ids: dict[object, list[object]] = {}
+    shares: dict[object, list[float]] = {}
+    for key, ward, share in zip(
+        overlaps["settlement_id"].tolist(),
+        overlaps["ward_id"].tolist(),
+        overlaps["share"].tolist(),
+        strict=True,
+    ):
+        if key is None or key != key:  # groupby leaves out missing keys
+            continue
+        ids.setdefault(key, []).append(ward)
+        shares.setdefault(key, []).append(round(float(share), 4))
+    keys = settlements["settlement_id"].tolist()
+    ward_ids = [list(ids.get(k, [])) for k in keys]
+    ward_shares = [list(shares.get(k, [])) for k in keys]
     return pd.DataFrame(
         {
             "ward_id": [w[0] if w else None for w in ward_ids],

@@ -7,7 +7,8 @@ What it does
    Gauteng), validated as a loaded dataset would be. Generation and validation are not timed;
    the generated layers can be cached in ``benchmarks/out/`` (git-ignored) as GeoParquet.
 2. Times :func:`atlas.analysis.compute_gaps` under the ``cape-town`` standard (median of
-   ``--repeat`` runs), and each of its steps on its own (attribution, coverage, wards, assembly).
+   ``--repeat`` runs), and each of its steps on its own (points near settlements,
+   attribution, coverage, wards, assembly).
 3. Times a naive baseline written the way a typical notebook would: ``geopandas.sjoin_nearest``
    per category, pandas group-bys, coverage by buffering every working point, ``union_all`` and
    intersecting each settlement, wards with ``geopandas.overlay``.
@@ -50,9 +51,10 @@ from pyproj import CRS
 from atlas.analysis import GapResult, compute_gaps
 from atlas.attribution import attribute_services
 from atlas.coverage import BUFFER_QUAD_SEGS, coverage
-from atlas.crs import choose_metric_crs
+from atlas.crs import choose_metric_crs, to_metric
 from atlas.dataset import Dataset
 from atlas.gaps import cluster_gaps, service_counts, settlement_gaps
+from atlas.nearby import metric_xy, nearby_pairs
 from atlas.standards import Standard, load_standard
 from atlas.wards import primary_wards, settlement_wards
 
@@ -163,8 +165,11 @@ def step_times(dataset: Dataset, standard: Standard, repeat: int) -> dict[str, f
     s, p, w, crs = dataset.settlements, dataset.services, dataset.wards, dataset.metric_crs
     if w is None:
         raise ValueError("the benchmark dataset has wards")
-    attribution = attribute_services(p, s, standard, crs)
-    cover = coverage(s, p, standard, crs)
+    s = to_metric(s, crs)  # as compute_gaps does, once
+    polygons = s.geometry.to_numpy()
+    nearby = nearby_pairs(metric_xy(p, crs), polygons, standard.reach)
+    attribution = attribute_services(p, s, standard, crs, nearby)
+    cover = coverage(s, p, standard, crs, nearby)
     overlaps = settlement_wards(s, w, crs)
 
     def assemble() -> None:
@@ -176,10 +181,13 @@ def step_times(dataset: Dataset, standard: Standard, repeat: int) -> dict[str, f
         services["distance_m"] = attribution["distance_m"]
 
     return {
-        "attribution (attribute_services)": timed(
-            lambda: attribute_services(p, s, standard, crs), repeat
+        "points near settlements (metric_xy, nearby_pairs)": timed(
+            lambda: nearby_pairs(metric_xy(p, crs), polygons, standard.reach), repeat
         )[0],
-        "coverage (coverage)": timed(lambda: coverage(s, p, standard, crs), repeat)[0],
+        "attribution (attribute_services)": timed(
+            lambda: attribute_services(p, s, standard, crs, nearby), repeat
+        )[0],
+        "coverage (coverage)": timed(lambda: coverage(s, p, standard, crs, nearby), repeat)[0],
         "wards (settlement_wards)": timed(lambda: settlement_wards(s, w, crs), repeat)[0],
         "assembly (counts, primary wards, gaps, clusters)": timed(assemble, repeat)[0],
     }

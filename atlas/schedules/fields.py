@@ -11,8 +11,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from atlas.errors import DataFileError, MappingError
-from atlas.mapping import Constant
+from atlas.errors import DataFileError
+from atlas.mapping import Constant, parse_mapping
 from atlas.report import Problem
 from atlas.schedules.constants import _TIME, _WEEKDAYS, LOCAL_TZ
 
@@ -68,54 +68,16 @@ Status = Literal["delivered", "late", "short", "missed", "unscheduled"]
 def parse_table_mapping(items: Iterable[str]) -> dict[str, dict[str, str | Constant]]:
     """Parse mappings ``schedule.FIELD=COLUMN`` and ``deliveries.FIELD=COLUMN``.
 
-    A quoted value (``"schedule.provider='Metro Water'"``) is a constant for every row, as in
-    :func:`atlas.mapping.parse_mapping`.
-
-    Parameters
-    ----------
-    items
-        Strings such as ``deliveries.arrived_at=When``.
-
-    Returns
-    -------
-    dict
-        ``{table: {field: column or Constant}}``.
+    :func:`atlas.mapping.parse_mapping` over the schedule tables: a quoted value
+    (``"schedule.provider='Metro Water'"``) is a constant for every row.
 
     Raises
     ------
     MappingError
         An item is malformed or names an unknown table or field.
     """
-    result: dict[str, dict[str, str | Constant]] = {}
-    for item in items:
-        target, sep, source = item.partition("=")
-        table, dot, field_name = target.strip().partition(".")
-        source = source.strip()
-        if not sep or not dot or not field_name or not source:
-            raise MappingError(
-                f"Cannot read the mapping '{item}'. Write TABLE.FIELD=COLUMN (e.g. "
-                "deliveries.arrived_at=When) or TABLE.FIELD='value' for a constant."
-            )
-        if table not in SCHEDULE_TABLES:
-            raise MappingError(
-                f"The mapping '{item}' names an unknown table '{table}'. "
-                f"Tables are: {', '.join(SCHEDULE_TABLES)}."
-            )
-        names = [f.name for f in SCHEDULE_TABLES[table]]
-        if field_name not in names:
-            raise MappingError(
-                f"The mapping '{item}' names an unknown {table} field '{field_name}'. "
-                f"Fields are: {', '.join(names)}."
-            )
-        value: str | Constant
-        if len(source) >= 2 and source[0] == source[-1] == "'":
-            value = Constant(source[1:-1])
-        elif len(source) >= 2 and source[0] == source[-1] == '"':
-            value = source[1:-1]
-        else:
-            value = source
-        result.setdefault(table, {})[field_name] = value
-    return result
+    fields = {table: [f.name for f in spec] for table, spec in SCHEDULE_TABLES.items()}
+    return parse_mapping(items, fields, what="table", example="deliveries.arrived_at=When")
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
