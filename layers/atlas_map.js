@@ -160,18 +160,22 @@ var atlasMap = (function () {
   /* Service points of one category on a canvas: counted per cell when zoomed out. */
   var Points = L.Layer.extend({
     initialize: function (d, grid) {
-      var p = decodePoints(d.data, grid), n = p.lng.length;
-      this._d = d;
+      this._d = d; this._grid = grid; this._cells = {}; this._drawn = [];
+    },
+    /* Decoded when first shown: a hidden category costs nothing. */
+    _decode: function () {
+      if (this._mx) return;
+      var d = this._d, p = decodePoints(d.data, this._grid), n = p.lng.length;
       this._mx = new Float64Array(n); this._my = new Float64Array(n);
       this._status = new Uint8Array(n); this._code = p.code;
       for (var i = 0; i < n; i++) {
         var m = mercator(p.lng[i], p.lat[i]);
         this._mx[i] = m[0]; this._my[i] = m[1]; this._status[i] = d.codes[p.code[i]][0];
       }
-      this._lng = p.lng; this._lat = p.lat; this._cells = {}; this._drawn = [];
     },
-    size: function () { return this._mx.length; },
+    size: function () { this._decode(); return this._mx.length; },
     onAdd: function (map) {
+      this._decode();
       if (!map.getPane("atlasPoints")) {
         map.createPane("atlasPoints").style.zIndex = 450;
         map.getPane("atlasPoints").style.pointerEvents = "none";
