@@ -27,7 +27,7 @@ from layers.geometry import STREET_ZOOM, display_geometry, pixel_tolerance
 from layers.style import STATUS_COLOURS
 from layers.text import safe_text
 
-__all__ = ["DisplayLayers", "PointSet", "Shapes", "prepare_display"]
+__all__ = ["DisplayLayers", "PointSet", "Shapes", "prepare_display", "shapes_of"]
 
 #: Statuses in the order the map's script numbers them (anything else is ``unknown``).
 STATUSES = tuple(STATUS_COLOURS)
@@ -192,6 +192,36 @@ def _point_sets(services: gpd.GeoDataFrame, grid: Grid) -> dict[str, PointSet]:
     return sets
 
 
+def _grid(frames: list[gpd.GeoDataFrame], tolerance_m: float | None) -> tuple[float, Grid]:
+    """The tolerance (a street-zoom pixel by default) and a grid of half of it for ``frames``."""
+    if tolerance_m is None:
+        tolerance_m = pixel_tolerance(*frames, zoom=STREET_ZOOM)
+    if not tolerance_m > 0:
+        raise ValueError(f"tolerance_m must be more than 0 metres, not {tolerance_m}.")
+    boxes = [f.geometry.to_crs(4326).total_bounds for f in frames if len(f)]
+    boxes = [b for b in boxes if np.isfinite(b).all()]
+    corner = np.min(np.array(boxes)[:, :2], axis=0) if boxes else np.zeros(2)
+    return float(tolerance_m), Grid.for_bounds(corner, tolerance_m / 2)
+
+
+def shapes_of(
+    frame: gpd.GeoDataFrame, id_column: str, prepared: Shapes | None, grid: Grid | None
+) -> tuple[Shapes, np.ndarray, Grid]:
+    """The shapes of ``frame``'s rows: ``prepared`` (on ``grid``) when ``frame`` is a selection
+    of the rows they were made from, else made now.
+
+    Returns
+    -------
+    (Shapes, ndarray, Grid)
+        The shapes, the position of each of ``frame``'s rows among them, and their grid.
+    """
+    rows = None if prepared is None else prepared.rows_of(frame, id_column)
+    if prepared is not None and rows is not None and grid is not None:
+        return prepared, rows, grid
+    tolerance_m, grid = _grid([frame], None)
+    return _shapes(frame, id_column, tolerance_m, grid), np.arange(len(frame)), grid
+
+
 def prepare_display(
     settlements: gpd.GeoDataFrame,
     services: gpd.GeoDataFrame | None = None,
@@ -225,14 +255,7 @@ def prepare_display(
         A layer has no CRS.
     """
     frames = [f for f in (settlements, services, wards) if f is not None and len(f)]
-    if tolerance_m is None:
-        tolerance_m = pixel_tolerance(*frames, zoom=STREET_ZOOM)
-    if not tolerance_m > 0:
-        raise ValueError(f"tolerance_m must be more than 0 metres, not {tolerance_m}.")
-    boxes = [f.geometry.to_crs(4326).total_bounds for f in frames]
-    boxes = [b for b in boxes if np.isfinite(b).all()]
-    corner = np.min(np.array(boxes)[:, :2], axis=0) if boxes else np.zeros(2)
-    grid = Grid.for_bounds(corner, tolerance_m / 2)
+    tolerance_m, grid = _grid(frames, tolerance_m)
     has_points = services is not None and len(services) > 0
     return DisplayLayers(
         grid=grid,

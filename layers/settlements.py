@@ -22,7 +22,7 @@ import pandas as pd
 
 from atlas.errors import SchemaError
 from atlas.standards import Standard
-from layers.display import DisplayLayers, prepare_display
+from layers.display import DisplayLayers, shapes_of
 from layers.script import ScriptLayer
 from layers.style import NO_DATA, Classes, classify
 from layers.text import (
@@ -127,11 +127,13 @@ def settlement_layer(
         else settlements["settlement_id"]
     ).to_numpy(dtype=object)
     heavy = np.zeros(len(settlements), bool) if selected is None else np.asarray(selected, bool)
-    rows = None if display is None else display.settlements.rows_of(settlements, "settlement_id")
-    if display is None or rows is None:
-        display = prepare_display(settlements)
-        rows = np.arange(len(settlements))
-    shapes = display.settlements.texts[rows]
+    prepared, rows, grid = shapes_of(
+        settlements,
+        "settlement_id",
+        None if display is None else display.settlements,
+        None if display is None else display.grid,
+    )
+    shapes = prepared.texts[rows]
     keep = np.flatnonzero(pd.notna(shapes))
     texts: dict[str, int] = {}
     headline, detail = [], []
@@ -162,7 +164,7 @@ def settlement_layer(
     layer = ScriptLayer(
         "settlements",
         data,
-        display.grid.to_json(),
+        grid.to_json(),
         style=SETTLEMENT_STYLE,
         name="Settlements",
         var_name="GeoJson",

@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from layers.display import DisplayLayers, prepare_display
+from layers.display import DisplayLayers, shapes_of
 from layers.script import ScriptLayer
 from layers.text import safe_text
 
@@ -33,13 +33,12 @@ def ward_layer(wards: gpd.GeoDataFrame, *, display: DisplayLayers | None = None)
     ScriptLayer
         Drawn as a feature group of an outline ``L.GeoJSON`` and label markers.
     """
-    shapes = None if display is None or display.wards is None else display.wards
-    rows = None if shapes is None else shapes.rows_of(wards, "ward_id")
-    if display is None or shapes is None or rows is None:
-        display = prepare_display(wards.iloc[:0], None, wards)
-        shapes, rows = display.wards, np.arange(len(wards))
-    if shapes is None:  # pragma: no cover - prepare_display always encodes given wards
-        raise ValueError("No ward shapes were prepared.")
+    shapes, rows, grid = shapes_of(
+        wards,
+        "ward_id",
+        None if display is None else display.wards,
+        None if display is None else display.grid,
+    )
     names = wards["name"] if "name" in wards else pd.Series(None, index=wards.index)
     label = names.where(names.notna(), wards["ward_id"]).to_numpy(dtype=object)
     texts = shapes.texts[rows]
@@ -50,5 +49,5 @@ def ward_layer(wards: gpd.GeoDataFrame, *, display: DisplayLayers | None = None)
         "anchors": np.round(shapes.anchors[rows][keep], 6).tolist(),
     }
     return ScriptLayer(
-        "wards", data, display.grid.to_json(), style=WARD_STYLE, name="Wards", var_name="Wards"
+        "wards", data, grid.to_json(), style=WARD_STYLE, name="Wards", var_name="Wards"
     )
