@@ -1,67 +1,39 @@
-"""Service points: circle markers coloured by status, one layer per category.
+"""Service points: coloured by status, one layer per category, counted per cell when zoomed out.
 
-A category with many points is drawn as marker clusters. Points are GeoJson features (one layer
-per status, so the style is constant and the page stays small), each with a tooltip of kind,
-status and provider escaped by :func:`layers.text.safe_text`.
+A metro has hundreds of thousands of service points: a marker each would be hundreds of
+megabytes of page and minutes of drawing. Each category is one layer drawn on a canvas by the
+map's script (``layers/atlas_map.js``) from compact data (:mod:`layers.encoding`, about 5 bytes a
+point). Below :data:`INDIVIDUAL_ZOOM` the points are summed per screen cell of :data:`CELL_PX`
+pixels and each cell is a small pie of working, broken and unknown with its count; from that
+zoom on (or always, for a category of at most ``cluster_threshold`` points) every point in view
+is drawn as a circle. Tooltips (kind, status, provider) are escaped by
+:func:`layers.text.safe_text`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-import folium
 import geopandas as gpd
-import numpy as np
-import shapely
-from folium.plugins import MarkerCluster
-from folium.utilities import JsCode
 
 from atlas.schema import CATEGORIES
-from layers.geometry import display_geometry, feature_collection
+from atlas.standards import Standard
+from layers.display import STATUSES, DisplayLayers, prepare_display
+from layers.script import ScriptLayer
 from layers.style import STATUS_COLOURS
-from layers.text import safe_text
+from layers.text import category_rule, noun, safe_text
 
-__all__ = ["service_layer_name", "service_layers"]
+__all__ = ["CELL_PX", "INDIVIDUAL_ZOOM", "service_layer_name", "service_layers"]
 
-_BIND_TIP = JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.tip); }")
-# Neutral grey clusters: markercluster's default green-yellow-orange would read as part of the
-# settlement palette.
-_CLUSTER_ICON = """function (cluster) {
-    return L.divIcon({
-        html: "<div><span>" + cluster.getChildCount() + "</span></div>",
-        className: "marker-cluster atlas-cluster", iconSize: L.point(40, 40)
-    });
-}"""
+#: From this zoom on every point is drawn (about 4 m per pixel: a settlement is 20-150 px).
+INDIVIDUAL_ZOOM = 15
+#: Size of the screen cells points are counted in below :data:`INDIVIDUAL_ZOOM`, in pixels.
+CELL_PX = 64
 
 
 def service_layer_name(category: str) -> str:
     """The layer-control name of a category's service points (escaped)."""
     return f"Service points: {safe_text(category)}"
-
-
-def _point_tip(kind: object, status: str, provider: object) -> str:
-    words = [safe_text(status)]
-    if safe_text(provider).strip():
-        words.append(safe_text(provider))
-    return f"<b>{safe_text(kind) or 'service point'}</b><br>{' · '.join(words)}"
-
-
-def _status_layer(features: list[dict[str, Any]], status: str) -> folium.GeoJson:
-    style = {
-        "fill": True,
-        "fillColor": STATUS_COLOURS.get(status, STATUS_COLOURS["unknown"]),
-        "fillOpacity": 0.95,
-        "color": "#1a1a1a",
-        "weight": 1,
-    }
-    return folium.GeoJson(
-        feature_collection(features),
-        control=False,
-        marker=folium.CircleMarker(radius=5),
-        style_function=lambda feature: dict(style),
-        on_each_feature=_BIND_TIP,
-    )
 
 
 def service_layers(
@@ -70,9 +42,10 @@ def service_layers(
     shown: str = "water",
     categories: Sequence[str] | None = None,
     cluster_threshold: int = 200,
-    asset_base: str = "/app/static/vendor",
-) -> list[folium.FeatureGroup | MarkerCluster]:
-    """One layer of circle markers per service category, coloured by status.
+    standard: Standard | None = None,
+    display: DisplayLayers | None = None,
+) -> list[ScriptLayer]:
+    """One layer per service category, coloured by status.
 
     Parameters
     ----------
@@ -83,72 +56,47 @@ def service_layers(
     categories
         The categories to draw (default: every category present).
     cluster_threshold
-        A category with more points than this is drawn as a marker cluster.
-    asset_base
-        Where the vendored markercluster files are served.
+        A category with more points than this is counted per cell below
+        :data:`INDIVIDUAL_ZOOM`; one with fewer is always drawn point by point.
+    standard
+        The standard (for the words: "12 taps").
+    display
+        The prepared layers of the dataset these services are (computed here when None or
+        when they are not).
 
     Returns
     -------
-    list of FeatureGroup or MarkerCluster
-        Named with :func:`service_layer_name`; each holds one GeoJson per status.
+    list of ScriptLayer
+        Named with :func:`service_layer_name`; each draws its points on a canvas.
     """
-    present = ~(services.geometry.isna() | services.geometry.is_empty).to_numpy()
-    points = display_geometry(services, tolerance_m=0)
-    xy = shapely.get_coordinates(shapely.point_on_surface(points[present].to_numpy()))
-    frame = services.loc[present]
-    found = list(dict.fromkeys(frame["category"].astype(str)))
+    if display is None or not display.fits_services(services):
+        display = prepare_display(services.iloc[:0], services, None)
+    found = list(display.points)
     order = [c for c in CATEGORIES if c in found] + sorted(set(found) - set(CATEGORIES))
     chosen = order if categories is None else [c for c in categories if c in found]
-    status = (
-        frame["status"]
-        .astype(str)
-        .where(frame["status"].isin(list(STATUS_COLOURS)), "unknown")
-        .to_numpy()
-    )
-    kinds = frame["kind"].to_numpy(dtype=object) if "kind" in frame else [None] * len(frame)
-    providers = (
-        frame["provider"].to_numpy(dtype=object) if "provider" in frame else [None] * len(frame)
-    )
-    by_category = frame["category"].astype(str).to_numpy()
-    layers: list[folium.FeatureGroup | MarkerCluster] = []
+    layers = []
     for category in chosen:
-        rows = np.flatnonzero(by_category == category)
-        container: folium.FeatureGroup | MarkerCluster
-        if len(rows) > cluster_threshold:
-            container = MarkerCluster(
+        points = display.points[category]
+        label = category_rule(category, standard).point_label
+        data = {
+            "data": points.data,
+            "codes": [list(code) for code in points.codes],
+            "counts": list(points.counts),
+            "colours": [STATUS_COLOURS[s] for s in STATUSES],
+            "statuses": list(STATUSES),
+            "noun": [safe_text(noun(label, 1)), safe_text(noun(label, 2))],
+            "threshold": int(cluster_threshold),
+            "individualZoom": INDIVIDUAL_ZOOM,
+            "cellPx": CELL_PX,
+        }
+        layers.append(
+            ScriptLayer(
+                "points",
+                data,
+                display.grid.to_json(),
                 name=service_layer_name(category),
                 show=category == shown,
-                options={
-                    "showCoverageOnHover": False,
-                    "chunkedLoading": True,
-                    "disableClusteringAtZoom": 16,
-                },
-                icon_create_function=_CLUSTER_ICON,
+                var_name="AtlasPoints",
             )
-            # Instance attributes: the class-level lists are shared by every map in the process.
-            container.default_js = [("markerclusterjs", f"{asset_base}/leaflet.markercluster.js")]
-            container.default_css = [
-                ("markerclustercss", f"{asset_base}/MarkerCluster.css"),
-                ("markerclusterdefaultcss", f"{asset_base}/MarkerCluster.Default.css"),
-            ]
-        else:
-            container = folium.FeatureGroup(
-                name=service_layer_name(category), show=category == shown
-            )
-        for state in STATUS_COLOURS:
-            features = [
-                {
-                    "type": "Feature",
-                    "id": str(i),
-                    "properties": {"tip": _point_tip(kinds[i], state, providers[i])},
-                    "geometry": {
-                        "type": "Point",
-                        "coordinates": [float(xy[i, 0]), float(xy[i, 1])],
-                    },
-                }
-                for i in rows[status[rows] == state]
-            ]
-            if features:
-                _status_layer(features, state).add_to(container)
-        layers.append(container)
+        )
     return layers

@@ -1,25 +1,30 @@
 """The settlements layer: a choropleth of one gap measure with a plain-words tooltip.
 
-Feature properties carry only what the page needs: ``name``, ``headline`` and ``detail``
+Each drawn settlement carries only what the page needs: ``name``, ``headline`` and ``detail``
 (shown in the tooltip, so already passed through :func:`layers.text.safe_text`, because the
 tooltip inserts them as HTML), ``value`` (a number) and ``settlement_id``. The id is kept as the
 raw text, so that a clicked feature (streamlit-folium's ``last_active_drawing``) finds its row;
 it is data, serialised as HTML-safe JSON, and must never be shown as HTML.
+
+They travel as columns, not as GeoJSON features: shapes come encoded from
+:func:`layers.display.prepare_display`, the tooltip texts once each in a table (many
+settlements share "enough taps for the standard"), and the fill as a class number that the
+script looks up in the legend's colours.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from atlas.errors import SchemaError
 from atlas.standards import Standard
-from layers.geometry import display_geometry, feature_collection, geojson_geometries
-from layers.style import Classes, classify
+from layers.display import DisplayLayers, shapes_of
+from layers.script import ScriptLayer
+from layers.style import NO_DATA, Classes, classify
 from layers.text import (
     category_rule,
     coverage_words,
@@ -29,13 +34,18 @@ from layers.text import (
     safe_text,
 )
 
-__all__ = ["METRICS", "settlement_layer"]
+__all__ = ["METRICS", "SETTLEMENT_STYLE", "settlement_layer"]
 
 #: The settlement measures a map can show, as ``<category>_<metric>`` columns.
 METRICS = ("gap", "ratio", "coverage")
 _KIND = {"gap": "integer", "ratio": "number", "coverage": "percent"}
-_OUTLINE = {"color": "#4d4d4d", "weight": 1, "opacity": 0.9}
-_SELECTED = {"color": "#000000", "weight": 3, "opacity": 1}
+#: Leaflet path options: every fill, a normal and a selected (heavy) outline, and the hover look.
+SETTLEMENT_STYLE = {
+    "fill": {"fillOpacity": 0.75},
+    "outline": {"color": "#4d4d4d", "weight": 1, "opacity": 0.9},
+    "selected": {"color": "#000000", "weight": 3, "opacity": 1},
+    "highlight": {"color": "#000000", "weight": 3},
+}
 
 
 def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -51,9 +61,9 @@ def settlement_layer(
     category: str = "water",
     standard: Standard | None = None,
     k: int = 5,
-    tolerance_m: float = 1.0,
+    display: DisplayLayers | None = None,
     selected: Sequence[bool] | np.ndarray | None = None,
-) -> tuple[folium.GeoJson, Classes]:
+) -> tuple[ScriptLayer, Classes]:
     """The settlements coloured by ``<category>_<metric>``, with a plain-words tooltip.
 
     Parameters
@@ -68,16 +78,18 @@ def settlement_layer(
         The standard measured against (point labels, demand unit, walking distance).
     k
         The most classes.
-    tolerance_m
-        Display simplification in metres.
+    display
+        The prepared layers of a dataset these settlements are rows of (computed here when
+        None or when they are not).
     selected
         Per settlement, True to draw it with a heavy outline (a selected cluster).
 
     Returns
     -------
-    (GeoJson, Classes)
-        The layer named "Settlements" (features with ``settlement_id``, ``name``, ``value``,
-        ``headline``, ``detail``) and its classes, for the legend.
+    (ScriptLayer, Classes)
+        The layer named "Settlements" (drawn as an ``L.GeoJSON`` whose features have
+        ``settlement_id``, ``name``, ``value``, ``headline``, ``detail``) and its classes, for
+        the legend.
 
     Raises
     ------
@@ -98,7 +110,7 @@ def settlement_layer(
     rule = category_rule(category, standard)
     values = _floats(settlements, column)
     classes = classify(values, k=k, reverse=metric == "coverage", kind=_KIND[metric])
-    fills = classes.colour_of(values)
+    classed = classes.index_of(values)
     ratio = _floats(settlements, f"{category}_ratio")
     working = _floats(settlements, f"{category}_working")
     gap = _floats(settlements, f"{category}_gap")
@@ -115,44 +127,46 @@ def settlement_layer(
         else settlements["settlement_id"]
     ).to_numpy(dtype=object)
     heavy = np.zeros(len(settlements), bool) if selected is None else np.asarray(selected, bool)
-    geoms = display_geometry(settlements, tolerance_m=tolerance_m)
-    keep = ~(geoms.isna() | geoms.is_empty).to_numpy()
-    shapes = geojson_geometries(geoms[keep])
-    features, styles = [], {}
-    for i, shape in zip(np.flatnonzero(keep), shapes, strict=True):
+    prepared, rows, grid = shapes_of(
+        settlements,
+        "settlement_id",
+        None if display is None else display.settlements,
+        None if display is None else display.grid,
+    )
+    shapes = prepared.texts[rows]
+    keep = np.flatnonzero(pd.notna(shapes))
+    texts: dict[str, int] = {}
+    headline, detail = [], []
+    for i in keep:
         if metric == "gap":
-            detail = gap_words(gap[i], bool(unknown[i]), rule)
+            words = gap_words(gap[i], bool(unknown[i]), rule)
         elif metric == "coverage":
-            detail = coverage_words(cover[i], rule)
+            words = coverage_words(cover[i], rule)
         else:
             count = 0 if np.isnan(working[i]) else int(working[i])
-            detail = f"{count} working {noun(rule.point_label, count)}"
-        properties = {
-            "settlement_id": None if ids[i] is None else str(ids[i]),
-            "name": safe_text(names[i]),
-            "value": None if np.isnan(values[i]) else round(float(values[i]), 4),
-            "headline": safe_text(ratio_words(ratio[i], working[i], bool(unknown[i]), rule)),
-            "detail": safe_text(detail),
-        }
-        fid = str(i)
-        features.append({"type": "Feature", "id": fid, "properties": properties, "geometry": shape})
-        styles[fid] = {
-            "fillColor": fills[i],
-            "fillOpacity": 0.75,
-            **(_SELECTED if heavy[i] else _OUTLINE),
-        }
-    layer = folium.GeoJson(
-        feature_collection(features),
+            words = f"{count} working {noun(rule.point_label, count)}"
+        head = safe_text(ratio_words(ratio[i], working[i], bool(unknown[i]), rule))
+        headline.append(texts.setdefault(head, len(texts)))
+        detail.append(texts.setdefault(safe_text(words), len(texts)))
+    data = {
+        "shapes": shapes[keep].tolist(),
+        "ids": [None if ids[i] is None else str(ids[i]) for i in keep],
+        "names": [safe_text(names[i]) for i in keep],
+        "values": [None if np.isnan(values[i]) else round(float(values[i]), 4) for i in keep],
+        "texts": list(texts),
+        "headline": headline,
+        "detail": detail,
+        "cls": classed[keep].tolist(),
+        "colours": list(classes.colours),
+        "noData": NO_DATA,
+        "heavy": np.flatnonzero(heavy[keep]).tolist(),
+    }
+    layer = ScriptLayer(
+        "settlements",
+        data,
+        grid.to_json(),
+        style=SETTLEMENT_STYLE,
         name="Settlements",
-        style_function=lambda feature: dict(styles[feature["id"]]),
-        highlight_function=lambda feature: {"weight": 3, "color": "#000000"},
-        smooth_factor=0.5,
+        var_name="GeoJson",
     )
-    if features:
-        folium.GeoJsonTooltip(
-            fields=["name", "headline", "detail"],
-            labels=False,
-            class_name="atlas-tip",
-            style="font: 15px/1.4 system-ui, sans-serif;",
-        ).add_to(layer)
     return layer, classes

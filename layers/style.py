@@ -51,7 +51,7 @@ _YLORRD = {
 STATUS_COLOURS = {"working": "#0072B2", "broken": "#D55E00", "unknown": "#ffffff"}
 #: Fisher–Jenks is O(k·n²) in pure Python (numba is not a dependency), so large inputs are
 #: summarised by this many evenly spaced quantiles first: deterministic, unlike sampling.
-_MAX_FIT = 300
+_MAX_FIT = 128
 
 
 def palette(n: int, *, reverse: bool = False) -> tuple[str, ...]:

@@ -2,82 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from folium.utilities import JsCode
 
-from layers.geometry import display_geometry, feature_collection, geojson_geometries
+from layers.display import DisplayLayers, shapes_of
+from layers.script import ScriptLayer
 from layers.text import safe_text
 
-__all__ = ["ward_layer"]
+__all__ = ["WARD_STYLE", "ward_layer"]
 
-# Labels are markers whose icon is the (escaped) name; they take no clicks, so the settlements
-# under them keep their tooltips.
-_WARD_LABEL = JsCode(
-    """function (feature, layer) {
-        layer.options.interactive = false;
-        layer.options.keyboard = false;
-        layer.setIcon(L.divIcon({
-            className: "atlas-ward-label", html: feature.properties.label,
-            iconSize: [160, 20], iconAnchor: [80, 10]
-        }));
-    }"""
-)
+#: Leaflet path options of the outlines. Labels are text (class ``atlas-ward-label``) that takes
+#: no clicks, so the settlements under them keep their tooltips.
+WARD_STYLE = {"fill": False, "color": "#3d3d3d", "weight": 1.5, "dashArray": "5 4"}
 
 
-def _outline_style(feature: dict[str, Any]) -> dict[str, Any]:
-    return {"fill": False, "color": "#3d3d3d", "weight": 1.5, "dashArray": "5 4"}
-
-
-def ward_layer(wards: gpd.GeoDataFrame, *, tolerance_m: float = 1.0) -> folium.FeatureGroup:
-    """Ward outlines (no fill) with their names at representative points, as "Wards".
+def ward_layer(wards: gpd.GeoDataFrame, *, display: DisplayLayers | None = None) -> ScriptLayer:
+    """Ward outlines (no fill) with their names at a point inside each, as "Wards".
 
     Parameters
     ----------
     wards
         Wards (``ward_id``, optional ``name``).
-    tolerance_m
-        Display simplification in metres.
+    display
+        The prepared layers of the dataset these wards are rows of (computed here when None
+        or when they are not).
 
     Returns
     -------
-    FeatureGroup
-        An outline GeoJson and a GeoJson of label points (drawn as text, class
-        ``atlas-ward-label``).
+    ScriptLayer
+        Drawn as a feature group of an outline ``L.GeoJSON`` and label markers.
     """
-    geoms = display_geometry(wards, tolerance_m=tolerance_m)
-    keep = ~(geoms.isna() | geoms.is_empty).to_numpy()
-    names = wards["name"] if "name" in wards else pd.Series(None, index=wards.index)
-    label = names.where(names.notna(), wards["ward_id"]).to_numpy(dtype=object)[keep]
-    ward_ids = wards["ward_id"].to_numpy(dtype=object)[keep]
-    shown = geoms[keep]
-    outlines = [
-        {"type": "Feature", "id": str(i), "properties": {"ward_id": safe_text(w)}, "geometry": g}
-        for i, (w, g) in enumerate(zip(ward_ids, geojson_geometries(shown), strict=True))
-    ]
-    anchors = shapely.get_coordinates(shapely.point_on_surface(shown.to_numpy()))
-    labels = [
-        {
-            "type": "Feature",
-            "id": str(i),
-            "properties": {"label": safe_text(text)},
-            "geometry": {"type": "Point", "coordinates": [float(x), float(y)]},
-        }
-        for i, (text, (x, y)) in enumerate(zip(label, np.round(anchors, 6), strict=True))
-    ]
-    group = folium.FeatureGroup(name="Wards")
-    folium.GeoJson(
-        feature_collection(outlines),
-        control=False,
-        style_function=_outline_style,
-        interactive=False,
-    ).add_to(group)
-    folium.GeoJson(feature_collection(labels), control=False, on_each_feature=_WARD_LABEL).add_to(
-        group
+    shapes, rows, grid = shapes_of(
+        wards,
+        "ward_id",
+        None if display is None else display.wards,
+        None if display is None else display.grid,
     )
-    return group
+    names = wards["name"] if "name" in wards else pd.Series(None, index=wards.index)
+    label = names.where(names.notna(), wards["ward_id"]).to_numpy(dtype=object)
+    texts = shapes.texts[rows]
+    keep = np.flatnonzero(pd.notna(texts))
+    data = {
+        "shapes": texts[keep].tolist(),
+        "labels": [safe_text(text) for text in label[keep]],
+        "anchors": np.round(shapes.anchors[rows][keep], 6).tolist(),
+    }
+    return ScriptLayer(
+        "wards", data, grid.to_json(), style=WARD_STYLE, name="Wards", var_name="Wards"
+    )

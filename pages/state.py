@@ -26,6 +26,7 @@ from atlas.raster import estimate_dataset, hazard_exposure, load_raster, open_ra
 from atlas.registry import SAMPLE_FLOOD_CLASSES, SERVE_ENV, sample_rasters
 from atlas.schedules import Comparison, compare_files, compliance
 from atlas.uploads import content_hash, save_upload
+from layers.display import DisplayLayers, prepare_display
 from layers.maps import build_map
 from layers.raster import RasterImage, describe_rule, raster_image, raster_overlay
 from layers.text import markdown_text as md
@@ -290,6 +291,14 @@ def check_layer(path: str, layer: str, mapping: tuple[str, ...], standard: str) 
     return report
 
 
+@st.cache_resource(max_entries=16, show_spinner="Preparing the map layers…")
+def display_layers(source: Source, categories: tuple[str, ...]) -> DisplayLayers:
+    """A dataset's layers simplified and encoded for maps (cached per dataset: a filter change
+    only classifies and colours)."""
+    dataset = load_source(source, categories)
+    return prepare_display(dataset.settlements, dataset.services, dataset.wards)
+
+
 @st.cache_resource(max_entries=32, show_spinner="Drawing the map…")
 def map_for(
     source: Source,
@@ -302,8 +311,10 @@ def map_for(
     overlays: tuple[RasterChoice, ...] = (),
 ) -> folium.Map:
     """The map of a view (cached: a filter change rebuilds only what changed; a raster is
-    drawn once per choice, and only its small folium wrapping is made per map)."""
+    drawn once per choice, and only its small folium wrapping is made per map; a new view
+    reuses the dataset's prepared layers)."""
     result = gaps(source, standard, population)
+    categories = categories_of(standard)
     # The last overlay is on top and shown; earlier ones start hidden (the layer control).
     rasters = [
         raster_overlay(
@@ -317,7 +328,7 @@ def map_for(
     return build_map(
         result.settlements,
         result.services,
-        load_source(source, categories_of(standard)).wards,
+        load_source(source, categories).wards,
         metric=metric,
         category=category,
         standard=result.standard,
@@ -325,6 +336,7 @@ def map_for(
         online_tiles=online_tiles,
         service_categories=[category],
         rasters=rasters,
+        display=display_layers(source, categories),
     )
 
 

@@ -7,6 +7,7 @@ import html
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -14,15 +15,19 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from branca.element import Element
-from folium.plugins import MarkerCluster
 from geopandas.testing import assert_geodataframe_equal
 
 import atlas
+import layers as layers_module
 from layers.assets import AssetError, install_assets, missing_assets
+from layers.encoding import decode_ints
 from layers.geometry import display_geometry
 from layers.maps import OSM_TILES, build_map, standalone_html
+from layers.points import INDIVIDUAL_ZOOM
+from layers.script import ScriptLayer
 from layers.style import MAX_CLASSES, NO_DATA, Legend, classify, palette
 from layers.text import format_number, ratio_words, safe_text
+from layers.wards import WARD_STYLE
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_TPL = "${alert(1)}`\\"
@@ -87,22 +92,36 @@ def layers(m: folium.Map) -> dict[str, Element]:
     }
 
 
-def geojsons(element: Element) -> list[folium.GeoJson]:
-    return [e for e in walk(element) if isinstance(e, folium.GeoJson)]
-
-
 def settlement_features(m: folium.Map) -> list[dict[str, Any]]:
-    return layers(m)["Settlements"].data["features"]
-
-
-def point_features(m: folium.Map) -> list[dict[str, Any]]:
+    """The settlements as the map's script builds them (properties and fill)."""
+    d = layers(m)["Settlements"].data
     return [
-        f
-        for name, layer in layers(m).items()
-        if name.startswith("Service points")
-        for g in geojsons(layer)
-        for f in g.data["features"]
+        {
+            "id": str(i),
+            "properties": {
+                "settlement_id": d["ids"][i],
+                "name": d["names"][i],
+                "value": d["values"][i],
+                "headline": d["texts"][d["headline"][i]],
+                "detail": d["texts"][d["detail"][i]],
+            },
+            "fill": d["noData"] if d["cls"][i] < 0 else d["colours"][d["cls"][i]],
+            "heavy": i in d["heavy"],
+        }
+        for i in range(len(d["shapes"]))
     ]
+
+
+def point_layers(m: folium.Map) -> dict[str, ScriptLayer]:
+    return {n: c for n, c in layers(m).items() if n.startswith("Service points")}
+
+
+def point_count(layer: ScriptLayer) -> int:
+    return len(decode_ints(layer.data["data"])) // 3
+
+
+def point_tips(m: folium.Map) -> list[str]:
+    return [tip for layer in point_layers(m).values() for _, tip in layer.data["codes"]]
 
 
 def legend(m: folium.Map) -> Legend:
@@ -111,7 +130,7 @@ def legend(m: folium.Map) -> Legend:
 
 
 def fill_of(m: folium.Map, feature: dict[str, Any]) -> str:
-    return str(layers(m)["Settlements"].style_function(feature)["fillColor"])
+    return str(feature["fill"])
 
 
 # --- layers and features ---------------------------------------------------------------------
@@ -137,41 +156,45 @@ def test_one_feature_per_settlement_with_only_the_needed_properties(sample: Samp
     assert ids == list(sample.result.settlements["settlement_id"])
 
 
-def test_one_circle_marker_per_service_point(sample: Sample) -> None:
+def test_one_point_per_service_point_by_status(sample: Sample) -> None:
     m = draw(sample)
-    assert len(point_features(m)) == len(sample.result.services)
-    for name, layer in layers(m).items():
-        if name.startswith("Service points"):
-            assert all(isinstance(g.marker, folium.CircleMarker) for g in geojsons(layer))
-    # No awesome-marker icons, which would need Font Awesome and Bootstrap from a CDN.
+    services = sample.result.services
+    assert sum(point_count(layer) for layer in point_layers(m).values()) == len(services)
+    for category, layer in (
+        (name.removeprefix("Service points: "), layer) for name, layer in point_layers(m).items()
+    ):
+        expected = services.loc[services["category"] == category, "status"].value_counts()
+        counts = dict(zip(layer.data["statuses"], layer.data["counts"], strict=True))
+        assert counts == {s: int(expected.get(s, 0)) for s in ("working", "broken", "unknown")}
+        # A status per code, and every code a point uses is in the table.
+        codes = decode_ints(layer.data["data"])[2::3]
+        assert codes.max() < len(layer.data["codes"])
+    # Nothing drawn with awesome-marker icons, which need Font Awesome and Bootstrap from a CDN.
     assert not any(isinstance(e, folium.Icon) for e in walk(m))
 
 
-def test_many_points_are_clustered(sample: Sample) -> None:
+def test_many_points_are_counted_per_cell_when_zoomed_out(sample: Sample) -> None:
     counts = sample.result.services["category"].value_counts()
     m = draw(sample, cluster_threshold=int(counts.min()))
-    clustered = {n for n, layer in layers(m).items() if isinstance(layer, MarkerCluster)}
-    expected = {f"Service points: {c}" for c, n in counts.items() if n > counts.min()}
-    assert clustered == expected
-    unclustered = draw(sample, cluster_threshold=10**9)
-    assert not any(isinstance(layer, MarkerCluster) for layer in layers(unclustered).values())
-    assert len(point_features(unclustered)) == len(sample.result.services)
+    for name, layer in point_layers(m).items():
+        assert layer.data["threshold"] == counts.min()
+        assert layer.data["individualZoom"] == INDIVIDUAL_ZOOM
+        assert name.removeprefix("Service points: ") in set(counts.index)
+    assert layers(m)["Service points: water"].data["noun"] == ["tap", "taps"]
 
 
 def test_service_categories_limits_the_points(sample: Sample) -> None:
     m = draw(sample, service_categories=["water"])
     water = (sample.result.services["category"] == "water").sum()
-    assert len(point_features(m)) == water
-    assert [n for n in layers(m) if n.startswith("Service points")] == ["Service points: water"]
+    assert sum(point_count(layer) for layer in point_layers(m).values()) == water
+    assert list(point_layers(m)) == ["Service points: water"]
 
 
 def test_ward_outlines_have_no_fill_and_a_label_each(sample: Sample) -> None:
     wards = layers(draw(sample))["Wards"]
-    outline, labels = geojsons(wards)
-    assert outline.style_function(outline.data["features"][0])["fill"] is False
-    assert len(outline.data["features"]) == len(sample.dataset.wards)
-    texts = [f["properties"]["label"] for f in labels.data["features"]]
-    assert texts == list(sample.dataset.wards["name"])
+    assert wards.style == WARD_STYLE and WARD_STYLE["fill"] is False
+    assert len(wards.data["shapes"]) == len(sample.dataset.wards)
+    assert wards.data["labels"] == list(sample.dataset.wards["name"])
 
 
 # --- legend, classes and colours -------------------------------------------------------------
@@ -267,12 +290,17 @@ def test_headlines_are_plain_words(sample: Sample) -> None:
 
 
 def test_default_map_loads_nothing_remote(sample: Sample) -> None:
-    page = draw(sample).get_root().render()
+    m = draw(sample)
+    page = m.get_root().render()
     assert URL.findall(page) == []
+    # The layers' encoded data (base64) may spell anything: look at the rest of the page.
+    for layer in layers(m).values():
+        page = page.replace(getattr(layer, "json", ""), "")
     for cdn in ("jquery", "bootstrap", "fontawesome", "awesome-markers", "d3.min.js", "cdn"):
         assert cdn not in page.lower()
     assert 'src="/app/static/vendor/leaflet.js"' in page
     assert 'href="/app/static/vendor/leaflet.css"' in page
+    assert "markercluster" not in page.lower()  # points are drawn by the map's own script
     # folium's class-level CDN lists are untouched: maps never share mutable state.
     assert folium.Map.default_js[0][1].startswith("https://")
 
@@ -290,7 +318,7 @@ def test_online_tiles_are_the_only_remote_url(sample: Sample) -> None:
 def test_asset_base_is_configurable(sample: Sample) -> None:
     page = draw(sample, asset_base="/static/vendor").get_root().render()
     assert 'src="/static/vendor/leaflet.js"' in page
-    assert 'src="/static/vendor/leaflet.markercluster.js"' in page
+    assert 'href="/static/vendor/leaflet.css"' in page
 
 
 # --- escaping --------------------------------------------------------------------------------
@@ -310,25 +338,30 @@ def test_hostile_names_are_shown_as_text(hostile: Sample) -> None:
     assert "${alert(1)}" not in page
     names = {f["properties"]["name"] for f in settlement_features(m)}
     assert {safe_text(HOSTILE_IMG), safe_text(HOSTILE_TPL)} <= names
-    tips = " ".join(f["properties"]["tip"] for f in point_features(m))
+    tips = " ".join(point_tips(m))
     assert safe_text(HOSTILE_IMG) in tips and safe_text(HOSTILE_TPL) in tips
-    _, labels = geojsons(layers(m)["Wards"])
-    ward_labels = {f["properties"]["label"] for f in labels.data["features"]}
+    ward_labels = set(layers(m)["Wards"].data["labels"])
     assert {safe_text(HOSTILE_IMG), safe_text(HOSTILE_TPL)} <= ward_labels
-    # The id stays raw (a clicked feature finds its row by it) and is never shown as HTML: it is
-    # not a tooltip field, and in the page it is HTML-safe JSON (no raw markup, asserted above).
+    # The id stays raw (a clicked feature finds its row by it) and is never shown as HTML: the
+    # tooltip shows name, headline and detail only, and in the page the id is HTML-safe JSON
+    # (no raw markup, asserted above).
     assert HOSTILE_IMG in {f["properties"]["settlement_id"] for f in settlement_features(m)}
-    (tooltip,) = [e for e in walk(m) if isinstance(e, folium.GeoJsonTooltip)]
-    assert "settlement_id" not in tooltip.fields
-    # Every other string property is inert: nothing HTML or a JS template literal would
-    # interpret (the point tooltips add their own <b> and <br>, nothing else).
-    for f in settlement_features(m) + point_features(m):
-        for key, value in f["properties"].items():
-            if key == "settlement_id":
-                continue
-            if isinstance(value, str):
-                rest = value.replace("<b>", "").replace("</b>", "").replace("<br>", "")
-                assert not set(rest) & set("<>`$\\"), value
+    script = (Path(layers_module.__file__).parent / "atlas_map.js").read_text(encoding="utf-8")
+    tooltip = script[script.index("layer.bindTooltip") : script.index("sticky: true")]
+    assert "p.name" in tooltip and "settlement_id" not in tooltip
+    # Every other string is inert: nothing HTML or a JS template literal would interpret (the
+    # point tooltips add their own <b> and <br>, nothing else).
+    texts = [
+        v
+        for f in settlement_features(m)
+        for k, v in f["properties"].items()
+        if k != "settlement_id"
+    ]
+    texts += point_tips(m) + layers(m)["Wards"].data["labels"]
+    for value in texts:
+        if isinstance(value, str):
+            rest = value.replace("<b>", "").replace("</b>", "").replace("<br>", "")
+            assert not set(rest) & set("<>`$\\"), value
 
 
 def test_hostile_text_in_folium_tooltips_is_escaped(hostile: Sample) -> None:
@@ -390,11 +423,8 @@ def test_selected_cluster_is_outlined_and_framed(sample: Sample) -> None:
     m = draw(sample, selected_cluster=name)
     s = sample.result.settlements
     members = set(s.loc[s["cluster"] == name, "settlement_id"])
-    layer = layers(m)["Settlements"]
     for f in settlement_features(m):
-        assert (layer.style_function(f)["weight"] == 3) == (
-            f["properties"]["settlement_id"] in members
-        )
+        assert f["heavy"] == (f["properties"]["settlement_id"] in members)
     (fit,) = [c for c in m._children.values() if isinstance(c, folium.FitBounds)]
     box = s.loc[s["cluster"] == name].total_bounds
     assert fit.bounds[0][0] == pytest.approx(box[1], abs=1e-5)
@@ -452,7 +482,7 @@ def test_standalone_html_opens_with_no_network(sample: Sample) -> None:
     assert not re.search(r"url\(\s*['\"]?(?:https?:|images/)", page)
     assert "data:image/png;base64," in page
     assert 'version="1.9.4"' in page  # Leaflet itself is inline
-    assert "MarkerClusterGroup" in page
+    assert "var atlasMap = (function" in page  # the map's own script is inline too
 
 
 def test_markdown_text_shows_user_text_literally() -> None:
