@@ -45,7 +45,13 @@ def frame(at: AppTest, i: int):
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/clusters.py", "pages/settlement.py", "pages/data.py", "pages/standards.py"]
+    "page",
+    [
+        "app_pages/clusters.py",
+        "app_pages/settlement.py",
+        "app_pages/data.py",
+        "app_pages/standards.py",
+    ],
 )
 def test_every_page_runs_on_the_sample(page: str) -> None:
     at = app(page)
@@ -54,7 +60,7 @@ def test_every_page_runs_on_the_sample(page: str) -> None:
 
 def test_changing_the_standard_changes_cluster_totals_to_the_api_values() -> None:
     for preset in ("cape-town", "sphere-2018"):
-        at = app("pages/clusters.py", standard=preset)
+        at = app("app_pages/clusters.py", standard=preset)
         expected = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard(preset)).clusters
         shown = frame(at, 0).set_index("Cluster")
         for _, row in expected.iterrows():
@@ -63,7 +69,7 @@ def test_changing_the_standard_changes_cluster_totals_to_the_api_values() -> Non
 
 
 def test_choosing_a_cluster_shows_its_settlements_worst_first() -> None:
-    at = app("pages/clusters.py", cluster="Kgotso South Cluster")
+    at = app("app_pages/clusters.py", cluster="Kgotso South Cluster")
     table = frame(at, 1)
     assert set(table["Cluster"]) == {"Kgotso South Cluster"}
     gaps = table["Taps missing"].dropna().tolist()
@@ -72,7 +78,7 @@ def test_choosing_a_cluster_shows_its_settlements_worst_first() -> None:
 
 
 def test_profile_shows_the_chosen_settlements_numbers() -> None:
-    at = app("pages/settlement.py")
+    at = app("app_pages/settlement.py")
     at.selectbox(key="settlement").set_value("SET-012").run()
     result = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard("cape-town"))
     row = result.settlements.set_index("settlement_id").loc["SET-012"]
@@ -83,7 +89,7 @@ def test_profile_shows_the_chosen_settlements_numbers() -> None:
 
 
 def test_standards_page_lists_every_preset_with_its_source() -> None:
-    at = app("pages/standards.py")
+    at = app("app_pages/standards.py")
     labels = [e.label for e in at.expander]
     assert any("Sphere 2018" in label for label in labels)
     assert any("Sphere Handbook 2018" in m.value for m in at.markdown)
@@ -114,7 +120,7 @@ def test_served_files_are_the_default_dataset(
         "standard": "municipal-minimum",
     }
     monkeypatch.setenv("ATLAS_SERVE", json.dumps(spec))
-    at = app("pages/settlement.py")
+    at = app("app_pages/settlement.py")
     assert at.subheader[0].value == "Enkanini"
     text = " ".join(m.value for m in at.markdown)
     assert "The standard is 1 tap for 50 households. The standard is met." in text
@@ -138,11 +144,11 @@ def test_clusters_page_offers_the_view_for_download() -> None:
     import io
     import zipfile
 
-    at = app("pages/clusters.py", cluster="Kgotso South Cluster")
+    at = app("app_pages/clusters.py", cluster="Kgotso South Cluster")
     at.selectbox(key="download_format").set_value("geojson").run()
     assert not at.exception
     assert at.get("download_button"), "no download button on the clusters page"
-    from pages.state import SAMPLE, download
+    from app_pages.state import SAMPLE, download
 
     file = download(SAMPLE, "cape-town", "geojson", "Kgotso South Cluster", "water")
     assert file.file_name == "atlas-geojson.zip"
@@ -155,9 +161,9 @@ def test_clusters_page_offers_the_view_for_download() -> None:
 
 
 def test_clusters_page_offers_the_cluster_report() -> None:
-    at = app("pages/clusters.py", cluster="Ilanga East Cluster")
+    at = app("app_pages/clusters.py", cluster="Ilanga East Cluster")
     assert not at.exception
-    from pages.state import SAMPLE, report_pdf
+    from app_pages.state import SAMPLE, report_pdf
 
     pdf = report_pdf(SAMPLE, "cape-town", "Ilanga East Cluster")
     assert pdf.startswith(b"%PDF")
@@ -170,10 +176,10 @@ def test_downloads_include_the_delivery_comparison_shown_on_the_schedules_page()
     import zipfile
     from datetime import date
 
+    from app_pages.state import SAMPLE, DeliveriesUsed, download
     from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
-    from pages.state import SAMPLE, DeliveriesUsed, download
 
-    at = app("pages/schedules.py")
+    at = app("app_pages/schedules.py")
     used = at.session_state["deliveries_used"]
     assert isinstance(used, DeliveriesUsed) and used.source == SAMPLE
     assert Path(used.schedule) == SAMPLE_SCHEDULE and Path(used.deliveries) == SAMPLE_DELIVERIES

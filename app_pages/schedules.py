@@ -12,6 +12,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import atlas
+from app_pages.state import (
+    DeliveriesUsed,
+    Source,
+    categories_of,
+    comparison,
+    load_source,
+    store_upload,
+    view,
+)
 from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.phrases import format_number
 from atlas.schedules import (
@@ -23,15 +32,6 @@ from atlas.schedules import (
 )
 from layers.deliveries import compliance_map
 from layers.text import markdown_text as md
-from pages.state import (
-    DeliveriesUsed,
-    Source,
-    categories_of,
-    comparison,
-    load_source,
-    store_upload,
-    view,
-)
 
 COLOURS = {
     "delivered": "#1b7837",

@@ -10,11 +10,7 @@ import dataclasses
 import streamlit as st
 
 import atlas
-from atlas.cli_raster import parse_classes
-from atlas.phrases import format_number, hazard_sentences
-from atlas.raster import hazard_by_cluster
-from layers.text import markdown_text as md
-from pages.state import (
+from app_pages.state import (
     RasterChoice,
     check_raster,
     current_source,
@@ -25,6 +21,10 @@ from pages.state import (
     store_upload,
     view,
 )
+from atlas.cli_raster import parse_classes
+from atlas.phrases import format_number, hazard_sentences
+from atlas.raster import hazard_by_cluster
+from layers.text import markdown_text as md
 
 st.header("Population and hazards")
 st.caption(

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from app_pages.state import load_standard, view
 from atlas.registry import standard_names
-from pages.state import load_standard, view
 
 v = view()
 st.header("Standards")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from app_pages.state import download, exposure, report_pdf, view
 from atlas.exports import FORMATS
 from atlas.phrases import cluster_sentences, gap_table, hazard_sentences, shown_number
 from atlas.raster import hazard_by_cluster
 from layers.text import markdown_text as md
-from pages.state import download, exposure, report_pdf, view
 
 v = view()
 shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))

@@ -3,11 +3,11 @@
 import streamlit as st
 
 import atlas
+from app_pages.state import Source, check_layer, columns_of, store_upload, view
 from atlas.mapping import guess_columns
 from atlas.schema import layer_spec
 from atlas.uploads import MAX_UPLOAD_BYTES
 from layers.text import markdown_text as md
-from pages.state import Source, check_layer, columns_of, store_upload, view
 
 v = view()
 st.header("Data")

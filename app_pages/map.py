@@ -5,9 +5,9 @@ import copy
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages.state import map_for, view
 from atlas.profile import settlement_profile
 from layers.text import markdown_text as md
-from pages.state import map_for, view
 
 v = view()
 st.header("Map")
