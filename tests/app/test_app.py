@@ -14,12 +14,11 @@ APP = str(ROOT / "streamlit_app.py")
 
 
 def app(page: str | None = None, **state: object) -> AppTest:
-    """Run the app (its sidebar and default page), then open ``page`` with ``state`` chosen.
+    """Run the app (its sidebar and ``page``, else the default page) with ``state`` chosen.
 
-    AppTest runs a switched-to page file on its own, without the sidebar of
-    ``streamlit_app.py`` (and drops the sidebar from reruns), so the sidebar's choices are set
-    in the session state its widgets write to; the widgets are tested on the app's first run,
-    and the whole app in a real browser in tests/e2e.
+    ``state`` sets the session state the sidebar's widgets write to (the dataset, standard,
+    cluster and service), as a user's earlier choices would; the whole app also runs in a real
+    browser in tests/e2e.
     """
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in state.items():
@@ -66,6 +65,16 @@ def test_changing_the_standard_changes_cluster_totals_to_the_api_values() -> Non
         for _, row in expected.iterrows():
             assert shown.loc[row["cluster"], "Taps missing"] == row["water_gap"]
             assert shown.loc[row["cluster"], "Toilets needed"] == row["sanitation_needed"]
+
+
+def test_the_sidebar_standard_changes_the_clusters_page() -> None:
+    at = app("app_pages/clusters.py")
+    assert at.sidebar.radio[0].label == "Dataset"  # the page runs inside the app
+    at.sidebar.selectbox(key="standard").set_value("sphere-2018").run()
+    expected = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard("sphere-2018")).clusters
+    shown = frame(at, 0).set_index("Cluster")
+    for _, row in expected.iterrows():
+        assert shown.loc[row["cluster"], "Toilets needed"] == row["sanitation_needed"]
 
 
 def test_choosing_a_cluster_shows_its_settlements_worst_first() -> None:

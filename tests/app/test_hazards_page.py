@@ -36,7 +36,7 @@ def flood_by_cluster(**rule: object):
 
 def test_without_rasters_the_page_asks_for_one() -> None:
     at = app("app_pages/hazards.py")
-    assert [r.value for r in at.radio] == [None, None]
+    assert [r.value for r in at.main.radio] == [None, None]
     assert any("Choose a population or a hazard raster" in i.value for i in at.info)
 
 
