@@ -22,6 +22,11 @@ From the repository root::
     .venv/bin/python benchmarks/gaps_pipeline.py            # full size (about 5 minutes, mostly the baseline)
     .venv/bin/python benchmarks/gaps_pipeline.py --small    # 300 settlements, quick
     .venv/bin/python benchmarks/gaps_pipeline.py --repeat 5 --profile
+    .venv/bin/python benchmarks/gaps_pipeline.py --reuse-baseline   # re-time the atlas only
+
+Every baseline run is saved in ``benchmarks/out/`` (its result, time, date and load average);
+``--reuse-baseline`` compares against that saved run instead of spending minutes re-running it,
+and says so, with the date it was measured.
 
 The exit status is 0 when the numbers agree and the targets are met, 1 when the numbers
 disagree, 2 when they agree but a target is missed.
@@ -33,19 +38,22 @@ import argparse
 import cProfile
 import gc
 import io
+import json
 import math
+import os
 import pstats
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from metro_data import FULL, SEED, SMALL, STATUSES, load_layers
+from metro_data import FULL, GENERATOR_VERSION, OUT_DIR, SEED, SMALL, STATUSES, load_layers
 from pyproj import CRS
 
 from atlas.analysis import GapResult, compute_gaps
@@ -241,6 +249,35 @@ def compare(
     return mismatches, examples, ties
 
 
+def measured_baseline(
+    stem: str, run: Callable[[], tuple[float, list[float], pd.DataFrame]], reuse: bool
+) -> tuple[float, list[float], pd.DataFrame, str]:
+    """The baseline's median time, all times, result and how it was obtained.
+
+    Runs it (and saves the run under ``benchmarks/out/<stem>_baseline.*``) unless ``reuse`` and
+    a saved run exist.
+    """
+    table, info = OUT_DIR / f"{stem}_baseline.pkl", OUT_DIR / f"{stem}_baseline.json"
+    if reuse and table.exists() and info.exists():
+        saved = json.loads(info.read_text(encoding="utf-8"))
+        note = (
+            f"reused the run of {saved['measured']} (load average then {saved['load']}); "
+            "run without --reuse-baseline to measure it again"
+        )
+        return saved["median_s"], saved["runs_s"], pd.read_pickle(table), note
+    median, runs, result = run()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    result.to_pickle(table)
+    record = {
+        "median_s": median,
+        "runs_s": runs,
+        "measured": datetime.now().isoformat(timespec="minutes"),
+        "load": round(os.getloadavg()[0], 2),
+    }
+    info.write_text(json.dumps(record), encoding="utf-8")
+    return median, runs, result, "measured now"
+
+
 def profile(dataset: Dataset, standard: Standard, top: int = 25) -> str:
     """cProfile of one :func:`compute_gaps` call, the top lines by cumulative time."""
     profiler = cProfile.Profile()
@@ -266,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of compute_gaps")
     parser.add_argument("--no-steps", action="store_true", help="skip the per-step breakdown")
+    parser.add_argument(
+        "--reuse-baseline",
+        action="store_true",
+        help="compare with the last saved baseline run instead of running it again",
+    )
     args = parser.parse_args(argv)
     size = SMALL if args.small else FULL
 
@@ -285,11 +327,18 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     atlas_s, atlas_all, result = timed(lambda: compute_gaps(dataset, standard), args.repeat)
-    print("atlas runs: " + ", ".join(f"{t:.3f} s" for t in atlas_all))
-    base_s, base_all, base = timed(
-        lambda: baseline(settlements, services, wards, standard, crs), args.baseline_repeat
+    print(
+        "atlas runs: " + ", ".join(f"{t:.3f} s" for t in atlas_all)
+        + f" (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)"
+    )  # fmt: skip
+    base_s, base_all, base, how = measured_baseline(
+        f"gaps_{size.label}_s{args.seed}_v{GENERATOR_VERSION}",
+        lambda: timed(
+            lambda: baseline(settlements, services, wards, standard, crs), args.baseline_repeat
+        ),
+        args.reuse_baseline,
     )
-    print("baseline runs: " + ", ".join(f"{t:.3f} s" for t in base_all))
+    print("baseline runs: " + ", ".join(f"{t:.3f} s" for t in base_all) + f" ({how})")
 
     mismatches, examples, ties = compare(result, base, standard, result.ward_overlaps)
     speedup = base_s / atlas_s if atlas_s > 0 else math.inf
