@@ -1,4 +1,4 @@
-"""Offline front-end assets: Leaflet and Leaflet.markercluster served from ``static/vendor/``.
+"""Offline front-end assets: Leaflet, served from ``static/vendor/``.
 
 Maps must open at a community meeting with no internet, so nothing is loaded from a CDN. The
 versions are pinned in ``frontend/package.json`` and ``frontend/package-lock.json``;
@@ -50,13 +50,10 @@ VENDOR_FILES: dict[str, str] = {
     "images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
     "images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
     "images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
-    "leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
-    "MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
-    "MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
 }
 #: Scripts and style sheets a page links, in load order.
-JS_FILES = ("leaflet.js", "leaflet.markercluster.js")
-CSS_FILES = ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css")
+JS_FILES = ("leaflet.js",)
+CSS_FILES = ("leaflet.css",)
 
 _STAMP = ".installed"
 

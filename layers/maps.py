@@ -62,8 +62,6 @@ class PageStyle(MacroElement):
                 white-space: nowrap; font: 600 12px system-ui, sans-serif; color: #333;
                 text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
             .atlas-far .atlas-ward-label { display: none; }
-            .atlas-cluster { background: rgba(51, 51, 51, 0.25); }
-            .atlas-cluster div { background: rgba(51, 51, 51, 0.85); color: #fff; font-weight: 600; }
             .leaflet-tooltip.atlas-tip { font: 15px/1.4 system-ui, sans-serif; }
             .atlas-tip td { padding: 1px 2px; }
             .atlas-tip tr:first-child td { font-weight: 700; font-size: 16px; }
@@ -103,7 +101,7 @@ def legend_title(metric: str, category: str, standard: Standard | None = None) -
 
 
 def _base_map(asset_base: str, online_tiles: bool) -> folium.Map:
-    # Without a tile layer Leaflet has no maxZoom, and markercluster needs one.
+    # Without a tile layer Leaflet has no maxZoom: zooming in would have no end.
     m = folium.Map(location=None, tiles=None, control_scale=True, zoom_start=2, maxZoom=19)
     # Instance attributes, never the class lists: those are shared by every map in the process
     # (Streamlit serves all users from one), and they point to CDNs.
