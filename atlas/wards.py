@@ -9,6 +9,7 @@ import shapely
 from pyproj import CRS
 
 from atlas.crs import to_metric
+from atlas.nearby import private_prepared
 
 __all__ = ["MIN_WARD_SHARE", "primary_wards", "settlement_wards"]
 
@@ -50,9 +51,12 @@ def settlement_wards(
     w_geoms = to_metric(wards.geometry, crs).to_numpy()
     tree = shapely.STRtree(w_geoms)
     s_i, w_i = tree.query(s_geoms, predicate="intersects")
-    pieces = shapely.intersection(s_geoms[s_i], w_geoms[w_i])
-    area = shapely.area(pieces)
     s_area = shapely.area(s_geoms)[s_i]
+    # A settlement inside a ward (most are) overlaps it by its whole area: no overlay needed.
+    inside = shapely.contains_properly(private_prepared(w_geoms)[w_i], s_geoms[s_i])
+    area = s_area.copy()
+    cut = ~inside
+    area[cut] = shapely.area(shapely.intersection(s_geoms[s_i[cut]], w_geoms[w_i[cut]]))
     share = np.divide(area, s_area, out=np.zeros_like(area), where=s_area > 0)
     keep = share >= min_share
     table = pd.DataFrame(
