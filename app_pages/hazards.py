@@ -10,17 +10,10 @@ import dataclasses
 import streamlit as st
 
 import atlas
-from app_pages.state import (
-    RasterChoice,
-    check_raster,
-    current_source,
-    current_standard,
-    exposure,
-    sample_flood,
-    sample_population,
-    store_upload,
-    view,
-)
+from app_pages.state.rasters import RasterChoice, check_raster, sample_flood, sample_population
+from app_pages.state.sources import current_source, current_standard
+from app_pages.state.uploads import store_upload
+from app_pages.state.view import exposure, view
 from atlas.cli_raster import parse_classes
 from atlas.phrases import format_number, hazard_sentences
 from atlas.raster import hazard_by_cluster

@@ -12,15 +12,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import atlas
-from app_pages.state import (
-    DeliveriesUsed,
-    Source,
-    categories_of,
-    comparison,
-    load_source,
-    store_upload,
-    view,
-)
+from app_pages.state.deliveries import DeliveriesUsed, comparison
+from app_pages.state.sources import Source, categories_of, load_source
+from app_pages.state.uploads import store_upload
+from app_pages.state.view import view
 from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.phrases import format_number
 from atlas.schedules import (
@@ -56,8 +51,9 @@ def delivery_map(
 ) -> folium.Map:
     """The settlements coloured by delivery compliance (cached; st_folium gets a copy)."""
     polygons = load_source(source, categories_of(standard)).settlements
-    ids = tuple(str(s) for s in polygons["settlement_id"])
-    result = comparison(schedule, deliveries, ids, start, end, late_hours, short_percent)
+    result = comparison(
+        source, standard, schedule, deliveries, start, end, late_hours, short_percent
+    )
     per = compliance(result.outcomes, "settlement", settlements=polygons, period=(start, end))
     return compliance_map(polygons, per, online_tiles=online_tiles)
 
@@ -103,14 +99,14 @@ late_hours = cols[0].number_input(
 short_percent = cols[1].number_input(
     "In full within (% below the volume)", 0.0, 90.0, 10.0, 5.0, key="short_percent"
 )
-ids = tuple(str(s) for s in settlements["settlement_id"])
+files = (v.source, v.standard_name, schedule_path, deliveries_path)
 try:
-    first = comparison(schedule_path, deliveries_path, ids, None, None, late_hours, short_percent)
+    first = comparison(*files, None, None, late_hours, short_percent)
     period = cols[2].date_input(
         "Period", value=first.period, format="YYYY-MM-DD", key="schedule_period"
     )
     start, end = (period[0], period[-1]) if isinstance(period, tuple) and period else first.period
-    result = comparison(schedule_path, deliveries_path, ids, start, end, late_hours, short_percent)
+    result = comparison(*files, start, end, late_hours, short_percent)
 except atlas.AtlasError as exc:
     st.error(md(exc))
     st.stop()

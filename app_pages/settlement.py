@@ -3,7 +3,7 @@
 import streamlit as st
 
 import atlas
-from app_pages.state import exposure, view
+from app_pages.state.view import exposure, view
 from atlas.phrases import estimate_sentence, settlement_hazard_sentence, shown_number
 from atlas.profile import settlement_profile
 from layers.text import markdown_text as md

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import load_standard, view
+from app_pages.state.sources import load_standard
+from app_pages.state.view import view
 from atlas.registry import standard_names
 
 v = view()
