@@ -19,6 +19,7 @@ __all__ = [
     "hazard_sentences",
     "noun",
     "plural",
+    "raster_demand_sentences",
     "ratio_phrase",
     "ratio_words",
     "settlement_hazard_sentence",
@@ -275,3 +276,15 @@ def estimate_sentence(record: Mapping[str, Any]) -> str | None:
         f"The population raster estimates {about}; the settlement's own figures give "
         f"{format_number(round(float(own)))}."
     )
+
+
+def raster_demand_sentences(settlements: pd.DataFrame) -> list[str]:
+    """One sentence per settlement whose demand a population raster filled (a gap table with
+    ``population_from_raster``), e.g. "Enkanini had neither households nor population: its
+    demand now comes from the raster, about 1 234 people." (plain words, not escaped)."""
+    filled = settlements[settlements["population_from_raster"]]
+    return [
+        f"{name} had neither households nor population: its demand now comes from the "
+        f"raster, about {format_number(round(people))} people."
+        for name, people in zip(filled["name"], filled["population"], strict=True)
+    ]

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app_pages.state.sources import Source, dataset_of
+from app_pages.state.uploads import store_upload
+from atlas.phrases import format_number
 from atlas.raster import load_raster, open_raster_for
 from atlas.registry import SAMPLE_FLOOD_CLASSES, sample_rasters
 from layers.raster import RasterImage, describe_rule, raster_image
@@ -33,6 +35,11 @@ class RasterChoice:
     def rule(self) -> str:
         """The hazard rule in words (``value ≥ 1``, ``classes 1, 2``)."""
         return describe_rule(self.threshold, self.classes or None)
+
+    @property
+    def classes_text(self) -> str:
+        """The hazard classes as typed in a box (``1, 2``); ``1`` when there are none."""
+        return ", ".join(format_number(c) for c in self.classes) or "1"
 
 
 def sample_population() -> RasterChoice:
@@ -59,24 +66,44 @@ def chosen_raster(role: str) -> RasterChoice | None:
     return choice if isinstance(choice, RasterChoice) else None
 
 
-def remember_upload(role: str, sample: RasterChoice, name: str, path: str) -> RasterChoice | None:
-    """Remember an uploaded raster as this session's own ``role`` raster, read like ``sample``
-    (its kind and rule) but with no class names; the new choice, or None when this upload is
-    the one already remembered."""
+def remember_upload(role: str, sample: RasterChoice, name: str, data: bytes) -> None:
+    """Store an uploaded raster and make it this session's own ``role`` raster, and its choice,
+    read like ``sample`` (its kind and rule) but with no class names; nothing changes when this
+    upload is the one already remembered (its kind and rule stay as chosen).
+
+    Raises
+    ------
+    atlas.AtlasError
+        The file cannot be stored (see :func:`atlas.uploads.save_upload`).
+    """
+    path = str(store_upload(data, name))
     if st.session_state.get(f"{role}_upload") == path:
-        return None
+        return
     own = dataclasses.replace(
         sample, label=f"Your file: {name}", path=path, class_labels=(), zone="the hazard zone"
     )
     st.session_state[f"{role}_upload"] = path
     st.session_state[f"{role}_own"] = own
-    return own
+    st.session_state[f"{role}_raster"] = own
 
 
-def raster_options(role: str, sample: RasterChoice) -> list[RasterChoice | None]:
-    """What a ``role`` raster can be: none, the sample's, or this session's own upload."""
+def raster_options(role: str, sample: RasterChoice) -> tuple[list[RasterChoice | None], int]:
+    """What a ``role`` raster can be (none, the sample's, this session's own upload) and which
+    of them is chosen now."""
     own = st.session_state.get(f"{role}_own")
-    return [None, sample, *([own] if own else [])]
+    options = [None, sample, *([own] if own else [])]
+    paths = [o.path if o else None for o in options]
+    chosen = chosen_raster(role)
+    return options, paths.index(chosen.path) if chosen and chosen.path in paths else 0
+
+
+def picked_raster(role: str, picked: RasterChoice | None) -> RasterChoice | None:
+    """The raster picked for ``role``, with the kind and rule chosen before when it is the
+    one already chosen."""
+    chosen = chosen_raster(role)
+    if picked is not None and chosen is not None and chosen.path == picked.path:
+        return chosen
+    return picked
 
 
 @st.cache_data(max_entries=16, show_spinner="Checking the raster…")
