@@ -25,6 +25,7 @@ __all__ = [
     "settlement_hazard_sentence",
     "settlement_sentences",
     "shown_number",
+    "standard_table",
 ]
 
 
@@ -288,3 +289,20 @@ def raster_demand_sentences(settlements: pd.DataFrame) -> list[str]:
         f"raster, about {format_number(round(people))} people."
         for name, people in zip(filled["name"], filled["population"], strict=True)
     ]
+
+
+def standard_table(standard: Standard) -> pd.DataFrame:
+    """A standard's rules as a readable table: one row per category with its point, what
+    demand is counted in, the most one point serves, the walking distance (m) and the note on
+    where that distance comes from."""
+    rules = standard.categories.values()
+    return pd.DataFrame(
+        {
+            "Service": list(standard.categories),
+            "Point": [r.point_label for r in rules],
+            "Counted in": [r.unit for r in rules],
+            "Most served by one point": [r.max_per_point for r in rules],
+            "Walking distance (m)": [r.max_distance_m for r in rules],
+            "Note": [r.distance_note for r in rules],
+        }
+    )
