@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.state import SAMPLE, current_source, served_source, served_standard, view
+from app_pages.state.sources import SAMPLE, current_source, served_source, served_standard
+from app_pages.state.view import view
 from atlas.registry import standard_names
 
 st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")

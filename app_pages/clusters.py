@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from app_pages.state import download, exposure, report_pdf, view
+from app_pages.state.downloads import download, report_pdf
+from app_pages.state.view import exposure_by_cluster, view
 from atlas.exports import FORMATS
 from atlas.phrases import cluster_sentences, gap_table, hazard_sentences, shown_number
-from atlas.raster import hazard_by_cluster
 from layers.text import markdown_text as md
 
 v = view()
@@ -42,8 +42,7 @@ st.bar_chart(table.set_index("Settlement")[missing], horizontal=True, stack=Fals
 st.subheader("In plain words")
 sentences = cluster_sentences(v.result.clusters, v.standard, v.category)
 if v.hazard is not None:
-    per_settlement = exposure(v.source, v.standard_name, v.hazard, v.population)
-    per_cluster = hazard_by_cluster(per_settlement["cluster"], per_settlement)
+    per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
     if v.cluster is not None:
         per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
     sentences += hazard_sentences(per_cluster, v.hazard.zone)

@@ -10,20 +10,20 @@ import dataclasses
 import streamlit as st
 
 import atlas
-from app_pages.state import (
+from app_pages.state.rasters import (
     RasterChoice,
     check_raster,
-    current_source,
-    current_standard,
-    exposure,
+    picked_raster,
+    raster_options,
+    remember_upload,
     sample_flood,
     sample_population,
-    store_upload,
-    view,
 )
+from app_pages.state.sources import current_source, current_standard
+from app_pages.state.view import exposure, exposure_by_cluster, view
 from atlas.cli_raster import parse_classes
-from atlas.phrases import format_number, hazard_sentences
-from atlas.raster import hazard_by_cluster
+from atlas.phrases import hazard_sentences, raster_demand_sentences
+from atlas.raster import estimate_table, most_exposed_first
 from layers.text import markdown_text as md
 
 st.header("Population and hazards")
@@ -35,33 +35,20 @@ st.caption(
 
 def choose(role: str, sample: RasterChoice) -> RasterChoice | None:
     """The sample's raster, the user's upload or none; the choice survives changing pages."""
-    stored = st.session_state.get(f"{role}_raster")
     file = st.file_uploader(f"Your own {role} raster (GeoTIFF)", type=["tif", "tiff"])
     if file is not None:
         try:
-            path = str(store_upload(file.getvalue(), file.name))
+            remember_upload(role, sample, file.name, file.getvalue())
         except atlas.AtlasError as exc:
             st.error(md(exc))
-        else:
-            if st.session_state.get(f"{role}_upload") != path:  # a new file: use it
-                st.session_state[f"{role}_upload"] = path
-                stored = dataclasses.replace(
-                    sample, label=f"Your file: {file.name}", path=path, class_labels=()
-                )
-                stored = dataclasses.replace(stored, zone="the hazard zone")
-                st.session_state[f"{role}_own"] = stored
-    own = st.session_state.get(f"{role}_own")
-    options = [None, sample, *([own] if own else [])]
-    paths = [o.path if o else None for o in options]
+    options, index = raster_options(role, sample)
     picked = st.radio(
         f"{role.capitalize()} raster",
         options,
-        index=paths.index(stored.path) if stored and stored.path in paths else 0,
+        index=index,
         format_func=lambda o: o.label if o else "none",
     )
-    if picked is not None and stored is not None and stored.path == picked.path:
-        return stored  # with the kind and rule chosen before
-    return picked
+    return picked_raster(role, picked)
 
 
 source, standard = current_source(), current_standard()
@@ -94,9 +81,7 @@ with right:
                 value = st.number_input("Value", value=float(hazard.threshold or 1.0))
                 hazard = dataclasses.replace(hazard, threshold=float(value), classes=())
             else:
-                text = st.text_input(
-                    "Classes (commas)", ", ".join(format_number(c) for c in hazard.classes) or "1"
-                )
+                text = st.text_input("Classes (commas)", hazard.classes_text)
                 hazard = dataclasses.replace(
                     hazard, threshold=None, classes=tuple(parse_classes(text))
                 )
@@ -135,29 +120,16 @@ COLUMNS = {
 v = view()
 if v.population is not None:
     st.subheader("People: the settlements' own figures and the raster's estimate")
-    table = v.result.settlements
-    filled = table[table["population_from_raster"]]
-    for name, people in zip(filled["name"], filled["population"], strict=True):
-        st.markdown(
-            md(
-                f"{name} had neither households nor population: its demand now comes from the "
-                f"raster, about {format_number(round(people))} people."
-            )
-        )
-    shown = ["name", "cluster", "households", "population", "population_estimate"]
-    st.dataframe(
-        table[[*shown, "population_from_raster"]],
-        hide_index=True,
-        width="stretch",
-        column_config=COLUMNS,
-    )
+    for sentence in raster_demand_sentences(v.result.settlements):
+        st.markdown(md(sentence))
+    table = estimate_table(v.result.settlements)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=COLUMNS)
 if v.hazard is not None:
-    per_settlement = exposure(v.source, v.standard_name, v.hazard, v.population)
-    per_cluster = hazard_by_cluster(per_settlement["cluster"], per_settlement)
+    per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
     st.subheader(f"Who lives in {v.hazard.zone} ({v.hazard.rule})")
     st.markdown("\n".join(f"- {md(s)}" for s in hazard_sentences(per_cluster, v.hazard.zone)))
     st.dataframe(per_cluster, hide_index=True, width="stretch", column_config=COLUMNS)
-    worst = per_settlement.sort_values("hazard_area_share", ascending=False, kind="stable")
+    worst = most_exposed_first(exposure(v.source, v.standard_name, v.hazard, v.population))
     st.dataframe(worst, hide_index=True, width="stretch", column_config=COLUMNS)
 if v.population is None and v.hazard is None:
     st.info("Choose a population or a hazard raster above.")

@@ -3,9 +3,9 @@
 import streamlit as st
 
 import atlas
-from app_pages.state import exposure, view
+from app_pages.state.view import exposure, view
 from atlas.phrases import estimate_sentence, settlement_hazard_sentence, shown_number
-from atlas.profile import settlement_profile
+from atlas.profile import service_table, settlement_profile
 from layers.text import markdown_text as md
 
 v = view()
@@ -51,21 +51,8 @@ for sentence in profile.sentences:
     st.markdown(f"#### {md(sentence)}")
 
 st.subheader("Against the standard")
-rows = [
-    {
-        "Service": c,
-        "Working": record[f"{c}_working"],
-        "Broken": record[f"{c}_broken"],
-        "Unknown": record[f"{c}_unknown"],
-        "Needed": record[f"{c}_needed"],
-        "Missing": record[f"{c}_gap"],
-        "Ratio": profile.ratios[c],
-        "Within walking distance": record[f"{c}_coverage"],
-    }
-    for c in v.standard.categories
-]
 st.dataframe(
-    rows,
+    service_table(profile),
     hide_index=True,
     width="stretch",
     column_config={

@@ -19,11 +19,13 @@ __all__ = [
     "hazard_sentences",
     "noun",
     "plural",
+    "raster_demand_sentences",
     "ratio_phrase",
     "ratio_words",
     "settlement_hazard_sentence",
     "settlement_sentences",
     "shown_number",
+    "standard_table",
 ]
 
 
@@ -274,4 +276,33 @@ def estimate_sentence(record: Mapping[str, Any]) -> str | None:
     return (
         f"The population raster estimates {about}; the settlement's own figures give "
         f"{format_number(round(float(own)))}."
+    )
+
+
+def raster_demand_sentences(settlements: pd.DataFrame) -> list[str]:
+    """One sentence per settlement whose demand a population raster filled (a gap table with
+    ``population_from_raster``), e.g. "Enkanini had neither households nor population: its
+    demand now comes from the raster, about 1 234 people." (plain words, not escaped)."""
+    filled = settlements[settlements["population_from_raster"]]
+    return [
+        f"{name} had neither households nor population: its demand now comes from the "
+        f"raster, about {format_number(round(people))} people."
+        for name, people in zip(filled["name"], filled["population"], strict=True)
+    ]
+
+
+def standard_table(standard: Standard) -> pd.DataFrame:
+    """A standard's rules as a readable table: one row per category with its point, what
+    demand is counted in, the most one point serves, the walking distance (m) and the note on
+    where that distance comes from."""
+    rules = standard.categories.values()
+    return pd.DataFrame(
+        {
+            "Service": list(standard.categories),
+            "Point": [r.point_label for r in rules],
+            "Counted in": [r.unit for r in rules],
+            "Most served by one point": [r.max_per_point for r in rules],
+            "Walking distance (m)": [r.max_distance_m for r in rules],
+            "Note": [r.distance_note for r in rules],
+        }
     )

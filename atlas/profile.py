@@ -13,7 +13,7 @@ from atlas.errors import SchemaError
 from atlas.export import to_records
 from atlas.phrases import ratio_phrase, settlement_sentences
 
-__all__ = ["SettlementProfile", "settlement_profile"]
+__all__ = ["SettlementProfile", "service_table", "settlement_profile"]
 
 
 @dataclass(frozen=True)
@@ -97,4 +97,26 @@ def settlement_profile(
         .reset_index(drop=True),
         flags=tuple(flags),
         sentences=tuple(settlement_sentences(record, standard)),
+    )
+
+
+def service_table(profile: SettlementProfile) -> pd.DataFrame:
+    """A profile against its standard, one row per category: working, broken and unknown
+    points, how many are needed and missing, the ratio in words and the share of the area
+    within walking distance."""
+    record = profile.record
+    return pd.DataFrame(
+        [
+            {
+                "Service": c,
+                "Working": record[f"{c}_working"],
+                "Broken": record[f"{c}_broken"],
+                "Unknown": record[f"{c}_unknown"],
+                "Needed": record[f"{c}_needed"],
+                "Missing": record[f"{c}_gap"],
+                "Ratio": ratio,
+                "Within walking distance": record[f"{c}_coverage"],
+            }
+            for c, ratio in profile.ratios.items()
+        ]
     )

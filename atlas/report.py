@@ -16,7 +16,7 @@ Severity = Literal["error", "warning", "info"]
 #: How many rows and values a problem lists before it says "and N more".
 SHOW_AT_MOST = 8
 
-__all__ = ["Problem", "Report", "Severity"]
+__all__ = ["Problem", "Report", "Severity", "warning_lines"]
 
 
 def _shorten(items: Sequence[Any], what: str) -> str:
@@ -140,3 +140,11 @@ class Report:
             "ok": self.ok,
             "problems": [p.to_record() for p in self.problems],
         }
+
+
+def warning_lines(reports: Iterable[Report]) -> list[str]:
+    """Every warning of ``reports``, one ``layer: problem`` line each, in report order (what a
+    page lists as the rows left out of files that were still used)."""
+    return [
+        f"{report.layer}: {problem.format()}" for report in reports for problem in report.warnings
+    ]

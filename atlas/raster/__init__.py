@@ -11,7 +11,9 @@ Topic modules, re-exported here:
 """
 
 from atlas.raster.demand import (
+    ESTIMATE_COLUMNS,
     estimate_dataset,
+    estimate_table,
     fill_demand,
     population_by_cluster,
     population_estimate,
@@ -31,6 +33,7 @@ from atlas.raster.hazard import (
     hazard_exposure,
     hazard_mask,
     hazard_zones,
+    most_exposed_first,
 )
 from atlas.raster.zonal import zonal_population
 
@@ -39,17 +42,20 @@ KINDS: tuple[str, ...] = ("count", "density", "hazard")
 
 __all__ = [
     "CLUSTER_FIELDS",
+    "ESTIMATE_COLUMNS",
     "KINDS",
     "MOSTLY",
     "Raster",
     "as_raster",
     "estimate_dataset",
+    "estimate_table",
     "fill_demand",
     "hazard_by_cluster",
     "hazard_exposure",
     "hazard_mask",
     "hazard_zones",
     "load_raster",
+    "most_exposed_first",
     "open_raster_for",
     "population_by_cluster",
     "population_estimate",

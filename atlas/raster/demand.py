@@ -141,3 +141,21 @@ def population_by_cluster(clusters: pd.Series, estimate: pd.Series) -> pd.DataFr
         }
     )
     return out.rename_axis("cluster").reset_index()
+
+
+#: The columns that set a population raster's estimate beside a settlement's own figures.
+ESTIMATE_COLUMNS = (
+    "name",
+    "cluster",
+    "households",
+    "population",
+    "population_estimate",
+    "population_from_raster",
+)
+
+
+def estimate_table(settlements: pd.DataFrame) -> pd.DataFrame:
+    """Per settlement (a gap table with a population raster's estimate): its name, cluster, own
+    households and population, the raster's estimate, and whether the demand came from the
+    raster (:data:`ESTIMATE_COLUMNS`)."""
+    return pd.DataFrame(settlements[list(ESTIMATE_COLUMNS)])

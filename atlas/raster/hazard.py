@@ -251,3 +251,9 @@ def hazard_by_cluster(clusters: pd.Series, exposure: pd.DataFrame) -> pd.DataFra
         out[column] = out[column].astype("int64")
     out = out.rename_axis("cluster").reset_index()
     return out[[*CLUSTER_FIELDS, "area_km2", "hazard_area_km2"]]
+
+
+def most_exposed_first(exposure: pd.DataFrame) -> pd.DataFrame:
+    """:func:`hazard_exposure` ordered by ``hazard_area_share``, largest first (ties and
+    settlements without a boundary, last, keep their order)."""
+    return exposure.sort_values("hazard_area_share", ascending=False, kind="stable")

@@ -45,6 +45,12 @@ from atlas.schedules.rollup import (
     outcome_records,
     timeline_frame,
 )
+from atlas.schedules.tables import (
+    ROLLUP_LABELS,
+    compliance_table,
+    delivery_sentences,
+    settlement_names,
+)
 
 __all__ = [
     "BASIC_LITRES_PER_PERSON_DAY",
@@ -52,6 +58,7 @@ __all__ = [
     "LEVELS",
     "LOCAL_TZ",
     "ROLLUP_COLUMNS",
+    "ROLLUP_LABELS",
     "SCHEDULE_TABLES",
     "STATUSES",
     "STATUS_WORDS",
@@ -63,12 +70,15 @@ __all__ = [
     "compare_files",
     "compliance",
     "compliance_sentence",
+    "compliance_table",
     "default_period",
+    "delivery_sentences",
     "expand_schedule",
     "outcome_records",
     "parse_table_mapping",
     "read_deliveries",
     "read_schedule",
     "read_table",
+    "settlement_names",
     "timeline_frame",
 ]

@@ -157,7 +157,8 @@ def test_clusters_page_offers_the_view_for_download() -> None:
     at.selectbox(key="download_format").set_value("geojson").run()
     assert not at.exception
     assert at.get("download_button"), "no download button on the clusters page"
-    from app_pages.state import SAMPLE, download
+    from app_pages.state.downloads import download
+    from app_pages.state.sources import SAMPLE
 
     file = download(SAMPLE, "cape-town", "geojson", "Kgotso South Cluster", "water")
     assert file.file_name == "atlas-geojson.zip"
@@ -172,7 +173,8 @@ def test_clusters_page_offers_the_view_for_download() -> None:
 def test_clusters_page_offers_the_cluster_report() -> None:
     at = app("app_pages/clusters.py", cluster="Ilanga East Cluster")
     assert not at.exception
-    from app_pages.state import SAMPLE, report_pdf
+    from app_pages.state.downloads import report_pdf
+    from app_pages.state.sources import SAMPLE
 
     pdf = report_pdf(SAMPLE, "cape-town", "Ilanga East Cluster")
     assert pdf.startswith(b"%PDF")
@@ -185,7 +187,9 @@ def test_downloads_include_the_delivery_comparison_shown_on_the_schedules_page()
     import zipfile
     from datetime import date
 
-    from app_pages.state import SAMPLE, DeliveriesUsed, download
+    from app_pages.state.deliveries import DeliveriesUsed
+    from app_pages.state.downloads import download
+    from app_pages.state.sources import SAMPLE
     from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 
     at = app("app_pages/schedules.py")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import atlas
-from app_pages.state import RasterChoice, sample_flood, sample_population
+from app_pages.state.rasters import RasterChoice, sample_flood, sample_population
 from atlas.phrases import format_number, hazard_sentences
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, zonal_population
 from atlas.registry import sample_rasters

@@ -1,0 +1,53 @@
+"""Downloads: the current view as files, and the printable cluster report (cached: rendering
+takes a second or two)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.state.deliveries import DeliveriesUsed, delivery_compliance
+from app_pages.state.rasters import RasterChoice
+from app_pages.state.sources import Source, dataset_of
+from app_pages.state.view import gaps
+from atlas.exports import Download, to_download
+
+
+@st.cache_data(max_entries=16, show_spinner="Preparing the download…")
+def download(
+    source: Source,
+    standard: str,
+    fmt: str,
+    cluster: str | None,
+    category: str,
+    deliveries: DeliveriesUsed | None = None,
+    population: RasterChoice | None = None,
+) -> Download:
+    """The current view as a file to download (cached: rendering HTML takes a second or two)."""
+    return to_download(
+        gaps(source, standard, population),
+        dataset_of(source, standard),
+        fmt,
+        clusters=[cluster] if cluster else None,
+        category=category,
+        compliance=delivery_compliance(deliveries, source, standard),
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner="Drawing the cluster report…")
+def report_pdf(
+    source: Source,
+    standard: str,
+    cluster: str,
+    deliveries: DeliveriesUsed | None = None,
+    population: RasterChoice | None = None,
+) -> bytes:
+    """The printable PDF report of a cluster (cached by source, standard, cluster, deliveries
+    and population raster)."""
+    from atlas.report_pdf import cluster_report
+
+    return cluster_report(
+        gaps(source, standard, population),
+        dataset_of(source, standard),
+        cluster,
+        compliance=delivery_compliance(deliveries, source, standard),
+    )

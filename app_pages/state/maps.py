@@ -1,0 +1,62 @@
+"""The Map page's map, cached so that a filter change rebuilds only what changed."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+
+from app_pages.state.rasters import RasterChoice, overlay_title, raster_picture
+from app_pages.state.sources import Source, categories_of, load_source
+from app_pages.state.view import gaps
+from layers.display import DisplayLayers, prepare_display
+from layers.maps import build_map
+from layers.raster import raster_overlay
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the map layers…")
+def display_layers(source: Source, categories: tuple[str, ...]) -> DisplayLayers:
+    """A dataset's layers simplified and encoded for maps (cached per dataset: a filter change
+    only classifies and colours)."""
+    dataset = load_source(source, categories)
+    return prepare_display(dataset.settlements, dataset.services, dataset.wards)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Drawing the map…")
+def map_for(
+    source: Source,
+    standard: str,
+    category: str,
+    metric: str,
+    cluster: str | None,
+    online_tiles: bool,
+    population: RasterChoice | None = None,
+    overlays: tuple[RasterChoice, ...] = (),
+) -> folium.Map:
+    """The map of a view (cached: a filter change rebuilds only what changed; a raster is
+    drawn once per choice, and only its small folium wrapping is made per map; a new view
+    reuses the dataset's prepared layers)."""
+    result = gaps(source, standard, population)
+    categories = categories_of(standard)
+    # The last overlay is on top and shown; earlier ones start hidden (the layer control).
+    rasters = [
+        raster_overlay(
+            raster_picture(choice),
+            name=choice.label,
+            title=overlay_title(choice),
+            show=i == len(overlays) - 1,
+        )
+        for i, choice in enumerate(overlays)
+    ]
+    return build_map(
+        result.settlements,
+        result.services,
+        load_source(source, categories).wards,
+        metric=metric,
+        category=category,
+        standard=result.standard,
+        selected_cluster=cluster,
+        online_tiles=online_tiles,
+        service_categories=[category],
+        rasters=rasters,
+        display=display_layers(source, categories),
+    )

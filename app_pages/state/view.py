@@ -1,0 +1,112 @@
+"""The view every page starts from: the session's dataset, standard, cluster, service and
+rasters, measured (gaps, hazard exposure), with the caches behind the measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+import atlas
+from app_pages.state.rasters import ROLES, RasterChoice, check_raster, chosen_raster
+from app_pages.state.sources import (
+    Source,
+    current_source,
+    current_standard,
+    dataset_of,
+    load_standard,
+)
+from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
+from layers.text import markdown_text as md
+
+
+@st.cache_resource(max_entries=32, show_spinner="Measuring service gaps…")
+def gaps(source: Source, standard: str, population: RasterChoice | None = None) -> atlas.GapResult:
+    """The gap result of a source under a standard, with demand filled from a population raster
+    when one is chosen (cached; changing the standard re-measures but never re-reads the files)."""
+    dataset = dataset_of(source, standard)
+    if population is not None:
+        kind = "density" if population.kind == "density" else "count"
+        dataset = estimate_dataset(dataset, load_raster(population.path), kind=kind)
+    return atlas.compute_gaps(dataset, load_standard(standard))
+
+
+@st.cache_data(max_entries=16, show_spinner="Measuring hazard exposure…")
+def exposure(
+    source: Source, standard: str, hazard: RasterChoice, population: RasterChoice | None
+) -> pd.DataFrame:
+    """Per settlement: id, name, cluster and its share of area and people in the hazard cells
+    (people counted in the population raster when one is chosen, else spread evenly)."""
+    settlements = gaps(source, standard, population).settlements
+    return hazard_exposure(
+        load_raster(hazard.path),
+        settlements,
+        threshold=hazard.threshold,
+        classes=list(hazard.classes) or None,
+        population=load_raster(population.path) if population else None,
+        population_kind="density" if population and population.kind == "density" else "count",
+        keep=["settlement_id", "name", "cluster"],
+    )
+
+
+def exposure_by_cluster(
+    source: Source, standard: str, hazard: RasterChoice, population: RasterChoice | None
+) -> pd.DataFrame:
+    """:func:`exposure` summed per cluster (see :func:`atlas.raster.hazard_by_cluster`)."""
+    per_settlement = exposure(source, standard, hazard, population)
+    return hazard_by_cluster(per_settlement["cluster"], per_settlement)
+
+
+@dataclass(frozen=True)
+class View:
+    """What the sidebar selected, plus the data behind it."""
+
+    source: Source
+    standard_name: str
+    cluster: str | None
+    category: str
+    dataset: atlas.Dataset
+    result: atlas.GapResult
+    population: RasterChoice | None = None
+    hazard: RasterChoice | None = None
+
+    @property
+    def standard(self) -> atlas.Standard:
+        """The standard in force."""
+        return self.result.standard
+
+
+def _usable(choice: RasterChoice | None, source: Source, standard: str) -> RasterChoice | None:
+    """A chosen raster if it covers the dataset; else None, with a warning saying why."""
+    if choice is None:
+        return None
+    try:
+        check_raster(choice.path, source, standard)
+    except atlas.AtlasError as exc:
+        st.warning(md(f"The raster '{choice.label}' is not used: {exc}"))
+        return None
+    return choice
+
+
+def view() -> View:
+    """The current view; shows a clear error and stops the page when the data cannot be used."""
+    source = current_source()
+    standard = current_standard()
+    try:
+        dataset = dataset_of(source, standard)
+        result = gaps(source, standard)
+    except atlas.AtlasError as exc:
+        st.error(md(f"The dataset '{source.label}' cannot be used.") + "\n\n" + md(exc))
+        st.info("Fix the files, or choose another dataset on the Data page.")
+        st.stop()
+    population, hazard = (_usable(chosen_raster(r), source, standard) for r in ROLES)
+    if population is not None:
+        result = gaps(source, standard, population)
+    cluster = st.session_state.get("cluster")
+    if cluster not in set(result.clusters["cluster"]):
+        cluster = None
+    category = st.session_state.get("category", "water")
+    if category not in result.standard.categories:
+        category = "water"
+    return View(source, standard, cluster, category, dataset, result, population, hazard)

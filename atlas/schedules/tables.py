@@ -1,0 +1,89 @@
+"""A comparison for people to read: plain sentences and readable compliance tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import pandas as pd
+
+from atlas.errors import SchemaError
+from atlas.phrases import format_number
+from atlas.schedules.constants import _KEYS
+from atlas.schedules.rollup import compliance_sentence
+
+__all__ = ["ROLLUP_LABELS", "compliance_table", "delivery_sentences", "settlement_names"]
+
+#: Plain column names of a compliance roll-up (:data:`ROLLUP_COLUMNS`, in order).
+ROLLUP_LABELS = {
+    "scheduled": "Scheduled",
+    "delivered": "On time and in full",
+    "late": "Late",
+    "short": "Short",
+    "missed": "Missed",
+    "unscheduled": "Not on the schedule",
+    "compliance": "Compliance",
+    "litres_per_person_day": "Litres per person per day",
+}
+
+
+def settlement_names(settlements: pd.DataFrame) -> dict[str, str]:
+    """``settlement_id`` → name (empty where the name is missing), for tables and charts."""
+    return dict(zip(settlements["settlement_id"], settlements["name"].fillna(""), strict=True))
+
+
+def delivery_sentences(outcomes: pd.DataFrame, period: tuple[date, date]) -> list[str]:
+    """The delivery level of a comparison in plain words: how many scheduled deliveries
+    arrived on time and in full over ``period``, then how many were late, short or missed and
+    how many reported deliveries were not on the schedule (each only when there are some).
+
+    Examples
+    --------
+    >>> outcomes = pd.DataFrame({"status": ["delivered", "late", "missed", "unscheduled"]})
+    >>> delivery_sentences(outcomes, (date(2026, 8, 1), date(2026, 8, 31)))[1]
+    '1 scheduled delivery was late.'
+    """
+    counts = outcomes["status"].value_counts()
+    scheduled = int(counts.drop("unscheduled", errors="ignore").sum())
+    delivered = int(counts.get("delivered", 0))
+    start, end = period
+    lines = [f"{compliance_sentence(scheduled, delivered)} from {start} to {end}."]
+    for status in ("late", "short", "missed"):
+        count = int(counts.get(status, 0))
+        if count:
+            noun = "delivery was" if count == 1 else "deliveries were"
+            lines.append(f"{format_number(count)} scheduled {noun} {status}.")
+    extra = int(counts.get("unscheduled", 0))
+    if extra:
+        lines.append(f"{format_number(extra)} reported deliveries were not on the schedule.")
+    return lines
+
+
+def compliance_table(
+    rollup: pd.DataFrame, level: str = "settlement", names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """A roll-up of :func:`atlas.schedules.compliance` with plain column names.
+
+    Parameters
+    ----------
+    rollup
+        The roll-up: its key column, then :data:`ROLLUP_COLUMNS`.
+    level
+        The roll-up's level. At the settlement level the table starts with ``Settlement`` (the
+        name from ``names``) and ``Id``; at other levels with the key, capitalised
+        (``Provider``, ``Cluster``, ``Week``, ``Month``).
+    names
+        ``settlement_id`` → name (see :func:`settlement_names`).
+
+    Raises
+    ------
+    SchemaError
+        An unknown level.
+    """
+    if level not in _KEYS:
+        raise SchemaError(f"Unknown roll-up level '{level}'.")
+    if level != "settlement":
+        return rollup.rename(columns={_KEYS[level]: level.capitalize(), **ROLLUP_LABELS})
+    shown = rollup.rename(columns={"settlement_id": "Id", **ROLLUP_LABELS})
+    shown.insert(0, "Settlement", rollup["settlement_id"].map(dict(names or {})))
+    return shown[["Settlement", "Id", *ROLLUP_LABELS.values()]]

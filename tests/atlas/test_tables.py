@@ -1,0 +1,84 @@
+"""Readable tables of a standard and of a settlement profile, on hand-built inputs."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from atlas.phrases import standard_table
+from atlas.profile import SettlementProfile, service_table
+from atlas.standards import CategoryRule, Standard
+
+STANDARD = Standard(
+    id="test",
+    name="Test standard",
+    source="By hand",
+    household_size=3.0,
+    categories={
+        "water": CategoryRule("households", 25, 200, "tap"),
+        "sanitation": CategoryRule("people", 5, None, "toilet", "no distance set"),
+    },
+)
+
+
+def test_standard_table_has_a_row_per_category() -> None:
+    table = standard_table(STANDARD)
+    assert list(table.columns) == [
+        "Service",
+        "Point",
+        "Counted in",
+        "Most served by one point",
+        "Walking distance (m)",
+        "Note",
+    ]
+    assert table.iloc[0].tolist() == ["water", "tap", "households", 25, 200, ""]
+    sanitation = table.iloc[1].tolist()
+    assert sanitation[:4] == ["sanitation", "toilet", "people", 5]
+    assert math.isnan(sanitation[4]) and sanitation[5] == "no distance set"
+
+
+def test_service_table_has_a_row_per_category_of_the_profile() -> None:
+    record: dict[str, object] = {}
+    for c, (working, broken, unknown, needed, gap, coverage) in {
+        "water": (2, 1, 0, 4, 2, 0.75),
+        "sanitation": (0, 0, 3, None, None, None),
+    }.items():
+        record.update(
+            {
+                f"{c}_working": working,
+                f"{c}_broken": broken,
+                f"{c}_unknown": unknown,
+                f"{c}_needed": needed,
+                f"{c}_gap": gap,
+                f"{c}_coverage": coverage,
+            }
+        )
+    profile = SettlementProfile(
+        record=record,
+        ratios={"water": "1 tap : 50 households", "sanitation": "no working toilet"},
+        wards=pd.DataFrame(),
+        services=pd.DataFrame(),
+        flags=(),
+        sentences=(),
+    )
+    table = service_table(profile)
+    assert table.iloc[0].to_dict() == {
+        "Service": "water",
+        "Working": 2,
+        "Broken": 1,
+        "Unknown": 0,
+        "Needed": 4,
+        "Missing": 2,
+        "Ratio": "1 tap : 50 households",
+        "Within walking distance": 0.75,
+    }
+    sanitation = table.iloc[1]
+    assert sanitation[["Service", "Working", "Unknown", "Ratio"]].tolist() == [
+        "sanitation",
+        0,
+        3,
+        "no working toilet",
+    ]
+    # Unknown needs (no ratio set) stay empty, never zero.
+    assert sanitation[["Needed", "Missing", "Within walking distance"]].isna().all()
