@@ -55,7 +55,8 @@ def delivery_sentences(outcomes: pd.DataFrame, period: tuple[date, date]) -> lis
             lines.append(f"{format_number(count)} scheduled {noun} {status}.")
     extra = int(counts.get("unscheduled", 0))
     if extra:
-        lines.append(f"{format_number(extra)} reported deliveries were not on the schedule.")
+        noun = "delivery was" if extra == 1 else "deliveries were"
+        lines.append(f"{format_number(extra)} reported {noun} not on the schedule.")
     return lines
 
 

@@ -31,7 +31,7 @@ def test_sentences_of_the_hand_worked_case() -> None:
         "2 scheduled deliveries were late.",
         "1 scheduled delivery was short.",
         "1 scheduled delivery was missed.",
-        "1 reported deliveries were not on the schedule.",
+        "1 reported delivery was not on the schedule.",
     ]
 
 
