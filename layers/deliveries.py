@@ -29,7 +29,7 @@ from layers.geometry import (
 )
 from layers.maps import PageStyle, _base_map
 from layers.style import NO_DATA, Legend, LegendSection, palette
-from layers.text import safe_text
+from layers.text import display_names, safe_text
 
 __all__ = [
     "COMPLIANCE_BINS",
@@ -111,11 +111,7 @@ def compliance_layer(
     """
     counts = _counts(table)
     ids = settlements["settlement_id"].to_numpy(dtype=object)
-    names = (
-        settlements["name"].where(settlements["name"].notna(), settlements["settlement_id"])
-        if "name" in settlements
-        else settlements["settlement_id"]
-    ).to_numpy(dtype=object)
+    names = display_names(settlements)
     geoms = display_geometry(settlements, tolerance_m=tolerance_m)
     keep = ~(geoms.isna() | geoms.is_empty).to_numpy()
     shapes = geojson_geometries(geoms[keep])

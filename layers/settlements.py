@@ -28,6 +28,7 @@ from layers.style import NO_DATA, Classes, classify
 from layers.text import (
     category_rule,
     coverage_words,
+    display_names,
     gap_words,
     noun,
     ratio_words,
@@ -121,11 +122,7 @@ def settlement_layer(
         else np.zeros(len(settlements), dtype=bool)
     )
     ids = settlements["settlement_id"].to_numpy(dtype=object)
-    names = (
-        settlements["name"].where(settlements["name"].notna(), settlements["settlement_id"])
-        if "name" in settlements
-        else settlements["settlement_id"]
-    ).to_numpy(dtype=object)
+    names = display_names(settlements)
     heavy = np.zeros(len(settlements), bool) if selected is None else np.asarray(selected, bool)
     prepared, rows, grid = shapes_of(
         settlements,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from atlas.phrases import format_number, noun, ratio_words
@@ -19,6 +20,7 @@ from atlas.standards import DEFAULT_LABELS, CategoryRule, Standard
 __all__ = [
     "category_rule",
     "coverage_words",
+    "display_names",
     "format_number",
     "gap_words",
     "noun",
@@ -119,3 +121,11 @@ def markdown_text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(value))
+
+
+def display_names(settlements: pd.DataFrame) -> np.ndarray:
+    """Each settlement's name, or its ``settlement_id`` where it has none (raw, not escaped)."""
+    ids = settlements["settlement_id"]
+    if "name" not in settlements:
+        return ids.to_numpy(dtype=object)
+    return settlements["name"].where(settlements["name"].notna(), ids).to_numpy(dtype=object)
