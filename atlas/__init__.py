@@ -23,7 +23,7 @@ from atlas.errors import (
     StandardError,
     ValidationError,
 )
-from atlas.export import to_csv, to_geojson, to_json, to_records
+from atlas.exports.records import to_csv, to_geojson, to_json, to_records
 from atlas.gaps import cluster_gaps, demand, service_counts, settlement_gaps
 from atlas.io import read_layer
 from atlas.mapping import Constant, apply_mapping, parse_mapping

@@ -22,8 +22,8 @@ from atlas import cli_raster, cli_schedule
 from atlas.analysis import GapResult, compute_gaps
 from atlas.dataset import Dataset, load_dataset, load_layer, load_sample
 from atlas.errors import AtlasError, DataFileError, SchemaError, ValidationError
-from atlas.export import to_csv, to_geojson, to_json
 from atlas.exports import CLUSTER_FIELDS, FORMATS, SETTLEMENT_FIELDS, fields_of, write_export
+from atlas.exports.records import to_csv, to_geojson, to_json
 from atlas.gaps import category_columns
 from atlas.mapping import parse_mapping
 from atlas.raster import estimate_dataset, load_raster

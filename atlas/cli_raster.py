@@ -14,7 +14,7 @@ import pandas as pd
 
 from atlas.dataset import apply_membership, load_layer, read_membership
 from atlas.errors import SchemaError, ValidationError
-from atlas.export import to_csv, to_json
+from atlas.exports.records import to_csv, to_json
 from atlas.mapping import parse_mapping
 from atlas.raster import (
     CLUSTER_FIELDS,

@@ -18,7 +18,7 @@ from pyproj import CRS
 from atlas.analysis import GapResult
 from atlas.dataset import Dataset
 from atlas.errors import SchemaError
-from atlas.export import to_records
+from atlas.exports.records import to_records
 from atlas.phrases import cluster_sentences, gap_table, plural, settlement_sentences, shown_number
 from atlas.schedules import compliance_sentence
 from atlas.standards import Standard

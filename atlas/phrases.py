@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from atlas.export import to_records
+from atlas.exports.records import to_records
 from atlas.standards import DEMAND_COLUMN, CategoryRule, Standard
 
 __all__ = [

@@ -10,7 +10,7 @@ import pandas as pd
 from atlas.analysis import GapResult
 from atlas.dataset import Dataset
 from atlas.errors import SchemaError
-from atlas.export import to_records
+from atlas.exports.records import to_records
 from atlas.phrases import ratio_phrase, settlement_sentences
 
 __all__ = ["SettlementProfile", "service_table", "settlement_profile"]
@@ -23,7 +23,7 @@ class SettlementProfile:
     Parameters
     ----------
     record
-        The settlement's gap record (JSON-ready values, see :func:`atlas.export.to_records`).
+        The settlement's gap record (JSON-ready values, see :func:`atlas.exports.records.to_records`).
     ratios
         Per category, the headline ratio in words ("1 tap : 73 households").
     wards

@@ -10,12 +10,19 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
+from atlas.standards import Standard, parse_standard
+
 #: The metric CRS the hand-built layers are drawn in (UTM 35S, Gauteng).
 METRIC = "EPSG:32735"
 #: Where the hand-built layers sit in that CRS (near Ekurhuleni).
 X0, Y0 = 600_000.0, 7_100_000.0
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+
+#: Names that break careless code: live markup, 300 characters, right-to-left script.
+MARKUP = "<img src=x onerror=alert(1)>"
+LONG = ("Ext 7 uMgungundlovu Ṱhohoyandou " * 12)[:300]
+ARABIC = "حي السلام"
 
 
 def real_path(*parts: str) -> Path:
@@ -29,6 +36,24 @@ def real_path(*parts: str) -> Path:
 def shifted(geom: shapely.Geometry) -> shapely.Geometry:
     """Move a geometry drawn around (0, 0) in metres to the test area."""
     return shapely.affinity.translate(geom, X0, Y0)
+
+
+def hand_made_standard(household_size: int) -> Standard:
+    """The tests' standard: 1 tap per 25 households within 50 m, 1 toilet per 10 households
+    within 20 m, lights within 150 m, ``household_size`` people per household."""
+    return parse_standard(
+        {
+            "name": "test",
+            "source": "hand-made for tests",
+            "household_size": household_size,
+            "categories": {
+                "water": {"unit": "households", "max_per_point": 25, "max_distance_m": 50},
+                "sanitation": {"unit": "households", "max_per_point": 10, "max_distance_m": 20},
+                "electricity": {"unit": "households", "max_distance_m": 150},
+            },
+        },
+        "test",
+    )
 
 
 def settlements_frame(rows: Sequence[dict[str, object]]) -> gpd.GeoDataFrame:

@@ -23,21 +23,15 @@ from atlas.dataset import Dataset
 from atlas.errors import CRSError
 from atlas.gaps import cluster_gaps
 from atlas.standards import load_standard, parse_standard
-from tests.conftest import METRIC, services_frame, settlements_frame, wards_frame
-
-STANDARD = parse_standard(
-    {
-        "name": "test",
-        "source": "hand-made for tests",
-        "household_size": 2,
-        "categories": {
-            "water": {"unit": "households", "max_per_point": 25, "max_distance_m": 50},
-            "sanitation": {"unit": "households", "max_per_point": 10, "max_distance_m": 20},
-            "electricity": {"unit": "households", "max_distance_m": 150},
-        },
-    },
-    "test",
+from tests.conftest import (
+    METRIC,
+    hand_made_standard,
+    services_frame,
+    settlements_frame,
+    wards_frame,
 )
+
+STANDARD = hand_made_standard(household_size=2)
 
 
 def layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

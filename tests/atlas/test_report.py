@@ -33,7 +33,15 @@ from atlas.cluster_report import build_cluster_report
 from atlas.phrases import format_number
 from atlas.report_pdf import cluster_report
 from atlas.schedules import compliance_sentence
-from tests.conftest import METRIC, services_frame, settlements_frame, wards_frame
+from tests.conftest import (
+    ARABIC,
+    LONG,
+    MARKUP,
+    METRIC,
+    services_frame,
+    settlements_frame,
+    wards_frame,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -42,10 +50,7 @@ CAPE_TOWN = atlas.load_standard("cape-town")
 SAMPLE_CLUSTER = "Ilanga East Cluster"
 BIG = "Masakhane Cluster"
 
-MARKUP = "<img src=x onerror=alert(1)>"
-LONG = ("Ext 7 uMgungundlovu Ṱhohoyandou " * 12)[:300]
 ZULU = "KwaDukuza eMgababa Ṱhohoyandou Tšhepong ëé"
-ARABIC = "حي السلام"
 QUOTES = "Phola \"Park\" ${x} **Zone** `2` \\ & 'Ext'"
 HOSTILE_CLUSTER = "Ṱhohoyandou <b>Cluster</b>"
 

@@ -9,7 +9,7 @@ import pytest
 import atlas
 from atlas.exports import write_export
 from layers.assets import missing_assets
-from tests.atlas.test_exports import ARABIC, LONG, MARKUP, STANDARD, ZULU, hostile_dataset
+from tests.atlas.exports_common import ARABIC, LONG, MARKUP, STANDARD, ZULU, hostile_dataset
 from tests.e2e.conftest import ARTIFACTS, Page
 from tests.e2e.test_browser import COUNT_DRAWN
 

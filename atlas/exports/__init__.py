@@ -1,0 +1,54 @@
+"""Exporting the joined result: GeoJSON, GeoPackage, CSV, GeoParquet and a standalone HTML map.
+
+Researchers take the data to QGIS and notebooks, cluster members take a map to a meeting with
+no internet. Every format carries the same rows and values, from :func:`export_layers`:
+
+* ``settlements``: the canonical fields and every gap field, ``ward_ids`` and ``ward_shares``
+  as text joined with ``;``, the polygon;
+* ``services``: the service fields with the ``settlement_id`` each point is attributed to and its
+  ``distance_m``, the point;
+* ``wards``: the ward fields and polygon (only when the dataset has wards);
+* ``clusters``: the cluster summary, a table without geometry.
+
+Topic modules, re-exported here:
+
+* :mod:`atlas.exports.fields`: the field lists and types of each layer;
+* :mod:`atlas.exports.tables`: :func:`export_layers`, the layers every format writes;
+* :mod:`atlas.exports.clusters`: :func:`filter_clusters`, exporting some clusters only;
+* :mod:`atlas.exports.deliveries`: water delivery compliance joined onto the layers;
+* :mod:`atlas.exports.paths`: the :data:`FORMATS` and where their files go (:func:`output_paths`);
+* :mod:`atlas.exports.formats`: :func:`write_export`, one writer per format;
+* :mod:`atlas.exports.html_map`: the standalone HTML map (drawn by ``layers.maps``);
+* :mod:`atlas.exports.download`: :func:`export_zip` and :func:`to_download` for the app;
+* :mod:`atlas.exports.records`: records, JSON, CSV and GeoJSON text of any table (was
+  ``atlas.export``).
+"""
+
+from atlas.exports.clusters import filter_clusters
+from atlas.exports.download import Download, export_zip, to_download
+from atlas.exports.fields import (
+    CLUSTER_FIELDS,
+    DELIVERY_FIELDS,
+    SERVICE_FIELDS,
+    SETTLEMENT_FIELDS,
+    fields_of,
+)
+from atlas.exports.formats import write_export
+from atlas.exports.paths import FORMATS, output_paths
+from atlas.exports.tables import export_layers
+
+__all__ = [
+    "CLUSTER_FIELDS",
+    "DELIVERY_FIELDS",
+    "FORMATS",
+    "SERVICE_FIELDS",
+    "SETTLEMENT_FIELDS",
+    "Download",
+    "export_layers",
+    "export_zip",
+    "fields_of",
+    "filter_clusters",
+    "output_paths",
+    "to_download",
+    "write_export",
+]

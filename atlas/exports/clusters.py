@@ -1,0 +1,64 @@
+"""Exporting some clusters only: the part of a gap result that concerns them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from atlas.analysis import GapResult
+from atlas.errors import SchemaError
+
+__all__ = ["chosen_clusters", "filter_clusters"]
+
+
+def chosen_clusters(clusters: Sequence[str] | str | None) -> list[str]:
+    """The cluster names asked for, once each, in order (none for None)."""
+    if clusters is None:
+        return []
+    # A lone name is a Sequence[str] too: do not read "K1" as the clusters "K" and "1".
+    return [clusters] if isinstance(clusters, str) else list(dict.fromkeys(clusters))
+
+
+def filter_clusters(result: GapResult, clusters: Sequence[str] | str | None) -> GapResult:
+    """The part of ``result`` that concerns the chosen clusters.
+
+    Parameters
+    ----------
+    result
+        A gap result (:func:`atlas.compute_gaps`); not modified.
+    clusters
+        Cluster names; None or an empty sequence keeps everything (``result`` itself is
+        returned). A single string is one cluster name.
+
+    Returns
+    -------
+    GapResult
+        The chosen clusters' settlements, the service points attributed to them, their ward
+        overlaps and the chosen rows of the cluster summary (each frame indexed as before).
+
+    Raises
+    ------
+    SchemaError
+        A name is not a cluster of ``result``; the message lists the clusters there are.
+    """
+    chosen = chosen_clusters(clusters)
+    if not chosen:
+        return result
+    known = sorted(str(c) for c in result.settlements["cluster"].dropna().unique())
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        raise SchemaError(
+            f"No cluster called {', '.join(repr(c) for c in unknown)} in this dataset; "
+            f"the clusters are: {', '.join(repr(c) for c in known) or 'none (no settlement has a cluster)'}."
+        )
+    settlements = result.settlements[result.settlements["cluster"].isin(chosen).to_numpy(bool)]
+    ids = settlements["settlement_id"]
+    return dataclasses.replace(
+        result,
+        settlements=settlements.copy(),
+        services=result.services[result.services["settlement_id"].isin(ids).to_numpy(bool)].copy(),
+        ward_overlaps=result.ward_overlaps[
+            result.ward_overlaps["settlement_id"].isin(ids).to_numpy(bool)
+        ].copy(),
+        clusters=result.clusters[result.clusters["cluster"].isin(chosen).to_numpy(bool)].copy(),
+    )

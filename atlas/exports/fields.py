@@ -1,0 +1,154 @@
+"""The exported fields of each layer and their types.
+
+Counts are integers (nullable where a value can be missing), ratios, shares and distances are
+floats, flags are booleans and names are text. Households and population are whole numbers:
+an estimate (``demand_estimated``) is rounded to the nearest household or person, while the gap
+fields are computed from the unrounded estimate. ``ward_ids`` and ``ward_shares`` are text
+joined with ``;``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from atlas.crs import STORAGE_CRS
+from atlas.exports.records import is_missing
+from atlas.gaps import ESTIMATE_COLUMNS
+
+__all__ = [
+    "CLUSTER_FIELDS",
+    "DELIVERY_FIELDS",
+    "LIST_FIELDS",
+    "SERVICE_FIELDS",
+    "SETTLEMENT_FIELDS",
+    "TEXT_FIELDS",
+    "fields_of",
+    "text_column",
+    "typed_layer",
+    "typed_table",
+]
+
+#: Settlement fields before the per-category gap fields.
+SETTLEMENT_FIELDS = (
+    "settlement_id",
+    "name",
+    "cluster",
+    "ward_id",
+    "ward_ids",
+    "ward_shares",
+    "households",
+    "population",
+    "demand_estimated",
+    "demand_missing",
+)
+#: Cluster fields before the per-category gap fields.
+CLUSTER_FIELDS = ("cluster", "settlements", "households", "population", "demand_missing")
+
+
+def fields_of(table: pd.DataFrame, fields: Sequence[str]) -> list[str]:
+    """``fields`` (:data:`SETTLEMENT_FIELDS` or :data:`CLUSTER_FIELDS`) with the population
+    raster's :data:`~atlas.gaps.ESTIMATE_COLUMNS` after ``population`` when ``table`` has them."""
+    extra = [c for c in ESTIMATE_COLUMNS if c in table]
+    at = list(fields).index("population") + 1
+    return [*fields[:at], *extra, *fields[at:]]
+
+
+#: Service point fields: the canonical ones, then the attribution.
+SERVICE_FIELDS = (
+    "service_id",
+    "category",
+    "kind",
+    "status",
+    "provider",
+    "settlement_id",
+    "distance_m",
+)
+
+#: Water delivery fields joined from a compliance table (:func:`atlas.schedules.compliance`):
+#: scheduled deliveries, those on time and in full (counts) and their share (0-1, empty when
+#: nothing was scheduled).
+DELIVERY_FIELDS = ("delivery_scheduled", "delivery_on_time_in_full", "delivery_compliance")
+
+#: Text fields of every layer (besides the :data:`LIST_FIELDS`, also exported as text).
+TEXT_FIELDS = frozenset(
+    {
+        "settlement_id",
+        "name",
+        "cluster",
+        "ward_id",
+        "service_id",
+        "category",
+        "kind",
+        "status",
+        "provider",
+        "municipality",
+        "councillor",
+    }
+)
+#: Fields holding lists, exported as text joined with :data:`_SEPARATOR`.
+LIST_FIELDS = ("ward_ids", "ward_shares")
+_SEPARATOR = ";"
+#: Counts that may be estimated (fractional): exported rounded to whole numbers.
+_WHOLE = ("households", "population")
+#: Suffixes of count fields (integers, missing where unknown).
+_COUNTS = ("_working", "_broken", "_unknown", "_needed", "_gap", "settlements")
+
+
+def text_column(values: pd.Series) -> pd.Series:
+    """``values`` as text (``string`` dtype), missing values kept missing."""
+    return pd.Series(
+        [None if is_missing(v) else str(v) for v in values], index=values.index, dtype="string"
+    )
+
+
+def _joined(values: pd.Series) -> pd.Series:
+    def join(items: object) -> str | None:
+        if not isinstance(items, list | tuple | np.ndarray) or len(items) == 0:
+            return None
+        return _SEPARATOR.join(
+            str(round(float(x), 4)) if isinstance(x, float | np.floating) else str(x) for x in items
+        )
+
+    return pd.Series([join(v) for v in values], index=values.index, dtype="string")
+
+
+def _column(values: pd.Series, name: str) -> pd.Series:
+    """One export column with its proper type (by field, so an all-empty column keeps it)."""
+    if name in LIST_FIELDS:
+        return _joined(values)
+    if name in TEXT_FIELDS:
+        return text_column(values)
+    numbers = values if pd.api.types.is_numeric_dtype(values.dtype) else values.infer_objects()
+    if name in _WHOLE:
+        floats = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        # Half up: 30.5 households is shown as 31, as a person would round it.
+        return pd.Series(np.floor(floats + 0.5), index=values.index).astype("Int64")
+    if pd.api.types.is_bool_dtype(numbers.dtype):
+        return numbers.astype(bool) if not numbers.isna().any() else numbers.astype("boolean")
+    if name.endswith(_COUNTS) or pd.api.types.is_integer_dtype(numbers.dtype):
+        if pd.api.types.is_integer_dtype(numbers.dtype):
+            return numbers.copy()
+        return pd.to_numeric(numbers, errors="coerce").astype("Int64")
+    return pd.to_numeric(numbers, errors="coerce").astype("float64")
+
+
+def typed_table(frame: pd.DataFrame, names: Sequence[str]) -> dict[str, pd.Series]:
+    """The columns ``names`` of ``frame`` with their export types (text and empty when absent)."""
+    return {
+        name: _column(frame[name], name)
+        if name in frame
+        else pd.Series(None, index=frame.index, dtype="string")
+        for name in names
+    }
+
+
+def typed_layer(frame: gpd.GeoDataFrame, names: Sequence[str]) -> gpd.GeoDataFrame:
+    """:func:`typed_table` with ``frame``'s geometry in EPSG:4326 (a missing CRS is taken as it)."""
+    geometry = frame.geometry
+    if geometry.crs is None or geometry.crs != STORAGE_CRS:
+        geometry = geometry.set_crs(STORAGE_CRS) if geometry.crs is None else geometry.to_crs(4326)
+    return gpd.GeoDataFrame(typed_table(frame, names), geometry=geometry.copy(), crs=STORAGE_CRS)

@@ -1,0 +1,114 @@
+"""The export formats and where each one's files go.
+
+``output`` is a folder when it already is one, ends in ``/`` or has no suffix, and the files
+take their default names inside it (created if missing)::
+
+    geojson   settlements.geojson services.geojson wards.geojson clusters.json
+    gpkg      atlas.gpkg (layers settlements, services, wards, clusters)
+    csv       settlements.csv (with a WKT geometry column named ``wkt``) clusters.csv
+    parquet   settlements.parquet services.parquet wards.parquet (GeoParquet) clusters.parquet
+    html      atlas.html
+
+Otherwise ``output`` is a file name whose suffix must suit the format. A single-file format
+(gpkg, html) writes exactly there; a multi-file format uses its stem as a prefix:
+``out/joburg.geojson`` gives ``out/joburg_settlements.geojson``, ``out/joburg_services.geojson``,
+``out/joburg_wards.geojson`` and ``out/joburg_clusters.json``. Existing files are replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from atlas.errors import SchemaError
+
+__all__ = ["FORMATS", "check_format", "file_name", "output_paths", "single_file"]
+
+#: Export formats, in the order the command line and the app offer them.
+FORMATS = ("geojson", "gpkg", "csv", "parquet", "html")
+
+#: Per format: each layer's file name in a folder (a plain string: every layer in one file).
+_FILES: dict[str, dict[str, str] | str] = {
+    "geojson": {
+        "settlements": "settlements.geojson",
+        "services": "services.geojson",
+        "wards": "wards.geojson",
+        "clusters": "clusters.json",
+    },
+    "gpkg": "atlas.gpkg",
+    "csv": {"settlements": "settlements.csv", "clusters": "clusters.csv"},
+    "parquet": {
+        "settlements": "settlements.parquet",
+        "services": "services.parquet",
+        "wards": "wards.parquet",
+        "clusters": "clusters.parquet",
+    },
+    "html": "atlas.html",
+}
+#: Suffixes an output file name may have, per format.
+_SUFFIXES = {
+    "geojson": (".geojson", ".json"),
+    "gpkg": (".gpkg",),
+    "csv": (".csv",),
+    "parquet": (".parquet",),
+    "html": (".html", ".htm"),
+}
+
+
+def check_format(fmt: str) -> None:
+    """Raise :class:`~atlas.errors.SchemaError` unless ``fmt`` is one of :data:`FORMATS`."""
+    if fmt not in FORMATS:
+        raise SchemaError(f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}.")
+
+
+def single_file(fmt: str) -> bool:
+    """Whether the format writes every layer into one file (gpkg, html)."""
+    return isinstance(_FILES[fmt], str)
+
+
+def file_name(fmt: str, stem: str) -> str:
+    """A file name of the format: ``stem`` with the format's usual suffix."""
+    return f"{stem}{_SUFFIXES[fmt][0]}"
+
+
+def output_paths(
+    fmt: str, output: str | Path, layers: Sequence[str] = ("settlements", "services", "wards")
+) -> dict[str, Path]:
+    """Where :func:`~atlas.exports.write_export` puts each layer (see the module notes).
+
+    Parameters
+    ----------
+    fmt
+        One of :data:`FORMATS`.
+    output
+        A folder (existing, ending in ``/`` or without a suffix) or a file name.
+    layers
+        The layers to place (``clusters`` is always added).
+
+    Returns
+    -------
+    dict of str to Path
+        Layer name -> file; single-file formats give every layer the same file.
+
+    Raises
+    ------
+    SchemaError
+        Unknown format, or a file name whose suffix does not suit the format.
+    """
+    check_format(fmt)
+    names = [*dict.fromkeys([*layers, "clusters"])]
+    files = _FILES[fmt]
+    text = str(output)
+    path = Path(output)
+    if text.endswith(("/", "\\")) or path.is_dir() or not path.suffix:
+        if isinstance(files, str):
+            return {name: path / files for name in names}
+        return {name: path / files[name] for name in names if name in files}
+    if path.suffix.lower() not in _SUFFIXES[fmt]:
+        raise SchemaError(
+            f"'{path.name}' does not suit the {fmt} format: give a file name ending in "
+            f"{' or '.join(_SUFFIXES[fmt])}, or a folder for the files."
+        )
+    if isinstance(files, str):
+        return dict.fromkeys(names, path)
+    return {name: path.with_name(f"{path.stem}_{files[name]}") for name in names if name in files}

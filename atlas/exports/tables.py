@@ -1,0 +1,89 @@
+"""The joined result as export-ready tables: the same rows and values for every format."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from atlas.analysis import GapResult
+from atlas.dataset import Dataset
+from atlas.exports.clusters import chosen_clusters, filter_clusters
+from atlas.exports.deliveries import join_deliveries
+from atlas.exports.fields import (
+    CLUSTER_FIELDS,
+    SERVICE_FIELDS,
+    SETTLEMENT_FIELDS,
+    fields_of,
+    typed_layer,
+    typed_table,
+)
+from atlas.gaps import category_columns
+from atlas.schema import layer_spec
+
+__all__ = ["export_layers"]
+
+
+def export_layers(
+    result: GapResult,
+    dataset: Dataset,
+    *,
+    clusters: Sequence[str] | str | None = None,
+    compliance: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The joined result as export-ready frames with proper field types.
+
+    Parameters
+    ----------
+    result
+        The gap result of ``dataset`` (:func:`atlas.compute_gaps`); not modified.
+    dataset
+        The dataset measured (for its wards); not modified.
+    clusters
+        Export only these clusters (see :func:`~atlas.exports.filter_clusters`): their
+        settlements, the service points attributed to them, the wards they overlap and their
+        summary rows.
+    compliance
+        Water delivery compliance per settlement (the ``settlement`` level of
+        :func:`atlas.schedules.compliance`). When given, the settlements and the clusters get
+        the :data:`~atlas.exports.DELIVERY_FIELDS`: ``delivery_scheduled`` and
+        ``delivery_on_time_in_full`` (counts; 0 where nothing was scheduled) and
+        ``delivery_compliance`` (their share, 0-1, empty where nothing was scheduled); a
+        cluster sums its settlements.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``settlements``, ``services``, ``wards`` (GeoDataFrames in EPSG:4326; ``wards`` only
+        when the dataset has wards) and ``clusters`` (a DataFrame), in that order. Text fields
+        have the ``string`` dtype, counts ``int64`` or nullable ``Int64``, measures ``float64``,
+        flags ``bool``; ``ward_ids`` and ``ward_shares`` are text joined with ``;``.
+
+    Raises
+    ------
+    SchemaError
+        An unknown cluster name, or a compliance table without ``settlement_id``,
+        ``scheduled`` and ``delivered``.
+    """
+    chosen = filter_clusters(result, clusters)
+    measured = category_columns(result.standard)
+    layers: dict[str, pd.DataFrame] = {
+        "settlements": typed_layer(
+            chosen.settlements, [*fields_of(chosen.settlements, SETTLEMENT_FIELDS), *measured]
+        ),
+        "services": typed_layer(chosen.services, SERVICE_FIELDS),
+    }
+    if dataset.wards is not None:
+        wards = dataset.wards
+        if chosen_clusters(clusters):
+            touched = chosen.ward_overlaps["ward_id"]
+            wards = wards[wards["ward_id"].isin(touched).to_numpy(bool)]
+        names = [f.name for f in layer_spec("wards").fields]
+        layers["wards"] = typed_layer(wards, names)
+    layers["clusters"] = pd.DataFrame(
+        typed_table(chosen.clusters, [*fields_of(chosen.clusters, CLUSTER_FIELDS), *measured]),
+        index=chosen.clusters.index,
+    )
+    if compliance is not None:
+        join_deliveries(layers, chosen.settlements, compliance)
+    return layers

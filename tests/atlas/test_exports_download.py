@@ -1,0 +1,53 @@
+"""Exports in memory for the app: zip archives and single-file downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+from atlas.analysis import GapResult
+from atlas.dataset import Dataset
+from atlas.exports import export_zip, output_paths, to_download
+from tests.atlas.exports_common import CLUSTER_1, COMPLIANCE, DATA_FORMATS
+
+
+@pytest.mark.parametrize("fmt", DATA_FORMATS)
+def test_export_zip_holds_the_same_files(fmt: str, result: GapResult, ds: Dataset) -> None:
+    data = export_zip(result, ds, fmt, clusters=[CLUSTER_1])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert archive.testzip() is None
+        expected_names = [p.name for p in dict.fromkeys(output_paths(fmt, "x").values())]
+        assert names == expected_names
+        if fmt == "geojson":
+            settlements = json.loads(archive.read("settlements.geojson"))
+            assert [f["properties"]["settlement_id"] for f in settlements["features"]] == [
+                "A",
+                "B",
+            ]
+    if fmt != "gpkg":  # a GeoPackage records when each table was last changed
+        assert export_zip(result, ds, fmt, clusters=[CLUSTER_1]) == data  # reproducible bytes
+
+
+def test_to_download_gives_single_files_as_they_are(result: GapResult, ds: Dataset) -> None:
+    gpkg = to_download(result, ds, "gpkg", stem="k1")
+    assert gpkg.file_name == "k1.gpkg" and gpkg.data.startswith(b"SQLite format 3\x00")
+    csv = to_download(result, ds, "csv")
+    assert csv.file_name == "atlas-csv.zip" and csv.mime == "application/zip"
+
+
+def test_to_download_carries_compliance(result: GapResult, ds: Dataset, tmp_path: Path) -> None:
+    download = to_download(result, ds, "gpkg", compliance=COMPLIANCE)
+    path = tmp_path / download.file_name
+    path.write_bytes(download.data)
+    read = pyogrio.read_dataframe(path, layer="settlements")
+    assert read.set_index("settlement_id")["delivery_scheduled"]["A"] == 12
+    zipped = to_download(result, ds, "csv", compliance=COMPLIANCE)
+    with zipfile.ZipFile(io.BytesIO(zipped.data)) as archive:
+        text = archive.read("settlements.csv").decode("utf-8")
+    assert "delivery_compliance" in text.splitlines()[0]
