@@ -71,22 +71,26 @@ def compute_gaps(
     settlements = to_metric(dataset.settlements, crs)
     polygons = settlements.geometry.to_numpy()
     services = dataset.services
-    progress(f"finding the service points near {len(settlements)} settlements")
-    nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach)
-    # Coverage is the long step and shapely/scipy release the GIL: measure it in a thread while
-    # attribution and the ward overlay run here. Each step is pure, so the order does not matter.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        progress("measuring walking-distance coverage")
-        pending = pool.submit(coverage, settlements, services, standard, crs, nearby)
-        progress(f"attributing {len(services)} service points to {len(settlements)} settlements")
-        attribution = attribute_services(services, settlements, standard, crs, nearby)
+    wards = (
+        settlements.iloc[:0].assign(ward_id=None)
+        if dataset.wards is None
+        else to_metric(dataset.wards, crs)
+    )
+    # Each step is pure and shapely, scipy and pyproj release the GIL: the ward overlay runs
+    # in a thread from the start, coverage (the long step) as soon as the nearby pairs are
+    # known, and attribution here meanwhile. The order does not change any result.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         if dataset.wards is not None:
             progress(f"overlaying {len(dataset.wards)} wards")
-            overlaps = settlement_wards(settlements, to_metric(dataset.wards, crs), crs)
-        else:
-            empty = settlements.iloc[:0].assign(ward_id=None)
-            overlaps = settlement_wards(settlements, empty, crs)
-        cover = pending.result()
+        ward_job = pool.submit(settlement_wards, settlements, wards, crs)
+        progress(f"finding the service points near {len(settlements)} settlements")
+        nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach)
+        progress("measuring walking-distance coverage")
+        cover_job = pool.submit(coverage, settlements, services, standard, crs, nearby)
+        progress(f"attributing {len(services)} service points to {len(settlements)} settlements")
+        attribution = attribute_services(services, settlements, standard, crs, nearby)
+        overlaps = ward_job.result()
+        cover = cover_job.result()
     settlements = dataset.settlements
     counts = service_counts(dataset.services, attribution, settlements, standard)
     gaps = settlement_gaps(

@@ -429,6 +429,11 @@ def _run_serve(args: argparse.Namespace) -> int:
     print(
         f"atlas: starting the app on http://localhost:{args.port} (Ctrl+C to stop)", file=sys.stderr
     )
+    if os.name == "posix":
+        # Become the server: a signal to stop this process (Ctrl+C, a service manager, a test's
+        # terminate()) then reaches Streamlit itself instead of orphaning it.
+        os.chdir(app.parent)
+        os.execve(sys.executable, command, env)
     return subprocess.call(command, env=env, cwd=app.parent)
 
 

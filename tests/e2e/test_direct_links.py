@@ -7,6 +7,7 @@ navigation). The app's pages live in ``app_pages/`` so that a shared link such a
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -31,3 +32,12 @@ def test_a_page_link_opened_first_shows_the_app_around_it(page: Page, fresh_serv
     assert sidebar.get_by_text("state", exact=True).count() == 0
     page.page.get_by_role("heading", name="Clusters").first.wait_for(timeout=30_000)
     assert page.blocked == []
+
+
+def test_stopping_atlas_serve_stops_the_server() -> None:
+    proc, url = start_app()
+    proc.terminate()
+    proc.wait(timeout=20)
+    # `atlas serve` becomes the Streamlit server: nothing is left answering on its port.
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
