@@ -53,6 +53,33 @@ def _in_halves(
     return np.concatenate([first.result(), second.result()])
 
 
+def _union_rows(table: np.ndarray) -> np.ndarray:
+    """The union of each row of a 2-D array of geometries (None ignored)."""
+    return np.asarray(shapely.union_all(table, axis=1), dtype=object)
+
+
+def _union_per_polygon(
+    pool: ThreadPoolExecutor, discs: np.ndarray, starts: np.ndarray, sizes: np.ndarray
+) -> np.ndarray:
+    """The union of each group ``discs[starts[k]:starts[k] + sizes[k]]``.
+
+    Groups go in rows of a table padded with None (``union_all`` skips missing values), reduced
+    along the rows; groups are bucketed by size rounded up to a power of two, so a few large
+    groups never make a table much bigger than the discs themselves.
+    """
+    out = np.empty(len(sizes), dtype=object)
+    width = 1 << np.ceil(np.log2(np.maximum(sizes, 1))).astype(np.int64)
+    for w in np.unique(width):
+        rows = np.flatnonzero(width == w)
+        n = sizes[rows]
+        row = np.repeat(np.arange(len(rows)), n)
+        col = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        table = np.full((len(rows), int(w)), None, dtype=object)
+        table[row, col] = discs[np.repeat(starts[rows], n) + col]
+        out[rows] = _in_halves(pool, _union_rows, table)
+    return out
+
+
 def _far_vertices_inside(polygons: np.ndarray, xy: np.ndarray, reach: float) -> np.ndarray:
     """Which polygons hold a Voronoi vertex of ``xy`` (Delaunay circumcentre) beyond ``reach``."""
     hit = np.zeros(len(polygons), dtype=bool)
@@ -170,10 +197,9 @@ def coverage_of(
     Notes
     -----
     Polygons :func:`_certainly_covered` proves covered get 1 at once. A polygon inside one disc
-    is fully covered too. Otherwise the discs near it are subtracted
-    from it one at a time, nearest to its centre first, vectorised across all polygons, until
-    nothing is left or the discs run out; the share is one minus what is left. This gives the
-    area of the union of the discs within the polygon without building the union.
+    is fully covered too. Otherwise the share is the area of the polygon's intersection with the
+    union of the discs near it, over its area: one union per polygon, all computed in one
+    vectorised call (:func:`_union_per_polygon`), never the union of every disc.
     """
     share = np.zeros(len(polygons))
     if not len(polygons) or not len(points):
@@ -218,25 +244,16 @@ def coverage_of(
         s_i, p_local = s_i[partial], p_local[partial]
         if not s_i.size:
             return share
-        centres = shapely.get_coordinates(shapely.centroid(polygons))
-        reach = np.hypot(*(xy[p_local] - centres[s_i]).T)
-        order = np.lexsort((reach, s_i))
+        order = np.argsort(s_i, kind="stable")
         s_i, p_local = s_i[order], p_local[order]
         starts = np.flatnonzero(np.r_[True, s_i[1:] != s_i[:-1]])
         sizes = np.diff(np.r_[starts, len(s_i)])
         owners = s_i[starts]
-        left = polygons[owners].copy()
-        active = np.arange(len(owners))
-        for k in range(int(sizes.max())):
-            active = active[(sizes[active] > k) & ~shapely.is_empty(left[active])]
-            if not active.size:
-                break
-            left[active] = _in_halves(
-                pool, shapely.difference, left[active], discs[p_local[starts[active] + k]]
-            )
+        union = _union_per_polygon(pool, discs[p_local], starts, sizes)
+        covered = shapely.area(_in_halves(pool, shapely.intersection, polygons[owners], union))
     areas = shapely.area(polygons[owners])
-    uncovered = np.divide(shapely.area(left), areas, out=np.zeros(len(owners)), where=areas > 0)
-    share[owners] = np.clip(1.0 - uncovered, 0.0, 1.0)
+    shares = np.divide(covered, areas, out=np.zeros(len(owners)), where=areas > 0)
+    share[owners] = np.clip(shares, 0.0, 1.0)
     return share
 
 
