@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-LINTED := atlas layers app_pages tests benchmarks data streamlit_app.py
+LINTED := atlas layers pages tests benchmarks data streamlit_app.py
 
 .PHONY: run test setup lint lock clean browser
 

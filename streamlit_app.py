@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.state.sources import SAMPLE, current_source, served_source, served_standard
-from app_pages.state.view import view
 from atlas.registry import standard_names
+from pages.state.sources import SAMPLE, current_source, served_source, served_standard
+from pages.state.view import view
 
 st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True),
-    st.Page("app_pages/clusters.py", title="Clusters", icon=":material/bar_chart:"),
-    st.Page("app_pages/settlement.py", title="Settlement profile", icon=":material/home_work:"),
-    st.Page("app_pages/schedules.py", title="Water deliveries", icon=":material/local_shipping:"),
-    st.Page("app_pages/hazards.py", title="Population and hazards", icon=":material/flood:"),
-    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
-    st.Page("app_pages/standards.py", title="Standards", icon=":material/rule:"),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page("pages/clusters.py", title="Clusters", icon=":material/bar_chart:"),
+    st.Page("pages/settlement.py", title="Settlement profile", icon=":material/home_work:"),
+    st.Page("pages/schedules.py", title="Water deliveries", icon=":material/local_shipping:"),
+    st.Page("pages/hazards.py", title="Population and hazards", icon=":material/flood:"),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page("pages/standards.py", title="Standards", icon=":material/rule:"),
 ]
 
 page = st.navigation(PAGES)

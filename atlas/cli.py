@@ -374,6 +374,21 @@ def _run_standards(_: argparse.Namespace) -> int:
     return 0
 
 
+#: Streamlit's command line with its old multipage rule switched off: a folder named pages/
+#: beside the main script made the first link opened on a fresh server (e.g. /clusters) run
+#: that page file alone, without the sidebar and st.navigation of streamlit_app.py. The app
+#: defines its pages with st.navigation, which switches the rule off too, but only once it has
+#: run. (A string run by the server's Python: the atlas package never imports streamlit.)
+_STREAMLIT = (
+    "import sys\n"
+    "from streamlit.runtime.pages_manager import PagesManager\n"
+    "from streamlit.web.cli import main\n"
+    "PagesManager.uses_pages_directory = False\n"
+    "sys.argv[0] = 'streamlit'\n"
+    "main()\n"
+)
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     app = APP_SCRIPT
     if not app.exists():
@@ -409,8 +424,8 @@ def _run_serve(args: argparse.Namespace) -> int:
     env = {**os.environ, SERVE_ENV: json.dumps(spec)}
     command = [
         sys.executable,
-        "-m",
-        "streamlit",
+        "-c",
+        _STREAMLIT,
         "run",
         str(app),
         "--server.port",

@@ -5,7 +5,7 @@ What it does
 1. Generates the metro-scale dataset of ``metro_data.py`` (3,000 settlements of ~65 vertices,
    300,000 service points, 500 wards) and measures its gaps under ``cape-town`` (not timed).
 2. Builds the atlas map with the app's builder, :func:`layers.maps.build_map`, exactly as the
-   app's Map page does (one category's points, ``app_pages/state/maps.py``: ``map_for``), and
+   app's Map page does (one category's points, ``pages/state/maps.py``: ``map_for``), and
    the naive baseline: ``folium.GeoJson`` of the full gap table (every column) and one
    ``folium.CircleMarker`` with a tooltip per service point of the same category. (With all
    300,000 points the baseline would be about three times larger still; ``--baseline-points
@@ -103,7 +103,7 @@ DRAWN_AT = """(n) => {
 def atlas_map(
     result: GapResult, wards: gpd.GeoDataFrame, display: DisplayLayers | None, **options: Any
 ) -> folium.Map:
-    """The map as the app's Map page draws it (``app_pages/state/maps.py``: ``map_for``)."""
+    """The map as the app's Map page draws it (``pages/state/maps.py``: ``map_for``)."""
     category = options.pop("category", CATEGORY)
     return build_map(
         result.settlements,

@@ -4,7 +4,7 @@ Reprojecting, simplifying and encoding 3,000 detailed settlements and 300,000 se
 takes a second or so; choosing a category, metric, standard or cluster needs none of it again.
 :func:`prepare_display` does that work on the raw layers and returns a :class:`DisplayLayers`
 that :func:`layers.maps.build_map` takes (the app caches it per dataset, in
-``app_pages/state/maps.py``); a filter change then only classifies, colours and writes the page.
+``pages/state/maps.py``); a filter change then only classifies, colours and writes the page.
 
 Simplification is done in metres with a tolerance of one screen pixel at street zoom
 (:func:`layers.geometry.pixel_tolerance`), and coordinates are snapped to a grid of half that

@@ -42,7 +42,7 @@ def test_every_dependency_is_pinned_in_constraints() -> None:
 
 
 def test_layout_and_two_commands() -> None:
-    for folder in ("atlas", "layers", "app_pages", "data", "tests", "benchmarks"):
+    for folder in ("atlas", "layers", "pages", "data", "tests", "benchmarks"):
         assert (ROOT / folder).is_dir()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme[:1500] and "make test" in readme[:1500]

@@ -14,11 +14,12 @@ APP = str(ROOT / "streamlit_app.py")
 
 
 def app(page: str | None = None, **state: object) -> AppTest:
-    """Run the app (its sidebar and ``page``, else the default page) with ``state`` chosen.
+    """Run the app (its sidebar and default page), then open ``page`` with ``state`` chosen.
 
-    ``state`` sets the session state the sidebar's widgets write to (the dataset, standard,
-    cluster and service), as a user's earlier choices would; the whole app also runs in a real
-    browser in tests/e2e.
+    AppTest runs a switched-to page file on its own, without the sidebar of
+    ``streamlit_app.py`` (its pages/ folder rule: `atlas serve` switches that off for the real
+    server), so the sidebar's choices are set in the session state its widgets write to; the
+    widgets are tested on the app's first run, and the whole app in a real browser in tests/e2e.
     """
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in state.items():
@@ -46,10 +47,10 @@ def frame(at: AppTest, i: int):
 @pytest.mark.parametrize(
     "page",
     [
-        "app_pages/clusters.py",
-        "app_pages/settlement.py",
-        "app_pages/data.py",
-        "app_pages/standards.py",
+        "pages/clusters.py",
+        "pages/settlement.py",
+        "pages/data.py",
+        "pages/standards.py",
     ],
 )
 def test_every_page_runs_on_the_sample(page: str) -> None:
@@ -59,7 +60,7 @@ def test_every_page_runs_on_the_sample(page: str) -> None:
 
 def test_changing_the_standard_changes_cluster_totals_to_the_api_values() -> None:
     for preset in ("cape-town", "sphere-2018"):
-        at = app("app_pages/clusters.py", standard=preset)
+        at = app("pages/clusters.py", standard=preset)
         expected = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard(preset)).clusters
         shown = frame(at, 0).set_index("Cluster")
         for _, row in expected.iterrows():
@@ -67,18 +68,8 @@ def test_changing_the_standard_changes_cluster_totals_to_the_api_values() -> Non
             assert shown.loc[row["cluster"], "Toilets needed"] == row["sanitation_needed"]
 
 
-def test_the_sidebar_standard_changes_the_clusters_page() -> None:
-    at = app("app_pages/clusters.py")
-    assert at.sidebar.radio[0].label == "Dataset"  # the page runs inside the app
-    at.sidebar.selectbox(key="standard").set_value("sphere-2018").run()
-    expected = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard("sphere-2018")).clusters
-    shown = frame(at, 0).set_index("Cluster")
-    for _, row in expected.iterrows():
-        assert shown.loc[row["cluster"], "Toilets needed"] == row["sanitation_needed"]
-
-
 def test_choosing_a_cluster_shows_its_settlements_worst_first() -> None:
-    at = app("app_pages/clusters.py", cluster="Kgotso South Cluster")
+    at = app("pages/clusters.py", cluster="Kgotso South Cluster")
     table = frame(at, 1)
     assert set(table["Cluster"]) == {"Kgotso South Cluster"}
     gaps = table["Taps missing"].dropna().tolist()
@@ -87,7 +78,7 @@ def test_choosing_a_cluster_shows_its_settlements_worst_first() -> None:
 
 
 def test_profile_shows_the_chosen_settlements_numbers() -> None:
-    at = app("app_pages/settlement.py")
+    at = app("pages/settlement.py")
     at.selectbox(key="settlement").set_value("SET-012").run()
     result = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard("cape-town"))
     row = result.settlements.set_index("settlement_id").loc["SET-012"]
@@ -98,7 +89,7 @@ def test_profile_shows_the_chosen_settlements_numbers() -> None:
 
 
 def test_standards_page_lists_every_preset_with_its_source() -> None:
-    at = app("app_pages/standards.py")
+    at = app("pages/standards.py")
     labels = [e.label for e in at.expander]
     assert any("Sphere 2018" in label for label in labels)
     assert any("Sphere Handbook 2018" in m.value for m in at.markdown)
@@ -129,7 +120,7 @@ def test_served_files_are_the_default_dataset(
         "standard": "municipal-minimum",
     }
     monkeypatch.setenv("ATLAS_SERVE", json.dumps(spec))
-    at = app("app_pages/settlement.py")
+    at = app("pages/settlement.py")
     assert at.subheader[0].value == "Enkanini"
     text = " ".join(m.value for m in at.markdown)
     assert "The standard is 1 tap for 50 households. The standard is met." in text
@@ -153,12 +144,12 @@ def test_clusters_page_offers_the_view_for_download() -> None:
     import io
     import zipfile
 
-    at = app("app_pages/clusters.py", cluster="Kgotso South Cluster")
+    at = app("pages/clusters.py", cluster="Kgotso South Cluster")
     at.selectbox(key="download_format").set_value("geojson").run()
     assert not at.exception
     assert at.get("download_button"), "no download button on the clusters page"
-    from app_pages.state.downloads import download
-    from app_pages.state.sources import SAMPLE
+    from pages.state.downloads import download
+    from pages.state.sources import SAMPLE
 
     file = download(SAMPLE, "cape-town", "geojson", "Kgotso South Cluster", "water")
     assert file.file_name == "atlas-geojson.zip"
@@ -171,10 +162,10 @@ def test_clusters_page_offers_the_view_for_download() -> None:
 
 
 def test_clusters_page_offers_the_cluster_report() -> None:
-    at = app("app_pages/clusters.py", cluster="Ilanga East Cluster")
+    at = app("pages/clusters.py", cluster="Ilanga East Cluster")
     assert not at.exception
-    from app_pages.state.downloads import report_pdf
-    from app_pages.state.sources import SAMPLE
+    from pages.state.downloads import report_pdf
+    from pages.state.sources import SAMPLE
 
     pdf = report_pdf(SAMPLE, "cape-town", "Ilanga East Cluster")
     assert pdf.startswith(b"%PDF")
@@ -187,12 +178,12 @@ def test_downloads_include_the_delivery_comparison_shown_on_the_schedules_page()
     import zipfile
     from datetime import date
 
-    from app_pages.state.deliveries import DeliveriesUsed
-    from app_pages.state.downloads import download
-    from app_pages.state.sources import SAMPLE
     from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
+    from pages.state.deliveries import DeliveriesUsed
+    from pages.state.downloads import download
+    from pages.state.sources import SAMPLE
 
-    at = app("app_pages/schedules.py")
+    at = app("pages/schedules.py")
     used = at.session_state["deliveries_used"]
     assert isinstance(used, DeliveriesUsed) and used.source == SAMPLE
     assert Path(used.schedule) == SAMPLE_SCHEDULE and Path(used.deliveries) == SAMPLE_DELIVERIES

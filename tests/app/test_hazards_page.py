@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 import atlas
-from app_pages.state.rasters import RasterChoice, sample_flood, sample_population
 from atlas.phrases import format_number, hazard_sentences
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, zonal_population
 from atlas.registry import sample_rasters
+from pages.state.rasters import RasterChoice, sample_flood, sample_population
 from tests.app.test_app import app
 from tests.atlas.test_raster import VALUES, origin, write_raster
 
@@ -35,13 +35,13 @@ def flood_by_cluster(**rule: object):
 
 
 def test_without_rasters_the_page_asks_for_one() -> None:
-    at = app("app_pages/hazards.py")
+    at = app("pages/hazards.py")
     assert [r.value for r in at.main.radio] == [None, None]
     assert any("Choose a population or a hazard raster" in i.value for i in at.info)
 
 
 def test_sample_rasters_fill_demand_and_show_who_lives_in_the_flood_zone() -> None:
-    at = app("app_pages/hazards.py", **BOTH)
+    at = app("pages/hazards.py", **BOTH)
     assert not at.error
     settlements = atlas.load_sample().settlements
     estimate = zonal_population(sample_rasters().population, settlements)
@@ -70,7 +70,7 @@ def test_sample_rasters_fill_demand_and_show_who_lives_in_the_flood_zone() -> No
 
 
 def test_a_narrower_rule_counts_fewer_people() -> None:
-    at = app("app_pages/hazards.py", **BOTH)
+    at = app("pages/hazards.py", **BOTH)
     at.radio[3].set_value("classes").run()
     at.text_input[0].set_value("2").run()
     assert not at.exception and not at.error
@@ -84,7 +84,7 @@ def test_a_narrower_rule_counts_fewer_people() -> None:
 
 
 def test_clusters_page_shows_the_estimate_and_the_flood_sentences() -> None:
-    at = app("app_pages/clusters.py", **BOTH)
+    at = app("pages/clusters.py", **BOTH)
     shown = at.dataframe[0].value.set_index("Cluster")
     clusters = sample_gaps().clusters.set_index("cluster")
     for cluster, row in clusters.iterrows():
@@ -94,7 +94,7 @@ def test_clusters_page_shows_the_estimate_and_the_flood_sentences() -> None:
 
 
 def test_profile_of_a_settlement_without_counts_uses_the_estimate() -> None:
-    at = app("app_pages/settlement.py", settlement="SET-002", **BOTH)
+    at = app("pages/settlement.py", settlement="SET-002", **BOTH)
     row = sample_gaps().settlements.set_index("settlement_id").loc["SET-002"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["People (raster estimate)"] == format_number(round(row["population_estimate"]))
@@ -106,7 +106,7 @@ def test_profile_of_a_settlement_without_counts_uses_the_estimate() -> None:
 
 
 def test_profile_of_a_flooded_settlement() -> None:
-    at = app("app_pages/settlement.py", settlement="SET-010", **BOTH)
+    at = app("pages/settlement.py", settlement="SET-010", **BOTH)
     settlements = sample_gaps().settlements
     exposure = hazard_exposure(
         sample_rasters().flood,
@@ -126,7 +126,7 @@ def test_profile_of_a_flooded_settlement() -> None:
 
 
 def test_map_page_draws_both_rasters_offline() -> None:
-    at = app("app_pages/map.py", **BOTH)
+    at = app("pages/map.py", **BOTH)
     (component,) = at.get("component_instance")
     args = component.proto.json_args
     assert args.count("L.imageOverlay(") == 2
@@ -155,12 +155,12 @@ def bad_rasters(folder: Path) -> dict[str, tuple[Path, str]]:
 def test_a_bad_raster_gives_a_clear_message(tmp_path: Path, case: str) -> None:
     path, message = bad_rasters(tmp_path)[case]
     choice = RasterChoice(f"Your file: {path.name}", str(path))
-    at = app("app_pages/hazards.py", population_own=choice, population_raster=choice)
+    at = app("pages/hazards.py", population_own=choice, population_raster=choice)
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state["population_raster"] is None
     # Another page told to use it warns and carries on without it.
-    at = app("app_pages/clusters.py", population_raster=choice)
+    at = app("pages/clusters.py", population_raster=choice)
     assert not at.exception
     assert any(message in w.value and "is not used" in w.value for w in at.warning)
     assert "People (raster estimate)" not in at.dataframe[0].value

@@ -13,7 +13,7 @@ from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.schedules import Comparison, compare_files, compliance, compliance_sentence
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "app_pages" / "schedules.py")
+PAGE = str(ROOT / "pages" / "schedules.py")
 
 
 def page() -> AppTest:

@@ -2,7 +2,7 @@
 
 Streamlit runs the files of a folder named ``pages/`` next to the main script on their own when
 their link is the first thing a server is asked for (no sidebar, no dataset, file names as
-navigation). The app's pages live in ``app_pages/`` so that a shared link such as /clusters works.
+navigation). `atlas serve` switches that rule off, so a shared link such as /clusters works.
 """
 
 from __future__ import annotations

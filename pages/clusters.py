@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from app_pages.state.downloads import download, report_pdf
-from app_pages.state.view import exposure_by_cluster, view
 from atlas.exports import FORMATS
 from atlas.phrases import cluster_sentences, gap_table, hazard_sentences, shown_number
 from layers.text import markdown_text as md
+from pages.state.downloads import download, report_pdf
+from pages.state.view import exposure_by_cluster, view
 
 v = view()
 shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import folium
 import streamlit as st
 
-from app_pages.state.rasters import RasterChoice, overlay_title, raster_picture
-from app_pages.state.sources import Source, categories_of, load_source
-from app_pages.state.view import gaps
 from layers.display import DisplayLayers, prepare_display
 from layers.maps import build_map
 from layers.raster import raster_overlay
+from pages.state.rasters import RasterChoice, overlay_title, raster_picture
+from pages.state.sources import Source, categories_of, load_source
+from pages.state.view import gaps
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the map layers…")

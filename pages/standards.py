@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from app_pages.state.sources import load_standard
-from app_pages.state.view import view
 from atlas.phrases import standard_table
 from atlas.registry import standard_names
+from pages.state.sources import load_standard
+from pages.state.view import view
 
 v = view()
 st.header("Standards")

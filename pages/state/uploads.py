@@ -8,9 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 import atlas
-from app_pages.state.sources import load_standard
 from atlas.mapping import parse_mapping
 from atlas.uploads import content_hash, save_upload
+from pages.state.sources import load_standard
 
 UPLOAD_ROOT = Path(tempfile.gettempdir()) / "atlas-uploads"
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app_pages.state.sources import Source, dataset_of
-from app_pages.state.uploads import store_upload
 from atlas.phrases import format_number
 from atlas.raster import load_raster, open_raster_for
 from atlas.registry import SAMPLE_FLOOD_CLASSES, sample_rasters
 from layers.raster import RasterImage, describe_rule, raster_image
+from pages.state.sources import Source, dataset_of
+from pages.state.uploads import store_upload
 
 #: The session-state keys of the chosen rasters, by role.
 ROLES = ("population", "hazard")

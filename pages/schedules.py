@@ -8,9 +8,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import atlas
-from app_pages.state.deliveries import DeliveriesUsed, comparison, delivery_map, delivery_rollup
-from app_pages.state.uploads import store_upload
-from app_pages.state.view import view
 from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.phrases import format_number
 from atlas.report import warning_lines
@@ -23,6 +20,9 @@ from atlas.schedules import (
 )
 from layers.charts import delivery_timeline
 from layers.text import markdown_text as md
+from pages.state.deliveries import DeliveriesUsed, comparison, delivery_map, delivery_rollup
+from pages.state.uploads import store_upload
+from pages.state.view import view
 
 SHARE = {"Compliance": st.column_config.ProgressColumn(min_value=0, max_value=1)}
 

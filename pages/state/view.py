@@ -9,16 +9,16 @@ import pandas as pd
 import streamlit as st
 
 import atlas
-from app_pages.state.rasters import ROLES, RasterChoice, check_raster, chosen_raster
-from app_pages.state.sources import (
+from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
+from layers.text import markdown_text as md
+from pages.state.rasters import ROLES, RasterChoice, check_raster, chosen_raster
+from pages.state.sources import (
     Source,
     current_source,
     current_standard,
     dataset_of,
     load_standard,
 )
-from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
-from layers.text import markdown_text as md
 
 
 @st.cache_resource(max_entries=32, show_spinner="Measuring service gaps…")

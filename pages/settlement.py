@@ -3,10 +3,10 @@
 import streamlit as st
 
 import atlas
-from app_pages.state.view import exposure, view
 from atlas.phrases import estimate_sentence, settlement_hazard_sentence, shown_number
 from atlas.profile import service_table, settlement_profile
 from layers.text import markdown_text as md
+from pages.state.view import exposure, view
 
 v = view()
 st.header("Settlement profile")

@@ -3,13 +3,13 @@
 import streamlit as st
 
 import atlas
-from app_pages.state.sources import Source
-from app_pages.state.uploads import check_layer, columns_of, store_upload
-from app_pages.state.view import view
 from atlas.mapping import guess_columns
 from atlas.schema import layer_spec
 from atlas.uploads import MAX_UPLOAD_BYTES
 from layers.text import markdown_text as md
+from pages.state.sources import Source
+from pages.state.uploads import check_layer, columns_of, store_upload
+from pages.state.view import view
 
 v = view()
 st.header("Data")

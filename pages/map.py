@@ -5,10 +5,10 @@ import copy
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.state.maps import map_for
-from app_pages.state.view import view
 from atlas.profile import settlement_profile
 from layers.text import markdown_text as md
+from pages.state.maps import map_for
+from pages.state.view import view
 
 v = view()
 st.header("Map")

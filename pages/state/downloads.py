@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.state.deliveries import DeliveriesUsed, delivery_compliance
-from app_pages.state.rasters import RasterChoice
-from app_pages.state.sources import Source, dataset_of
-from app_pages.state.view import gaps
 from atlas.exports import Download, to_download
+from pages.state.deliveries import DeliveriesUsed, delivery_compliance
+from pages.state.rasters import RasterChoice
+from pages.state.sources import Source, dataset_of
+from pages.state.view import gaps
 
 
 @st.cache_data(max_entries=16, show_spinner="Preparing the download…")

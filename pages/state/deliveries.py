@@ -10,9 +10,9 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from app_pages.state.sources import Source, dataset_of
 from atlas.schedules import Comparison, compare_files, compliance
 from layers.deliveries import compliance_map
+from pages.state.sources import Source, dataset_of
 
 
 @dataclass(frozen=True)

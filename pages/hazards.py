@@ -10,7 +10,11 @@ import dataclasses
 import streamlit as st
 
 import atlas
-from app_pages.state.rasters import (
+from atlas.cli_raster import parse_classes
+from atlas.phrases import hazard_sentences, raster_demand_sentences
+from atlas.raster import estimate_table, most_exposed_first
+from layers.text import markdown_text as md
+from pages.state.rasters import (
     RasterChoice,
     check_raster,
     picked_raster,
@@ -19,12 +23,8 @@ from app_pages.state.rasters import (
     sample_flood,
     sample_population,
 )
-from app_pages.state.sources import current_source, current_standard
-from app_pages.state.view import exposure, exposure_by_cluster, view
-from atlas.cli_raster import parse_classes
-from atlas.phrases import hazard_sentences, raster_demand_sentences
-from atlas.raster import estimate_table, most_exposed_first
-from layers.text import markdown_text as md
+from pages.state.sources import current_source, current_standard
+from pages.state.view import exposure, exposure_by_cluster, view
 
 st.header("Population and hazards")
 st.caption(
