@@ -8,7 +8,6 @@ points' discs; a settlement inside a single disc is fully covered without furthe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
@@ -21,6 +20,7 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 from atlas.coverage_grid import Cells, grid_decide, polygon_cells
 from atlas.crs import to_metric
 from atlas.nearby import Nearby, nearby_pairs, pairs_within
+from atlas.parallel import in_halves
 from atlas.standards import Standard
 
 __all__ = ["BUFFER_QUAD_SEGS", "coverage", "coverage_of"]
@@ -28,8 +28,6 @@ __all__ = ["BUFFER_QUAD_SEGS", "coverage", "coverage_of"]
 #: Segments per quarter circle of the walking-distance discs (GEOS's default): a disc's area is
 #: within 0.7 % of the true circle's.
 BUFFER_QUAD_SEGS = 8
-#: Vectorised calls on fewer geometries than this are not worth splitting across threads.
-PARALLEL_MIN = 2000
 
 
 def _discs(xy: np.ndarray, distance: float) -> np.ndarray:
@@ -40,27 +38,12 @@ def _discs(xy: np.ndarray, distance: float) -> np.ndarray:
     return np.asarray(shapely.polygons(ring[None, :, :] + xy[:, None, :]), dtype=object)
 
 
-def _in_halves(
-    pool: ThreadPoolExecutor, func: Callable[..., np.ndarray], *arrays: np.ndarray
-) -> np.ndarray:
-    """Run a vectorised shapely function on two halves at once (shapely releases the GIL)."""
-    n = len(arrays[0])
-    if n < PARALLEL_MIN:
-        return func(*arrays)
-    half = n // 2
-    first = pool.submit(func, *(a[:half] for a in arrays))
-    second = pool.submit(func, *(a[half:] for a in arrays))
-    return np.concatenate([first.result(), second.result()])
-
-
 def _union_rows(table: np.ndarray) -> np.ndarray:
     """The union of each row of a 2-D array of geometries (None ignored)."""
     return np.asarray(shapely.union_all(table, axis=1), dtype=object)
 
 
-def _union_per_polygon(
-    pool: ThreadPoolExecutor, discs: np.ndarray, starts: np.ndarray, sizes: np.ndarray
-) -> np.ndarray:
+def _union_per_polygon(discs: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The union of each group ``discs[starts[k]:starts[k] + sizes[k]]``.
 
     Groups go in rows of a table padded with None (``union_all`` skips missing values), reduced
@@ -76,7 +59,7 @@ def _union_per_polygon(
         col = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
         table = np.full((len(rows), int(w)), None, dtype=object)
         table[row, col] = discs[np.repeat(starts[rows], n) + col]
-        out[rows] = _in_halves(pool, _union_rows, table)
+        out[rows] = in_halves(_union_rows, table)
     return out
 
 
@@ -234,23 +217,22 @@ def coverage_of(
     xy = xy[needed]
     discs = _discs(xy, distance)
     shapely.prepare(discs)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        # Not split across threads: a prepared disc builds its index lazily on first use, and
-        # GEOS does not guard that against two threads using the same disc at once.
-        whole = shapely.covers(discs[p_local], polygons[s_i])
-        full = np.unique(s_i[whole])
-        share[full] = 1.0
-        partial = ~np.isin(s_i, full)
-        s_i, p_local = s_i[partial], p_local[partial]
-        if not s_i.size:
-            return share
-        order = np.argsort(s_i, kind="stable")
-        s_i, p_local = s_i[order], p_local[order]
-        starts = np.flatnonzero(np.r_[True, s_i[1:] != s_i[:-1]])
-        sizes = np.diff(np.r_[starts, len(s_i)])
-        owners = s_i[starts]
-        union = _union_per_polygon(pool, discs[p_local], starts, sizes)
-        covered = shapely.area(_in_halves(pool, shapely.intersection, polygons[owners], union))
+    # Not split across threads: a prepared disc builds its index lazily on first use, and
+    # GEOS does not guard that against two threads using the same disc at once.
+    whole = shapely.covers(discs[p_local], polygons[s_i])
+    full = np.unique(s_i[whole])
+    share[full] = 1.0
+    partial = ~np.isin(s_i, full)
+    s_i, p_local = s_i[partial], p_local[partial]
+    if not s_i.size:
+        return share
+    order = np.argsort(s_i, kind="stable")
+    s_i, p_local = s_i[order], p_local[order]
+    starts = np.flatnonzero(np.r_[True, s_i[1:] != s_i[:-1]])
+    sizes = np.diff(np.r_[starts, len(s_i)])
+    owners = s_i[starts]
+    union = _union_per_polygon(discs[p_local], starts, sizes)
+    covered = shapely.area(in_halves(shapely.intersection, polygons[owners], union))
     areas = shapely.area(polygons[owners])
     shares = np.divide(covered, areas, out=np.zeros(len(owners)), where=areas > 0)
     share[owners] = np.clip(shares, 0.0, 1.0)

@@ -14,6 +14,8 @@ import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 
+from atlas.parallel import private_prepared
+
 __all__ = ["CELL_SIDES", "Cells", "grid_decide", "polygon_cells"]
 
 #: Cell sides (metres) tried in turn; each is half the one before, so cells split in four.
@@ -51,11 +53,8 @@ def polygon_cells(polygons: np.ndarray, side: float = CELL_SIDES[0]) -> Cells:
     k = np.arange(int(count.sum())) - offset[owner]
     ix, iy = k % nx[owner], k // nx[owner]
     centre = origin[owner] + (np.c_[ix, iy] + 0.5) * side
-    # Prepared private copies (same coordinates): shared geometries are left unprepared, so
-    # that threads using them never race on a lazily built index.
-    private = shapely.transform(polygons, lambda coords: coords)
-    shapely.prepare(private)
-    take = shapely.intersects_xy(private[owner], centre[:, 0], centre[:, 1])
+    # Prepared private copies: shared geometries stay unprepared (see atlas.parallel).
+    take = shapely.intersects_xy(private_prepared(polygons)[owner], centre[:, 0], centre[:, 1])
     # Boundary lines one by one, so that consecutive coordinates of a line are its segments.
     lines, line_owner = shapely.get_parts(
         shapely.boundary(shapely.segmentize(polygons, side)), return_index=True

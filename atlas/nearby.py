@@ -12,8 +12,6 @@ geometries are built only for the few points that need an exact distance to a bo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -23,11 +21,9 @@ from pyproj import CRS, Transformer
 
 from atlas.crs import to_metric
 from atlas.errors import SchemaError
+from atlas.parallel import in_halves, private_prepared
 
-__all__ = ["Nearby", "metric_xy", "nearby_pairs", "pairs_within", "private_prepared"]
-
-#: Pair lists shorter than this are not worth splitting across two threads.
-PARALLEL_MIN = 20_000
+__all__ = ["Nearby", "metric_xy", "nearby_pairs", "pairs_within"]
 
 
 def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> np.ndarray:
@@ -66,17 +62,6 @@ def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> np.ndarray:
     return xy
 
 
-def private_prepared(polygons: np.ndarray) -> np.ndarray:
-    """Prepared copies of ``polygons`` (same coordinates), for this call's use only.
-
-    GEOS builds a prepared geometry's index lazily and does not guard it: preparing geometries
-    that other threads may use at the same moment can crash. Copies owned by one caller cannot.
-    """
-    copies = shapely.transform(polygons, lambda coords: coords)
-    shapely.prepare(copies)
-    return copies
-
-
 @dataclass(frozen=True)
 class Nearby:
     """Every (point, settlement) pair with the point inside or within ``reach`` metres.
@@ -111,24 +96,6 @@ class Nearby:
         return Nearby(
             self.xy, self.point[keep], self.settlement[keep], self.distance[keep], distance
         )
-
-
-def _by_polygon_halves(
-    func: Callable[..., np.ndarray], owner: np.ndarray, *arrays: np.ndarray
-) -> np.ndarray:
-    """A vectorised shapely function over two halves at once (shapely releases the GIL).
-
-    ``owner`` (sorted) gives each element's polygon; the halves never share a polygon, so no
-    prepared polygon is used by two threads at once.
-    """
-    n = len(owner)
-    cut = int(np.searchsorted(owner, owner[n // 2])) if n >= PARALLEL_MIN else 0
-    if not cut:
-        return func(*arrays)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(func, *(a[:cut] for a in arrays))
-        second = pool.submit(func, *(a[cut:] for a in arrays))
-        return np.concatenate([first.result(), second.result()])
 
 
 def _box_candidates(xy: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -205,8 +172,8 @@ def nearby_pairs(xy: np.ndarray, polygons: np.ndarray, reach: float) -> Nearby:
     p_i, b_i = _box_candidates(xy, bounds[keep])
     s_i = keep[b_i]
     # Pairs come grouped by polygon (``s_i`` ascending), as the halves below need.
-    inside = _by_polygon_halves(
-        shapely.intersects_xy, s_i, private_prepared(polygons)[s_i], xy[p_i, 0], xy[p_i, 1]
+    inside = in_halves(
+        shapely.intersects_xy, private_prepared(polygons)[s_i], xy[p_i, 0], xy[p_i, 1], owner=s_i
     )
     distance = np.zeros(len(p_i))
     outside = np.flatnonzero(~inside)
@@ -214,8 +181,8 @@ def nearby_pairs(xy: np.ndarray, polygons: np.ndarray, reach: float) -> Nearby:
         if reach > 0:
             used, local = np.unique(p_i[outside], return_inverse=True)
             points = shapely.points(xy[used])
-            distance[outside] = _by_polygon_halves(
-                shapely.distance, s_i[outside], points[local], polygons[s_i[outside]]
+            distance[outside] = in_halves(
+                shapely.distance, points[local], polygons[s_i[outside]], owner=s_i[outside]
             )
         else:
             distance[outside] = np.inf

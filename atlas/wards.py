@@ -9,7 +9,7 @@ import shapely
 from pyproj import CRS
 
 from atlas.crs import to_metric
-from atlas.nearby import private_prepared
+from atlas.parallel import private_prepared
 
 __all__ = ["MIN_WARD_SHARE", "primary_wards", "settlement_wards"]
 
