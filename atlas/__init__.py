@@ -1,5 +1,10 @@
 """Settlement Atlas: service gaps of informal settlements, per settlement and per cluster.
 
+The pipeline, one sub-package a stage (see ``docs/architecture.md``): :mod:`atlas.load` (files
+in), :mod:`atlas.measure` (joins and numbers), :mod:`atlas.raster` and :mod:`atlas.schedules`
+(rasters, water deliveries), :mod:`atlas.summaries` (plain words), :mod:`atlas.exports` (data
+out), :mod:`atlas.cli` (the command). Drawing lives in ``layers``, the app in ``pages``.
+
 The stable Python API::
 
     import atlas
@@ -9,11 +14,7 @@ The stable Python API::
     result.clusters      # one row per cluster
 """
 
-from atlas.analysis import GapResult, compute_gaps
-from atlas.attribution import attribute_services
-from atlas.coverage import coverage
-from atlas.crs import STORAGE_CRS, choose_metric_crs, to_metric
-from atlas.dataset import Dataset, load_dataset, load_layer, load_sample, read_membership
+from atlas.config import Config
 from atlas.errors import (
     AtlasError,
     CRSError,
@@ -24,15 +25,40 @@ from atlas.errors import (
     ValidationError,
 )
 from atlas.exports.records import to_csv, to_geojson, to_json, to_records
-from atlas.gaps import cluster_gaps, demand, service_counts, settlement_gaps
-from atlas.io import read_layer
-from atlas.mapping import Constant, apply_mapping, parse_mapping
+from atlas.load import (
+    CATEGORIES,
+    STATUSES,
+    STORAGE_CRS,
+    Constant,
+    Dataset,
+    apply_mapping,
+    choose_metric_crs,
+    load_dataset,
+    load_layer,
+    load_sample,
+    parse_mapping,
+    read_layer,
+    read_membership,
+    to_metric,
+    validate_layer,
+)
+from atlas.measure import (
+    CategoryRule,
+    GapResult,
+    Standard,
+    attribute_services,
+    cluster_gaps,
+    compute_gaps,
+    coverage,
+    demand,
+    load_standard,
+    primary_wards,
+    service_counts,
+    settlement_gaps,
+    settlement_wards,
+)
+from atlas.problems import Problem, Report
 from atlas.registry import standard_names
-from atlas.report import Problem, Report
-from atlas.schema import CATEGORIES, STATUSES
-from atlas.standards import CategoryRule, Standard, load_standard
-from atlas.validate import validate_layer
-from atlas.wards import primary_wards, settlement_wards
 
 __version__ = "0.1.0"
 
@@ -43,6 +69,7 @@ __all__ = [
     "AtlasError",
     "CRSError",
     "CategoryRule",
+    "Config",
     "Constant",
     "DataFileError",
     "Dataset",

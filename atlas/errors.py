@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from atlas.report import Report
+    from atlas.problems import Report
 
 __all__ = [
     "AtlasError",

@@ -15,7 +15,9 @@ __all__ = [
     "APP_SCRIPT",
     "DATA_DIR",
     "SAMPLE",
+    "SAMPLE_DELIVERIES",
     "SAMPLE_FLOOD_CLASSES",
+    "SAMPLE_SCHEDULE",
     "SERVE_ENV",
     "SampleFiles",
     "SampleRasters",
@@ -35,6 +37,9 @@ SERVE_ENV = "ATLAS_SERVE"
 
 #: The name of the embedded sample dataset.
 SAMPLE = "sample"
+#: The sample's water delivery schedule and the deliveries residents reported (data/README.md).
+SAMPLE_SCHEDULE = SAMPLE_DIR / "schedule.csv"
+SAMPLE_DELIVERIES = SAMPLE_DIR / "deliveries.csv"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ What it does
    (3,000 star-shaped settlements of ~64 vertices, 300,000 service points, 500 wards near
    Gauteng), validated as a loaded dataset would be. Generation and validation are not timed;
    the generated layers can be cached in ``benchmarks/out/`` (git-ignored) as GeoParquet.
-2. Times :func:`atlas.analysis.compute_gaps` under the ``cape-town`` standard (median of
+2. Times :func:`atlas.measure.pipeline.compute_gaps` under the ``cape-town`` standard (median of
    ``--repeat`` runs), and each of its steps on its own (points near settlements,
    attribution, coverage, wards, assembly).
 3. Times a naive baseline written the way a typical notebook would: ``geopandas.sjoin_nearest``
@@ -56,15 +56,15 @@ import shapely
 from metro_data import FULL, GENERATOR_VERSION, OUT_DIR, SEED, SMALL, STATUSES, load_layers
 from pyproj import CRS
 
-from atlas.analysis import GapResult, compute_gaps
-from atlas.attribution import attribute_services
-from atlas.coverage import BUFFER_QUAD_SEGS, coverage
-from atlas.crs import choose_metric_crs, to_metric
-from atlas.dataset import Dataset
-from atlas.gaps import cluster_gaps, service_counts, settlement_gaps
-from atlas.nearby import metric_xy, nearby_pairs
-from atlas.standards import Standard, load_standard
-from atlas.wards import primary_wards, settlement_wards
+from atlas.load.crs import choose_metric_crs, to_metric
+from atlas.load.dataset import Dataset
+from atlas.measure._nearby import metric_xy, nearby_pairs
+from atlas.measure.attribution import attribute_services
+from atlas.measure.coverage import BUFFER_QUAD_SEGS, coverage
+from atlas.measure.gaps import cluster_gaps, service_counts, settlement_gaps
+from atlas.measure.pipeline import GapResult, compute_gaps
+from atlas.measure.standards import Standard, load_standard
+from atlas.measure.wards import primary_wards, settlement_wards
 
 STANDARD = "cape-town"
 #: Targets: the atlas takes at most this long, and is at least this many times faster.

@@ -54,8 +54,8 @@ import geopandas as gpd
 import shapely
 from metro_data import FULL, OUT_DIR, SEED, SMALL, load_dataset
 
-from atlas.analysis import GapResult, compute_gaps
-from atlas.standards import load_standard
+from atlas.measure.pipeline import GapResult, compute_gaps
+from atlas.measure.standards import load_standard
 from layers.assets import ROOT, missing_assets
 from layers.display import DisplayLayers, prepare_display
 from layers.maps import _base_map, build_map

@@ -20,9 +20,9 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from atlas.crs import choose_metric_crs
-from atlas.dataset import Dataset
-from atlas.validate import validate_layer
+from atlas.load.crs import choose_metric_crs
+from atlas.load.dataset import Dataset
+from atlas.load.validate import validate_layer
 
 __all__ = ["FULL", "SEED", "SMALL", "STATUSES", "Size", "generate", "load_dataset", "load_layers"]
 

@@ -17,8 +17,8 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
-from atlas.crs import STORAGE_CRS, choose_metric_crs, to_metric
 from atlas.errors import CRSError
+from atlas.load.crs import STORAGE_CRS, choose_metric_crs, to_metric
 
 __all__ = [
     "STREET_ZOOM",

@@ -21,7 +21,7 @@ import numpy as np
 from branca.element import MacroElement
 from folium.template import Template
 
-from atlas.standards import Standard
+from atlas.measure.standards import Standard
 from layers.assets import inline_assets
 from layers.display import DisplayLayers, prepare_display
 from layers.points import service_layers

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 
-from atlas.schema import CATEGORIES
-from atlas.standards import Standard
+from atlas.load.schema import CATEGORIES
+from atlas.measure.standards import Standard
 from layers.display import STATUSES, DisplayLayers, prepare_display
 from layers.script import ScriptLayer
 from layers.style import STATUS_COLOURS

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import SchemaError
-from atlas.standards import Standard
+from atlas.measure.standards import Standard
 from layers.display import DisplayLayers, shapes_of
 from layers.script import ScriptLayer
 from layers.style import NO_DATA, Classes, classify

@@ -36,8 +36,8 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from atlas.crs import STORAGE_CRS, to_metric
-from atlas.phrases import format_number
+from atlas.i18n import format_number
+from atlas.load.crs import STORAGE_CRS, to_metric
 from layers.style import classify
 
 __all__ = ["GREYS", "HATCHES", "STATUS_MARKERS", "cluster_map", "map_png"]

@@ -14,8 +14,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from atlas.phrases import format_number, noun, ratio_words
-from atlas.standards import DEFAULT_LABELS, CategoryRule, Standard
+from atlas.i18n import format_number, noun
+from atlas.measure.standards import DEFAULT_LABELS, CategoryRule, Standard
+from atlas.summaries.phrases import ratio_words
 
 __all__ = [
     "category_rule",

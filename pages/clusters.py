@@ -3,7 +3,8 @@
 import streamlit as st
 
 from atlas.exports import FORMATS
-from atlas.phrases import cluster_sentences, gap_table, hazard_sentences, shown_number
+from atlas.i18n import shown_number
+from atlas.summaries.phrases import cluster_sentences, gap_table, hazard_sentences
 from layers.text import markdown_text as md
 from pages.state.downloads import download, report_pdf
 from pages.state.view import exposure_by_cluster, view

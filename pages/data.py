@@ -3,9 +3,9 @@
 import streamlit as st
 
 import atlas
-from atlas.mapping import guess_columns
-from atlas.schema import layer_spec
-from atlas.uploads import MAX_UPLOAD_BYTES
+from atlas.load.columns import guess_columns
+from atlas.load.schema import layer_spec
+from atlas.load.uploads import MAX_UPLOAD_BYTES
 from layers.text import markdown_text as md
 from pages.state.sources import Source
 from pages.state.uploads import check_layer, columns_of, store_upload

@@ -10,9 +10,8 @@ import dataclasses
 import streamlit as st
 
 import atlas
-from atlas.cli_raster import parse_classes
-from atlas.phrases import hazard_sentences, raster_demand_sentences
-from atlas.raster import estimate_table, most_exposed_first
+from atlas.raster import estimate_table, most_exposed_first, parse_classes
+from atlas.summaries.phrases import hazard_sentences, raster_demand_sentences
 from layers.text import markdown_text as md
 from pages.state.rasters import (
     RasterChoice,

@@ -5,7 +5,7 @@ import copy
 import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas.profile import settlement_profile
+from atlas.summaries.profile import settlement_profile
 from layers.text import markdown_text as md
 from pages.state.maps import map_for
 from pages.state.view import view

@@ -8,9 +8,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import atlas
-from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
-from atlas.phrases import format_number
-from atlas.report import warning_lines
+from atlas.i18n import format_number
+from atlas.problems import warning_lines
+from atlas.registry import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.schedules import (
     BASIC_LITRES_PER_PERSON_DAY,
     compliance_table,

@@ -3,8 +3,9 @@
 import streamlit as st
 
 import atlas
-from atlas.phrases import estimate_sentence, settlement_hazard_sentence, shown_number
-from atlas.profile import service_table, settlement_profile
+from atlas.i18n import shown_number
+from atlas.summaries.phrases import estimate_sentence, settlement_hazard_sentence
+from atlas.summaries.profile import service_table, settlement_profile
 from layers.text import markdown_text as md
 from pages.state.view import exposure, view
 

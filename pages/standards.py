@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from atlas.phrases import standard_table
 from atlas.registry import standard_names
+from atlas.summaries.phrases import standard_table
 from pages.state.sources import load_standard
 from pages.state.view import view
 

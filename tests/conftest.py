@@ -10,7 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from atlas.standards import Standard, parse_standard
+from atlas.measure.standards import Standard, parse_standard
 
 #: The metric CRS the hand-built layers are drawn in (UTM 35S, Gauteng).
 METRIC = "EPSG:32735"

@@ -1,7 +1,8 @@
-"""Exporting the joined result: GeoJSON, GeoPackage, CSV, GeoParquet and a standalone HTML map.
+"""Exporting the joined result as data: GeoJSON, GeoPackage, CSV and GeoParquet.
 
-Researchers take the data to QGIS and notebooks, cluster members take a map to a meeting with
-no internet. Every format carries the same rows and values, from :func:`export_layers`:
+Researchers take the data to QGIS and notebooks. Every format carries the same rows and values,
+from :func:`export_layers`. (The standalone HTML map a cluster takes to a meeting is drawn by
+``layers.standalone``, which writes it and, through this package, every data format.)
 
 * ``settlements``: the canonical fields and every gap field, ``ward_ids`` and ``ward_shares``
   as text joined with ``;``, the polygon;
@@ -18,14 +19,12 @@ Topic modules, re-exported here:
 * :mod:`atlas.exports.deliveries`: water delivery compliance joined onto the layers;
 * :mod:`atlas.exports.paths`: the :data:`FORMATS` and where their files go (:func:`output_paths`);
 * :mod:`atlas.exports.formats`: :func:`write_export`, one writer per format;
-* :mod:`atlas.exports.html_map`: the standalone HTML map (drawn by ``layers.maps``);
 * :mod:`atlas.exports.download`: :func:`export_zip` and :func:`to_download` for the app;
-* :mod:`atlas.exports.records`: records, JSON, CSV and GeoJSON text of any table (was
-  ``atlas.export``).
+* :mod:`atlas.exports.records`: records, JSON, CSV and GeoJSON text of any table.
 """
 
 from atlas.exports.clusters import filter_clusters
-from atlas.exports.download import Download, export_zip, to_download
+from atlas.exports.download import Download, Writer, export_zip, to_download
 from atlas.exports.fields import (
     CLUSTER_FIELDS,
     DELIVERY_FIELDS,
@@ -34,16 +33,18 @@ from atlas.exports.fields import (
     fields_of,
 )
 from atlas.exports.formats import write_export
-from atlas.exports.paths import FORMATS, output_paths
+from atlas.exports.paths import DATA_FORMATS, FORMATS, output_paths
 from atlas.exports.tables import export_layers
 
 __all__ = [
     "CLUSTER_FIELDS",
+    "DATA_FORMATS",
     "DELIVERY_FIELDS",
     "FORMATS",
     "SERVICE_FIELDS",
     "SETTLEMENT_FIELDS",
     "Download",
+    "Writer",
     "export_layers",
     "export_zip",
     "fields_of",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from atlas.analysis import GapResult
 from atlas.errors import SchemaError
+from atlas.measure.pipeline import GapResult
 
 __all__ = ["chosen_clusters", "filter_clusters"]
 

@@ -7,22 +7,40 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import pandas as pd
 
-from atlas.analysis import GapResult
-from atlas.dataset import Dataset
 from atlas.exports.formats import write_export
 from atlas.exports.paths import check_format, file_name, single_file
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult
 
-__all__ = ["Download", "export_zip", "to_download"]
+__all__ = ["Download", "Writer", "export_zip", "to_download"]
 
 _MIME = {
     "gpkg": "application/geopackage+sqlite3",
     "html": "text/html",
     "zip": "application/zip",
 }
+
+
+class Writer(Protocol):
+    """What writes an export's files (:func:`~atlas.exports.write_export`, or
+    ``layers.standalone.write_output``, which adds the drawn HTML map)."""
+
+    def __call__(
+        self,
+        result: GapResult,
+        dataset: Dataset,
+        fmt: str,
+        output: str | Path,
+        *,
+        clusters: Sequence[str] | str | None = None,
+        category: str | None = None,
+        metric: str = "gap",
+        compliance: pd.DataFrame | None = None,
+    ) -> list[Path]: ...
 
 
 class Download(NamedTuple):
@@ -42,11 +60,12 @@ def _exported(
     category: str | None,
     metric: str,
     compliance: pd.DataFrame | None,
+    write: Writer,
 ) -> list[tuple[str, bytes]]:
     """The files of :func:`write_export` as (name, contents): written to a temporary folder
     under their default names, or as the one file ``name`` (single-file formats)."""
     with tempfile.TemporaryDirectory(prefix="atlas-export-") as folder:
-        files = write_export(
+        files = write(
             result,
             dataset,
             fmt,
@@ -80,6 +99,7 @@ def export_zip(
     category: str | None = None,
     metric: str = "gap",
     compliance: pd.DataFrame | None = None,
+    write: Writer = write_export,
 ) -> bytes:
     """The files of :func:`~atlas.exports.write_export` as a zip archive in memory (for a
     download button).
@@ -91,6 +111,8 @@ def export_zip(
     ----------
     result, dataset, fmt, clusters, category, metric, compliance
         As for :func:`~atlas.exports.write_export`.
+    write
+        What writes the files (default :func:`~atlas.exports.write_export`).
 
     Returns
     -------
@@ -98,7 +120,8 @@ def export_zip(
         The zip archive.
     """
     check_format(fmt)
-    return _zipped(_exported(result, dataset, fmt, None, clusters, category, metric, compliance))
+    files = _exported(result, dataset, fmt, None, clusters, category, metric, compliance, write)
+    return _zipped(files)
 
 
 def to_download(
@@ -111,6 +134,7 @@ def to_download(
     metric: str = "gap",
     stem: str = "atlas",
     compliance: pd.DataFrame | None = None,
+    write: Writer = write_export,
 ) -> Download:
     """One file to offer for download: the file itself for gpkg and html, else a zip.
 
@@ -120,6 +144,8 @@ def to_download(
         As for :func:`~atlas.exports.write_export`.
     stem
         The downloaded file's name without suffix.
+    write
+        What writes the files (default :func:`~atlas.exports.write_export`).
 
     Returns
     -------
@@ -129,7 +155,7 @@ def to_download(
     """
     check_format(fmt)
     single = file_name(fmt, stem) if single_file(fmt) else None
-    files = _exported(result, dataset, fmt, single, clusters, category, metric, compliance)
+    files = _exported(result, dataset, fmt, single, clusters, category, metric, compliance, write)
     if single:
         ((name, data),) = files
         return Download(name, data, _MIME[fmt])

@@ -15,9 +15,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from atlas.crs import STORAGE_CRS
 from atlas.exports.records import is_missing
-from atlas.gaps import ESTIMATE_COLUMNS
+from atlas.load.crs import STORAGE_CRS
+from atlas.measure.gaps import ESTIMATE_COLUMNS
 
 __all__ = [
     "CLUSTER_FIELDS",
@@ -51,7 +51,7 @@ CLUSTER_FIELDS = ("cluster", "settlements", "households", "population", "demand_
 
 def fields_of(table: pd.DataFrame, fields: Sequence[str]) -> list[str]:
     """``fields`` (:data:`SETTLEMENT_FIELDS` or :data:`CLUSTER_FIELDS`) with the population
-    raster's :data:`~atlas.gaps.ESTIMATE_COLUMNS` after ``population`` when ``table`` has them."""
+    raster's :data:`~atlas.measure.gaps.ESTIMATE_COLUMNS` after ``population`` when ``table`` has them."""
     extra = [c for c in ESTIMATE_COLUMNS if c in table]
     at = list(fields).index("population") + 1
     return [*fields[:at], *extra, *fields[at:]]

@@ -1,4 +1,8 @@
-"""Writing the export layers in each format: GeoJSON, GeoPackage, CSV, GeoParquet and HTML."""
+"""Writing the export layers in each data format: GeoJSON, GeoPackage, CSV and GeoParquet.
+
+The standalone HTML map is a drawing: ``layers.standalone.write_output`` writes it, and every
+other format through :func:`write_export`.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,12 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from atlas.analysis import GapResult
-from atlas.dataset import Dataset
-from atlas.exports.html_map import write_html
-from atlas.exports.paths import check_format, output_paths
+from atlas.errors import SchemaError
+from atlas.exports.paths import DATA_FORMATS, check_format, output_paths
 from atlas.exports.records import to_feature_collection, typed_records
 from atlas.exports.tables import export_layers
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult
 
 __all__ = ["write_export"]
 
@@ -89,7 +93,7 @@ def write_export(
     precision: int = 6,
     compliance: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """Write the joined result in one format.
+    """Write the joined result in one data format.
 
     Parameters
     ----------
@@ -102,14 +106,15 @@ def write_export(
         records), ``gpkg`` (one GeoPackage: layers settlements, services, wards and the
         attributes table clusters), ``csv`` (settlements with a WKT column ``wkt``, and the
         cluster summary), ``parquet`` (GeoParquet per layer, the cluster summary as plain
-        Parquet) or ``html`` (a standalone map that opens from disk with no internet).
+        Parquet). The standalone HTML map (``html``) is drawn: ``layers.standalone.write_output``
+        writes it.
     output
         A folder or a file name (see :func:`~atlas.exports.output_paths`); missing folders
         are created.
     clusters
         Export only these clusters (see :func:`~atlas.exports.export_layers`).
     category, metric
-        What the HTML map colours the settlements by (default: water, gap).
+        Accepted for the drawn formats' sake (``layers.standalone.write_output``); unused.
     precision
         Decimal places of coordinates in the text formats (GeoJSON and the CSV's WKT; 6 is
         about 0.1 m). GeoPackage and GeoParquet keep full precision.
@@ -125,26 +130,27 @@ def write_export(
     Raises
     ------
     SchemaError
-        Unknown format or cluster, or an output name that does not suit the format.
-    layers.assets.AssetError
-        ``html`` when the map assets are not installed (``python -m layers.assets``).
+        Unknown format or cluster, an output name that does not suit the format, or ``html``.
+
+    Examples
+    --------
+    >>> import tempfile, atlas
+    >>> ds = atlas.load_sample()
+    >>> result = atlas.compute_gaps(ds, atlas.load_standard("cape-town"))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [p.name for p in write_export(result, ds, "geojson", folder)]
+    ['settlements.geojson', 'services.geojson', 'wards.geojson', 'clusters.json']
     """
     check_format(fmt)
+    if fmt not in DATA_FORMATS:
+        raise SchemaError(
+            f"The {fmt} format is a drawing, not data: write it with layers.standalone.write_output "
+            f"(which writes the data formats too), or choose one of {', '.join(DATA_FORMATS)}."
+        )
     layers = export_layers(result, dataset, clusters=clusters, compliance=compliance)
     spatial = [name for name in layers if name != "clusters"]
     paths = output_paths(fmt, output, spatial)
     for path in set(paths.values()):
         path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "html":
-        write_html(
-            result,
-            dataset,
-            layers,
-            paths["settlements"],
-            clusters=clusters,
-            category=category,
-            metric=metric,
-        )
-    else:
-        _WRITERS[fmt](layers, paths, precision)
+    _WRITERS[fmt](layers, paths, precision)
     return list(dict.fromkeys(paths[name] for name in paths))

@@ -22,10 +22,13 @@ from pathlib import Path
 
 from atlas.errors import SchemaError
 
-__all__ = ["FORMATS", "check_format", "file_name", "output_paths", "single_file"]
+__all__ = ["DATA_FORMATS", "FORMATS", "check_format", "file_name", "output_paths", "single_file"]
 
 #: Export formats, in the order the command line and the app offer them.
 FORMATS = ("geojson", "gpkg", "csv", "parquet", "html")
+#: The formats that carry data (written by :func:`~atlas.exports.write_export`); ``html`` is
+#: a drawing, written by ``layers.standalone``.
+DATA_FORMATS = FORMATS[:4]
 
 #: Per format: each layer's file name in a folder (a plain string: every layer in one file).
 _FILES: dict[str, dict[str, str] | str] = {

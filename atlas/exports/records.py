@@ -2,7 +2,7 @@
 
 Two kinds of record: :func:`to_records` rounds for people to read (the command line, reports,
 phrases), :func:`typed_records` keeps every value's type and precision for files that are read
-back (the GeoJSON export). This was ``atlas.export``, which still re-exports it.
+back (the GeoJSON export).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas.crs import STORAGE_CRS
+from atlas.load.crs import STORAGE_CRS
 
 __all__ = [
     "ROUNDING",

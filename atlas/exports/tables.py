@@ -6,8 +6,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from atlas.analysis import GapResult
-from atlas.dataset import Dataset
 from atlas.exports.clusters import chosen_clusters, filter_clusters
 from atlas.exports.deliveries import join_deliveries
 from atlas.exports.fields import (
@@ -18,8 +16,10 @@ from atlas.exports.fields import (
     typed_layer,
     typed_table,
 )
-from atlas.gaps import category_columns
-from atlas.schema import layer_spec
+from atlas.load.dataset import Dataset
+from atlas.load.schema import layer_spec
+from atlas.measure.gaps import category_columns
+from atlas.measure.pipeline import GapResult
 
 __all__ = ["export_layers"]
 

@@ -34,6 +34,7 @@ from atlas.raster.hazard import (
     hazard_mask,
     hazard_zones,
     most_exposed_first,
+    parse_classes,
 )
 from atlas.raster.zonal import zonal_population
 
@@ -57,6 +58,7 @@ __all__ = [
     "load_raster",
     "most_exposed_first",
     "open_raster_for",
+    "parse_classes",
     "population_by_cluster",
     "population_estimate",
     "read_values",

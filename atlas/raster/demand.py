@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from atlas.dataset import Dataset
+from atlas.load.dataset import Dataset
 from atlas.raster.files import Raster, as_raster, require_overlap
 from atlas.raster.zonal import zonal_population
 

@@ -22,8 +22,8 @@ from pyproj import CRS, Transformer
 from rasterio.enums import Resampling
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
-from atlas.crs import parse_crs
 from atlas.errors import CRSError, DataFileError, SchemaError
+from atlas.load.crs import parse_crs
 
 __all__ = [
     "Raster",

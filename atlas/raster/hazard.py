@@ -33,6 +33,7 @@ __all__ = [
     "hazard_exposure",
     "hazard_mask",
     "hazard_zones",
+    "parse_classes",
 ]
 
 #: The fields of a cluster's hazard record (:func:`hazard_by_cluster` adds the two areas).
@@ -257,3 +258,17 @@ def most_exposed_first(exposure: pd.DataFrame) -> pd.DataFrame:
     """:func:`hazard_exposure` ordered by ``hazard_area_share``, largest first (ties and
     settlements without a boundary, last, keep their order)."""
     return exposure.sort_values("hazard_area_share", ascending=False, kind="stable")
+
+
+def parse_classes(text: str) -> list[float]:
+    """Parse ``"2,3"`` into ``[2.0, 3.0]``; raises :class:`SchemaError` with the bad item."""
+    out: list[float] = []
+    for item in text.split(","):
+        try:
+            out.append(float(item.strip()))
+        except ValueError:
+            raise SchemaError(
+                f"Cannot read the hazard class '{item.strip()}' in --classes {text}: "
+                "give numbers separated by commas, e.g. --classes 2,3."
+            ) from None
+    return out

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import DataFileError
-from atlas.mapping import Constant, parse_mapping
-from atlas.report import Problem
+from atlas.load.columns import Constant, parse_mapping
+from atlas.problems import Problem
 from atlas.schedules.constants import _TIME, _WEEKDAYS, LOCAL_TZ
 
 
@@ -68,7 +68,7 @@ Status = Literal["delivered", "late", "short", "missed", "unscheduled"]
 def parse_table_mapping(items: Iterable[str]) -> dict[str, dict[str, str | Constant]]:
     """Parse mappings ``schedule.FIELD=COLUMN`` and ``deliveries.FIELD=COLUMN``.
 
-    :func:`atlas.mapping.parse_mapping` over the schedule tables: a quoted value
+    :func:`atlas.load.columns.parse_mapping` over the schedule tables: a quoted value
     (``"schedule.provider='Metro Water'"``) is a constant for every row.
 
     Raises

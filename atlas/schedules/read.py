@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from atlas.mapping import Constant
-from atlas.report import Problem, Report
+from atlas.load.columns import Constant
+from atlas.problems import Problem, Report
 from atlas.schedules.constants import _NOT_GIVEN
 from atlas.schedules.fields import (
     _check_settlement,
@@ -45,7 +45,7 @@ def clean_schedule(
     frame
         The table with the file's own column names, one row per file row in order.
     mapping
-        Canonical field -> column name or :class:`~atlas.mapping.Constant`.
+        Canonical field -> column name or :class:`~atlas.load.columns.Constant`.
     settlement_ids
         The known settlements; rows naming others are left out. None accepts any id.
     source

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import SchemaError, ValidationError
-from atlas.phrases import format_number
-from atlas.report import Report
+from atlas.i18n import format_number
+from atlas.problems import Report
 from atlas.schedules.constants import _KEYS, DELIVERY_COLUMNS, LEVELS, ROLLUP_COLUMNS, STATUSES
 from atlas.schedules.match import classify_deliveries
 from atlas.schedules.read import read_deliveries, read_schedule

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from atlas.errors import SchemaError
-from atlas.phrases import format_number
+from atlas.i18n import format_number
 from atlas.schedules.constants import _KEYS
 from atlas.schedules.rollup import compliance_sentence
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.exports import Download, to_download
+from atlas.exports import Download
+from layers.standalone import output_download
 from pages.state.deliveries import DeliveriesUsed, delivery_compliance
 from pages.state.rasters import RasterChoice
 from pages.state.sources import Source, dataset_of
@@ -23,7 +24,7 @@ def download(
     population: RasterChoice | None = None,
 ) -> Download:
     """The current view as a file to download (cached: rendering HTML takes a second or two)."""
-    return to_download(
+    return output_download(
         gaps(source, standard, population),
         dataset_of(source, standard),
         fmt,
@@ -43,7 +44,7 @@ def report_pdf(
 ) -> bytes:
     """The printable PDF report of a cluster (cached by source, standard, cluster, deliveries
     and population raster)."""
-    from atlas.report_pdf import cluster_report
+    from layers.report_pdf import cluster_report
 
     return cluster_report(
         gaps(source, standard, population),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from atlas.phrases import format_number
+from atlas.i18n import format_number
 from atlas.raster import load_raster, open_raster_for
 from atlas.registry import SAMPLE_FLOOD_CLASSES, sample_rasters
 from layers.raster import RasterImage, describe_rule, raster_image
@@ -74,7 +74,7 @@ def remember_upload(role: str, sample: RasterChoice, name: str, data: bytes) -> 
     Raises
     ------
     atlas.AtlasError
-        The file cannot be stored (see :func:`atlas.uploads.save_upload`).
+        The file cannot be stored (see :func:`atlas.load.uploads.save_upload`).
     """
     path = str(store_upload(data, name))
     if st.session_state.get(f"{role}_upload") == path:

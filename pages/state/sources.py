@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 import atlas
-from atlas.mapping import parse_mapping
+from atlas.load.columns import parse_mapping
 from atlas.registry import SERVE_ENV
 
 

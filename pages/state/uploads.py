@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 import atlas
-from atlas.mapping import parse_mapping
-from atlas.uploads import content_hash, save_upload
+from atlas.load.columns import parse_mapping
+from atlas.load.uploads import content_hash, save_upload
 from pages.state.sources import load_standard
 
 UPLOAD_ROOT = Path(tempfile.gettempdir()) / "atlas-uploads"

@@ -178,7 +178,7 @@ def test_downloads_include_the_delivery_comparison_shown_on_the_schedules_page()
     import zipfile
     from datetime import date
 
-    from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
+    from atlas.registry import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
     from pages.state.deliveries import DeliveriesUsed
     from pages.state.downloads import download
     from pages.state.sources import SAMPLE

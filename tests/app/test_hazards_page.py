@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 import atlas
-from atlas.phrases import format_number, hazard_sentences
+from atlas.i18n import format_number
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, zonal_population
 from atlas.registry import sample_rasters
+from atlas.summaries.phrases import hazard_sentences
 from pages.state.rasters import RasterChoice, sample_flood, sample_population
 from tests.app.test_app import app
 from tests.atlas.test_raster import VALUES, origin, write_raster

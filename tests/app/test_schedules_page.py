@@ -9,7 +9,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 import atlas
-from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
+from atlas.registry import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.schedules import Comparison, compare_files, compliance, compliance_sentence
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from atlas.analysis import GapResult, compute_gaps
-from atlas.dataset import Dataset
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult, compute_gaps
 from tests.atlas.exports_common import STANDARD, hostile_dataset
 
 

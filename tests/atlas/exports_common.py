@@ -26,11 +26,11 @@ from pyproj import CRS
 from shapely.geometry import MultiPolygon, Polygon, box
 
 import atlas
-from atlas.analysis import GapResult, compute_gaps
-from atlas.dataset import Dataset
 from atlas.exports import CLUSTER_FIELDS, SERVICE_FIELDS, SETTLEMENT_FIELDS
 from atlas.exports.fields import LIST_FIELDS, TEXT_FIELDS
-from atlas.gaps import category_columns
+from atlas.load.dataset import Dataset
+from atlas.measure.gaps import category_columns
+from atlas.measure.pipeline import GapResult, compute_gaps
 from tests.conftest import (
     ARABIC,
     LONG,

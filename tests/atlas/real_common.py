@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from atlas.cli import main
-from atlas.report import Problem, Report
+from atlas.problems import Problem, Report
 
 INFORMAL = ("capetown_informal_settlements_iandurbach", "informal.shp")
 CPT_WARDS = ("capetown_wards2011_code4sa", "wards.shp")

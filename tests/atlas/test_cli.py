@@ -283,7 +283,7 @@ def test_export_command_writes_every_layer(tmp_path: Path) -> None:
 
 
 def test_export_joins_delivery_compliance(tmp_path: Path) -> None:
-    from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
+    from atlas.registry import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
     from atlas.schedules import compare_files, compliance
 
     code = main(
@@ -325,7 +325,7 @@ def test_export_joins_delivery_compliance(tmp_path: Path) -> None:
 
 
 def test_report_with_deliveries_writes_a_pdf(tmp_path: Path) -> None:
-    from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
+    from atlas.registry import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 
     target = tmp_path / "report.pdf"
     options = ["--schedule", str(SAMPLE_SCHEDULE), "--deliveries", str(SAMPLE_DELIVERIES)]
@@ -338,7 +338,7 @@ def test_report_with_deliveries_writes_a_pdf(tmp_path: Path) -> None:
 def test_schedule_without_deliveries_is_one_paragraph(
     command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from atlas.cli_schedule import SAMPLE_SCHEDULE
+    from atlas.registry import SAMPLE_SCHEDULE
 
     extra = ["--format", "csv"] if command == "export" else ["--cluster", "Kgotso South Cluster"]
     argv = [
@@ -355,7 +355,7 @@ def test_schedule_without_deliveries_is_one_paragraph(
 def test_missing_deliveries_file_is_one_paragraph(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from atlas.cli_schedule import SAMPLE_SCHEDULE
+    from atlas.registry import SAMPLE_SCHEDULE
 
     argv = ["export", "--format", "csv", "--output", str(tmp_path), "--quiet"]
     missing = str(tmp_path / "nope.csv")

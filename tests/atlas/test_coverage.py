@@ -7,8 +7,8 @@ import pytest
 import shapely
 from scipy.spatial import cKDTree
 
-from atlas.coverage import BUFFER_QUAD_SEGS, coverage_of
-from atlas.coverage_grid import CELL_SIDES, grid_decide, polygon_cells
+from atlas.measure._grid import CELL_SIDES, grid_decide, polygon_cells
+from atlas.measure.coverage import BUFFER_QUAD_SEGS, coverage_of
 
 
 def test_polygon_cells_cover_each_polygon() -> None:

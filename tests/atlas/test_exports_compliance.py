@@ -11,10 +11,10 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from atlas.analysis import GapResult
-from atlas.dataset import Dataset
 from atlas.errors import SchemaError
 from atlas.exports import DELIVERY_FIELDS, export_layers, write_export
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult
 from tests.atlas.exports_common import CLUSTER_1, CLUSTER_2, COMPLIANCE, DATA_FORMATS
 
 

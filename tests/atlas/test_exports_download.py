@@ -10,9 +10,9 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from atlas.analysis import GapResult
-from atlas.dataset import Dataset
 from atlas.exports import export_zip, output_paths, to_download
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult
 from tests.atlas.exports_common import CLUSTER_1, COMPLIANCE, DATA_FORMATS
 
 

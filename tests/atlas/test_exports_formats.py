@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 import pyogrio
 import pytest
 
-from atlas.analysis import GapResult, compute_gaps
-from atlas.dataset import Dataset
 from atlas.exports import export_layers, write_export
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult, compute_gaps
 from tests.atlas.exports_common import (
     DATA_FORMATS,
     GEOJSON_FILES,

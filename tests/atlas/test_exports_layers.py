@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from atlas.analysis import GapResult, compute_gaps
-from atlas.dataset import Dataset
 from atlas.errors import SchemaError
 from atlas.exports import export_layers, filter_clusters
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult, compute_gaps
 from tests.atlas.exports_common import CLUSTER_1, CLUSTER_2, STANDARD, check_layer, without_wards
 
 

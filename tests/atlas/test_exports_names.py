@@ -9,9 +9,9 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from atlas.analysis import GapResult
-from atlas.dataset import Dataset
 from atlas.exports import write_export
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult
 from tests.atlas.exports_common import (
     ARABIC,
     CLUSTER_1,

@@ -16,13 +16,13 @@ import pytest
 from pyproj import CRS
 from shapely.geometry import MultiPolygon, box
 
-from atlas.analysis import compute_gaps
-from atlas.attribution import attribute_services
-from atlas.coverage import coverage_of
-from atlas.dataset import Dataset
 from atlas.errors import CRSError
-from atlas.gaps import cluster_gaps
-from atlas.standards import load_standard, parse_standard
+from atlas.load.dataset import Dataset
+from atlas.measure.attribution import attribute_services
+from atlas.measure.coverage import coverage_of
+from atlas.measure.gaps import cluster_gaps
+from atlas.measure.pipeline import compute_gaps
+from atlas.measure.standards import load_standard, parse_standard
 from tests.conftest import (
     METRIC,
     hand_made_standard,
@@ -266,7 +266,7 @@ def test_services_in_another_crs_give_the_same_answer(result) -> None:
 
 
 def test_coverage_is_the_share_within_walking_distance() -> None:
-    from atlas.crs import to_metric
+    from atlas.load.crs import to_metric
 
     strip = to_metric(
         settlements_frame([{"settlement_id": "s", "geometry": box(0, 0, 100, 1)}]).geometry, METRIC

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from atlas.errors import DataFileError
-from atlas.io import read_layer
+from atlas.load.files import read_layer
 
 SETTLEMENTS = gpd.GeoDataFrame(
     {"sid": ["A", "B"], "name": ["Alpha", "uMlazi Ext 7"], "households": [10, 20]},

@@ -9,7 +9,7 @@ import shapely
 from pyproj import CRS
 
 from atlas.errors import CRSError, SchemaError
-from atlas.nearby import _box_candidates, metric_xy, nearby_pairs
+from atlas.measure._nearby import _box_candidates, metric_xy, nearby_pairs
 
 METRIC = "EPSG:32735"
 

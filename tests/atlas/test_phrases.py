@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import atlas
-from atlas.phrases import gap_table, ratio_phrase, settlement_sentences
+from atlas.summaries.phrases import gap_table, ratio_phrase, settlement_sentences
 
 CAPE_TOWN = atlas.load_standard("cape-town")
 SPHERE = atlas.load_standard("sphere-2018")

@@ -22,10 +22,10 @@ import rasterio
 from affine import Affine
 from shapely.geometry import Polygon, box
 
-from atlas import cli_raster
-from atlas.dataset import load_layer
+from atlas.cli import zonal as cli_raster
 from atlas.errors import CRSError, DataFileError, SchemaError
-from atlas.mapping import parse_mapping
+from atlas.load.columns import parse_mapping
+from atlas.load.dataset import load_layer
 from atlas.raster import (
     hazard_exposure,
     load_raster,

@@ -20,10 +20,11 @@ from PIL import Image
 from pyproj import CRS
 from shapely.geometry import box
 
-from atlas.analysis import compute_gaps
 from atlas.cli import main
-from atlas.dataset import Dataset, load_sample
 from atlas.errors import SchemaError
+from atlas.load.dataset import Dataset, load_sample
+from atlas.measure.pipeline import compute_gaps
+from atlas.measure.standards import parse_standard
 from atlas.raster import (
     MOSTLY,
     estimate_dataset,
@@ -35,7 +36,6 @@ from atlas.raster import (
     zonal_population,
 )
 from atlas.registry import sample_rasters
-from atlas.standards import parse_standard
 from tests.atlas.test_gaps import STANDARD, layers
 from tests.atlas.test_raster import VALUES, origin, run_cli, settlements, write_raster
 from tests.conftest import METRIC, settlements_frame
@@ -331,7 +331,7 @@ def test_sample_rasters_are_small_and_agree_with_the_counts() -> None:
 
 
 def test_hazard_sentences_in_plain_words() -> None:
-    from atlas.phrases import hazard_sentences
+    from atlas.summaries.phrases import hazard_sentences
 
     per_cluster = pd.DataFrame(
         {
@@ -352,7 +352,7 @@ def test_hazard_sentences_in_plain_words() -> None:
 
 
 def test_settlement_hazard_and_estimate_sentences() -> None:
-    from atlas.phrases import estimate_sentence, settlement_hazard_sentence
+    from atlas.summaries.phrases import estimate_sentence, settlement_hazard_sentence
 
     zone = "the flood zone"
     assert settlement_hazard_sentence("Phola", 0.754, 3058.2, zone) == (

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from atlas.phrases import raster_demand_sentences
 from atlas.raster import ESTIMATE_COLUMNS, estimate_table, most_exposed_first
+from atlas.summaries.phrases import raster_demand_sentences
 
 
 def gap_table() -> gpd.GeoDataFrame:

@@ -17,10 +17,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from atlas.analysis import GapResult, compute_gaps
-from atlas.dataset import Dataset, load_dataset
-from atlas.mapping import Constant
-from atlas.standards import load_standard
+from atlas.load.columns import Constant
+from atlas.load.dataset import Dataset, load_dataset
+from atlas.measure.pipeline import GapResult, compute_gaps
+from atlas.measure.standards import load_standard
 from tests.atlas.real_common import (
     CPT_WARDS,
     INFORMAL,

@@ -15,10 +15,10 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from atlas.dataset import load_layer
-from atlas.mapping import Constant
-from atlas.report import Report
-from atlas.standards import load_standard, parse_standard
+from atlas.load.columns import Constant
+from atlas.load.dataset import load_layer
+from atlas.measure.standards import load_standard, parse_standard
+from atlas.problems import Report
 from tests.atlas.real_common import (
     CLINICS,
     EKU_WARDS,

@@ -14,9 +14,9 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
-from atlas.dataset import load_dataset, load_layer
 from atlas.errors import ValidationError
-from atlas.mapping import Constant
+from atlas.load.columns import Constant
+from atlas.load.dataset import load_dataset, load_layer
 from tests.atlas.real_common import (
     KHAYELITSHA,
     KHAYELITSHA_LAYER,

@@ -29,10 +29,10 @@ from shapely.geometry import Point, box
 
 import atlas
 from atlas import Dataset, GapResult, Report, SchemaError
-from atlas.cluster_report import build_cluster_report
-from atlas.phrases import format_number
-from atlas.report_pdf import cluster_report
+from atlas.i18n import format_number
 from atlas.schedules import compliance_sentence
+from atlas.summaries.cluster_report import build_cluster_report
+from layers.report_pdf import cluster_report
 from tests.conftest import (
     ARABIC,
     LONG,

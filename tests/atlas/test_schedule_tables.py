@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from atlas.errors import SchemaError
-from atlas.report import Problem, Report, warning_lines
+from atlas.problems import Problem, Report, warning_lines
 from atlas.schedules import (
     ROLLUP_COLUMNS,
     ROLLUP_LABELS,

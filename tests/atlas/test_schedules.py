@@ -34,7 +34,7 @@ import pandas as pd
 import pytest
 
 from atlas import cli
-from atlas.cli_schedule import add_parser, run
+from atlas.cli.schedule import add_parser, run
 from atlas.errors import AtlasError, MappingError, SchemaError
 from atlas.schedules import (
     DELIVERY_COLUMNS,

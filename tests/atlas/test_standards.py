@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from atlas.errors import StandardError
+from atlas.measure.standards import load_standard
 from atlas.registry import standard_names
-from atlas.standards import load_standard
 
 
 def test_presets_exist_with_sources() -> None:

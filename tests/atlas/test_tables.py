@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 
-from atlas.phrases import standard_table
-from atlas.profile import SettlementProfile, service_table
-from atlas.standards import CategoryRule, Standard
+from atlas.measure.standards import CategoryRule, Standard
+from atlas.summaries.phrases import standard_table
+from atlas.summaries.profile import SettlementProfile, service_table
 
 STANDARD = Standard(
     id="test",

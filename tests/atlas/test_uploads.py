@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas import uploads
 from atlas.errors import DataFileError
-from atlas.uploads import check_zip, content_hash, save_upload
+from atlas.load import uploads
+from atlas.load.uploads import check_zip, content_hash, save_upload
 
 
 def zipped(members: dict[str, bytes]) -> bytes:

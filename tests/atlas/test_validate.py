@@ -8,11 +8,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import MultiPoint, Point, Polygon, box
 
-from atlas.dataset import load_dataset, load_layer
 from atlas.errors import MappingError, ValidationError
-from atlas.mapping import Constant, apply_mapping, parse_mapping
-from atlas.report import Problem
-from atlas.validate import validate_layer
+from atlas.load.columns import Constant, apply_mapping, parse_mapping
+from atlas.load.dataset import load_dataset, load_layer
+from atlas.load.validate import validate_layer
+from atlas.problems import Problem
 
 
 def settlements(**columns: object) -> gpd.GeoDataFrame:

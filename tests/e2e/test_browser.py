@@ -13,7 +13,7 @@ import pytest
 from shapely.geometry import Point, box
 
 import atlas
-from atlas.phrases import format_number
+from atlas.i18n import format_number
 from tests.e2e.conftest import ARTIFACTS, Page
 
 pytestmark = pytest.mark.e2e

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import atlas
-from atlas.exports import write_export
 from layers.assets import missing_assets
+from layers.standalone import write_output
 from tests.atlas.exports_common import ARABIC, LONG, MARKUP, STANDARD, ZULU, hostile_dataset
 from tests.e2e.conftest import ARTIFACTS, Page
 from tests.e2e.test_browser import COUNT_DRAWN
@@ -63,7 +63,7 @@ def _open(page: Page, path: Path) -> None:
 def test_hostile_map_opens_offline_and_draws_every_settlement(page: Page, tmp_path: Path) -> None:
     ds = hostile_dataset()
     result = atlas.compute_gaps(ds, STANDARD)
-    (path,) = write_export(result, ds, "html", tmp_path / "hostile.html")
+    (path,) = write_output(result, ds, "html", tmp_path / "hostile.html")
     _open(page, path)
     assert page.page.evaluate(COUNT_DRAWN) == len(result.settlements) == 4
     assert sorted(page.page.evaluate(SHOWN_NAMES)) == sorted([MARKUP, LONG, ZULU, ARABIC])
@@ -88,7 +88,7 @@ def test_sample_cluster_map_draws_the_clusters_settlements(page: Page, tmp_path:
     ds = atlas.load_sample()
     result = atlas.compute_gaps(ds, atlas.load_standard("cape-town"))
     cluster = str(result.clusters["cluster"].iloc[0])
-    (path,) = write_export(result, ds, "html", tmp_path / "cluster.html", clusters=[cluster])
+    (path,) = write_output(result, ds, "html", tmp_path / "cluster.html", clusters=[cluster])
     _open(page, path)
     members = int((result.settlements["cluster"] == cluster).sum())
     assert page.page.evaluate(COUNT_DRAWN) == members

@@ -13,8 +13,8 @@ import pytest
 from shapely.geometry import box
 
 import atlas
-from atlas.cli_schedule import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.errors import SchemaError
+from atlas.registry import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.schedules import compare_files, compliance, compliance_sentence
 from layers.deliveries import (
     COMPLIANCE_COLOURS,

@@ -1,0 +1,35 @@
+"""What a command prints: progress lines on standard error, results on standard output or a file."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["Progress", "write_result"]
+
+
+class Progress:
+    """Prints short progress lines with the elapsed time on standard error (none when quiet).
+
+    One printer for every subcommand: ``atlas [  1.2s] reading settlements from …``.
+    """
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.start = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(f"atlas [{time.perf_counter() - self.start:5.1f}s] {message}", file=sys.stderr)
+
+
+def write_result(text: str, output: str | None, say: Progress, done: str) -> None:
+    """Write a command's result to ``output`` (then say ``wrote {done} to PATH``) or to
+    standard output, always ending in one newline."""
+    text += "" if text.endswith("\n") else "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        say(f"wrote {done} to {output}")
+    else:
+        sys.stdout.write(text)

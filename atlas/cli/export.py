@@ -1,0 +1,60 @@
+"""``atlas export``: the joined result as GeoJSON, GeoPackage, CSV, GeoParquet or an HTML map."""
+
+from __future__ import annotations
+
+import argparse
+
+from atlas.cli.console import Progress
+from atlas.cli.inputs import delivery_compliance, measure
+from atlas.cli.options import (
+    add_data_options,
+    add_delivery_options,
+    add_format,
+    add_output,
+    add_raster_options,
+)
+from layers.standalone import FORMATS, write_output
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``export`` to the ``atlas`` command."""
+    export = subparsers.add_parser(
+        "export",
+        help="write the joined result: GeoJSON, GeoPackage, CSV, GeoParquet or a standalone HTML map",
+    )
+    add_data_options(export)
+    add_raster_options(export)
+    add_format(export, FORMATS, required=True)
+    add_output(
+        export,
+        required=True,
+        help="a folder (files get default names: settlements.geojson, atlas.gpkg...) or a file "
+        "name (multi-file formats use it as a prefix: gaps.csv -> gaps_settlements.csv)",
+    )
+    export.add_argument(
+        "--cluster",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this cluster (repeatable)",
+    )
+    add_delivery_options(export)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``atlas export``; errors are raised for the CLI boundary to print."""
+    say = Progress(args.quiet)
+    dataset, result = measure(args, say)
+    paths = write_output(
+        result,
+        dataset,
+        args.format,
+        args.output,
+        clusters=args.cluster or None,
+        compliance=delivery_compliance(args, result, say),
+    )
+    for path in paths:
+        say(f"wrote {path}")
+    return 0

@@ -1,0 +1,96 @@
+"""The dataset the data options name, loaded and measured; the deliveries compared with it.
+
+Shared by ``gaps``, ``export``, ``report`` and ``serve``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+
+import pandas as pd
+
+from atlas.cli.console import Progress
+from atlas.cli.options import config_of, pairs
+from atlas.config import Config
+from atlas.errors import SchemaError
+from atlas.load import Dataset, load_dataset, load_sample, parse_mapping
+from atlas.measure import GapResult, compute_gaps, load_standard
+from atlas.problems import Report, warning_lines
+from atlas.raster import estimate_dataset, load_raster
+from atlas.schedules import compare_files, compliance
+
+__all__ = ["delivery_compliance", "load_files", "measure", "say_warnings"]
+
+BOTH_FILES = "Give both --settlements and --services (or neither, for the embedded sample)."
+
+
+def say_warnings(reports: Iterable[Report], say: Progress) -> None:
+    """One progress line per warning of ``reports`` (repairs, assumptions, rows left out)."""
+    for line in warning_lines(reports):
+        say(line)
+
+
+def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Dataset | None:
+    """The dataset of ``--settlements``/``--services``/… (None for the embedded sample).
+
+    Raises
+    ------
+    SchemaError
+        Only one of ``--settlements`` and ``--services`` is given.
+    """
+    if args.settlements is None and args.services is None:
+        return None
+    if args.settlements is None or args.services is None:
+        raise SchemaError(BOTH_FILES)
+    standard = load_standard(args.standard)
+    return load_dataset(
+        args.settlements,
+        args.services,
+        args.wards,
+        args.clusters,
+        mapping=parse_mapping(args.map),
+        crs=pairs(args.crs, "--crs"),
+        layers=pairs(args.file_layer, "--file-layer"),
+        categories=list(standard.categories),
+        metric_crs=config.metric_crs,
+        progress=say,
+    )
+
+
+def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult]:
+    """Load the dataset the data options name (or the sample) and measure its gaps."""
+    config = config_of(args)
+    standard = load_standard(args.standard)
+    dataset = load_files(args, config, say)
+    if dataset is None:
+        say("no --settlements/--services given: using the embedded sample dataset")
+        dataset = load_sample(
+            categories=list(standard.categories), metric_crs=config.metric_crs, progress=say
+        )
+    say_warnings(dataset.reports, say)
+    if getattr(args, "population_raster", None):
+        say(f"estimating people per settlement from {args.population_raster}")
+        raster = load_raster(args.population_raster, crs=pairs(args.crs, "--crs").get("raster"))
+        dataset = estimate_dataset(dataset, raster, kind=args.raster_kind)
+    return dataset, compute_gaps(dataset, standard, progress=say, config=config)
+
+
+def delivery_compliance(
+    args: argparse.Namespace, result: GapResult, say: Progress
+) -> pd.DataFrame | None:
+    """Compliance per settlement of ``--schedule`` against ``--deliveries`` (None without them)."""
+    if args.schedule is None and args.deliveries is None:
+        return None
+    if args.schedule is None or args.deliveries is None:
+        raise SchemaError(
+            "Give both --schedule and --deliveries (or neither): the schedule is compared with "
+            "the delivery reports."
+        )
+    settlements = pd.DataFrame(result.settlements.drop(columns="geometry"))
+    ids = [str(s) for s in settlements["settlement_id"].dropna()]
+    comparison = compare_files(args.schedule, args.deliveries, ids)
+    say_warnings(comparison.reports, say)
+    first, last = comparison.period
+    say(f"compared the delivery schedule with the reports from {first} to {last}")
+    return compliance(comparison.outcomes, "settlement", settlements=settlements)

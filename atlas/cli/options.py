@@ -1,0 +1,185 @@
+"""The options several subcommands share, declared once: data files, mapping, CRS, rasters,
+deliveries, output, quiet, workers; and how their ``KEY=VALUE`` values are read."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Collection, Sequence
+
+from atlas.config import Config
+from atlas.errors import SchemaError
+from atlas.registry import standard_names
+
+__all__ = [
+    "add_crs",
+    "add_data_options",
+    "add_delivery_options",
+    "add_format",
+    "add_map",
+    "add_output",
+    "add_quiet",
+    "add_raster_options",
+    "config_of",
+    "pairs",
+]
+
+Parser = argparse.ArgumentParser
+
+
+def pairs(
+    items: Sequence[str], option: str, *, keys: Collection[str] = (), example: str = ""
+) -> dict[str, str]:
+    """``["wards=EPSG:4326"]`` read as ``{"wards": "EPSG:4326"}``.
+
+    Raises
+    ------
+    SchemaError
+        An item is not ``KEY=VALUE``, or its key is not one of ``keys`` (when given).
+    """
+    example = example or f"{option} wards=EPSG:4326"
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value or (keys and key not in keys):
+            raise SchemaError(
+                f"Cannot read '{option} {item}': write {option} LAYER=VALUE, e.g. {example}."
+            )
+        out[key] = value
+    return out
+
+
+def add_map(
+    parser: Parser, *, metavar: str = "LAYER.FIELD=COLUMN", help: str | None = None
+) -> None:
+    """``--map LAYER.FIELD=COLUMN`` (repeatable)."""
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar=metavar,
+        help=help
+        or "map a column onto a field, e.g. settlements.name=InformalSe; "
+        "a quoted value sets a constant: \"services.status='working'\" (repeatable)",
+    )
+
+
+def add_crs(parser: Parser, *, help: str | None = None) -> None:
+    """``--crs LAYER=EPSG`` (repeatable)."""
+    parser.add_argument(
+        "--crs",
+        action="append",
+        default=[],
+        metavar="LAYER=EPSG",
+        help=help
+        or "the CRS of a file that has none or a wrong one, e.g. wards=EPSG:4326 (repeatable)",
+    )
+
+
+def add_quiet(parser: Parser) -> None:
+    """``--quiet``: no progress messages."""
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def add_format(parser: Parser, choices: Sequence[str], *, required: bool = False) -> None:
+    """``--format`` among ``choices`` (the first is the default unless required)."""
+    if required:
+        parser.add_argument("--format", required=True, choices=list(choices))
+    else:
+        parser.add_argument("--format", choices=list(choices), default=choices[0])
+
+
+def add_output(parser: Parser, *, required: bool = False, help: str | None = None) -> None:
+    """``--output PATH`` (standard output when not required and not given)."""
+    parser.add_argument(
+        "--output",
+        required=required,
+        metavar="PATH",
+        help=help or "write here instead of standard output",
+    )
+
+
+def add_data_options(parser: Parser) -> None:
+    """The dataset's files and how to read them: settlements, services, wards, clusters,
+    standard, --map, --crs, --file-layer, --metric-crs, --workers, --quiet."""
+    parser.add_argument(
+        "--settlements", metavar="PATH", help="settlement polygons (default: the embedded sample)"
+    )
+    parser.add_argument("--services", metavar="PATH", help="service points")
+    parser.add_argument("--wards", metavar="PATH", help="ward polygons (optional)")
+    parser.add_argument(
+        "--clusters",
+        metavar="PATH",
+        help="cluster membership table: cluster, settlement_id (optional)",
+    )
+    parser.add_argument(
+        "--standard",
+        default="cape-town",
+        metavar="NAME|PATH",
+        help=f"a preset ({', '.join(standard_names())}) or a standard file (default: cape-town)",
+    )
+    add_map(parser)
+    add_crs(parser)
+    parser.add_argument(
+        "--file-layer",
+        action="append",
+        default=[],
+        metavar="LAYER=NAME",
+        help="which layer to read from a multi-layer file, e.g. settlements=informal_2019",
+    )
+    parser.add_argument(
+        "--metric-crs",
+        metavar="EPSG",
+        help="projected CRS to measure in (default: the local UTM zone)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="threads one computation may use (default: this machine's cores)",
+    )
+    add_quiet(parser)
+
+
+def add_raster_options(parser: Parser) -> None:
+    """``--population-raster`` and ``--raster-kind``."""
+    parser.add_argument(
+        "--population-raster",
+        metavar="PATH",
+        help="a population raster (GeoTIFF): its estimate is shown beside the counts and fills "
+        "the demand of settlements with neither households nor population (--crs raster=EPSG:X "
+        "when the file has no CRS)",
+    )
+    parser.add_argument(
+        "--raster-kind",
+        choices=["count", "density"],
+        default="count",
+        help="what the population raster holds: people per cell, or per km² (default: count)",
+    )
+
+
+def add_delivery_options(parser: Parser) -> None:
+    """``--schedule`` and ``--deliveries``: water delivery compliance beside the gaps."""
+    parser.add_argument(
+        "--schedule",
+        metavar="PATH",
+        help="a water delivery schedule (CSV, see 'atlas schedule'); with --deliveries, adds "
+        "delivery compliance per settlement and cluster",
+    )
+    parser.add_argument(
+        "--deliveries", metavar="PATH", help="the delivery reports (CSV) to compare it with"
+    )
+
+
+def config_of(args: argparse.Namespace) -> Config:
+    """The configuration the options ask for (``--metric-crs``, ``--workers``).
+
+    Raises
+    ------
+    SchemaError
+        ``--workers`` is less than 1.
+    """
+    workers = getattr(args, "workers", None)
+    if workers is not None and workers < 1:
+        raise SchemaError(f"--workers {workers}: give 1 or more threads, e.g. --workers 2.")
+    return Config().replace(metric_crs=getattr(args, "metric_crs", None), workers=workers)

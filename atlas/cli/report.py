@@ -1,0 +1,44 @@
+"""``atlas report``: a printable A4 PDF report of one cluster."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from atlas.cli.console import Progress
+from atlas.cli.inputs import delivery_compliance, measure
+from atlas.cli.options import add_data_options, add_delivery_options, add_raster_options
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``report`` to the ``atlas`` command."""
+    report = subparsers.add_parser("report", help="a printable A4 PDF report of one cluster")
+    add_data_options(report)
+    add_raster_options(report)
+    report.add_argument("--cluster", required=True, metavar="NAME", help="the cluster to report on")
+    report.add_argument("--output", required=True, metavar="PATH", help="the PDF to write")
+    report.add_argument("--municipality", help="the municipality's name (default: from the wards)")
+    add_delivery_options(report)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``atlas report``; errors are raised for the CLI boundary to print."""
+    # fpdf2 and matplotlib load only when a report is asked for.
+    from layers.report_pdf import cluster_report
+
+    say = Progress(args.quiet)
+    dataset, result = measure(args, say)
+    per_settlement = delivery_compliance(args, result, say)
+    say(f"drawing the report of {args.cluster}")
+    cluster_report(
+        result,
+        dataset,
+        args.cluster,
+        Path(args.output),
+        municipality=args.municipality,
+        compliance=per_settlement,
+    )
+    say(f"wrote {args.output}")
+    return 0

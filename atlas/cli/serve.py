@@ -1,0 +1,99 @@
+"""``atlas serve``: the app in the browser, on the embedded sample or the user's files.
+
+The process becomes the Streamlit server (``exec``), so that stopping it stops the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from atlas.cli.console import Progress
+from atlas.cli.inputs import load_files
+from atlas.cli.options import add_data_options, config_of, pairs
+from atlas.errors import DataFileError
+from atlas.load.uploads import MAX_UPLOAD_BYTES
+from atlas.measure import load_standard
+from atlas.registry import APP_SCRIPT, SERVE_ENV
+
+__all__ = ["add_parser", "run"]
+
+#: Streamlit's command line with its old multipage rule switched off: a folder named pages/
+#: beside the main script made the first link opened on a fresh server (e.g. /clusters) run
+#: that page file alone, without the sidebar and st.navigation of streamlit_app.py. The app
+#: defines its pages with st.navigation, which switches the rule off too, but only once it has
+#: run. (A string run by the server's Python: the atlas package never imports streamlit.)
+_STREAMLIT = (
+    "import sys\n"
+    "from streamlit.runtime.pages_manager import PagesManager\n"
+    "from streamlit.web.cli import main\n"
+    "PagesManager.uses_pages_directory = False\n"
+    "sys.argv[0] = 'streamlit'\n"
+    "main()\n"
+)
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``serve`` to the ``atlas`` command."""
+    serve = subparsers.add_parser(
+        "serve", help="start the app in the browser (on the sample or your files)"
+    )
+    add_data_options(serve)
+    serve.add_argument("--port", type=int, default=8501, help="port on localhost (default 8501)")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``atlas serve``: check the files, then become the Streamlit server."""
+    app = APP_SCRIPT
+    if not app.exists():
+        raise DataFileError(
+            f"The app script {app} is missing: reinstall the atlas from its checkout."
+        )
+    config = config_of(args)
+    load_standard(args.standard)
+    spec: dict[str, object] = {"standard": args.standard, "workers": config.workers}
+    if config.metric_crs:
+        spec["metric_crs"] = config.metric_crs
+    if args.settlements or args.services:
+        files = {
+            k: str(Path(getattr(args, k)).resolve())
+            for k in ("settlements", "services", "wards", "clusters")
+            if getattr(args, k)
+        }
+        # Check the files before starting a server the user would find broken.
+        load_files(argparse.Namespace(**{**vars(args), **files}), config, Progress(quiet=True))
+        spec.update(files, map=args.map, crs=sorted(pairs(args.crs, "--crs").items()))
+    env = {**os.environ, SERVE_ENV: json.dumps(spec)}
+    command = [
+        sys.executable,
+        "-c",
+        _STREAMLIT,
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.enableStaticServing",
+        "true",
+        "--server.maxUploadSize",
+        str(MAX_UPLOAD_BYTES // 2**20),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.headless",
+        "true" if args.no_browser else "false",
+    ]
+    print(
+        f"atlas: starting the app on http://localhost:{args.port} (Ctrl+C to stop)", file=sys.stderr
+    )
+    if os.name == "posix":
+        # Become the server: a signal to stop this process (Ctrl+C, a service manager, a test's
+        # terminate()) then reaches Streamlit itself instead of orphaning it.
+        os.chdir(app.parent)
+        os.execve(sys.executable, command, env)
+    return subprocess.call(command, env=env, cwd=app.parent)

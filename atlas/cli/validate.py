@@ -1,0 +1,57 @@
+"""``atlas validate``: check one layer and print every problem found at once."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from atlas.cli.options import add_format, add_map
+from atlas.load import load_layer, parse_mapping
+from atlas.measure import load_standard
+
+__all__ = ["EXIT_DATA", "add_parser", "run"]
+
+#: The exit status of a command whose input cannot be used.
+EXIT_DATA = 1
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``validate`` to the ``atlas`` command."""
+    validate = subparsers.add_parser(
+        "validate", help="check one layer and print every problem found"
+    )
+    validate.add_argument("path", metavar="PATH")
+    validate.add_argument("--layer", required=True, choices=["settlements", "services", "wards"])
+    add_map(validate)
+    validate.add_argument(
+        "--crs", metavar="EPSG", help="the file's CRS, when it has none or a wrong one"
+    )
+    validate.add_argument(
+        "--file-layer", metavar="NAME", help="the layer inside a multi-layer file"
+    )
+    validate.add_argument(
+        "--standard",
+        default="cape-town",
+        metavar="NAME|PATH",
+        help="its categories are the accepted service categories",
+    )
+    add_format(validate, ["text", "json"])
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``atlas validate``: 0 when the layer is usable, :data:`EXIT_DATA` when not."""
+    standard = load_standard(args.standard)
+    _, report = load_layer(
+        args.path,
+        args.layer,
+        mapping=parse_mapping(args.map).get(args.layer),
+        crs=args.crs,
+        file_layer=args.file_layer,
+        categories=list(standard.categories),
+    )
+    if args.format == "json":
+        print(json.dumps(report.to_record(), ensure_ascii=False, indent=1))
+    else:
+        print(report.format())
+        print("usable" if report.ok else "NOT usable: fix the errors above and run again")
+    return 0 if report.ok else EXIT_DATA

@@ -1,0 +1,253 @@
+"""Mapping a file's columns onto the canonical fields of DESIGN §3.
+
+A mapping is explicit (``name=InformalSe``) or a constant for every row (``category='health'``,
+single quotes as in QGIS expressions). Fields left unmapped are looked up by their canonical name
+and then by known aliases, case-insensitively. Every decision is reported: the atlas never
+guesses silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from atlas.errors import MappingError
+from atlas.load.schema import LAYERS, layer_spec
+from atlas.problems import Problem
+
+__all__ = ["Constant", "FieldMapping", "apply_mapping", "guess_columns", "parse_mapping"]
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A value given to a field for every row, e.g. ``Constant("health")`` for a clinics file."""
+
+    value: str
+
+
+#: Per canonical field, the source column name or a constant.
+FieldMapping = Mapping[str, "str | Constant"]
+
+
+def parse_mapping(
+    items: Iterable[str],
+    tables: Mapping[str, Sequence[str]] | None = None,
+    *,
+    what: str = "layer",
+    example: str = "settlements.name=InformalSe",
+) -> dict[str, dict[str, str | Constant]]:
+    """Parse command-line mappings ``LAYER.FIELD=COLUMN`` or ``LAYER.FIELD='constant'``.
+
+    A single-quoted value is a constant for every row; double quotes only protect a column
+    name (spaces, an ``=``).
+
+    Parameters
+    ----------
+    items
+        Strings such as ``settlements.name=InformalSe`` or ``services.status='working'``.
+    tables
+        The field names of each layer (or table) a mapping may name; the atlas layers of
+        :data:`atlas.load.schema.LAYERS` by default.
+    what, example
+        What the tables are called and an example mapping, for the error messages.
+
+    Returns
+    -------
+    dict
+        ``{layer: {field: column or Constant}}``.
+
+    Raises
+    ------
+    MappingError
+        An item is malformed or names an unknown layer or field.
+    """
+    if tables is None:
+        tables = {layer: [f.name for f in layer_spec(layer).fields] for layer in LAYERS}
+    result: dict[str, dict[str, str | Constant]] = {}
+    for item in items:
+        target, sep, source = item.partition("=")
+        layer, dot, field_name = target.strip().partition(".")
+        source = source.strip()
+        if not sep or not dot or not field_name or not source:
+            word = what.upper()
+            raise MappingError(
+                f"Cannot read the mapping '{item}'. Write {word}.FIELD=COLUMN (e.g. {example}) "
+                f"or {word}.FIELD='value' for a constant."
+            )
+        if layer not in tables:
+            raise MappingError(
+                f"The mapping '{item}' names an unknown {what} '{layer}'. "
+                f"{what.capitalize()}s are: {', '.join(tables)}."
+            )
+        names = list(tables[layer])
+        if field_name not in names:
+            raise MappingError(
+                f"The mapping '{item}' names an unknown {layer} field '{field_name}'. "
+                f"Fields are: {', '.join(names)}."
+            )
+        value: str | Constant
+        if len(source) >= 2 and source[0] == source[-1] == "'":
+            value = Constant(source[1:-1])
+        elif len(source) >= 2 and source[0] == source[-1] == '"':
+            value = source[1:-1]
+        else:
+            value = source
+        result.setdefault(layer, {})[field_name] = value
+    return result
+
+
+def _lookup(columns: list[str], name: str) -> str | None:
+    if name in columns:
+        return name
+    matches = [c for c in columns if c.lower() == name.lower()]
+    return matches[0] if len(matches) == 1 else None
+
+
+def apply_mapping(
+    frame: gpd.GeoDataFrame, layer: str, mapping: FieldMapping | None = None
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Rename and fill a layer's columns onto the canonical fields.
+
+    Parameters
+    ----------
+    frame
+        The layer as read, with the file's own column names.
+    layer
+        The canonical layer name.
+    mapping
+        Explicit choices per canonical field: a column name or a :class:`Constant`.
+
+    Returns
+    -------
+    (GeoDataFrame, list of Problem)
+        A new frame with the canonical fields first (missing optional fields as empty columns),
+        then the file's other columns (renamed ``src_<name>`` if they clash with a canonical
+        name), indexed like ``frame``; and the report entries: one ``info`` per mapped field,
+        ``error`` for a mapped column that does not exist or a required field with no source.
+    """
+    spec = layer_spec(layer)
+    mapping = dict(mapping or {})
+    geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    columns = [str(c) for c in frame.columns if c != geometry_name]
+    problems: list[Problem] = []
+    chosen: dict[str, str | Constant] = {}
+    unknown = sorted(set(mapping) - {f.name for f in spec.fields})
+    if unknown:
+        problems.append(
+            Problem(
+                "error",
+                f"The mapping names unknown {layer} fields: {', '.join(unknown)}.",
+                f"Use the fields {', '.join(f.name for f in spec.fields)}.",
+            )
+        )
+    explicit_columns = {v for v in mapping.values() if isinstance(v, str)}
+    for spec_field in spec.fields:
+        name = spec_field.name
+        if name in mapping:
+            source = mapping[name]
+            if isinstance(source, Constant):
+                chosen[name] = source
+                problems.append(
+                    Problem("info", f"{name} is set to {source.value!r} for every row (mapping).")
+                )
+                continue
+            column = _lookup(columns, source)
+            if column is None:
+                problems.append(
+                    Problem(
+                        "error",
+                        f"The mapping {layer}.{name}={source} names a column the file does not have.",
+                        f"Use one of the file's columns: {', '.join(columns) or '(none)'}.",
+                        column=source,
+                    )
+                )
+                continue
+            chosen[name] = column
+            problems.append(Problem("info", f"{name} <- column '{column}' (mapping)."))
+            continue
+        candidates = [name, *spec_field.aliases]
+        found: list[str] = []
+        for candidate in candidates:
+            column = _lookup(columns, candidate)
+            if column and column not in found and column not in explicit_columns:
+                found.append(column)
+        taken = {c for c in chosen.values() if isinstance(c, str)}
+        found = [c for c in found if c not in taken]
+        # Prefer the candidate with the most values (alias order breaks ties): a nearly empty
+        # "condition" column must not win over a filled "operational_status".
+        filled = {c: int(frame[c].notna().sum()) for c in found}
+        found.sort(key=lambda c: -filled[c])
+        if found:
+            chosen[name] = found[0]
+            how = "canonical name" if found[0].lower() == name else "recognised alias"
+            note = f"{name} <- column '{found[0]}' ({how})."
+            if len(found) > 1:
+                note += (
+                    f" Other columns also looked like {name}: {', '.join(found[1:])}; "
+                    f"map one explicitly (--map {layer}.{name}=COLUMN) to choose."
+                )
+            problems.append(Problem("info", note))
+        elif spec_field.required:
+            problems.append(
+                Problem(
+                    "error",
+                    f"Required field '{name}' is missing: no column is called {name} or one of "
+                    f"its aliases ({', '.join(spec_field.aliases) or 'none'}).",
+                    f"Map a column with --map {layer}.{name}=COLUMN"
+                    + (
+                        ""
+                        if spec_field.kind == "id"
+                        else f", or give every row one value with --map \"{layer}.{name}='VALUE'\""
+                    )
+                    + f". The file's columns are: {', '.join(columns) or '(none)'}.",
+                    column=name,
+                )
+            )
+    data: dict[str, object] = {}
+    for spec_field in spec.fields:
+        chosen_source = chosen.get(spec_field.name)
+        if isinstance(chosen_source, Constant):
+            data[spec_field.name] = [chosen_source.value] * len(frame)
+        elif isinstance(chosen_source, str):
+            data[spec_field.name] = frame[chosen_source].to_numpy()
+        else:
+            data[spec_field.name] = [None] * len(frame)
+    used = {c for c in chosen.values() if isinstance(c, str)}
+    canonical = {f.name for f in spec.fields}
+    for column in columns:
+        if column in used:
+            continue
+        target = f"src_{column}" if column in canonical or column == "geometry" else column
+        data[target] = frame[column].to_numpy()
+    geometry = frame.geometry.to_numpy() if geometry_name else [None] * len(frame)
+    out = gpd.GeoDataFrame(
+        data,
+        geometry=gpd.GeoSeries(geometry, index=frame.index),
+        index=frame.index,
+        crs=frame.crs if geometry_name else None,
+    )
+    return out, problems
+
+
+def guess_columns(columns: Iterable[str], layer: str) -> dict[str, str | None]:
+    """The column each canonical field of ``layer`` would be read from without a mapping.
+
+    This is what :func:`apply_mapping` chooses by name and alias; a form pre-fills its choices
+    with it, and the user confirms or changes them.
+    """
+    names = [str(c) for c in columns if c != "geometry"]
+    guesses: dict[str, str | None] = {}
+    taken: set[str] = set()
+    for spec_field in layer_spec(layer).fields:
+        found = None
+        for candidate in (spec_field.name, *spec_field.aliases):
+            column = _lookup(names, candidate)
+            if column and column not in taken:
+                found = column
+                break
+        guesses[spec_field.name] = found
+        if found:
+            taken.add(found)
+    return guesses

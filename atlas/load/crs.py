@@ -1,0 +1,165 @@
+"""CRS roles, made explicit (DESIGN §2 rule 4).
+
+* storage and display: EPSG:4326 (:data:`STORAGE_CRS`);
+* measurement: one projected metric CRS per dataset, chosen once (:func:`choose_metric_crs`);
+* a metric asked of a geographic CRS raises (:func:`to_metric`).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import geopandas as gpd
+import numpy as np
+from pyproj import CRS
+from pyproj.exceptions import CRSError as PyprojCRSError
+
+from atlas.errors import CRSError
+from atlas.problems import Problem
+
+__all__ = [
+    "STORAGE_CRS",
+    "choose_metric_crs",
+    "lonlat_bounds_ok",
+    "parse_crs",
+    "resolve_crs",
+    "to_metric",
+]
+
+STORAGE_CRS = CRS.from_epsg(4326)
+
+Frame = TypeVar("Frame", gpd.GeoDataFrame, gpd.GeoSeries)
+
+
+def parse_crs(value: object, *, what: str = "the CRS") -> CRS:
+    """Parse ``value`` (``"EPSG:32735"``, ``32735``, WKT, a pyproj CRS) into a CRS.
+
+    Raises
+    ------
+    CRSError
+        With a message naming the bad value and the accepted forms.
+    """
+    if isinstance(value, CRS):
+        return value
+    text = str(value).strip()
+    if text.isdigit():
+        text = f"EPSG:{text}"
+    try:
+        return CRS.from_user_input(text)
+    except PyprojCRSError:
+        raise CRSError(
+            f"Cannot understand {what} '{value}'. Give an EPSG code such as EPSG:4326 or "
+            "EPSG:32735, or a WKT/PROJ string."
+        ) from None
+
+
+def lonlat_bounds_ok(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
+    """True when every non-empty geometry lies within longitude/latitude bounds."""
+    geoms = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+    present = geoms[~(geoms.isna() | geoms.is_empty)]
+    if present.empty:
+        return True
+    b = present.bounds.to_numpy()
+    finite = np.isfinite(b).all(axis=1)
+    b = b[finite]
+    return bool(
+        (b[:, 0] >= -180).all()
+        and (b[:, 2] <= 180).all()
+        and (b[:, 1] >= -90).all()
+        and (b[:, 3] <= 90).all()
+    )
+
+
+def resolve_crs(
+    frame: gpd.GeoDataFrame, layer: str, declared: CRS | None = None
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Give ``frame`` a CRS: the one declared by the user, the file's own, or an assumed WGS84.
+
+    A layer with no CRS is assumed to be EPSG:4326 only when every coordinate fits
+    longitude/latitude bounds; the assumption is reported. Otherwise an error says how to set it.
+
+    Returns
+    -------
+    (GeoDataFrame, list of Problem)
+        A new frame with a CRS set (unchanged coordinates), and report entries.
+    """
+    problems: list[Problem] = []
+    fix = (
+        f"Tell the atlas the file's CRS with --crs {layer}=EPSG:XXXX (Python: "
+        f"crs={{'{layer}': 'EPSG:XXXX'}}), or add the missing .prj file."
+    )
+    if declared is not None:
+        if frame.crs is not None and not CRS(frame.crs).equals(declared):
+            problems.append(
+                Problem(
+                    "warning",
+                    f"The file says its CRS is {CRS(frame.crs).to_string()}, but you declared "
+                    f"{declared.to_string()}; the declared CRS is used.",
+                )
+            )
+        return frame.set_crs(declared, allow_override=True), problems
+    if frame.crs is not None:
+        return frame, problems
+    if lonlat_bounds_ok(frame):
+        problems.append(
+            Problem(
+                "warning",
+                "The layer has no CRS; its coordinates all fit longitude/latitude bounds, so "
+                "EPSG:4326 (WGS84) is assumed.",
+                "If that is wrong, " + fix[0].lower() + fix[1:],
+            )
+        )
+        return frame.set_crs(STORAGE_CRS), problems
+    b = frame.total_bounds
+    problems.append(
+        Problem(
+            "error",
+            "The layer has no CRS and its coordinates are not longitude/latitude "
+            f"(they span x {b[0]:.6g}..{b[2]:.6g}, y {b[1]:.6g}..{b[3]:.6g}), so the atlas "
+            "cannot tell where it is.",
+            fix,
+        )
+    )
+    return frame, problems
+
+
+def choose_metric_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
+    """Choose the UTM zone that best fits ``frame`` (in any CRS) for measuring in metres.
+
+    Raises
+    ------
+    CRSError
+        When the frame has no CRS or no geometry to choose from.
+    """
+    if frame.crs is None:
+        raise CRSError("Cannot choose a metric CRS for a layer without a CRS.")
+    geoms = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+    present = geoms[~(geoms.isna() | geoms.is_empty)]
+    if present.empty:
+        raise CRSError("Cannot choose a metric CRS: the layer has no geometry.")
+    try:
+        return present.estimate_utm_crs(datum_name="WGS 84")
+    except (RuntimeError, PyprojCRSError):
+        raise CRSError(
+            "Cannot choose a metric CRS for this area; set one explicitly (metric_crs=EPSG:XXXX)."
+        ) from None
+
+
+def to_metric(frame: Frame, crs: CRS) -> Frame:
+    """Reproject ``frame`` to the metric CRS ``crs`` for measuring.
+
+    Raises
+    ------
+    CRSError
+        When ``crs`` is geographic (degrees are not a unit of distance or area) or the frame has
+        no CRS.
+    """
+    crs = CRS(crs)
+    if crs.is_geographic:
+        raise CRSError(
+            f"Cannot measure distances or areas in {crs.to_string()}: it is geographic "
+            "(degrees). Use a projected metric CRS such as the local UTM zone."
+        )
+    if frame.crs is None:
+        raise CRSError("Cannot measure a layer that has no CRS; set its CRS first.")
+    return frame.to_crs(crs)

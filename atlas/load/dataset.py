@@ -1,0 +1,327 @@
+"""Loading a whole dataset: read, map, validate every layer, and choose the metric CRS once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS
+
+from atlas.errors import CRSError, DataFileError, ValidationError
+from atlas.load.columns import Constant, apply_mapping
+from atlas.load.crs import choose_metric_crs, parse_crs
+from atlas.load.files import RawLayer, read_layer
+from atlas.load.schema import CATEGORIES
+from atlas.load.validate import as_text, validate_layer
+from atlas.problems import Problem, Report
+from atlas.registry import SAMPLE, sample_files
+
+__all__ = [
+    "Dataset",
+    "apply_membership",
+    "load_dataset",
+    "load_layer",
+    "load_sample",
+    "read_membership",
+]
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated dataset, every layer in EPSG:4326, with the metric CRS chosen for it.
+
+    Parameters
+    ----------
+    settlements, services, wards
+        Validated layers (``wards`` may be None).
+    metric_crs
+        The projected CRS all distances and areas of this dataset are measured in.
+    reports
+        One report per layer: what was mapped, repaired, assumed or excluded.
+    name
+        A label for the dataset (``sample`` or the settlements file's name).
+    """
+
+    settlements: gpd.GeoDataFrame
+    services: gpd.GeoDataFrame
+    wards: gpd.GeoDataFrame | None
+    metric_crs: CRS
+    reports: tuple[Report, ...] = field(default_factory=tuple)
+    name: str = ""
+
+
+def load_layer(
+    path: str | Path,
+    layer: str,
+    *,
+    mapping: Mapping[str, str | Constant] | None = None,
+    crs: object = None,
+    file_layer: str | None = None,
+    categories: Sequence[str] = CATEGORIES,
+) -> tuple[gpd.GeoDataFrame, Report]:
+    """Read, map and validate one layer, without raising on validation errors.
+
+    Parameters
+    ----------
+    path
+        The file.
+    layer
+        ``settlements``, ``services`` or ``wards``.
+    mapping
+        Canonical field -> column name or :class:`~atlas.load.columns.Constant`.
+    crs
+        The CRS of the file's coordinates, when the file has none or a wrong one.
+    file_layer
+        The layer inside a multi-layer file.
+    categories
+        Accepted service categories.
+
+    Returns
+    -------
+    (GeoDataFrame, Report)
+        The usable rows in EPSG:4326 and the full report; check ``report.ok``.
+
+    Raises
+    ------
+    DataFileError
+        The file cannot be read at all.
+    """
+    raw: RawLayer = read_layer(path, layer=file_layer)
+    mapped, mapping_problems = apply_mapping(raw.frame, layer, mapping)
+    notes = list(raw.notes)
+    how = raw.frame.attrs.get("geometry_from")
+    if how:
+        notes.append(Problem("info", f"Geometry built from {how}."))
+    if how and "columns" in how and raw.frame.crs is None and crs is None:
+        # Longitude/latitude columns are WGS84 by convention: say so rather than guess silently.
+        mapped = mapped.set_crs("EPSG:4326")
+        notes.append(Problem("info", "Longitude/latitude columns are read as WGS84 (EPSG:4326)."))
+    declared = parse_crs(crs, what=f"the {layer} CRS") if crs is not None else None
+    return validate_layer(
+        mapped,
+        layer,
+        crs=declared,
+        categories=categories,
+        source=raw.source,
+        notes=[*notes, *mapping_problems],
+    )
+
+
+def read_membership(
+    path: str | Path, mapping: Mapping[str, str | Constant] | None = None
+) -> tuple[pd.DataFrame, Report]:
+    """Read a cluster membership table (CSV: ``cluster``, ``settlement_id``).
+
+    Returns
+    -------
+    (DataFrame, Report)
+        Columns ``cluster`` and ``settlement_id`` as text; the report flags empty cells and
+        settlements listed in two clusters (errors).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(f"File not found: '{path}'. Check the path and the file name.")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataFileError(
+            f"Could not read the cluster table '{path.name}' as CSV ({exc})."
+        ) from None
+    frame = gpd.GeoDataFrame(table.replace({"": None}), geometry=gpd.GeoSeries([None] * len(table)))
+    mapped, problems = apply_mapping(frame, "clusters", mapping)
+    report = Report("clusters", str(path), tuple(problems))
+    if not report.ok:
+        return pd.DataFrame(columns=["cluster", "settlement_id"]), report
+    out = pd.DataFrame(
+        {"cluster": as_text(mapped["cluster"]), "settlement_id": as_text(mapped["settlement_id"])}
+    )
+    extra: list[Problem] = []
+    empty = (out["cluster"].isna() | out["settlement_id"].isna()).to_numpy()
+    if empty.any():
+        extra.append(
+            Problem(
+                "error",
+                "Empty cluster or settlement_id cells.",
+                "Fill them in or delete the rows.",
+                rows=tuple(int(i) + 1 for i in out.index[empty]),
+            )
+        )
+    pairs = out.dropna().drop_duplicates()
+    twice = pairs["settlement_id"].duplicated(keep=False).to_numpy()
+    if twice.any():
+        extra.append(
+            Problem(
+                "error",
+                "Settlements listed in more than one cluster.",
+                "A settlement belongs to one cluster: keep one row per settlement.",
+                column="settlement_id",
+                rows=tuple(int(i) + 1 for i in pairs.index[twice]),
+                values=tuple(pairs["settlement_id"][twice]),
+            )
+        )
+    return pairs.reset_index(drop=True), report.extended(extra)
+
+
+def apply_membership(
+    settlements: gpd.GeoDataFrame, membership: pd.DataFrame
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Set each settlement's ``cluster`` from a membership table (the table wins over a column).
+
+    Returns
+    -------
+    (GeoDataFrame, list of Problem)
+        A new frame, and warnings for table rows naming unknown settlements and for settlements
+        whose cluster column disagreed with the table.
+    """
+    lookup = dict(zip(membership["settlement_id"], membership["cluster"], strict=True))
+    problems: list[Problem] = []
+    unknown = sorted(set(lookup) - set(settlements["settlement_id"]))
+    if unknown:
+        problems.append(
+            Problem(
+                "warning",
+                "The cluster table names settlements that are not in the settlements layer.",
+                "Check the ids in the table.",
+                column="settlement_id",
+                values=tuple(unknown),
+            )
+        )
+    new = settlements["settlement_id"].map(lookup)
+    old = settlements["cluster"]
+    differs = (old.notna() & new.notna() & (old != new)).to_numpy()
+    if differs.any():
+        problems.append(
+            Problem(
+                "warning",
+                "The cluster table overrides the settlements' own cluster column.",
+                column="cluster",
+                values=tuple(settlements["settlement_id"][differs]),
+            )
+        )
+    out = settlements.copy()
+    out["cluster"] = new.astype(object).where(new.notna(), None)
+    return out, problems
+
+
+def load_dataset(
+    settlements: str | Path,
+    services: str | Path,
+    wards: str | Path | None = None,
+    clusters: str | Path | None = None,
+    *,
+    mapping: Mapping[str, Mapping[str, str | Constant]] | None = None,
+    crs: Mapping[str, object] | None = None,
+    layers: Mapping[str, str] | None = None,
+    categories: Sequence[str] = CATEGORIES,
+    metric_crs: object = None,
+    name: str | None = None,
+    progress: Progress = _quiet,
+) -> Dataset:
+    """Read, map and validate a dataset's layers; raise once if any layer is unusable.
+
+    Parameters
+    ----------
+    settlements, services, wards, clusters
+        File paths; ``wards`` and the cluster membership table are optional.
+    mapping
+        ``{layer: {field: column or Constant}}`` (see :func:`atlas.load.columns.parse_mapping`).
+    crs
+        ``{layer: CRS}`` for files whose CRS is missing or wrong.
+    layers
+        ``{layer: name}``: which layer to read from multi-layer files.
+    categories
+        Accepted service categories (see :attr:`atlas.measure.standards.Standard.categories`).
+    metric_crs
+        The projected CRS to measure in; by default the UTM zone of the settlements.
+    name
+        A label for the dataset.
+    progress
+        Called with a short message as each step starts.
+
+    Raises
+    ------
+    ValidationError
+        When a layer has errors; its ``report`` holds every problem of the first bad layer and
+        the message lists the problems of all of them.
+    DataFileError, CRSError, MappingError
+        For unreadable files and malformed options.
+    """
+    mapping = mapping or {}
+    crs = crs or {}
+    layers = layers or {}
+
+    def load(layer: str, path: str | Path) -> tuple[gpd.GeoDataFrame, Report]:
+        progress(f"reading {layer} from {path}")
+        return load_layer(
+            path,
+            layer,
+            mapping=mapping.get(layer),
+            crs=crs.get(layer),
+            file_layer=layers.get(layer),
+            categories=categories,
+        )
+
+    settlements_frame, settlements_report = load("settlements", settlements)
+    services_frame, services_report = load("services", services)
+    reports = [settlements_report, services_report]
+    wards_frame = None
+    if wards is not None:
+        wards_frame, wards_report = load("wards", wards)
+        reports.append(wards_report)
+    if clusters is not None:
+        progress(f"reading cluster membership from {clusters}")
+        membership, report = read_membership(clusters, mapping.get("clusters"))
+        if report.ok and settlements_report.ok:
+            settlements_frame, extra = apply_membership(settlements_frame, membership)
+            report = report.extended(extra)
+        reports.append(report)
+    bad = [r for r in reports if not r.ok]
+    if bad:
+        error = ValidationError(bad[0])
+        error.args = ("\n\n".join(r.format() for r in bad),)
+        raise error
+    if metric_crs is None:
+        metric = choose_metric_crs(settlements_frame)
+    else:
+        metric = parse_crs(metric_crs, what="the metric CRS")
+        if metric.is_geographic:
+            raise CRSError(
+                f"The metric CRS {metric.to_string()} is geographic (degrees); distances and "
+                "areas need a projected CRS in metres, such as the local UTM zone."
+            )
+    return Dataset(
+        settlements=settlements_frame,
+        services=services_frame,
+        wards=wards_frame,
+        metric_crs=metric,
+        reports=tuple(reports),
+        name=name or Path(settlements).stem,
+    )
+
+
+def load_sample(
+    *,
+    categories: Sequence[str] = CATEGORIES,
+    metric_crs: object = None,
+    progress: Progress = _quiet,
+) -> Dataset:
+    """The embedded sample dataset (see ``data/README.md``)."""
+    files = sample_files()
+    return load_dataset(
+        files.settlements,
+        files.services,
+        files.wards,
+        categories=categories,
+        metric_crs=metric_crs,
+        name=SAMPLE,
+        progress=progress,
+    )

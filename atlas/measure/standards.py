@@ -1,0 +1,185 @@
+"""Service standards: how many units one working point may serve and how far residents may walk.
+
+Standards are data files (TOML), not code, each naming its source (DESIGN §4). The presets live in
+``data/standards/``; a user's own file in the same format is accepted anywhere a preset name is.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from atlas.errors import StandardError
+from atlas.load.schema import CATEGORIES
+from atlas.registry import standard_names, standard_path
+
+__all__ = ["DEMAND_COLUMN", "CategoryRule", "Standard", "load_standard", "parse_standard"]
+
+Unit = Literal["households", "people"]
+#: The settlement column that holds the demand counted in each unit.
+DEMAND_COLUMN: dict[str, str] = {"households": "households", "people": "population"}
+DEFAULT_LABELS = {"water": "tap", "sanitation": "toilet", "electricity": "light", "waste": "skip"}
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    """The rule of one service category under a standard.
+
+    Parameters
+    ----------
+    unit
+        What demand is counted in: ``households`` or ``people``.
+    max_per_point
+        The most units one working point may serve; None when the standard sets no ratio (then
+        needed and gap are empty).
+    max_distance_m
+        The farthest a resident should walk, in metres; None when the standard sets none (then
+        points are attributed only to the settlement containing them, and coverage is empty).
+    point_label
+        What one point is called in plain sentences ("tap", "toilet").
+    distance_note
+        Where the distance comes from when the source does not set it.
+    """
+
+    unit: Unit = "households"
+    max_per_point: float | None = None
+    max_distance_m: float | None = None
+    point_label: str = "point"
+    distance_note: str = ""
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A named service standard with its source.
+
+    Parameters
+    ----------
+    id
+        Short name (the preset's file name), e.g. ``cape-town``.
+    name
+        Display name.
+    source
+        The document the numbers come from.
+    household_size
+        People per household, to estimate households from population and back.
+    categories
+        Rule per category; always holds the four canonical categories (a category the file does
+        not define gets counts only) plus any the file adds, such as ``health``.
+    notes
+        Free text shown with the standard.
+    """
+
+    id: str
+    name: str
+    source: str
+    household_size: float
+    categories: Mapping[str, CategoryRule]
+    notes: str = ""
+
+    def rule(self, category: str) -> CategoryRule:
+        """The rule of ``category``."""
+        return self.categories[category]
+
+    @property
+    def reach(self) -> float:
+        """The largest walking distance of any category (metres; 0 when none sets one)."""
+        return max((r.max_distance_m or 0.0 for r in self.categories.values()), default=0.0)
+
+
+def _positive(value: Any, what: str, origin: str) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise StandardError(f"{origin}: {what} must be a positive number, not {value!r}.")
+    return float(value)
+
+
+def _optional_positive(value: Any, what: str, origin: str) -> float | None:
+    return None if value is None else _positive(value, what, origin)
+
+
+def parse_standard(data: Mapping[str, Any], origin: str) -> Standard:
+    """Build a :class:`Standard` from parsed TOML ``data``; ``origin`` names it in errors."""
+    for key in ("name", "source", "household_size", "categories"):
+        if key not in data:
+            raise StandardError(
+                f"{origin}: the standard has no '{key}'. A standard file needs name, source, "
+                "household_size and a [categories.<name>] table per category."
+            )
+    household_size = _positive(data["household_size"], "household_size", origin)
+    cats = data["categories"]
+    if not isinstance(cats, Mapping):
+        raise StandardError(
+            f"{origin}: 'categories' must be a table of [categories.<name>] tables."
+        )
+    rules: dict[str, CategoryRule] = {
+        c: CategoryRule(point_label=DEFAULT_LABELS[c]) for c in CATEGORIES
+    }
+    for cat, spec in cats.items():
+        where = f"{origin}: category '{cat}'"
+        if not isinstance(spec, Mapping):
+            raise StandardError(f"{where} must be a table.")
+        unknown = set(spec) - {
+            "unit",
+            "max_per_point",
+            "max_distance_m",
+            "point_label",
+            "distance_note",
+        }
+        if unknown:
+            raise StandardError(
+                f"{where} has unknown keys {sorted(unknown)}; use unit, max_per_point, "
+                "max_distance_m, point_label, distance_note."
+            )
+        unit = spec.get("unit", "households")
+        if unit not in ("households", "people"):
+            raise StandardError(f"{where}: unit must be 'households' or 'people', not {unit!r}.")
+        rules[str(cat).lower()] = CategoryRule(
+            unit=unit,
+            max_per_point=_optional_positive(spec.get("max_per_point"), "max_per_point", where),
+            max_distance_m=_optional_positive(spec.get("max_distance_m"), "max_distance_m", where),
+            point_label=str(spec.get("point_label", DEFAULT_LABELS.get(cat, "point"))),
+            distance_note=str(spec.get("distance_note", "")),
+        )
+    return Standard(
+        id=str(data.get("id", Path(origin).stem)),
+        name=str(data["name"]),
+        source=str(data["source"]),
+        household_size=household_size,
+        categories=MappingProxyType(rules),
+        notes=str(data.get("notes", "")),
+    )
+
+
+def load_standard(name_or_path: str | Path) -> Standard:
+    """Load a preset by name (``cape-town``) or a user's standard file by path.
+
+    Raises
+    ------
+    StandardError
+        Unknown preset, unreadable file, or malformed content.
+    """
+    text = str(name_or_path)
+    path = Path(text)
+    if text in standard_names():
+        path = standard_path(text)
+    elif not path.exists():
+        raise StandardError(
+            f"Unknown standard '{text}': it is neither a preset ({', '.join(standard_names())}) "
+            "nor an existing file."
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StandardError(f"Cannot read the standard file '{path}': {exc}.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StandardError(f"The standard file '{path}' is not valid TOML: {exc}.") from None
+    return parse_standard(data, str(path))

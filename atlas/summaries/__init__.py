@@ -1,0 +1,20 @@
+"""The numbers in plain words: sentences, readable tables, a settlement's profile, a cluster report.
+
+What a person reads, computed here and drawn by ``layers/`` (the PDF) or arranged by ``pages/``:
+
+* :mod:`atlas.summaries.phrases`: "1 tap : 73 households" and the sentences around it;
+* :mod:`atlas.summaries.profile`: everything about one settlement, for its profile page;
+* :mod:`atlas.summaries.cluster_report`: the content of a cluster's printable report.
+"""
+
+from atlas.summaries.cluster_report import REPORT_CATEGORIES, ClusterReport, build_cluster_report
+from atlas.summaries.profile import SettlementProfile, service_table, settlement_profile
+
+__all__ = [
+    "REPORT_CATEGORIES",
+    "ClusterReport",
+    "SettlementProfile",
+    "build_cluster_report",
+    "service_table",
+    "settlement_profile",
+]

@@ -1,0 +1,333 @@
+"""What goes into a printable cluster report: the words, the table, the totals and the map layers.
+
+This module only gathers and words the content, from the atlas API and :mod:`atlas.summaries.phrases`;
+:mod:`layers.report_pdf` lays it out on paper and :mod:`layers.static_map` draws the map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS
+
+from atlas.errors import SchemaError
+from atlas.exports.records import to_records
+from atlas.i18n import long_date, plural, shown_number
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult
+from atlas.measure.standards import Standard
+from atlas.schedules import compliance_sentence
+from atlas.summaries.phrases import cluster_sentences, gap_table, settlement_sentences
+
+__all__ = ["REPORT_CATEGORIES", "ClusterReport", "build_cluster_report"]
+
+#: The categories a cluster report covers, in order.
+REPORT_CATEGORIES = ("water", "sanitation")
+#: Shown in the table where a settlement lies in no ward.
+NO_WARD = "–"
+
+
+@dataclass(frozen=True)
+class ClusterReport:
+    """The content of one cluster's report, in reading order.
+
+    Parameters
+    ----------
+    cluster
+        The cluster's name.
+    municipality
+        The municipality, or None when neither given nor known from the wards.
+    generated
+        The date the report was made.
+    standard
+        The standard measured against.
+    headings
+        Column headings of the settlement table (from :func:`atlas.summaries.phrases.gap_table`), after
+        the row number ``No.``.
+    rows
+        One row of display text per settlement, worst water gap first; the first cell is the
+        settlement's number on the map.
+    totals
+        The cluster totals row, same columns as ``rows``.
+    summary
+        One plain sentence per category about the whole cluster.
+    sentences
+        Per settlement (same order as ``rows``): its number and name, and its sentences.
+    standard_lines
+        The standard's name, its rule per category and its source (its notes are in
+        ``standard.notes``).
+    source_lines
+        The data sources and dates.
+    notes
+        Data-quality notes (estimated or unknown household counts).
+    members
+        The cluster's gap rows (EPSG:4326), in table order, for the map.
+    others
+        Every other settlement, drawn as context on the map.
+    services
+        Every service point of the dataset with its attribution.
+    wards
+        The wards layer, or None.
+    metric_crs
+        The projected CRS the map is drawn in (metres).
+    deliveries
+        The "Water deliveries" section: per settlement with scheduled deliveries (table
+        order) ``3. Name: 4 of 12 scheduled deliveries arrived on time and in full``, one line
+        naming the settlements with none scheduled, and the cluster total. Empty when no
+        compliance table was given.
+    """
+
+    cluster: str
+    municipality: str | None
+    generated: date
+    standard: Standard
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    totals: tuple[str, ...]
+    summary: tuple[str, ...]
+    sentences: tuple[tuple[str, tuple[str, ...]], ...]
+    standard_lines: tuple[str, ...]
+    source_lines: tuple[str, ...]
+    notes: tuple[str, ...]
+    members: gpd.GeoDataFrame
+    others: gpd.GeoDataFrame
+    services: gpd.GeoDataFrame
+    wards: gpd.GeoDataFrame | None
+    metric_crs: CRS
+    deliveries: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The report's title line (the cluster's name)."""
+        return self.cluster
+
+
+def _cluster_names(result: GapResult) -> list[str]:
+    return sorted(str(c) for c in result.clusters["cluster"])
+
+
+def _select(result: GapResult, cluster: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    names = _cluster_names(result)
+    if cluster not in names:
+        if not names:
+            raise SchemaError(
+                f"No cluster is called '{cluster}': this dataset has no clusters. Give the "
+                "settlements a cluster column or a cluster membership table (--clusters)."
+            )
+        raise SchemaError(
+            f"No cluster is called '{cluster}'. The clusters of this dataset are: "
+            f"{', '.join(names)}."
+        )
+    gaps = result.settlements
+    members = gaps[gaps["cluster"] == cluster]
+    # The same stable order as gap_table (worst water gap first), so that the numbers on the
+    # map, the table rows and the sentences all line up.
+    members = members.sort_values(
+        f"{REPORT_CATEGORIES[0]}_gap", ascending=False, na_position="last", kind="stable"
+    )
+    totals = result.clusters[result.clusters["cluster"] == cluster]
+    return members, totals
+
+
+def _municipality(members: pd.DataFrame, result: GapResult, dataset: Dataset) -> str | None:
+    wards = dataset.wards
+    if wards is None or "municipality" not in wards:
+        return None
+    overlaps = result.ward_overlaps
+    ids = set(overlaps.loc[overlaps["settlement_id"].isin(members["settlement_id"]), "ward_id"])
+    ids |= set(members["ward_id"].dropna())
+    names = wards.loc[wards["ward_id"].isin(ids), "municipality"].dropna().astype(str)
+    found = sorted({n.strip() for n in names if n.strip()})
+    return " / ".join(found) or None
+
+
+def _cells(frame: pd.DataFrame, text_columns: Sequence[str]) -> list[list[str]]:
+    rows = []
+    for record in to_records(frame):
+        rows.append(
+            [
+                (str(v) if v is not None else NO_WARD) if k in text_columns else shown_number(v)
+                for k, v in record.items()
+            ]
+        )
+    return rows
+
+
+def _standard_lines(standard: Standard) -> list[str]:
+    lines = [f"Standard used: {standard.name}."]
+    for category in REPORT_CATEGORIES:
+        rule = standard.rule(category)
+        if rule.max_per_point:
+            text = f"{category.capitalize()}: 1 {rule.point_label} for " + plural(
+                rule.max_per_point, "household" if rule.unit == "households" else rule.unit
+            )
+        else:
+            text = f"{category.capitalize()}: the standard sets no ratio"
+        if rule.max_distance_m:
+            text += f", within {shown_number(rule.max_distance_m)} m"
+            if rule.distance_note:
+                text += f" ({rule.distance_note})"
+        lines.append(text + ".")
+    lines.append(f"Source: {standard.source}.")
+    return lines
+
+
+def _notes(members: pd.DataFrame, standard: Standard) -> list[str]:
+    notes = []
+    estimated = members.loc[members["demand_estimated"].astype(bool), "name"]
+    if len(estimated):
+        notes.append(
+            "Household counts estimated from population "
+            f"({standard.household_size:g} people per household): {', '.join(map(str, estimated))}."
+        )
+    unknown = members.loc[members["demand_missing"].astype(bool), "name"]
+    if len(unknown):
+        notes.append(
+            "Households and population unknown, so their gaps cannot be measured and are not "
+            f"counted in the totals: {', '.join(map(str, unknown))}."
+        )
+    return notes
+
+
+def _source_lines(dataset: Dataset, generated: date, sources: Sequence[str]) -> list[str]:
+    files = [Path(r.source).name for r in dataset.reports if r.source]
+    layers = [r.layer for r in dataset.reports if r.source]
+    lines = []
+    if dataset.name:
+        lines.append(f"Dataset: {dataset.name}.")
+    if files:
+        described = [f"{name} ({layer})" for name, layer in zip(files, layers, strict=True)]
+        lines.append(f"Files: {', '.join(described)}.")
+    lines.extend(str(s) for s in sources)
+    lines.append(
+        f"Report made on {long_date(generated)} ({generated.isoformat()}) with Settlement Atlas."
+    )
+    return lines
+
+
+def _delivery_lines(members: pd.DataFrame, compliance: pd.DataFrame) -> list[str]:
+    """The "Water deliveries" lines of the cluster's settlements (in table order)."""
+    missing = [c for c in ("settlement_id", "scheduled", "delivered") if c not in compliance]
+    if missing:
+        raise SchemaError(
+            f"The delivery compliance table has no {', '.join(missing)} column: pass the "
+            "settlement level of atlas.schedules.compliance(outcomes, 'settlement')."
+        )
+    known = compliance.dropna(subset=["settlement_id"])
+    counts = {
+        str(s): (int(n), int(d))
+        for s, n, d in zip(
+            known["settlement_id"], known["scheduled"], known["delivered"], strict=True
+        )
+    }
+    lines, none = [], []
+    total_scheduled = total_delivered = 0
+    for i, record in enumerate(to_records(members), 1):
+        name = record["name"] or record["settlement_id"]
+        scheduled, delivered = counts.get(str(record["settlement_id"]), (0, 0))
+        if scheduled == 0:
+            none.append(f"{i}. {name}")
+            continue
+        total_scheduled += scheduled
+        total_delivered += delivered
+        lines.append(f"{i}. {name}: {compliance_sentence(scheduled, delivered)}.")
+    if none:
+        lines.append(f"No deliveries scheduled for: {', '.join(none)}.")
+    lines.append(f"Cluster total: {compliance_sentence(total_scheduled, total_delivered)}.")
+    return lines
+
+
+def build_cluster_report(
+    result: GapResult,
+    dataset: Dataset,
+    cluster: str,
+    *,
+    municipality: str | None = None,
+    generated: date | None = None,
+    sources: Sequence[str] = (),
+    compliance: pd.DataFrame | None = None,
+) -> ClusterReport:
+    """Gather the content of ``cluster``'s report from a gap result.
+
+    Parameters
+    ----------
+    result
+        :func:`atlas.compute_gaps` of ``dataset``.
+    dataset
+        The dataset measured (for the wards, file names and metric CRS).
+    cluster
+        The cluster's name, exactly as in ``result.clusters``.
+    municipality
+        The municipality named in the title; by default the ``municipality`` field of the wards
+        the cluster's settlements lie in.
+    generated
+        The report's date; today by default.
+    sources
+        Extra lines for the data-sources section (surveys, dates of counts).
+    compliance
+        Water delivery compliance per settlement (the ``settlement`` level of
+        :func:`atlas.schedules.compliance`), for a "Water deliveries" section; none without.
+
+    Returns
+    -------
+    ClusterReport
+
+    Raises
+    ------
+    SchemaError
+        When no cluster has that name (the message lists the clusters), or the compliance
+        table lacks ``settlement_id``, ``scheduled`` or ``delivered``.
+    """
+    standard = result.standard
+    members, totals = _select(result, cluster)
+    table = gap_table(members, standard, categories=REPORT_CATEGORIES)
+    ratio_columns = [c for c in table.columns if c.endswith("ratio")]
+    # The report shows the water ratio only: the sanitation ratio would not fit on A4.
+    table = table.drop(columns=["Cluster", *ratio_columns[1:]])
+    headings = ("No.", *table.columns)
+    rows = [
+        [str(i), *cells]
+        for i, cells in enumerate(_cells(table, ("Settlement", "Ward", ratio_columns[0])), 1)
+    ]
+    total_table = gap_table(totals, standard, key="cluster", categories=REPORT_CATEGORIES)
+    total_cells = _cells(
+        total_table.drop(columns=ratio_columns[1:]), ("Cluster", ratio_columns[0])
+    )[0]
+    # Cluster, Settlements, Households, …: the first two become the label of the row.
+    label = f"Cluster total: {plural(float(total_table['Settlements'].iloc[0]), 'settlement')}"
+    total_row = ("", label, "", *total_cells[2:])
+    records = to_records(members)
+    sentences = tuple(
+        (f"{i}. {r['name']}", tuple(settlement_sentences(r, standard, REPORT_CATEGORIES)))
+        for i, r in enumerate(records, 1)
+    )
+    summary = tuple(
+        s for category in REPORT_CATEGORIES for s in cluster_sentences(totals, standard, category)
+    )
+    day = generated or date.today()
+    gaps = result.settlements
+    return ClusterReport(
+        cluster=cluster,
+        municipality=municipality or _municipality(members, result, dataset),
+        generated=day,
+        standard=standard,
+        headings=tuple(headings),
+        rows=tuple(tuple(r) for r in rows),
+        totals=total_row,
+        summary=summary,
+        sentences=sentences,
+        standard_lines=tuple(_standard_lines(standard)),
+        source_lines=tuple(_source_lines(dataset, day, sources)),
+        notes=tuple(_notes(members, standard)),
+        members=members,
+        others=gaps[gaps["cluster"] != cluster],
+        services=result.services,
+        wards=dataset.wards,
+        metric_crs=dataset.metric_crs,
+        deliveries=() if compliance is None else tuple(_delivery_lines(members, compliance)),
+    )

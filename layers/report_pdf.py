@@ -1,0 +1,329 @@
+"""The printable cluster report: an A4 PDF for a cluster meeting or an IDP submission.
+
+Laid out with fpdf2 in DejaVu Sans (the fonts matplotlib ships, so no system font is needed),
+which covers Latin with every diacritic used in South African languages, Greek, Cyrillic and
+Arabic; Arabic is shaped and ordered right to left through HarfBuzz (``uharfbuzz``). Every
+name is written as plain text, never parsed as markup. Black and white throughout: the map
+uses greys, hatching and marker shapes; the table uses light grey bands.
+
+The CLI (``atlas report``) and the app call :func:`cluster_report`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from fpdf import FPDF, FontFace
+from fpdf.enums import TableCellFillMode, XPos, YPos
+from fpdf.errors import FPDFException
+
+from atlas.i18n import long_date
+from atlas.load.dataset import Dataset
+from atlas.measure.pipeline import GapResult
+from atlas.summaries.cluster_report import REPORT_CATEGORIES, ClusterReport, build_cluster_report
+
+__all__ = ["FONT", "MAX_PAGES", "cluster_report", "render_pdf"]
+
+FONT = "DejaVu"
+#: The page budget: the text shrinks step by step (down to ``_SCALES[-1]``) to stay within it.
+MAX_PAGES = 2
+_SCALES = (1.0, 0.94, 0.88, 0.82, 0.76)
+_MARGIN = 12.0
+_GREY_TEXT = 70
+_BAND = (238, 238, 238)
+_HEAD = (218, 218, 218)
+#: Column widths (mm) of the settlement table; they add up to the A4 text width (186 mm).
+_WIDTHS = (7, 31.5, 15.5, 18.5, 13.5, 12.5, 12.5, 36.5, 13.5, 12.5, 12.5)
+
+
+class _Document(FPDF):
+    """A4 portrait with a page footer."""
+
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-9)
+        self.set_font(FONT, size=7)
+        self.set_text_color(_GREY_TEXT)
+        self.cell(0, 4, f"{self.footer_text}page {self.page_no()} of {{nb}}", align="C")
+
+
+def _new_document(report: ClusterReport) -> _Document:
+    pdf = _Document(orientation="portrait", unit="mm", format="A4")
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdf.add_font(FONT, "", fonts / "DejaVuSans.ttf")
+    pdf.add_font(FONT, "B", fonts / "DejaVuSans-Bold.ttf")
+    pdf.add_font(FONT, "I", fonts / "DejaVuSans-Oblique.ttf")
+    # Left to right is the page's direction, whatever script a name starts with; Arabic runs
+    # inside are still shaped right to left. Without uharfbuzz, Arabic letters are still
+    # written (and extractable), only unjoined.
+    with contextlib.suppress(FPDFException):
+        pdf.set_text_shaping(True, direction="ltr")
+    pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
+    pdf.set_auto_page_break(True, margin=13)
+    pdf.set_title(f"Cluster report: {report.cluster}")
+    pdf.set_creator("Settlement Atlas")
+    pdf.set_creation_date(datetime.combine(report.generated, time(), tzinfo=UTC))
+    pdf.footer_text = f"Settlement Atlas · cluster report · {long_date(report.generated)} · "
+    return pdf
+
+
+def _line(pdf: FPDF, text: str, size: float, style: str = "", gap: float = 0.0) -> None:
+    pdf.set_font(FONT, style, size)
+    pdf.multi_cell(0, size * 0.45, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if gap:
+        pdf.ln(gap)
+
+
+def _heading(pdf: FPDF, text: str, scale: float, room: float = 30.0) -> None:
+    """A section heading, moved to the next page when fewer than ``room`` mm are left."""
+    if pdf.get_y() + room * scale > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    else:
+        pdf.ln(3 * scale)
+    pdf.set_text_color(0)
+    _line(pdf, text, 12 * scale, "B", 1.2 * scale)
+
+
+def _title(pdf: FPDF, report: ClusterReport, scale: float) -> None:
+    pdf.set_text_color(_GREY_TEXT)
+    _line(pdf, "CLUSTER REPORT · WATER AND SANITATION", 8 * scale, "B", 0.8)
+    pdf.set_text_color(0)
+    _line(pdf, report.cluster, 17 * scale, "B", 0.8)
+    where = [report.municipality] if report.municipality else []
+    _line(pdf, " · ".join([*where, long_date(report.generated)]), 10.5 * scale)
+    pdf.ln(0.8 * scale)
+    pdf.set_text_color(_GREY_TEXT)
+    _line(pdf, " ".join(report.standard_lines), 8.5 * scale, "", 2 * scale)
+    pdf.set_text_color(0)
+    for sentence in report.summary:
+        _line(pdf, sentence, 10 * scale, "B", 0.6)
+
+
+def _map(pdf: FPDF, report: ClusterReport, image: bytes, scale: float) -> None:
+    pdf.ln(1.5 * scale)
+    height = pdf.epw * _MAP_SIZE[1] / _MAP_SIZE[0] * scale
+    pdf.image(image, x=pdf.l_margin + pdf.epw * (1 - scale) / 2, w=pdf.epw * scale, h=height)
+    pdf.set_text_color(_GREY_TEXT)
+    label = report.standard.rule(REPORT_CATEGORIES[0]).point_label
+    _line(
+        pdf,
+        f"Map: the cluster's settlements, numbered as in the table and shaded by how many "
+        f"{label}s are missing; {label}s by status; ward boundaries dashed. "
+        f"Drawn in {report.metric_crs.name} (metres).",
+        7 * scale,
+        "I",
+        1.5 * scale,
+    )
+    pdf.set_text_color(0)
+
+
+def _table(pdf: FPDF, report: ClusterReport, scale: float) -> None:
+    rules = [report.standard.rule(c) for c in REPORT_CATEGORIES]
+    size = 7.5 * scale
+    pdf.set_font(FONT, size=size)
+    numeric = [i >= 3 and not h.endswith("ratio") for i, h in enumerate(report.headings)]
+    with pdf.table(
+        col_widths=_WIDTHS,
+        width=pdf.epw,
+        line_height=size * 0.48,
+        num_heading_rows=2,
+        headings_style=FontFace(emphasis="BOLD", fill_color=_HEAD, size_pt=7 * scale),
+        cell_fill_color=_BAND,
+        cell_fill_mode=TableCellFillMode.EVEN_ROWS,
+        text_align="LEFT",
+        v_align="MIDDLE",
+        padding=(0.6, 0.8),
+        borders_layout="SINGLE_TOP_LINE",
+    ) as table:
+        top = table.row()
+        top.cell("", colspan=4)
+        top.cell(f"Water ({rules[0].point_label}s)", colspan=4, align="CENTER")
+        top.cell(f"Sanitation ({rules[1].point_label}s)", colspan=3, align="CENTER")
+        heads = table.row()
+        for heading, right in zip(report.headings, numeric, strict=True):
+            heads.cell(heading, align="RIGHT" if right else "LEFT")
+        for cells in report.rows:
+            row = table.row()
+            for text, right in zip(cells, numeric, strict=True):
+                row.cell(text, align="RIGHT" if right else "LEFT")
+        total = table.row()
+        bold = FontFace(emphasis="BOLD", fill_color=_HEAD)
+        total.cell(report.totals[0], style=bold)
+        # The label ("Cluster total: 18 settlements") also takes the empty ward cell.
+        total.cell(report.totals[1], colspan=2, style=bold)
+        for text, right in zip(report.totals[3:], numeric[3:], strict=True):
+            total.cell(text, align="RIGHT" if right else "LEFT", style=bold)
+
+
+def _sentences(pdf: FPDF, report: ClusterReport, scale: float) -> None:
+    _heading(pdf, "In plain words", scale)
+    size = 9.5 * scale
+    for name, sentences in report.sentences:
+        pdf.set_font(FONT, "B", size)
+        pdf.write(size * 0.47, f"{name}. ")
+        pdf.set_font(FONT, "", size)
+        pdf.write(size * 0.47, " ".join(sentences))
+        pdf.ln(size * 0.47 + 1.4 * scale)
+
+
+def _deliveries(pdf: FPDF, report: ClusterReport, scale: float) -> None:
+    if not report.deliveries:
+        return
+    _heading(pdf, "Water deliveries", scale, room=20)
+    for text in report.deliveries:
+        bold = text.startswith("Cluster total")
+        _line(pdf, text, 8.5 * scale, "B" if bold else "", 0.4 * scale)
+
+
+def _closing(pdf: FPDF, report: ClusterReport, scale: float) -> None:
+    _heading(pdf, "About these numbers", scale, room=24)
+    lines = [*report.source_lines, *report.notes]
+    if report.standard.notes:
+        lines.append(f"About the standard: {report.standard.notes}")
+    for text in lines:
+        _line(pdf, text, 8 * scale, "", 0.6)
+
+
+#: Width and height of the map in millimetres (drawn at full text width).
+_MAP_SIZE = (186.0, 104.0)
+
+
+def _layout(report: ClusterReport, image: bytes, scale: float) -> FPDF:
+    pdf = _new_document(report)
+    pdf.add_page()
+    _title(pdf, report, scale)
+    _map(pdf, report, image, scale)
+    _table(pdf, report, scale)
+    _sentences(pdf, report, scale)
+    _deliveries(pdf, report, scale)
+    _closing(pdf, report, scale)
+    return pdf
+
+
+def _close(pdf: FPDF) -> None:
+    """Close the font files fpdf2 keeps open (it reads glyphs lazily, up to the output)."""
+    for font in pdf.fonts.values():
+        close = getattr(font, "close", None)
+        if close is not None:
+            close()
+
+
+def _output(pdf: FPDF) -> bytes:
+    try:
+        return bytes(pdf.output())
+    finally:
+        _close(pdf)
+
+
+def render_pdf(report: ClusterReport, image: bytes, *, scale: float = 1.0) -> bytes:
+    """Lay out ``report`` with its map ``image`` (PNG bytes) on A4 pages.
+
+    Parameters
+    ----------
+    report
+        The content (:func:`atlas.summaries.cluster_report.build_cluster_report`).
+    image
+        The map as PNG bytes (:func:`layers.static_map.map_png`).
+    scale
+        Text and map size relative to the full size (1.0).
+
+    Returns
+    -------
+    bytes
+        The PDF.
+    """
+    return _output(_layout(report, image, scale))
+
+
+def cluster_report(
+    result: GapResult,
+    dataset: Dataset,
+    cluster: str,
+    output: Path | None = None,
+    *,
+    municipality: str | None = None,
+    generated: date | None = None,
+    sources: Sequence[str] = (),
+    compliance: pd.DataFrame | None = None,
+) -> bytes:
+    """The printable A4 report of one cluster, as PDF bytes (also written to ``output``).
+
+    A title with the cluster, municipality and date; a map of the cluster; one table row per
+    settlement (households, working / needed / missing taps and toilets, the water ratio in
+    words, primary ward) and the cluster totals; sentences a resident can read aloud; the
+    standard and its source; the data sources. Up to 18 settlements fit on two pages.
+
+    Parameters
+    ----------
+    result
+        :func:`atlas.compute_gaps` of ``dataset``.
+    dataset
+        The dataset measured.
+    cluster
+        The cluster's name.
+    output
+        Where to write the PDF, if anywhere.
+    municipality
+        The municipality in the title; by default from the wards' ``municipality`` field.
+    generated
+        The report's date; today by default.
+    sources
+        Extra lines for the data-sources section.
+    compliance
+        Water delivery compliance per settlement (the ``settlement`` level of
+        :func:`atlas.schedules.compliance`): adds a "Water deliveries" section with a sentence
+        per settlement and the cluster total.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
+    Raises
+    ------
+    SchemaError
+        When no cluster has that name (the message lists the clusters).
+    """
+    report = build_cluster_report(
+        result,
+        dataset,
+        cluster,
+        municipality=municipality,
+        generated=generated,
+        sources=sources,
+        compliance=compliance,
+    )
+    # Imported here: layers (folium, mapclassify) is not loaded by the library until it draws.
+    from layers.static_map import cluster_map, map_png
+
+    category = REPORT_CATEGORIES[0]
+    label = report.standard.rule(category).point_label
+    services = report.services[report.services["category"] == category]
+    figure = cluster_map(
+        report.members,
+        report.members[f"{category}_gap"].astype(float).to_numpy(),
+        [row[0] for row in report.rows],
+        metric_crs=report.metric_crs,
+        others=report.others,
+        services=services,
+        wards=report.wards,
+        value_title=f"{label.capitalize()}s missing",
+        points_title=f"{label.capitalize()}s",
+        size_mm=_MAP_SIZE,
+    )
+    image = map_png(figure)
+    for scale in _SCALES:
+        document = _layout(report, image, scale)
+        if document.pages_count <= MAX_PAGES or scale == _SCALES[-1]:
+            break
+        _close(document)
+    pdf = _output(document)
+    if output is not None:
+        Path(output).write_bytes(pdf)
+    return pdf
