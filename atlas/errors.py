@@ -3,14 +3,19 @@
 Every error the atlas raises on purpose is an :class:`AtlasError`. Each subclass also inherits the
 builtin a caller would naturally catch (``ValueError``, ``OSError``…), as rasterio does, so code
 that knows nothing of the atlas still handles them sensibly.
+
+An error carries its problems as data (:class:`~atlas.problems.Problem`: a code, where, the
+parameters): ``str(error)`` words the fix for a Python caller, and each surface words it in its
+own terms with :meth:`AtlasError.describe` (the command line names flags, the app its controls).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from atlas.problems import Report
+    from atlas.problems import Problem, Report, Wording
 
 __all__ = [
     "AtlasError",
@@ -24,7 +29,52 @@ __all__ = [
 
 
 class AtlasError(Exception):
-    """Base class of every error the atlas raises on purpose."""
+    """Base class of every error the atlas raises on purpose.
+
+    Parameters
+    ----------
+    message
+        What is wrong and how to fix it in one text (an error no surface words differently),
+        or the :class:`~atlas.problems.Problem` that describes it.
+    problems
+        More problems (or all of them, with no ``message``).
+
+    Examples
+    --------
+    >>> from atlas.problems import Problem
+    >>> error = CRSError(Problem("error", "The layer 'wards' has no CRS.",
+    ...     "Pass crs={'wards': 'EPSG:XXXX'}.", code="crs.missing", params={"layer": "wards"}))
+    >>> str(error)
+    "The layer 'wards' has no CRS. Pass crs={'wards': 'EPSG:XXXX'}."
+    >>> error.describe({"crs.missing": "Give --crs {layer}=EPSG:XXXX."})
+    "The layer 'wards' has no CRS. Give --crs wards=EPSG:XXXX."
+    """
+
+    def __init__(
+        self, message: str | Problem | None = None, *, problems: Sequence[Problem] = ()
+    ) -> None:
+        if message is not None and not isinstance(message, str):
+            problems = (message, *problems)
+            message = None
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self._text = message
+        super().__init__(self.describe())
+
+    def describe(self, wording: Wording | None = None) -> str:
+        """What is wrong and how to fix it, fixes worded by a surface's ``wording``."""
+        parts = [self._text] if self._text else []
+        parts += [p.sentence(wording) for p in self.problems]
+        return " ".join(parts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled with its problems (a worker process or a cache hands it back whole).
+        return (_rebuild, (type(self), self._text, self.problems))
+
+
+def _rebuild(kind: type[AtlasError], text: str | None, problems: tuple[Problem, ...]) -> AtlasError:
+    error = kind.__new__(kind)
+    AtlasError.__init__(error, text, problems=problems)
+    return error
 
 
 class DataFileError(AtlasError, OSError):
@@ -58,4 +108,11 @@ class ValidationError(SchemaError):
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        super().__init__(report.format())
+        super().__init__(problems=report.problems)
+
+    def describe(self, wording: Wording | None = None) -> str:
+        """The whole report, fixes worded by a surface's ``wording``."""
+        return self.report.format(wording)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ValidationError, (self.report,))

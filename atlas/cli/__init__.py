@@ -19,7 +19,9 @@ from types import ModuleType
 
 from atlas.cli import export, gaps, report, schedule, serve, standards, validate, zonal
 from atlas.cli.validate import EXIT_DATA
+from atlas.cli.wording import CLI
 from atlas.errors import AtlasError, ValidationError
+from atlas.problems import describe
 
 __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "build_parser", "main"]
 
@@ -62,12 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except ValidationError as exc:
-        print(f"atlas: the input has problems that must be fixed first.\n{exc}", file=sys.stderr)
+        print(
+            f"atlas: the input has problems that must be fixed first.\n{describe(exc, CLI)}",
+            file=sys.stderr,
+        )
         return EXIT_DATA
     except (AtlasError, OSError) as exc:
         if args.debug:
             raise
-        print(f"atlas: error: {exc}", file=sys.stderr)
+        print(f"atlas: error: {describe(exc, CLI)}", file=sys.stderr)
         return EXIT_DATA
     except KeyboardInterrupt:
         return 130

@@ -12,6 +12,7 @@ import pandas as pd
 
 from atlas.cli.console import Progress
 from atlas.cli.options import config_of, pairs
+from atlas.cli.wording import CLI
 from atlas.config import Config
 from atlas.errors import SchemaError
 from atlas.load import Dataset, load_dataset, load_sample, parse_mapping
@@ -27,7 +28,7 @@ BOTH_FILES = "Give both --settlements and --services (or neither, for the embedd
 
 def say_warnings(reports: Iterable[Report], say: Progress) -> None:
     """One progress line per warning of ``reports`` (repairs, assumptions, rows left out)."""
-    for line in warning_lines(reports):
+    for line in warning_lines(reports, CLI):
         say(line)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from atlas.cli.console import Progress, write_result
 from atlas.cli.options import add_format, add_map, add_output, add_quiet
+from atlas.cli.wording import CLI
 from atlas.errors import SchemaError, ValidationError
 from atlas.load import load_layer, parse_mapping
 from atlas.problems import Report
@@ -107,7 +108,7 @@ def _check(report: Report, say: Progress) -> None:
     if not report.ok:
         raise ValidationError(report)
     for problem in report.warnings:
-        say(f"{report.layer}: {problem.format()}")
+        say(f"{report.layer}: {problem.format(CLI)}")
 
 
 def run(args: argparse.Namespace) -> int:

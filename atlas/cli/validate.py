@@ -6,6 +6,7 @@ import argparse
 import json
 
 from atlas.cli.options import add_format, add_map
+from atlas.cli.wording import CLI
 from atlas.load import load_layer, parse_mapping
 from atlas.measure import load_standard
 
@@ -50,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
         categories=list(standard.categories),
     )
     if args.format == "json":
-        print(json.dumps(report.to_record(), ensure_ascii=False, indent=1))
+        print(json.dumps(report.to_record(CLI), ensure_ascii=False, indent=1))
     else:
-        print(report.format())
+        print(report.format(CLI))
         print("usable" if report.ok else "NOT usable: fix the errors above and run again")
     return 0 if report.ok else EXIT_DATA
