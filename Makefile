@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11+ and pip:
 #   make run    set up .venv if needed and start the atlas on the embedded sample
-#   make test   set up .venv if needed and run lint, format check, type check and the test suite
+#   make test   set up .venv if needed and run lint, format check, type check, the import
+#               contracts (docs/architecture.md) and the test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -42,6 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint browser
 	$(BIN)/python -m pytest

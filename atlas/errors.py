@@ -25,6 +25,7 @@ __all__ = [
     "SchemaError",
     "StandardError",
     "ValidationError",
+    "describe",
 ]
 
 
@@ -116,3 +117,11 @@ class ValidationError(SchemaError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (ValidationError, (self.report,))
+
+
+def describe(error: BaseException, wording: Wording | None = None) -> str:
+    """What went wrong and how to fix it, fixes worded by a surface's ``wording``: an
+    :class:`AtlasError`'s problems, or the text of any other error."""
+    if isinstance(error, AtlasError):
+        return error.describe(wording)
+    return str(error)

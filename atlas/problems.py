@@ -34,7 +34,7 @@ Wording = Mapping[str, str]
 #: How many rows and values a problem lists before it says "and N more".
 SHOW_AT_MOST = 8
 
-__all__ = ["Problem", "Report", "Severity", "Wording", "describe", "warning_lines"]
+__all__ = ["Problem", "Report", "Severity", "Wording", "warning_lines"]
 
 
 def _shorten(items: Sequence[Any], what: str) -> str:
@@ -191,12 +191,3 @@ def warning_lines(reports: Iterable[Report], wording: Wording | None = None) -> 
         for problem in report.warnings
     ]
 
-
-def describe(error: BaseException, wording: Wording | None = None) -> str:
-    """What went wrong and how to fix it, with fixes worded by ``wording``: an
-    :class:`~atlas.errors.AtlasError`'s problems, or the text of any other error."""
-    from atlas.errors import AtlasError
-
-    if isinstance(error, AtlasError):
-        return error.describe(wording)
-    return str(error)

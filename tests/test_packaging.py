@@ -1,4 +1,7 @@
-"""The project's set-up: pinned installs, conda and pip in step, the layout DESIGN §2 asks for."""
+"""The project's set-up: pinned installs, conda and pip in step, the two commands.
+
+The layering rules of DESIGN §2 are import-linter contracts (tests/test_contracts.py).
+"""
 
 from __future__ import annotations
 
@@ -48,9 +51,3 @@ def test_layout_and_two_commands() -> None:
     assert "make run" in readme[:1500] and "make test" in readme[:1500]
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
-
-def test_library_never_imports_streamlit() -> None:
-    for folder in ("atlas", "layers"):
-        for path in (ROOT / folder).rglob("*.py"):
-            text = path.read_text(encoding="utf-8")
-            assert not re.search(r"^\s*(import|from) streamlit", text, re.M), path

@@ -20,8 +20,7 @@ from types import ModuleType
 from atlas.cli import export, gaps, report, schedule, serve, standards, validate, zonal
 from atlas.cli.validate import EXIT_DATA
 from atlas.cli.wording import CLI
-from atlas.errors import AtlasError, ValidationError
-from atlas.problems import describe
+from atlas.errors import AtlasError, ValidationError, describe
 
 __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "build_parser", "main"]
 

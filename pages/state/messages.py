@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from atlas.problems import Problem, describe
+from atlas.errors import describe
+from atlas.problems import Problem
 from layers.text import markdown_text as md
 from pages.state.wording import APP
 
