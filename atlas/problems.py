@@ -190,4 +190,3 @@ def warning_lines(reports: Iterable[Report], wording: Wording | None = None) -> 
         for report in reports
         for problem in report.warnings
     ]
-

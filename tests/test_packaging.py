@@ -50,4 +50,3 @@ def test_layout_and_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme[:1500] and "make test" in readme[:1500]
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-

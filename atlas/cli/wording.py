@@ -2,6 +2,8 @@
 
 The library words a fix for a Python caller (argument names); a problem's ``code`` and
 ``params`` let this table say the same thing in ``atlas`` options (see :mod:`atlas.problems`).
+A code missing here keeps the library's wording; ``tests/atlas/test_wording.py`` checks that
+every code the library raises is worded here and in the app.
 """
 
 from __future__ import annotations
@@ -10,4 +12,24 @@ from atlas.problems import Wording
 
 __all__ = ["CLI"]
 
-CLI: Wording = {}
+_CRS = "tell the atlas the file's CRS with --crs {layer}=EPSG:XXXX, or add the missing .prj file."
+
+CLI: Wording = {
+    "crs.missing": _CRS[0].upper() + _CRS[1:],
+    "crs.assumed": "If that is wrong, " + _CRS,
+    "crs.wrong": "Declare the right CRS with --crs {layer}=EPSG:XXXX.",
+    "mapping.ambiguous": "Map one explicitly (--map {layer}.{field}=COLUMN) to choose.",
+    "mapping.missing_id": "Map a column with --map {layer}.{field}=COLUMN.",
+    "mapping.missing": "Map a column with --map {layer}.{field}=COLUMN, or give every row one "
+    "value with --map \"{layer}.{field}='VALUE'\".",
+    "table.missing": "Rename a column or map one with --map {table}.{field}=COLUMN.",
+    "schedule.no_day": "Add a 'weekday' column (Monday…Sunday) for weekly entries or a 'date' "
+    "column (YYYY-MM-DD) for one-off entries, or map one with --map schedule.weekday=COLUMN.",
+    "schedule.no_period": "Give --from and --to (YYYY-MM-DD).",
+    "services.not_points": "Validate the layer first (atlas validate --layer services).",
+    "clusters.none": "Give the settlements a cluster column or a cluster membership table "
+    "(--clusters).",
+    "raster.no_crs": "Declare it with --crs raster=EPSG:XXXX (atlas zonal: --crs "
+    "raster=EPSG:XXXX or --crs population=EPSG:XXXX).",
+    "hazard.classes": "Give numbers separated by commas, e.g. --classes 2,3.",
+}

@@ -184,25 +184,37 @@ def apply_mapping(
             how = "canonical name" if found[0].lower() == name else "recognised alias"
             note = f"{name} <- column '{found[0]}' ({how})."
             if len(found) > 1:
-                note += (
-                    f" Other columns also looked like {name}: {', '.join(found[1:])}; "
-                    f"map one explicitly (--map {layer}.{name}=COLUMN) to choose."
+                note += f" Other columns also looked like {name}: {', '.join(found[1:])}."
+                problems.append(
+                    Problem(
+                        "info",
+                        note,
+                        f"To choose another, map it: mapping={{'{layer}': {{'{name}': 'COLUMN'}}}}.",
+                        column=name,
+                        code="mapping.ambiguous",
+                        params={"layer": layer, "field": name},
+                    )
                 )
-            problems.append(Problem("info", note))
+            else:
+                problems.append(Problem("info", note))
         elif spec_field.required:
             problems.append(
                 Problem(
                     "error",
                     f"Required field '{name}' is missing: no column is called {name} or one of "
-                    f"its aliases ({', '.join(spec_field.aliases) or 'none'}).",
-                    f"Map a column with --map {layer}.{name}=COLUMN"
+                    f"its aliases ({', '.join(spec_field.aliases) or 'none'}). "
+                    f"The file's columns are: {', '.join(columns) or '(none)'}.",
+                    f"Map a column: mapping={{'{layer}': {{'{name}': 'COLUMN'}}}}"
                     + (
                         ""
                         if spec_field.kind == "id"
-                        else f", or give every row one value with --map \"{layer}.{name}='VALUE'\""
+                        else f", or give every row one value: "
+                        f"mapping={{'{layer}': {{'{name}': Constant('VALUE')}}}}"
                     )
-                    + f". The file's columns are: {', '.join(columns) or '(none)'}.",
+                    + ".",
                     column=name,
+                    code="mapping.missing_id" if spec_field.kind == "id" else "mapping.missing",
+                    params={"layer": layer, "field": name},
                 )
             )
     data: dict[str, object] = {}

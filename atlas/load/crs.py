@@ -84,10 +84,7 @@ def resolve_crs(
         A new frame with a CRS set (unchanged coordinates), and report entries.
     """
     problems: list[Problem] = []
-    fix = (
-        f"Tell the atlas the file's CRS with --crs {layer}=EPSG:XXXX (Python: "
-        f"crs={{'{layer}': 'EPSG:XXXX'}}), or add the missing .prj file."
-    )
+    fix = f"Pass crs={{'{layer}': 'EPSG:XXXX'}} with the file's CRS, or add the missing .prj file."
     if declared is not None:
         if frame.crs is not None and not CRS(frame.crs).equals(declared):
             problems.append(
@@ -107,6 +104,8 @@ def resolve_crs(
                 "The layer has no CRS; its coordinates all fit longitude/latitude bounds, so "
                 "EPSG:4326 (WGS84) is assumed.",
                 "If that is wrong, " + fix[0].lower() + fix[1:],
+                code="crs.assumed",
+                params={"layer": layer},
             )
         )
         return frame.set_crs(STORAGE_CRS), problems
@@ -118,6 +117,8 @@ def resolve_crs(
             f"(they span x {b[0]:.6g}..{b[2]:.6g}, y {b[1]:.6g}..{b[3]:.6g}), so the atlas "
             "cannot tell where it is.",
             fix,
+            code="crs.missing",
+            params={"layer": layer},
         )
     )
     return frame, problems

@@ -101,6 +101,34 @@ def read_layer(path: str | Path, *, layer: str | None = None) -> RawLayer:
     ------
     DataFileError
         The file is missing, of an unsupported kind, broken, or the layer is ambiguous.
+
+    Examples
+    --------
+    A CSV of points keeps its own column names; its geometry comes from the lon/lat columns and
+    it has no CRS yet (:func:`atlas.load_layer` decides it):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from atlas import read_layer
+    >>> table = pd.DataFrame({"TapNo": ["007", "008"], "lon": [28.1, 28.2], "lat": [-26.1, -26.2]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "taps.csv"
+    ...     table.to_csv(path, index=False)
+    ...     raw = read_layer(path)
+    >>> list(raw.frame.columns), list(raw.frame["TapNo"])
+    (['TapNo', 'lon', 'lat', 'geometry'], ['007', '008'])
+    >>> raw.frame.geometry.iloc[0].wkt, raw.frame.crs
+    ('POINT (28.1 -26.1)', None)
+    >>> raw.frame.attrs["geometry_from"]
+    'columns lon/lat'
+
+    A file the atlas cannot read says why:
+
+    >>> read_layer("no-such-file.geojson")
+    Traceback (most recent call last):
+    ...
+    atlas.errors.DataFileError: ...'no-such-file.geojson'...
     """
     path = Path(path)
     if not path.exists():
@@ -198,14 +226,25 @@ def read_table(path: str | Path) -> gpd.GeoDataFrame:
     path = Path(path)
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="latin-1")
+        try:
+            table = pd.read_csv(
+                path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig"
+            )
+        except UnicodeDecodeError:
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="latin-1")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataFileError(
             f"Could not read '{path.name}' as CSV ({_gdal_message(exc)}). Check that it is a "
             "comma-separated file with one header line."
         ) from None
+    if not isinstance(table.index, pd.RangeIndex):
+        # pandas makes the leading fields of rows longer than the header into an index.
+        raise DataFileError(
+            f"Could not read '{path.name}' as CSV: some rows have more values than the header "
+            "has columns. A value that holds the separator (such as WKT, "
+            "'POLYGON ((1 2, 3 4, …))') must be in double quotes; export the file again with "
+            "quoting on."
+        )
     table = table.replace({"": None})
     return geometry_from_columns(table, path.name)
 

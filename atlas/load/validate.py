@@ -443,7 +443,9 @@ def validate_layer(
                 "error",
                 f"Most coordinates are impossible for the layer's CRS ({declared}): the file's "
                 "CRS is probably wrong or missing.",
-                f"Declare the right CRS with --crs {layer}=EPSG:XXXX.",
+                f"Pass the right CRS: crs={{'{layer}': 'EPSG:XXXX'}}.",
+                code="crs.wrong",
+                params={"layer": layer},
             )
         )
     if len(frame) and not keep.any() and layer == "settlements":

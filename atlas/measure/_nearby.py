@@ -22,6 +22,7 @@ from pyproj import CRS, Transformer
 from atlas.errors import SchemaError
 from atlas.load.crs import to_metric
 from atlas.measure._parallel import Workers, private_prepared, using
+from atlas.problems import Problem
 
 __all__ = ["Nearby", "metric_xy", "nearby_pairs", "pairs_within"]
 
@@ -47,9 +48,13 @@ def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> np.ndarray:
     kinds = shapely.get_type_id(values[present])
     if (kinds != 0).any():
         raise SchemaError(
-            f"Service points must be single points; found {int((kinds != 0).sum())} other "
-            "geometries. "
-            "Validate the layer first (atlas validate --layer services)."
+            Problem(
+                "error",
+                f"Service points must be single points; found {int((kinds != 0).sum())} other "
+                "geometries.",
+                "Validate the layer first: atlas.load_layer(path, 'services').",
+                code="services.not_points",
+            )
         )
     if present.any():
         raw = shapely.get_coordinates(values[present])

@@ -24,6 +24,7 @@ from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
 from atlas.errors import CRSError, DataFileError, SchemaError
 from atlas.load.crs import parse_crs
+from atlas.problems import Problem
 
 __all__ = [
     "Raster",
@@ -144,8 +145,13 @@ def load_raster(path: str | Path, *, crs: object = None) -> Raster:
         raster_crs = parse_crs(crs, what="the raster CRS")
     elif file_crs is None:
         raise CRSError(
-            f"The raster '{path.name}' has no CRS, so the atlas cannot tell where it is. "
-            "Declare it (Python: crs='EPSG:XXXX'; command line: --crs raster=EPSG:XXXX)."
+            Problem(
+                "error",
+                f"The raster '{path.name}' has no CRS, so the atlas cannot tell where it is.",
+                "Declare it: crs='EPSG:XXXX'.",
+                code="raster.no_crs",
+                params={"name": path.name},
+            )
         )
     else:
         raster_crs = CRS.from_user_input(file_crs.to_wkt())

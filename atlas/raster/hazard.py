@@ -23,6 +23,7 @@ from affine import Affine
 from pyproj import CRS
 
 from atlas.errors import SchemaError
+from atlas.problems import Problem
 from atlas.raster.files import Raster, as_raster, geometries_in, read_values
 from atlas.raster.zonal import zonal_population
 
@@ -268,7 +269,12 @@ def parse_classes(text: str) -> list[float]:
             out.append(float(item.strip()))
         except ValueError:
             raise SchemaError(
-                f"Cannot read the hazard class '{item.strip()}' in --classes {text}: "
-                "give numbers separated by commas, e.g. --classes 2,3."
+                Problem(
+                    "error",
+                    f"Cannot read the hazard class '{item.strip()}' in '{text}'.",
+                    "Give numbers separated by commas, e.g. '2,3'.",
+                    code="hazard.classes",
+                    params={"item": item.strip(), "text": text},
+                )
             ) from None
     return out

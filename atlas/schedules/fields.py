@@ -162,10 +162,12 @@ def _map_columns(
                     Problem(
                         "error",
                         f"Required {table} column '{spec.name}' is missing: no column is called "
-                        f"{spec.name} or one of its aliases ({', '.join(spec.aliases)}).",
-                        f"Rename a column or map one with --map {table}.{spec.name}=COLUMN. "
+                        f"{spec.name} or one of its aliases ({', '.join(spec.aliases)}). "
                         f"The file's columns are: {', '.join(columns) or '(none)'}.",
+                        f"Rename a column, or map one: mapping={{'{spec.name}': 'COLUMN'}}.",
                         column=spec.name,
+                        code="table.missing",
+                        params={"table": table, "field": spec.name},
                     )
                 )
             data[spec.name] = [None] * len(frame)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import SchemaError
+from atlas.problems import Problem
 from atlas.schedules.constants import DELIVERY_COLUMNS, LOCAL_TZ
 from atlas.schedules.fields import Status
 
@@ -28,8 +29,12 @@ def default_period(schedule: pd.DataFrame, deliveries: pd.DataFrame) -> tuple[da
         days = [d for d in schedule["date"] if d is not None]
     if not days:
         raise SchemaError(
-            "There are no delivery reports to take the period from: give --from and --to "
-            "(YYYY-MM-DD)."
+            Problem(
+                "error",
+                "There are no delivery reports to take the period from.",
+                "Give the period: start and end dates (YYYY-MM-DD).",
+                code="schedule.no_period",
+            )
         )
     return min(days), max(days)
 

@@ -70,7 +70,9 @@ def clean_schedule(
                 "error",
                 "The schedule has no weekday or date: each entry needs one or the other.",
                 "Add a 'weekday' column (Monday…Sunday) for weekly entries or a 'date' column "
-                "(YYYY-MM-DD) for one-off entries, or map one with --map schedule.weekday=COLUMN.",
+                "(YYYY-MM-DD) for one-off entries, or map one: mapping={'weekday': 'COLUMN'}.",
+                code="schedule.no_day",
+                params={"table": "schedule", "field": "weekday"},
             )
         )
     report = Report("schedule", source, tuple(problems))

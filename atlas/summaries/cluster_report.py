@@ -21,6 +21,7 @@ from atlas.i18n import long_date, plural, shown_number
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.measure.standards import Standard
+from atlas.problems import Problem
 from atlas.schedules import compliance_sentence
 from atlas.summaries.phrases import cluster_sentences, gap_table, settlement_sentences
 
@@ -116,8 +117,13 @@ def _select(result: GapResult, cluster: str) -> tuple[gpd.GeoDataFrame, pd.DataF
     if cluster not in names:
         if not names:
             raise SchemaError(
-                f"No cluster is called '{cluster}': this dataset has no clusters. Give the "
-                "settlements a cluster column or a cluster membership table (--clusters)."
+                Problem(
+                    "error",
+                    f"No cluster is called '{cluster}': this dataset has no clusters.",
+                    "Give the settlements a cluster column, or a cluster membership table "
+                    "(load_dataset(..., clusters=PATH)).",
+                    code="clusters.none",
+                )
             )
         raise SchemaError(
             f"No cluster is called '{cluster}'. The clusters of this dataset are: "

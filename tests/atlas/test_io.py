@@ -119,3 +119,10 @@ def test_shapefile_missing_its_shx(tmp_path: Path) -> None:
     (tmp_path / "s.shx").unlink()
     with pytest.raises(DataFileError, match=r"\.shp, \.shx and \.dbf"):
         read_layer(tmp_path / "s.shp")
+
+
+def test_a_csv_with_unquoted_wkt_is_refused_with_how_to_fix(tmp_path: Path) -> None:
+    path = tmp_path / "wards.csv"
+    path.write_text("WARD,wkt\n1,POLYGON ((0 0, 1 0, 1 1, 0 0))\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="must be in double quotes"):
+        read_layer(path)

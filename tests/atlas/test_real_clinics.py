@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
+from atlas.cli.wording import CLI
 from atlas.load.columns import Constant
 from atlas.load.dataset import load_layer
 from atlas.measure.standards import load_standard, parse_standard
@@ -236,7 +237,8 @@ def test_ekurhuleni_wards_alias_detection_and_clinics_inside(
     chosen = _problem(report, "info", "ward_id <-")
     assert "'WardID'" in chosen.message and "recognised alias" in chosen.message
     assert "WardNumber" in chosen.message  # the other candidate is named, with how to choose
-    assert "--map wards.ward_id=COLUMN" in chosen.message
+    assert "--map wards.ward_id=COLUMN" in chosen.fix_in(CLI)
+    assert "mapping={'wards': {'ward_id': 'COLUMN'}}" in chosen.fix
     assert wards["ward_id"].is_unique
     assert wards["ward_id"].str.fullmatch(r"797\d{5}").all()  # MDB codes of Ekurhuleni (797)
     assert set(wards["municipality"]) == {"EKU"}

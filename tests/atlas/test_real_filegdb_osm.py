@@ -14,6 +14,7 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
+from atlas.cli.wording import CLI
 from atlas.errors import ValidationError
 from atlas.load.columns import Constant
 from atlas.load.dataset import load_dataset, load_layer
@@ -69,7 +70,8 @@ def test_khayelitsha_without_mapping_fails_on_settlement_id(tmp_path: Path) -> N
     assert not report.ok
     error = _problem(report, "error", "settlement_id")
     assert error.column == "settlement_id"
-    assert "--map settlements.settlement_id=COLUMN" in error.fix
+    assert "--map settlements.settlement_id=COLUMN" in error.fix_in(CLI)
+    assert "mapping={'settlements': {'settlement_id': 'COLUMN'}}" in error.fix
     # The M-value warning of GDAL became a report entry.
     assert any("Measured" in p.message for p in report.warnings)
 

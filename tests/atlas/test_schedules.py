@@ -35,6 +35,7 @@ import pytest
 
 from atlas import cli
 from atlas.cli.schedule import add_parser, run
+from atlas.cli.wording import CLI
 from atlas.errors import AtlasError, MappingError, SchemaError
 from atlas.schedules import (
     DELIVERY_COLUMNS,
@@ -289,8 +290,9 @@ def test_default_period_is_first_to_last_report() -> None:
     deliveries = clean_deliveries(DELIVERIES)[0]
     result = classify_deliveries(schedule, deliveries)
     assert result.attrs["period"] == (date(2026, 8, 3), date(2026, 8, 17))
-    with pytest.raises(SchemaError, match="--from and --to"):
+    with pytest.raises(SchemaError, match="start and end dates") as raised:
         classify_deliveries(schedule.iloc[:0], deliveries.iloc[:0])
+    assert "--from and --to" in raised.value.describe(CLI)
 
 
 def test_bad_rows_are_reported_with_their_rows_and_the_rest_used(tmp_path: Path) -> None:

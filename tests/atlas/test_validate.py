@@ -8,11 +8,13 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import MultiPoint, Point, Polygon, box
 
+from atlas.cli.wording import CLI
 from atlas.errors import MappingError, ValidationError
 from atlas.load.columns import Constant, apply_mapping, parse_mapping
 from atlas.load.dataset import load_dataset, load_layer
 from atlas.load.validate import validate_layer
 from atlas.problems import Problem
+from pages.state.wording import APP
 
 
 def settlements(**columns: object) -> gpd.GeoDataFrame:
@@ -100,8 +102,12 @@ def test_missing_required_field_and_missing_mapped_column() -> None:
     assert any("names a column the file does not have" in m for m in errors)
     assert any("Required field 'category' is missing" in m for m in errors)
     assert any("Required field 'status' is missing" in m for m in errors)
-    fixes = " ".join(p.fix for p in problems)
+    fixes = " ".join(p.fix_in(CLI) for p in problems)
     assert "--map \"services.status='VALUE'\"" in fixes
+    # The same problem, worded for Python (the argument) and for the app (the control).
+    status = next(p for p in problems if p.code == "mapping.missing" and p.column == "status")
+    assert "mapping={'services': {'status': Constant('VALUE')}}" in status.fix
+    assert "“status (required)” box" in status.fix_in(APP) and "--" not in status.fix_in(APP)
 
 
 def test_constant_mapping_fills_every_row() -> None:
@@ -202,7 +208,9 @@ def test_no_crs_is_assumed_wgs84_only_when_coordinates_fit() -> None:
     projected = settlements().to_crs(32735).set_crs(None, allow_override=True)
     _, report = validate_layer(projected, "settlements")
     assert not report.ok
-    assert "--crs settlements=EPSG:XXXX" in report.errors[0].fix
+    assert "--crs settlements=EPSG:XXXX" in report.errors[0].fix_in(CLI)
+    assert "crs={'settlements': 'EPSG:XXXX'}" in report.errors[0].fix
+    assert "--crs" not in report.errors[0].fix and "--crs" not in report.errors[0].fix_in(APP)
 
 
 def test_declared_crs_is_used_for_a_file_without_one() -> None:
