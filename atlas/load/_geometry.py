@@ -1,0 +1,223 @@
+"""Geometry and coordinate checks of a layer being validated (private to :mod:`atlas.load`).
+
+:func:`check_geometry` repairs what is safe (``make_valid``) and sets aside rows with no usable
+geometry; :func:`check_coordinates` sets aside coordinates no place on Earth has, and outliers
+(swapped, sign-flipped, zero) in layers large enough to tell them. Each returns the problems for
+:func:`atlas.load.validate.validate_layer` to report.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from atlas.load.schema import LayerSpec
+from atlas.problems import Problem
+
+__all__ = ["OUTLIER_MIN_ROWS", "check_coordinates", "check_geometry", "rows_of"]
+
+_TYPE_NAMES = {
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
+
+#: Layers with at least this many located rows get the outlier checks (swapped, flipped, zero).
+OUTLIER_MIN_ROWS = 10
+
+
+def rows_of(mask: np.ndarray | pd.Series, index: pd.Index) -> tuple[int, ...]:
+    """1-based row numbers (file order) of the rows selected by ``mask``."""
+    return tuple(int(i) + 1 for i in index[np.asarray(mask, dtype=bool)])
+
+
+def check_geometry(
+    frame: gpd.GeoDataFrame, spec: LayerSpec
+) -> tuple[gpd.GeoDataFrame, np.ndarray, list[Problem]]:
+    """Repair or reject geometries. Returns the frame, a mask of rows to keep, and problems."""
+    problems: list[Problem] = []
+    geoms = frame.geometry.to_numpy().copy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        problems.append(
+            Problem(
+                "warning",
+                "Rows without a geometry (or with coordinates that are empty or not numbers) "
+                "are excluded from the analysis.",
+                "Add the missing locations to the file to include these rows.",
+                rows=rows_of(missing, frame.index),
+            )
+        )
+    present = ~missing
+    invalid = present & ~shapely.is_valid(geoms)
+    if invalid.any():
+        reasons = [shapely.is_valid_reason(g) for g in geoms[invalid]]
+        repaired = shapely.make_valid(geoms[invalid])
+        if spec.geometry and spec.geometry[0] in ("Polygon", "MultiPolygon"):
+            repaired = np.array([_polygonal_part(g) for g in repaired], dtype=object)
+        geoms[invalid] = repaired
+        problems.append(
+            Problem(
+                "warning",
+                "Invalid geometries were repaired with make_valid and kept.",
+                "Fix them in a GIS (e.g. QGIS 'Fix geometries') to be sure the repair is what you meant.",
+                rows=rows_of(invalid, frame.index),
+                values=tuple(reasons),
+            )
+        )
+    # Single-part multipoints are points written the GIS way; make them points.
+    if spec.geometry == ("Point",):
+        multi = (
+            present & (shapely.get_type_id(geoms) == 4) & (shapely.get_num_geometries(geoms) == 1)
+        )
+        if multi.any():
+            geoms[multi] = shapely.get_geometry(geoms[multi], 0)
+    types = np.array(
+        [_TYPE_NAMES.get(int(t), "") for t in shapely.get_type_id(geoms)], dtype=object
+    )
+    wrong = (
+        present & ~np.isin(types, list(spec.geometry))
+        if spec.geometry
+        else np.zeros(len(geoms), bool)
+    )
+    if wrong.any():
+        found = sorted({str(t) for t in types[wrong]})
+        hint = (
+            " Did you pass the service points as settlements?"
+            if spec.geometry[0] == "Polygon" and found == ["Point"]
+            else " Did you pass a polygon layer as service points?"
+            if spec.geometry == ("Point",) and set(found) <= {"Polygon", "MultiPolygon"}
+            else ""
+        )
+        problems.append(
+            Problem(
+                "error",
+                f"The {spec.name} layer needs {' or '.join(spec.geometry)} geometries; "
+                f"found {', '.join(found)}.{hint}",
+                "Give the right file for this layer, or convert the geometries in a GIS.",
+                rows=rows_of(wrong, frame.index),
+            )
+        )
+    out = frame.copy()
+    out[out.geometry.name] = gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs)
+    out["geometry_repaired"] = invalid
+    return out, present, problems
+
+
+def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
+    """The polygonal part of a repaired geometry (make_valid may add stray lines or points)."""
+    if shapely.get_type_id(geom) in (3, 6):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in (3, 6)]
+    if not parts:
+        return geom
+    return shapely.union_all(parts)
+
+
+def check_coordinates(
+    frame: gpd.GeoDataFrame, keep: np.ndarray
+) -> tuple[np.ndarray, list[Problem]]:
+    """Exclude rows whose WGS84 location is impossible or clearly mistyped."""
+    problems: list[Problem] = []
+    if not keep.any():
+        return keep, problems
+    bounds = np.full((len(frame), 4), np.nan)
+    bounds[keep] = shapely.bounds(frame.geometry.to_numpy()[keep])
+    x = (bounds[:, 0] + bounds[:, 2]) / 2
+    y = (bounds[:, 1] + bounds[:, 3]) / 2
+    out_of_range = keep & (
+        ~np.isfinite(bounds).all(axis=1)
+        | (bounds[:, 0] < -180)
+        | (bounds[:, 2] > 180)
+        | (bounds[:, 1] < -90)
+        | (bounds[:, 3] > 90)
+    )
+    if out_of_range.any():
+        values = tuple(
+            f"{a:.6g}, {b:.6g}" for a, b in zip(x[out_of_range], y[out_of_range], strict=True)
+        )
+        problems.append(
+            Problem(
+                "warning",
+                "Coordinates outside longitude/latitude range (-180..180, -90..90) are excluded.",
+                "Correct these coordinates (are they in degrees-minutes-seconds, or in another "
+                "CRS?).",
+                rows=rows_of(out_of_range, frame.index),
+                values=values,
+            )
+        )
+    keep = keep & ~out_of_range
+    if keep.sum() < OUTLIER_MIN_ROWS:
+        return keep, problems
+    # The layer's core extent: Tukey's far-out fences (3 × the interquartile range) around where
+    # most rows are. Zero, swapped or sign-flipped coordinates fall far outside it, and their
+    # corrected form falls inside.
+    q1_x, q3_x = np.nanquantile(x[keep], [0.25, 0.75])
+    q1_y, q3_y = np.nanquantile(y[keep], [0.25, 0.75])
+    pad_x = max(3 * (q3_x - q1_x), 0.5)
+    pad_y = max(3 * (q3_y - q1_y), 0.5)
+    lo_x, hi_x, lo_y, hi_y = q1_x, q3_x, q1_y, q3_y
+
+    def inside(px: np.ndarray, py: np.ndarray) -> np.ndarray:
+        return (
+            (px >= lo_x - pad_x)
+            & (px <= hi_x + pad_x)
+            & (py >= lo_y - pad_y)
+            & (py <= hi_y + pad_y)
+        )
+
+    outside = keep & ~inside(x, y)
+    checks = (
+        (
+            "zero",
+            outside & ((x == 0) | (y == 0)),
+            "Coordinates of exactly 0 (a missing value written as 0?) are excluded.",
+            "Fill in the real coordinates.",
+        ),
+        (
+            "swapped",
+            outside & inside(y, x),
+            "Coordinates that look swapped (longitude written as latitude) are excluded.",
+            "Swap the two values for these rows.",
+        ),
+        (
+            "flipped",
+            outside & (inside(x, -y) | inside(-x, y)),
+            "Coordinates with an apparently flipped sign (e.g. latitude +26 instead of -26) are excluded.",
+            "Correct the sign of these coordinates.",
+        ),
+    )
+    flagged = np.zeros(len(frame), bool)
+    for _, mask, message, fix in checks:
+        mask = mask & ~flagged
+        if mask.any():
+            problems.append(
+                Problem(
+                    "warning",
+                    message,
+                    fix,
+                    rows=rows_of(mask, frame.index),
+                    values=tuple(
+                        f"{a:.6g}, {b:.6g}" for a, b in zip(x[mask], y[mask], strict=True)
+                    ),
+                )
+            )
+            flagged |= mask
+    far = outside & ~flagged
+    if far.any():
+        problems.append(
+            Problem(
+                "warning",
+                "These rows lie far from the rest of the layer; kept, but check them.",
+                rows=rows_of(far, frame.index),
+                values=tuple(f"{a:.6g}, {b:.6g}" for a, b in zip(x[far], y[far], strict=True)),
+            )
+        )
+    return keep & ~flagged, problems
