@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.registry import standard_names
-from pages.state.sources import SAMPLE, current_source, served_source, served_standard
+from pages.state import session
+from pages.state.sources import (
+    SAMPLE,
+    current_source,
+    current_standard,
+    served_source,
+    served_standard,
+)
 from pages.state.view import view
 
 st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")
@@ -24,15 +31,15 @@ page = st.navigation(PAGES)
 
 with st.sidebar:
     st.title("Settlement Atlas")
-    sources = [
-        s for s in (served_source(), SAMPLE, st.session_state.get("uploaded")) if s is not None
-    ]
+    sources = [s for s in (served_source(), SAMPLE, session.uploaded()) if s is not None]
     chosen = current_source()
-    st.session_state["source"] = st.radio(
-        "Dataset",
-        sources,
-        index=sources.index(chosen) if chosen in sources else 0,
-        format_func=lambda s: s.label,
+    session.set_source(
+        st.radio(
+            "Dataset",
+            sources,
+            index=sources.index(chosen) if chosen in sources else 0,
+            format_func=lambda s: s.label,
+        )
     )
     presets = standard_names()
     served = served_standard()
@@ -40,8 +47,8 @@ with st.sidebar:
     st.selectbox(
         "Standard",
         options,
-        index=options.index(st.session_state.get("standard", served)),
-        key="standard",
+        index=options.index(current_standard()),
+        key=session.STANDARD,
     )
     current = view()
     clusters = [None, *current.result.clusters["cluster"].tolist()]
@@ -49,9 +56,9 @@ with st.sidebar:
         "Cluster",
         clusters,
         format_func=lambda c: "All clusters" if c is None else c,
-        key="cluster",
+        key=session.CLUSTER,
     )
-    st.selectbox("Service", list(current.standard.categories), key="category")
+    st.selectbox("Service", list(current.standard.categories), key=session.CATEGORY)
     st.caption(f"Standard: {current.standard.name}. Source: {current.standard.source}.")
 
 page.run()

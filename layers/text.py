@@ -10,6 +10,7 @@ character references as well: ``<img src=x onerror=…>`` and ``${alert(1)}`` sh
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,8 @@ __all__ = [
     "display_names",
     "format_number",
     "gap_words",
+    "markdown_list",
+    "markdown_text",
     "noun",
     "ratio_words",
     "safe_text",
@@ -122,6 +125,19 @@ def markdown_text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(value))
+
+
+def markdown_list(lines: Iterable[object]) -> str:
+    """Lines of user text as one Markdown bullet list, each line escaped by
+    :func:`markdown_text` (an empty string for no lines).
+
+    Examples
+    --------
+    >>> print(markdown_list(["1 tap : 73 households", "*bold*"]))
+    - 1 tap : 73 households
+    - \\*bold\\*
+    """
+    return "\n".join(f"- {markdown_text(line)}" for line in lines)
 
 
 def display_names(settlements: pd.DataFrame) -> np.ndarray:

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from atlas.exports import FORMATS
-from atlas.i18n import shown_number
+from atlas.summaries import cluster_figures
 from atlas.summaries.phrases import cluster_sentences, gap_table, hazard_sentences
+from layers.text import markdown_list
 from layers.text import markdown_text as md
+from pages.state import session
 from pages.state.downloads import download, report_pdf
 from pages.state.view import exposure_by_cluster, view
 
@@ -24,14 +26,10 @@ st.dataframe(
 members = v.result.settlements
 if v.cluster is not None:
     members = members[members["cluster"] == v.cluster]
-    totals = v.result.clusters.set_index("cluster").loc[v.cluster]
     st.subheader(md(v.cluster))
-    label = v.standard.rule(v.category).point_label
-    cols = st.columns(4)
-    cols[0].metric("Households", shown_number(totals["households"]))
-    cols[1].metric(f"Working {label}s", shown_number(totals[f"{v.category}_working"]))
-    cols[2].metric(f"{label.capitalize()}s needed", shown_number(totals[f"{v.category}_needed"]))
-    cols[3].metric(f"{label.capitalize()}s missing", shown_number(totals[f"{v.category}_gap"]))
+    figures = cluster_figures(v.result.clusters, v.cluster, v.standard, v.category)
+    for col, (label, number) in zip(st.columns(len(figures)), figures, strict=True):
+        col.metric(label, number)
 else:
     st.subheader("All settlements")
 
@@ -47,23 +45,19 @@ if v.hazard is not None:
     if v.cluster is not None:
         per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
     sentences += hazard_sentences(per_cluster, v.hazard.zone)
-st.markdown("\n".join(f"- {md(s)}" for s in sentences))
+st.markdown(markdown_list(sentences))
 
+# The comparison last shown on the Water deliveries page, if any, for this dataset.
+deliveries = session.deliveries_used()
 if v.cluster is not None:
     st.subheader("Printable report")
     st.caption("A4, black and white: map, table, totals and sentences to read aloud at a meeting.")
     st.download_button(
         f"Download the report of {v.cluster} (PDF)",
-        report_pdf(
-            v.source,
-            v.standard_name,
-            v.cluster,
-            st.session_state.get("deliveries_used"),
-            v.population,
-        ),
+        report_pdf(v.source, v.standard_name, v.cluster, deliveries, v.population),
         file_name="cluster-report.pdf",
         mime="application/pdf",
-        key="report_pdf",
+        key=session.REPORT_PDF,
     )
 else:
     st.info("Choose a cluster in the sidebar for its printable report.")
@@ -73,15 +67,9 @@ st.caption(
     "What you are looking at (dataset, standard and cluster) for QGIS, a notebook or a "
     "meeting: GeoJSON, GeoPackage, CSV and GeoParquet files, or a map that opens offline."
 )
-fmt = st.selectbox("Format", FORMATS, key="download_format")
+fmt = st.selectbox("Format", FORMATS, key=session.DOWNLOAD_FORMAT)
 file = download(
-    v.source,
-    v.standard_name,
-    str(fmt),
-    v.cluster,
-    v.category,
-    st.session_state.get("deliveries_used"),
-    v.population,
+    v.source, v.standard_name, str(fmt), v.cluster, v.category, deliveries, v.population
 )
 st.download_button(
     f"Download {file.file_name}", file.data, file_name=file.file_name, mime=file.mime

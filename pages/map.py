@@ -1,13 +1,11 @@
 """Map: settlements coloured by their service gap, service points, wards; click for a profile."""
 
-import copy
-
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas.summaries.profile import settlement_profile
 from layers.text import markdown_text as md
-from pages.state.maps import map_for
+from pages.state import session
+from pages.state.maps import map_for, show_map
 from pages.state.view import view
 
 v = view()
@@ -21,32 +19,38 @@ metric = st.radio(
         "coverage": "within walking distance",
     }.get,
     horizontal=True,
-    key="metric",
+    key=session.METRIC,
 )
-online = st.toggle("OpenStreetMap background (needs internet)", value=False, key="online_tiles")
+online = st.toggle(
+    "OpenStreetMap background (needs internet)", value=False, key=session.ONLINE_TILES
+)
 # Rasters chosen on the Population and hazards page: the hazard is drawn on top.
 overlays = tuple(r for r in (v.population, v.hazard) if r is not None)
 left, right = st.columns([3, 2])
 with left:
-    clicked = st_folium(
-        # st_folium alters the map it renders: hand it a copy of the cached one.
-        copy.deepcopy(
-            map_for(
-                v.source,
-                v.standard_name,
-                v.category,
-                str(metric),
-                v.cluster,
-                online,
-                v.population,
-                overlays,
-            )
+    clicked = show_map(
+        map_for(
+            v.source,
+            v.standard_name,
+            v.category,
+            str(metric),
+            v.cluster,
+            online,
+            v.population,
+            overlays,
         ),
-        returned_objects=["last_active_drawing"],
+        key=session.map_key(
+            session.MAP,
+            v.source.label,
+            v.standard_name,
+            v.category,
+            metric,
+            v.cluster,
+            online,
+            hash(overlays),
+        ),
         height=640,
-        use_container_width=True,
-        key=f"map-{v.source.label}-{v.standard_name}-{v.category}-{metric}-{v.cluster}-{online}"
-        f"-{hash(overlays)}",
+        returned_objects=["last_active_drawing"],
     )
 with right:
     feature = (clicked or {}).get("last_active_drawing") or {}

@@ -7,6 +7,8 @@ from atlas.i18n import shown_number
 from atlas.summaries.phrases import estimate_sentence, settlement_hazard_sentence
 from atlas.summaries.profile import service_table, settlement_profile
 from layers.text import markdown_text as md
+from pages.state import session
+from pages.state.messages import error_text
 from pages.state.view import exposure, view
 
 v = view()
@@ -16,10 +18,10 @@ if v.cluster is not None:
     settlements = settlements[settlements["cluster"] == v.cluster]
 ids = settlements["settlement_id"].tolist()
 names = dict(zip(settlements["settlement_id"], settlements["name"], strict=True))
-if st.session_state.get("settlement") not in ids:
-    st.session_state["settlement"] = ids[0] if ids else None
+if session.settlement() not in ids:
+    session.set_settlement(ids[0] if ids else None)
 chosen = st.selectbox(
-    "Settlement", ids, format_func=lambda i: f"{names[i]} ({i})", key="settlement"
+    "Settlement", ids, format_func=lambda i: f"{names[i]} ({i})", key=session.SETTLEMENT
 )
 if chosen is None:
     st.info("No settlement in this selection.")
@@ -27,7 +29,7 @@ if chosen is None:
 try:
     profile = settlement_profile(v.result, v.dataset, chosen)
 except atlas.AtlasError as exc:
-    st.error(md(exc))
+    st.error(error_text(exc))
     st.stop()
 
 record = profile.record

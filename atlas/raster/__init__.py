@@ -7,7 +7,9 @@ Topic modules, re-exported here:
   fractional cell coverage, in the raster's CRS);
 * :mod:`atlas.raster.hazard`: share of area and people in hazard cells, per settlement and
   per cluster;
-* :mod:`atlas.raster.demand`: estimates beside the counts, filling unknown demand.
+* :mod:`atlas.raster.demand`: estimates beside the counts, filling unknown demand;
+* :mod:`atlas.raster.words`: the raster options in plain words (people per cell or per km²,
+  hazard cells at or above a value or of some classes).
 """
 
 from atlas.raster.demand import (
@@ -36,6 +38,12 @@ from atlas.raster.hazard import (
     most_exposed_first,
     parse_classes,
 )
+from atlas.raster.words import (
+    HAZARD_RULES,
+    POPULATION_KINDS,
+    hazard_rule_words,
+    population_kind_words,
+)
 from atlas.raster.zonal import zonal_population
 
 #: The kinds of raster the atlas understands.
@@ -44,8 +52,10 @@ KINDS: tuple[str, ...] = ("count", "density", "hazard")
 __all__ = [
     "CLUSTER_FIELDS",
     "ESTIMATE_COLUMNS",
+    "HAZARD_RULES",
     "KINDS",
     "MOSTLY",
+    "POPULATION_KINDS",
     "Raster",
     "as_raster",
     "estimate_dataset",
@@ -54,6 +64,7 @@ __all__ = [
     "hazard_by_cluster",
     "hazard_exposure",
     "hazard_mask",
+    "hazard_rule_words",
     "hazard_zones",
     "load_raster",
     "most_exposed_first",
@@ -61,6 +72,7 @@ __all__ = [
     "parse_classes",
     "population_by_cluster",
     "population_estimate",
+    "population_kind_words",
     "read_values",
     "require_overlap",
     "zonal_population",

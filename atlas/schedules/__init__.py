@@ -35,6 +35,7 @@ from atlas.schedules.constants import (
 )
 from atlas.schedules.fields import SCHEDULE_TABLES, TableField, parse_table_mapping, read_table
 from atlas.schedules.match import classify_deliveries, default_period, expand_schedule
+from atlas.schedules.period import litres_note, picked_period
 from atlas.schedules.read import clean_deliveries, clean_schedule, read_deliveries, read_schedule
 from atlas.schedules.rollup import (
     STATUS_WORDS,
@@ -74,8 +75,10 @@ __all__ = [
     "default_period",
     "delivery_sentences",
     "expand_schedule",
+    "litres_note",
     "outcome_records",
     "parse_table_mapping",
+    "picked_period",
     "read_deliveries",
     "read_schedule",
     "read_table",

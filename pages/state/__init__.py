@@ -1,11 +1,16 @@
 """The app boundary: what this browser session looks at, and the caches behind it.
 
-One topic a module: :mod:`~pages.state.sources` (datasets, standards, the session's choice
-of them), :mod:`~pages.state.rasters` (population and hazard rasters),
-:mod:`~pages.state.view` (the measured view every page starts from),
+One topic a module: :mod:`~pages.state.session` (every session-state key, and typed access to
+what it holds: the only module that touches the session state),
+:mod:`~pages.state.choices` (the frozen values a session chooses and caches are keyed by),
+:mod:`~pages.state.sources` (datasets, standards, the session's choice of them, the app's one
+configuration), :mod:`~pages.state.rasters` (population and hazard rasters and the widgets
+that choose them), :mod:`~pages.state.view` (the measured view every page starts from),
 :mod:`~pages.state.maps`, :mod:`~pages.state.uploads`,
-:mod:`~pages.state.deliveries` (the water-delivery comparison) and
-:mod:`~pages.state.downloads` (files and the cluster report).
+:mod:`~pages.state.deliveries` (the water-delivery comparison and its widgets),
+:mod:`~pages.state.downloads` (files and the cluster report),
+:mod:`~pages.state.columns` (how tables' columns are shown) and
+:mod:`~pages.state.messages` (errors and problems worded for the app).
 
 Caches live here and nowhere else. They are keyed by hashable values only (a dataset's file
 paths and options, a standard's name, a raster choice), never by GeoDataFrames. Uploaded files

@@ -7,10 +7,12 @@ import streamlit as st
 
 from atlas.exports import Download
 from layers.standalone import output_download
-from pages.state.deliveries import DeliveriesUsed, delivery_compliance
-from pages.state.rasters import RasterChoice
-from pages.state.sources import Source, dataset_of
+from pages.state.choices import DeliveriesUsed, RasterChoice, Source
+from pages.state.deliveries import delivery_compliance
+from pages.state.sources import dataset_of
 from pages.state.view import gaps
+
+__all__ = ["download", "report_pdf"]
 
 
 @st.cache_data(max_entries=16, show_spinner="Preparing the download…")

@@ -1,16 +1,24 @@
-"""The Map page's map, cached so that a filter change rebuilds only what changed."""
+"""The Map page's map, cached so that a filter change rebuilds only what changed, and the one
+way a page shows a folium map."""
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import folium
 import streamlit as st
+from streamlit_folium import st_folium
 
 from layers.display import DisplayLayers, prepare_display
 from layers.maps import build_map
 from layers.raster import raster_overlay
-from pages.state.rasters import RasterChoice, overlay_title, raster_picture
-from pages.state.sources import Source, categories_of, load_source
+from pages.state.choices import RasterChoice, Source
+from pages.state.rasters import overlay_title, raster_picture
+from pages.state.sources import categories_of, load_source
 from pages.state.view import gaps
+
+__all__ = ["display_layers", "map_for", "show_map"]
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the map layers…")
@@ -59,4 +67,19 @@ def map_for(
         service_categories=[category],
         rasters=rasters,
         display=display_layers(source, categories),
+    )
+
+
+def show_map(
+    drawn: folium.Map, *, key: str, height: int, returned_objects: list[str]
+) -> dict[str, Any] | None:
+    """Show a (cached) map across the page's width; what the user did on it
+    (``returned_objects``, see :func:`streamlit_folium.st_folium`)."""
+    # st_folium alters the map it renders: hand it a copy of the cached one.
+    return st_folium(
+        copy.deepcopy(drawn),
+        returned_objects=returned_objects,
+        height=height,
+        use_container_width=True,
+        key=key,
     )

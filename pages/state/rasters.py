@@ -1,45 +1,45 @@
-"""Population and hazard rasters: the session's choice of them, and the caches that check and
-draw them."""
+"""Population and hazard rasters: the session's choice of them, the widgets that choose one,
+and the caches that check and draw them."""
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 import streamlit as st
 
-from atlas.i18n import format_number
-from atlas.raster import load_raster, open_raster_for
+import atlas
+from atlas.raster import (
+    HAZARD_RULES,
+    POPULATION_KINDS,
+    hazard_rule_words,
+    load_raster,
+    open_raster_for,
+    population_kind_words,
+)
 from atlas.registry import SAMPLE_FLOOD_CLASSES, sample_rasters
-from layers.raster import RasterImage, describe_rule, raster_image
-from pages.state.sources import Source, dataset_of
+from layers.raster import RasterImage, raster_image
+from layers.text import markdown_text as md
+from pages.state import session
+from pages.state.choices import RasterChoice, Source
+from pages.state.messages import error_text
+from pages.state.sources import current_source, current_standard, dataset_of
 from pages.state.uploads import store_upload
 
-#: The session-state keys of the chosen rasters, by role.
-ROLES = ("population", "hazard")
-
-
-@dataclass(frozen=True)
-class RasterChoice:
-    """A raster the user chose: its file, what it holds and, for a hazard, which cells count."""
-
-    label: str
-    path: str
-    kind: str = "count"
-    threshold: float | None = None
-    classes: tuple[float, ...] = ()
-    class_labels: tuple[tuple[float, str], ...] = ()
-    zone: str = "the hazard zone"
-
-    @property
-    def rule(self) -> str:
-        """The hazard rule in words (``value ≥ 1``, ``classes 1, 2``)."""
-        return describe_rule(self.threshold, self.classes or None)
-
-    @property
-    def classes_text(self) -> str:
-        """The hazard classes as typed in a box (``1, 2``); ``1`` when there are none."""
-        return ", ".join(format_number(c) for c in self.classes) or "1"
+__all__ = [
+    "RasterChoice",
+    "check_raster",
+    "choose_kind",
+    "choose_raster",
+    "choose_rule",
+    "overlay_title",
+    "picked_raster",
+    "raster_options",
+    "raster_picture",
+    "remember_checked",
+    "remember_upload",
+    "sample_flood",
+    "sample_population",
+]
 
 
 def sample_population() -> RasterChoice:
@@ -60,12 +60,6 @@ def sample_flood(threshold: float | None = 1.0, classes: tuple[float, ...] = ())
     )
 
 
-def chosen_raster(role: str) -> RasterChoice | None:
-    """The raster this session chose for ``role`` (``population`` or ``hazard``), if any."""
-    choice = st.session_state.get(f"{role}_raster")
-    return choice if isinstance(choice, RasterChoice) else None
-
-
 def remember_upload(role: str, sample: RasterChoice, name: str, data: bytes) -> None:
     """Store an uploaded raster and make it this session's own ``role`` raster, and its choice,
     read like ``sample`` (its kind and rule) but with no class names; nothing changes when this
@@ -77,33 +71,95 @@ def remember_upload(role: str, sample: RasterChoice, name: str, data: bytes) -> 
         The file cannot be stored (see :func:`atlas.load.uploads.save_upload`).
     """
     path = str(store_upload(data, name))
-    if st.session_state.get(f"{role}_upload") == path:
+    if session.raster_upload(role) == path:
         return
     own = dataclasses.replace(
         sample, label=f"Your file: {name}", path=path, class_labels=(), zone="the hazard zone"
     )
-    st.session_state[f"{role}_upload"] = path
-    st.session_state[f"{role}_own"] = own
-    st.session_state[f"{role}_raster"] = own
+    session.remember_own_raster(role, path, own)
 
 
 def raster_options(role: str, sample: RasterChoice) -> tuple[list[RasterChoice | None], int]:
     """What a ``role`` raster can be (none, the sample's, this session's own upload) and which
     of them is chosen now."""
-    own = st.session_state.get(f"{role}_own")
+    own = session.own_raster(role)
     options = [None, sample, *([own] if own else [])]
     paths = [o.path if o else None for o in options]
-    chosen = chosen_raster(role)
+    chosen = session.raster(role)
     return options, paths.index(chosen.path) if chosen and chosen.path in paths else 0
 
 
 def picked_raster(role: str, picked: RasterChoice | None) -> RasterChoice | None:
     """The raster picked for ``role``, with the kind and rule chosen before when it is the
     one already chosen."""
-    chosen = chosen_raster(role)
+    chosen = session.raster(role)
     if picked is not None and chosen is not None and chosen.path == picked.path:
         return chosen
     return picked
+
+
+def choose_raster(role: str, sample: RasterChoice) -> RasterChoice | None:
+    """Widgets: the sample's raster, the user's upload or none; the choice survives changing
+    pages (an upload that cannot be stored is shown as an error)."""
+    file = st.file_uploader(f"Your own {role} raster (GeoTIFF)", type=["tif", "tiff"])
+    if file is not None:
+        try:
+            remember_upload(role, sample, file.name, file.getvalue())
+        except atlas.AtlasError as exc:
+            st.error(error_text(exc))
+    options, index = raster_options(role, sample)
+    picked = st.radio(
+        f"{role.capitalize()} raster",
+        options,
+        index=index,
+        format_func=lambda o: o.label if o else "none",
+    )
+    return picked_raster(role, picked)
+
+
+def choose_kind(population: RasterChoice) -> RasterChoice:
+    """Widget: whether a population raster holds people per cell or per km²."""
+    kind = st.radio(
+        "It holds people",
+        POPULATION_KINDS,
+        index=POPULATION_KINDS.index(population.kind),
+        horizontal=True,
+        format_func=population_kind_words,
+    )
+    return population.with_kind(str(kind))
+
+
+def choose_rule(hazard: RasterChoice) -> RasterChoice | None:
+    """Widgets: which cells of a hazard raster are hazard, at or above a value or of some
+    classes; None, with what is wrong, when the classes typed cannot be read."""
+    rule = st.radio(
+        "Hazard cells are",
+        HAZARD_RULES,
+        index=HAZARD_RULES.index(hazard.rule_name),
+        horizontal=True,
+        format_func=hazard_rule_words,
+    )
+    try:
+        if rule == "threshold":
+            value = st.number_input("Value", value=hazard.threshold_value)
+            return hazard.with_threshold(float(value))
+        return hazard.with_classes(st.text_input("Classes (commas)", hazard.classes_text))
+    except atlas.AtlasError as exc:
+        st.error(error_text(exc))
+        return None
+
+
+def remember_checked(role: str, choice: RasterChoice | None) -> None:
+    """Choose ``choice`` for ``role`` when it covers the settlements of the session's dataset,
+    with a caption describing it; else show what is wrong and choose none."""
+    if choice is not None:
+        try:
+            described = check_raster(choice.path, current_source(), current_standard())
+            st.caption(f"{md(choice.label)}: {described}.")
+        except atlas.AtlasError as exc:
+            st.error(error_text(exc, choice.label))
+            choice = None
+    session.remember_raster(role, choice)
 
 
 @st.cache_data(max_entries=16, show_spinner="Checking the raster…")
@@ -130,4 +186,4 @@ def overlay_title(choice: RasterChoice) -> str:
     """The legend heading of a chosen raster."""
     if choice.kind == "hazard":
         return f"{choice.label}: {choice.rule}"
-    return f"{choice.label}: people per {'km²' if choice.kind == 'density' else 'cell'}"
+    return f"{choice.label}: people {population_kind_words(choice.kind)}"

@@ -5,38 +5,43 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 import atlas
 from atlas.load.columns import parse_mapping
 from atlas.registry import SERVE_ENV
+from pages.state import session
+from pages.state.choices import Source
 
-
-@dataclass(frozen=True)
-class Source:
-    """Where a dataset comes from: the embedded sample (no paths) or files with options."""
-
-    label: str
-    settlements: str | None = None
-    services: str | None = None
-    wards: str | None = None
-    clusters: str | None = None
-    mapping: tuple[str, ...] = ()
-    crs: tuple[tuple[str, str], ...] = ()
-
+__all__ = [
+    "SAMPLE",
+    "Source",
+    "categories_of",
+    "current_source",
+    "current_standard",
+    "dataset_of",
+    "load_source",
+    "load_standard",
+    "served_config",
+    "served_source",
+    "served_standard",
+]
 
 SAMPLE = Source("Sample municipality (synthetic)")
 
 
+def _served() -> dict[str, Any]:
+    """The start options `atlas serve` put in the environment (none when run otherwise)."""
+    raw = os.environ.get(SERVE_ENV)
+    return dict(json.loads(raw)) if raw else {}
+
+
 def served_source() -> Source | None:
     """The files `atlas serve` was started with, if any."""
-    raw = os.environ.get(SERVE_ENV)
-    if not raw:
-        return None
-    spec = json.loads(raw)
+    spec = _served()
     if not spec.get("settlements"):
         return None
     return Source(
@@ -52,29 +57,40 @@ def served_source() -> Source | None:
 
 def served_standard() -> str:
     """The standard `atlas serve` was started with (default cape-town)."""
-    raw = os.environ.get(SERVE_ENV)
-    return str(json.loads(raw).get("standard", "cape-town")) if raw else "cape-town"
+    return str(_served().get("standard", "cape-town"))
+
+
+def served_config() -> atlas.Config:
+    """The one configuration of this app process, from the `atlas serve` start options (its
+    ``workers`` and ``metric_crs``; the defaults for what it was not given)."""
+    return _config(os.environ.get(SERVE_ENV) or "")
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _config(serve_options: str) -> atlas.Config:
+    # Process-wide: built from the start options, the same for every user (no session value).
+    spec = json.loads(serve_options) if serve_options else {}
+    return atlas.Config().replace(workers=spec.get("workers"), metric_crs=spec.get("metric_crs"))
 
 
 def current_standard() -> str:
     """The standard this browser session measures against."""
-    return str(st.session_state.get("standard", served_standard()))
+    return session.standard() or served_standard()
 
 
 def current_source() -> Source:
     """The dataset this browser session looks at."""
-    chosen = st.session_state.get("source")
-    if isinstance(chosen, Source):
-        return chosen
-    return served_source() or SAMPLE
+    return session.source() or served_source() or SAMPLE
 
 
 @st.cache_resource(max_entries=16, show_spinner="Reading and checking the layers…")
 def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
     """Read and validate a source's layers (cached by source and accepted categories, so
-    switching between standards with the same categories never re-reads the files)."""
+    switching between standards with the same categories never re-reads the files), measured
+    in the metric CRS the app was started with (by default each dataset's UTM zone)."""
+    metric_crs = served_config().metric_crs
     if source.settlements is None:
-        return atlas.load_sample(categories=list(categories))
+        return atlas.load_sample(categories=list(categories), metric_crs=metric_crs)
     if source.services is None:
         raise atlas.SchemaError("A services layer is needed as well as the settlements.")
     return atlas.load_dataset(
@@ -85,6 +101,7 @@ def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
         mapping=parse_mapping(source.mapping),
         crs=dict(source.crs),
         categories=list(categories),
+        metric_crs=metric_crs,
         name=source.label,
     )
 

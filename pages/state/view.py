@@ -11,25 +11,31 @@ import streamlit as st
 import atlas
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
 from layers.text import markdown_text as md
-from pages.state.rasters import ROLES, RasterChoice, check_raster, chosen_raster
+from pages.state import session
+from pages.state.choices import RasterChoice, Source
+from pages.state.messages import error_text
+from pages.state.rasters import check_raster
 from pages.state.sources import (
-    Source,
     current_source,
     current_standard,
     dataset_of,
     load_standard,
+    served_config,
 )
+
+__all__ = ["View", "exposure", "exposure_by_cluster", "gaps", "view"]
 
 
 @st.cache_resource(max_entries=32, show_spinner="Measuring service gaps…")
 def gaps(source: Source, standard: str, population: RasterChoice | None = None) -> atlas.GapResult:
     """The gap result of a source under a standard, with demand filled from a population raster
-    when one is chosen (cached; changing the standard re-measures but never re-reads the files)."""
+    when one is chosen (cached; changing the standard re-measures but never re-reads the files;
+    computed with the app's one configuration, :func:`~pages.state.sources.served_config`)."""
     dataset = dataset_of(source, standard)
     if population is not None:
         kind = "density" if population.kind == "density" else "count"
         dataset = estimate_dataset(dataset, load_raster(population.path), kind=kind)
-    return atlas.compute_gaps(dataset, load_standard(standard))
+    return atlas.compute_gaps(dataset, load_standard(standard), config=served_config())
 
 
 @st.cache_data(max_entries=16, show_spinner="Measuring hazard exposure…")
@@ -84,7 +90,7 @@ def _usable(choice: RasterChoice | None, source: Source, standard: str) -> Raste
     try:
         check_raster(choice.path, source, standard)
     except atlas.AtlasError as exc:
-        st.warning(md(f"The raster '{choice.label}' is not used: {exc}"))
+        st.warning(error_text(exc, f"The raster '{choice.label}' is not used"))
         return None
     return choice
 
@@ -97,16 +103,16 @@ def view() -> View:
         dataset = dataset_of(source, standard)
         result = gaps(source, standard)
     except atlas.AtlasError as exc:
-        st.error(md(f"The dataset '{source.label}' cannot be used.") + "\n\n" + md(exc))
+        st.error(md(f"The dataset '{source.label}' cannot be used.") + "\n\n" + error_text(exc))
         st.info("Fix the files, or choose another dataset on the Data page.")
         st.stop()
-    population, hazard = (_usable(chosen_raster(r), source, standard) for r in ROLES)
+    population, hazard = (_usable(session.raster(r), source, standard) for r in session.ROLES)
     if population is not None:
         result = gaps(source, standard, population)
-    cluster = st.session_state.get("cluster")
+    cluster = session.cluster()
     if cluster not in set(result.clusters["cluster"]):
         cluster = None
-    category = st.session_state.get("category", "water")
+    category = session.category() or "water"
     if category not in result.standard.categories:
         category = "water"
     return View(source, standard, cluster, category, dataset, result, population, hazard)

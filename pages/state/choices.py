@@ -1,0 +1,91 @@
+"""What a session chooses: a dataset's source, a raster, the delivery comparison in use.
+
+Frozen, hashable values: the session state (:mod:`~pages.state.session`) holds them and the
+caches of the other :mod:`pages.state` modules are keyed by them. They live in a module of their
+own so that the session module can type its accessors without importing the caches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+from atlas.i18n import format_number
+from atlas.raster import parse_classes
+from layers.raster import describe_rule
+
+__all__ = ["DeliveriesUsed", "RasterChoice", "Source"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a dataset comes from: the embedded sample (no paths) or files with options."""
+
+    label: str
+    settlements: str | None = None
+    services: str | None = None
+    wards: str | None = None
+    clusters: str | None = None
+    mapping: tuple[str, ...] = ()
+    crs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RasterChoice:
+    """A raster the user chose: its file, what it holds and, for a hazard, which cells count."""
+
+    label: str
+    path: str
+    kind: str = "count"
+    threshold: float | None = None
+    classes: tuple[float, ...] = ()
+    class_labels: tuple[tuple[float, str], ...] = ()
+    zone: str = "the hazard zone"
+
+    @property
+    def rule(self) -> str:
+        """The hazard rule in words (``value ≥ 1``, ``classes 1, 2``)."""
+        return describe_rule(self.threshold, self.classes or None)
+
+    @property
+    def rule_name(self) -> str:
+        """How hazard cells are chosen: ``classes`` when classes are given, else ``threshold``."""
+        return "classes" if self.classes else "threshold"
+
+    @property
+    def threshold_value(self) -> float:
+        """The threshold as shown in a number box: 1 when there is none."""
+        return float(self.threshold or 1.0)
+
+    @property
+    def classes_text(self) -> str:
+        """The hazard classes as typed in a box (``1, 2``); ``1`` when there are none."""
+        return ", ".join(format_number(c) for c in self.classes) or "1"
+
+    def with_kind(self, kind: str) -> RasterChoice:
+        """This raster holding people ``kind`` (``count``: per cell, ``density``: per km²)."""
+        return dataclasses.replace(self, kind=kind)
+
+    def with_threshold(self, value: float) -> RasterChoice:
+        """This hazard raster with cells at or above ``value`` counting as hazard."""
+        return dataclasses.replace(self, threshold=float(value), classes=())
+
+    def with_classes(self, text: str) -> RasterChoice:
+        """This hazard raster with the cells of the classes typed in ``text`` (``2, 3``)
+        counting as hazard; raises :class:`atlas.SchemaError` naming an item that is not a
+        number (see :func:`atlas.raster.parse_classes`)."""
+        return dataclasses.replace(self, threshold=None, classes=tuple(parse_classes(text)))
+
+
+@dataclass(frozen=True)
+class DeliveriesUsed:
+    """The water-delivery comparison last shown on the Water deliveries page."""
+
+    source: Source
+    schedule: str
+    deliveries: str
+    start: date
+    end: date
+    late_hours: float
+    short_percent: float

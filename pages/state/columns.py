@@ -1,0 +1,37 @@
+"""How tables' columns are shown on the pages (``column_config`` of ``st.dataframe``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+__all__ = ["compliance_columns", "hazard_columns"]
+
+
+def hazard_columns() -> dict[str, Any]:
+    """The columns of the population and hazard tables: their headings and number formats
+    (None: hidden)."""
+    return {
+        "settlement_id": "Id",
+        "name": "Settlement",
+        "cluster": "Cluster",
+        "settlements": "Settlements",
+        "settlements_exposed": "With some area in it",
+        "settlements_mostly_exposed": "More than half in it",
+        "hazard_area_share": st.column_config.ProgressColumn(
+            "Share of area", format="percent", min_value=0, max_value=1
+        ),
+        "hazard_population": st.column_config.NumberColumn("People in it", format="%.0f"),
+        "area_km2": None,
+        "hazard_area_km2": None,
+        "households": st.column_config.NumberColumn("Households", format="%.0f"),
+        "population": st.column_config.NumberColumn("People", format="%.0f"),
+        "population_estimate": st.column_config.NumberColumn("People (raster)", format="%.0f"),
+        "population_from_raster": "Demand from the raster",
+    }
+
+
+def compliance_columns() -> dict[str, Any]:
+    """The columns of the delivery compliance tables: the compliance share as a bar."""
+    return {"Compliance": st.column_config.ProgressColumn(min_value=0, max_value=1)}

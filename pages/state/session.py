@@ -1,0 +1,269 @@
+"""The session state: every key a browser session keeps, and typed access to what it holds.
+
+Streamlit keeps one ``st.session_state`` per browser session; what one page writes there another
+reads (the Water deliveries page's comparison reaches the Clusters page's downloads; a raster
+chosen on the Population and hazards page reaches the map). Pages, ``streamlit_app.py`` and the
+other :mod:`pages.state` modules touch it only through this module, so each key is spelled once
+and each value read back has one type:
+
+* widget keys are constants (``key=session.LATE_HOURS``) or, for widgets made per layer or per
+  field, functions of what they are for (:func:`upload_key`, :func:`column_key`…);
+* values are read with accessors that return the type written or None (``deliveries_used()``,
+  ``raster(role)``…) and written with ``set_…``/``remember_…``.
+
+Nothing here is cached: a session's choices are its own (DESIGN §2 rule 6). The key names are the
+ones the app has always used, so a session and the tests that set state see the same keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, TypeVar
+
+import streamlit as st
+
+from pages.state.choices import DeliveriesUsed, RasterChoice, Source
+
+__all__ = [
+    "CATEGORY",
+    "CLUSTER",
+    "DELIVERIES_FILE",
+    "DELIVERIES_MAP",
+    "DELIVERIES_ONLINE_TILES",
+    "DOWNLOAD_FORMAT",
+    "LATE_HOURS",
+    "MAP",
+    "METRIC",
+    "ONLINE_TILES",
+    "REPORT_PDF",
+    "ROLES",
+    "SCHEDULE_FILE",
+    "SCHEDULE_PERIOD",
+    "SCHEDULE_SOURCE",
+    "SETTLEMENT",
+    "SHORT_PERCENT",
+    "STANDARD",
+    "category",
+    "cluster",
+    "column_key",
+    "constant_key",
+    "deliveries_map_key",
+    "deliveries_used",
+    "map_key",
+    "own_raster",
+    "raster",
+    "raster_upload",
+    "remember_own_raster",
+    "remember_raster",
+    "set_deliveries_used",
+    "set_settlement",
+    "set_source",
+    "settlement",
+    "source",
+    "standard",
+    "upload_key",
+    "uploaded",
+    "uploaded_file_name",
+    "use_uploaded",
+]
+
+T = TypeVar("T")
+
+# Widget keys, by page. The sidebar (streamlit_app.py):
+#: The standard's selectbox (a preset name or the path `atlas serve` was given).
+STANDARD: Final = "standard"
+#: The cluster's selectbox (None: all clusters).
+CLUSTER: Final = "cluster"
+#: The service category's selectbox.
+CATEGORY: Final = "category"
+# Map:
+#: How settlements are coloured (gap, ratio, coverage).
+METRIC: Final = "metric"
+#: The OpenStreetMap background toggle of the Map page.
+ONLINE_TILES: Final = "online_tiles"
+#: The start of the Map page's map key (:func:`map_key`).
+MAP: Final = "map"
+# Settlement profile:
+#: The settlement's selectbox.
+SETTLEMENT: Final = "settlement"
+# Clusters:
+#: The printable report's download button.
+REPORT_PDF: Final = "report_pdf"
+#: The download format's selectbox.
+DOWNLOAD_FORMAT: Final = "download_format"
+# Water deliveries:
+#: Sample or own files.
+SCHEDULE_SOURCE: Final = "schedule_source"
+#: The uploaded schedule CSV.
+SCHEDULE_FILE: Final = "schedule_file"
+#: The uploaded delivery reports CSV.
+DELIVERIES_FILE: Final = "deliveries_file"
+#: The time tolerance, in hours.
+LATE_HOURS: Final = "late_hours"
+#: The volume tolerance, in percent.
+SHORT_PERCENT: Final = "short_percent"
+#: The period's date range.
+SCHEDULE_PERIOD: Final = "schedule_period"
+#: The OpenStreetMap background toggle of the Water deliveries page.
+DELIVERIES_ONLINE_TILES: Final = "deliveries_online_tiles"
+#: The start of the Water deliveries page's map key (:func:`map_key`).
+DELIVERIES_MAP: Final = "deliveries-map"
+
+#: The roles a raster plays (:func:`raster`).
+ROLES: Final = ("population", "hazard")
+
+# Values, not widgets.
+_SOURCE: Final = "source"
+_UPLOADED: Final = "uploaded"
+_DELIVERIES_USED: Final = "deliveries_used"
+
+
+def _get(key: str, kind: type[T]) -> T | None:
+    """The value at ``key`` when it is a ``kind``, else None (missing, or never written)."""
+    value = st.session_state.get(key)
+    return value if isinstance(value, kind) else None
+
+
+def _set(key: str, value: Any) -> None:
+    st.session_state[key] = value
+
+
+def _role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"A raster's role is one of {', '.join(ROLES)}, not {role!r}.")
+    return role
+
+
+# Widget keys made per layer or field (the Data page) or per view (the maps).
+
+
+def upload_key(layer: str) -> str:
+    """The file uploader of a layer on the Data page (``upload_settlements``…)."""
+    return f"upload_{layer}"
+
+
+def column_key(layer: str, field: str) -> str:
+    """The selectbox choosing the column of a layer's field on the Data page."""
+    return f"map_{layer}_{field}"
+
+
+def constant_key(layer: str, field: str) -> str:
+    """The text box giving one value of a layer's field for every row, on the Data page."""
+    return f"const_{layer}_{field}"
+
+
+def map_key(prefix: str, *parts: object) -> str:
+    """The key of a map (``MAP`` or ``DELIVERIES_MAP``) drawn for ``parts``: a new view is a
+    new map component instead of an old one redrawn."""
+    return "-".join([prefix, *(str(p) for p in parts)])
+
+
+def deliveries_map_key(used: DeliveriesUsed, online_tiles: bool) -> str:
+    """The key of the Water deliveries page's map of the comparison ``used``."""
+    return map_key(
+        DELIVERIES_MAP,
+        used.source.label,
+        used.schedule,
+        used.deliveries,
+        used.start,
+        used.end,
+        used.late_hours,
+        used.short_percent,
+        online_tiles,
+    )
+
+
+# The sidebar's choices.
+
+
+def source() -> Source | None:
+    """The dataset this session chose in the sidebar or on the Data page, if any."""
+    return _get(_SOURCE, Source)
+
+
+def set_source(chosen: Source) -> None:
+    """Make ``chosen`` the dataset this session looks at."""
+    _set(_SOURCE, chosen)
+
+
+def uploaded() -> Source | None:
+    """The files this session uploaded and chose to use on the Data page, if any."""
+    return _get(_UPLOADED, Source)
+
+
+def use_uploaded(files: Source) -> None:
+    """Remember uploaded ``files`` as this session's upload, and look at them."""
+    _set(_UPLOADED, files)
+    set_source(files)
+
+
+def uploaded_file_name(layer: str) -> str | None:
+    """The name of the file uploaded for ``layer`` on the Data page, if any."""
+    file = st.session_state.get(upload_key(layer))
+    name = getattr(file, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def standard() -> str | None:
+    """The standard chosen in the sidebar, if the sidebar has run."""
+    return _get(STANDARD, str)
+
+
+def cluster() -> str | None:
+    """The cluster chosen in the sidebar (None: all clusters)."""
+    return _get(CLUSTER, str)
+
+
+def category() -> str | None:
+    """The service category chosen in the sidebar, if the sidebar has run."""
+    return _get(CATEGORY, str)
+
+
+def settlement() -> str | None:
+    """The settlement chosen on the Settlement profile page, if any."""
+    return _get(SETTLEMENT, str)
+
+
+def set_settlement(settlement_id: str | None) -> None:
+    """Choose a settlement for the Settlement profile page's selectbox (before it is drawn)."""
+    _set(SETTLEMENT, settlement_id)
+
+
+# What one page chooses for others.
+
+
+def deliveries_used() -> DeliveriesUsed | None:
+    """The water-delivery comparison last shown on the Water deliveries page, if any."""
+    return _get(_DELIVERIES_USED, DeliveriesUsed)
+
+
+def set_deliveries_used(used: DeliveriesUsed) -> None:
+    """Remember the comparison shown, for the Clusters page's downloads and report."""
+    _set(_DELIVERIES_USED, used)
+
+
+def raster(role: str) -> RasterChoice | None:
+    """The raster this session chose for ``role`` (``population`` or ``hazard``), if any."""
+    return _get(f"{_role(role)}_raster", RasterChoice)
+
+
+def remember_raster(role: str, choice: RasterChoice | None) -> None:
+    """Choose ``choice`` (None: no raster) for ``role``, for every page of this session."""
+    _set(f"{_role(role)}_raster", choice)
+
+
+def raster_upload(role: str) -> str | None:
+    """Where this session's own ``role`` raster upload is stored, if it uploaded one."""
+    return _get(f"{_role(role)}_upload", str)
+
+
+def own_raster(role: str) -> RasterChoice | None:
+    """This session's own ``role`` raster (its upload, read like the sample's), if any."""
+    return _get(f"{_role(role)}_own", RasterChoice)
+
+
+def remember_own_raster(role: str, path: str, own: RasterChoice) -> None:
+    """Remember the upload stored at ``path`` as this session's own ``role`` raster, ``own``,
+    and choose it."""
+    _set(f"{_role(role)}_upload", path)
+    _set(f"{_role(role)}_own", own)
+    remember_raster(role, own)
