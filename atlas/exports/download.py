@@ -152,6 +152,23 @@ def to_download(
     Download
         ``(file_name, data, mime)``, e.g. ``("atlas-geojson.zip", b"PK…", "application/zip")``
         or ``("atlas.gpkg", b"SQLite format 3…", "application/geopackage+sqlite3")``.
+
+    Examples
+    --------
+    >>> import io, zipfile, atlas
+    >>> from atlas.exports import to_download
+    >>> ds = atlas.load_sample()
+    >>> result = atlas.compute_gaps(ds, atlas.load_standard("cape-town"))
+    >>> csv = to_download(result, ds, "csv")
+    >>> csv.file_name, csv.mime
+    ('atlas-csv.zip', 'application/zip')
+    >>> zipfile.ZipFile(io.BytesIO(csv.data)).namelist()
+    ['settlements.csv', 'clusters.csv']
+    >>> to_download(result, ds, "csv").data == csv.data  # the same bytes each time
+    True
+    >>> gpkg = to_download(result, ds, "gpkg", clusters="Kgotso South Cluster", stem="kgotso")
+    >>> gpkg.file_name, gpkg.mime, gpkg.data[:15]
+    ('kgotso.gpkg', 'application/geopackage+sqlite3', b'SQLite format 3')
     """
     check_format(fmt)
     single = file_name(fmt, stem) if single_file(fmt) else None

@@ -74,7 +74,40 @@ def _plain(value: Any, places: int) -> Any:
 
 
 def to_records(table: pd.DataFrame, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Plain records (JSON-ready values) of ``table``, without geometry."""
+    """Plain records (JSON-ready values) of ``table``, without geometry.
+
+    Values are rounded for people to read (ratios to 2 places, shares to 4: :data:`ROUNDING`),
+    whole numbers become ints, lists stay lists and every missing value is None. For files read
+    back with full precision use :func:`typed_records`.
+
+    Parameters
+    ----------
+    table
+        Any table; a ``geometry`` column is left out.
+    columns
+        The columns to keep, in this order (default: all).
+
+    Returns
+    -------
+    list of dict
+        One dict per row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from atlas import to_records
+    >>> table = pd.DataFrame({
+    ...     "settlement_id": ["SET-001", "SET-002"],
+    ...     "households": [571.0, None],
+    ...     "water_ratio": [73.3333333, None],
+    ...     "ward_ids": [["1", "2"], ["2"]],
+    ... })
+    >>> to_records(table)
+    [{'settlement_id': 'SET-001', 'households': 571, 'water_ratio': 73.33, 'ward_ids': ['1', '2']},
+     {'settlement_id': 'SET-002', 'households': None, 'water_ratio': None, 'ward_ids': ['2']}]
+    >>> to_records(table, ["water_ratio", "settlement_id"])[0]
+    {'water_ratio': 73.33, 'settlement_id': 'SET-001'}
+    """
     names = [c for c in (columns or table.columns) if c != "geometry"]
     places = {c: _places(c) for c in names}
     values = {c: table[c].to_numpy(dtype=object) for c in names}
@@ -82,12 +115,53 @@ def to_records(table: pd.DataFrame, columns: Sequence[str] | None = None) -> lis
 
 
 def to_json(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
-    """A JSON list of records; missing values are ``null``."""
+    """A JSON list of records; missing values are ``null``.
+
+    The records of :func:`to_records` (rounded, ``columns`` chosen the same way), indented by one
+    space, non-ASCII characters kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from atlas import to_json
+    >>> gaps = pd.array([3, None], dtype="Int64")
+    >>> table = pd.DataFrame({"name": ["Ilanga", "Kgotso"], "water_gap": gaps})
+    >>> print(to_json(table))
+    [
+     {
+      "name": "Ilanga",
+      "water_gap": 3
+     },
+     {
+      "name": "Kgotso",
+      "water_gap": null
+     }
+    ]
+    """
     return json.dumps(to_records(table, columns), ensure_ascii=False, indent=1)
 
 
 def to_csv(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
-    """CSV of the records; lists are joined with ``;``, missing values are empty cells."""
+    """CSV of the records; lists are joined with ``;``, missing values are empty cells.
+
+    The records of :func:`to_records` (rounded, ``columns`` chosen the same way), with a header
+    line and ``\\n`` line endings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from atlas import to_csv
+    >>> table = pd.DataFrame({
+    ...     "settlement_id": ["SET-001", "SET-004"],
+    ...     "ward_ids": [["99900002"], ["99900002", "99900003"]],
+    ...     "water_coverage": [1.0, 0.123456],
+    ...     "water_ratio": [114.2, None],
+    ... })
+    >>> print(to_csv(table), end="")
+    settlement_id,ward_ids,water_coverage,water_ratio
+    SET-001,99900002,1.0,114.2
+    SET-004,99900002;99900003,0.1235,
+    """
     records = to_records(table, columns)
     flat = pd.DataFrame(
         [
@@ -102,7 +176,30 @@ def to_csv(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
 def to_geojson(
     table: gpd.GeoDataFrame, columns: Sequence[str] | None = None, *, precision: int = 6
 ) -> str:
-    """An RFC 7946 FeatureCollection in WGS84 longitude/latitude (no ``crs`` member)."""
+    """An RFC 7946 FeatureCollection in WGS84 longitude/latitude (no ``crs`` member).
+
+    Properties are the rounded records of :func:`to_records`; a layer in another CRS is
+    reprojected, coordinates are rounded to ``precision`` decimals (6 is about 0.1 m) and
+    polygons oriented as RFC 7946 asks. For an export read back at full precision use
+    :func:`to_feature_collection`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from atlas import to_geojson
+    >>> taps = gpd.GeoDataFrame(
+    ...     {"service_id": ["T1"], "status": ["working"]},
+    ...     geometry=[Point(28.1234567, -26.7654321)], crs="EPSG:4326",
+    ... )
+    >>> print(to_geojson(taps))
+    {"type": "FeatureCollection", "features": [{"type": "Feature",
+     "properties": {"service_id": "T1", "status": "working"},
+     "geometry": {"type": "Point", "coordinates": [28.123457, -26.765432]}}]}
+    >>> utm = taps.to_crs("EPSG:32735")
+    >>> to_geojson(utm) == to_geojson(taps)
+    True
+    """
     geometry = table.geometry.to_crs(4326) if table.crs is not None else table.geometry
     records = to_records(table, columns)
     features = []

@@ -64,6 +64,27 @@ def export_layers(
     SchemaError
         An unknown cluster name, or a compliance table without ``settlement_id``,
         ``scheduled`` and ``delivered``.
+
+    Examples
+    --------
+    >>> import atlas
+    >>> from atlas.exports import export_layers
+    >>> ds = atlas.load_sample()
+    >>> result = atlas.compute_gaps(ds, atlas.load_standard("cape-town"))
+    >>> layers = export_layers(result, ds)
+    >>> {name: len(frame) for name, frame in layers.items()}
+    {'settlements': 30, 'services': 800, 'wards': 25, 'clusters': 3}
+    >>> settlements = layers["settlements"]
+    >>> str(settlements.crs), str(settlements["households"].dtype)
+    ('EPSG:4326', 'Int64')
+    >>> settlements.loc[3, ["settlement_id", "ward_id", "ward_ids", "ward_shares"]].tolist()
+    ['SET-004', '99900002', '99900002;99900003', '0.6696;0.3304']
+
+    One cluster: its settlements, the points attributed to them, the wards they overlap:
+
+    >>> kgotso = export_layers(result, ds, clusters="Kgotso South Cluster")
+    >>> {name: len(frame) for name, frame in kgotso.items()}
+    {'settlements': 9, 'services': 281, 'wards': 6, 'clusters': 1}
     """
     chosen = filter_clusters(result, clusters)
     measured = category_columns(result.standard)

@@ -162,10 +162,59 @@ def parse_standard(data: Mapping[str, Any], origin: str) -> Standard:
 def load_standard(name_or_path: str | Path) -> Standard:
     """Load a preset by name (``cape-town``) or a user's standard file by path.
 
+    Parameters
+    ----------
+    name_or_path
+        A preset's name (:func:`atlas.standard_names`) or the path of a TOML standard file.
+
+    Returns
+    -------
+    Standard
+        The four canonical categories (plus any the file adds), each with its rule.
+
     Raises
     ------
     StandardError
         Unknown preset, unreadable file, or malformed content.
+
+    Examples
+    --------
+    >>> from atlas import load_standard, standard_names
+    >>> standard_names()
+    ['cape-town', 'municipal-minimum', 'sphere-2018']
+    >>> cape_town = load_standard("cape-town")
+    >>> cape_town.name, cape_town.household_size
+    ('City of Cape Town target', 2.94)
+    >>> water = cape_town.rule("water")
+    >>> water.unit, water.max_per_point, water.max_distance_m, water.point_label
+    ('households', 25.0, 200.0, 'tap')
+    >>> load_standard("sphere-2018").rule("sanitation").max_distance_m
+    50.0
+
+    A municipality's own standard, adding a category:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> toml = '''
+    ... name = "Our municipality"
+    ... source = "IDP 2026, chapter 4"
+    ... household_size = 3.1
+    ... [categories.water]
+    ... max_per_point = 40
+    ... max_distance_m = 150
+    ... [categories.health]
+    ... unit = "people"
+    ... max_per_point = 10000
+    ... point_label = "clinic"
+    ... '''
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "ours.toml"
+    ...     _ = path.write_text(toml, encoding="utf-8")
+    ...     ours = load_standard(path)
+    >>> ours.id, list(ours.categories)
+    ('ours', ['water', 'sanitation', 'electricity', 'waste', 'health'])
+    >>> ours.rule("water").max_per_point, ours.rule("sanitation").max_per_point
+    (40.0, None)
     """
     text = str(name_or_path)
     path = Path(text)
