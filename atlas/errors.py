@@ -99,24 +99,28 @@ class StandardError(AtlasError, ValueError):
 
 
 class ValidationError(SchemaError):
-    """A layer has problems that make it unusable.
+    """Layers have problems that make them unusable.
 
     Parameters
     ----------
     report
-        The full validation report: every problem found, errors and warnings.
+        The full validation report of the (first) unusable layer: every problem found,
+        errors and warnings.
+    others
+        The reports of the other unusable layers, when several are.
     """
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, others: Sequence[Report] = ()) -> None:
         self.report = report
-        super().__init__(problems=report.problems)
+        self.reports: tuple[Report, ...] = (report, *others)
+        super().__init__(problems=[p for r in self.reports for p in r.problems])
 
     def describe(self, wording: Wording | None = None) -> str:
-        """The whole report, fixes worded by a surface's ``wording``."""
-        return self.report.format(wording)
+        """Every report, fixes worded by a surface's ``wording``."""
+        return "\n\n".join(r.format(wording) for r in self.reports)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (ValidationError, (self.report,))
+        return (ValidationError, (self.report, self.reports[1:]))
 
 
 def describe(error: BaseException, wording: Wording | None = None) -> str:

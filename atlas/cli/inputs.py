@@ -23,7 +23,10 @@ from atlas.schedules import compare_files, compliance
 
 __all__ = ["delivery_compliance", "load_files", "measure", "say_warnings"]
 
-BOTH_FILES = "Give both --settlements and --services (or neither, for the embedded sample)."
+BOTH_FILES = (
+    "Give --settlements with --services (or neither, for the embedded sample); --services "
+    "alone has no settlements to count them in."
+)
 
 
 def say_warnings(reports: Iterable[Report], say: Progress) -> None:
@@ -38,11 +41,11 @@ def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Datas
     Raises
     ------
     SchemaError
-        Only one of ``--settlements`` and ``--services`` is given.
+        ``--services`` is given without ``--settlements``.
     """
     if args.settlements is None and args.services is None:
         return None
-    if args.settlements is None or args.services is None:
+    if args.settlements is None:
         raise SchemaError(BOTH_FILES)
     standard = load_standard(args.standard)
     return load_dataset(
@@ -55,6 +58,7 @@ def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Datas
         layers=pairs(args.file_layer, "--file-layer"),
         categories=list(standard.categories),
         metric_crs=config.metric_crs,
+        zeros_are_counts=args.zeros_are_counts,
         progress=say,
     )
 
@@ -67,7 +71,10 @@ def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult
     if dataset is None:
         say("no --settlements/--services given: using the embedded sample dataset")
         dataset = load_sample(
-            categories=list(standard.categories), metric_crs=config.metric_crs, progress=say
+            categories=list(standard.categories),
+            metric_crs=config.metric_crs,
+            zeros_are_counts=args.zeros_are_counts,
+            progress=say,
         )
     say_warnings(dataset.reports, say)
     if getattr(args, "population_raster", None):

@@ -105,7 +105,12 @@ def add_data_options(parser: Parser) -> None:
     parser.add_argument(
         "--settlements", metavar="PATH", help="settlement polygons (default: the embedded sample)"
     )
-    parser.add_argument("--services", metavar="PATH", help="service points")
+    parser.add_argument(
+        "--services",
+        metavar="PATH",
+        help="service points (optional when the settlements carry their own counts, "
+        "e.g. --map settlements.sanitation_working=Tlt_Total)",
+    )
     parser.add_argument("--wards", metavar="PATH", help="ward polygons (optional)")
     parser.add_argument(
         "--clusters",
@@ -131,6 +136,11 @@ def add_data_options(parser: Parser) -> None:
         "--metric-crs",
         metavar="EPSG",
         help="projected CRS to measure in (default: the local UTM zone)",
+    )
+    parser.add_argument(
+        "--zeros-are-counts",
+        action="store_true",
+        help="read 0 households with 0 people as a real count (default: not counted, unknown)",
     )
     parser.add_argument(
         "--workers",

@@ -32,4 +32,7 @@ CLI: Wording = {
     "raster.no_crs": "Declare it with --crs raster=EPSG:XXXX (atlas zonal: --crs "
     "raster=EPSG:XXXX or --crs population=EPSG:XXXX).",
     "hazard.classes": "Give numbers separated by commas, e.g. --classes 2,3.",
+    "services.none": "Give --services PATH, or map a count column of the settlements, e.g. "
+    "--map settlements.sanitation_working=Tlt_Total.",
+    "demand.zeros": "If those zeros are real counts, add --zeros-are-counts.",
 }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from atlas.errors import MappingError
-from atlas.load.schema import LAYERS, layer_spec
+from atlas.load.schema import CATEGORIES, LAYERS, is_count_field, layer_spec
 from atlas.problems import Problem
 
 __all__ = ["Constant", "FieldMapping", "apply_mapping", "guess_columns", "parse_mapping"]
@@ -63,6 +63,7 @@ def parse_mapping(
     MappingError
         An item is malformed or names an unknown layer or field.
     """
+    counts_allowed = tables is None
     if tables is None:
         tables = {layer: [f.name for f in layer_spec(layer).fields] for layer in LAYERS}
     result: dict[str, dict[str, str | Constant]] = {}
@@ -82,7 +83,10 @@ def parse_mapping(
                 f"{what.capitalize()}s are: {', '.join(tables)}."
             )
         names = list(tables[layer])
-        if field_name not in names:
+        # A settlement's own count of any category (``health_working``): the standard, known
+        # only when the layer is read, says whether the category exists.
+        own_count = counts_allowed and layer == "settlements" and is_count_field(field_name)
+        if field_name not in names and not own_count:
             raise MappingError(
                 f"The mapping '{item}' names an unknown {layer} field '{field_name}'. "
                 f"Fields are: {', '.join(names)}."
@@ -106,7 +110,11 @@ def _lookup(columns: list[str], name: str) -> str | None:
 
 
 def apply_mapping(
-    frame: gpd.GeoDataFrame, layer: str, mapping: FieldMapping | None = None
+    frame: gpd.GeoDataFrame,
+    layer: str,
+    mapping: FieldMapping | None = None,
+    *,
+    categories: Sequence[str] = CATEGORIES,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Rename and fill a layer's columns onto the canonical fields.
 
@@ -118,6 +126,9 @@ def apply_mapping(
         The canonical layer name.
     mapping
         Explicit choices per canonical field: a column name or a :class:`Constant`.
+    categories
+        The standard's categories, whose own counts a settlements layer may carry
+        (``sanitation_working``…).
 
     Returns
     -------
@@ -127,7 +138,7 @@ def apply_mapping(
         name), indexed like ``frame``; and the report entries: one ``info`` per mapped field,
         ``error`` for a mapped column that does not exist or a required field with no source.
     """
-    spec = layer_spec(layer)
+    spec = layer_spec(layer, categories)
     mapping = dict(mapping or {})
     geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     columns = [str(c) for c in frame.columns if c != geometry_name]
@@ -243,16 +254,19 @@ def apply_mapping(
     return out, problems
 
 
-def guess_columns(columns: Iterable[str], layer: str) -> dict[str, str | None]:
+def guess_columns(
+    columns: Iterable[str], layer: str, categories: Sequence[str] = ()
+) -> dict[str, str | None]:
     """The column each canonical field of ``layer`` would be read from without a mapping.
 
     This is what :func:`apply_mapping` chooses by name and alias; a form pre-fills its choices
-    with it, and the user confirms or changes them.
+    with it, and the user confirms or changes them. With ``categories``, the settlements' own
+    count fields (``water_working``…) are guessed too (by their canonical name only).
     """
     names = [str(c) for c in columns if c != "geometry"]
     guesses: dict[str, str | None] = {}
     taken: set[str] = set()
-    for spec_field in layer_spec(layer).fields:
+    for spec_field in layer_spec(layer, categories).fields:
         found = None
         for candidate in (spec_field.name, *spec_field.aliases):
             column = _lookup(names, candidate)

@@ -10,11 +10,12 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
-from atlas.errors import CRSError, DataFileError, ValidationError
+from atlas.errors import CRSError, DataFileError, SchemaError, ValidationError
 from atlas.load.columns import Constant, apply_mapping
-from atlas.load.crs import choose_metric_crs, parse_crs
+from atlas.load.crs import STORAGE_CRS, choose_metric_crs, parse_crs
 from atlas.load.files import RawLayer, read_layer
-from atlas.load.schema import CATEGORIES
+from atlas.load.provenance import InputFile, describe_input
+from atlas.load.schema import CATEGORIES, count_fields, layer_spec
 from atlas.load.validate import as_text, validate_layer
 from atlas.problems import Problem, Report
 from atlas.registry import SAMPLE, sample_files
@@ -49,6 +50,14 @@ class Dataset:
         One report per layer: what was mapped, repaired, assumed or excluded.
     name
         A label for the dataset (``sample`` or the settlements file's name).
+    inputs
+        Each file read (name, SHA-256, CRS, features), for the provenance of exports.
+    mapping
+        The column mapping the files were read with (``{layer: {field: column or Constant}}``).
+    municipality_name
+        The municipality's name for titles, when the wards give only a code (``CPT``).
+    zeros_are_counts
+        Whether 0 households with 0 people was read as a real count (else as unknown).
     """
 
     settlements: gpd.GeoDataFrame
@@ -57,6 +66,10 @@ class Dataset:
     metric_crs: CRS
     reports: tuple[Report, ...] = field(default_factory=tuple)
     name: str = ""
+    inputs: tuple[InputFile, ...] = ()
+    mapping: Mapping[str, Mapping[str, str | Constant]] = field(default_factory=dict)
+    municipality_name: str | None = None
+    zeros_are_counts: bool = False
 
 
 def load_layer(
@@ -121,8 +134,22 @@ def load_layer(
     >>> list(taps["service_id"]), taps.crs.to_epsg()
     (['T1', 'T2', 'T3'], 4326)
     """
+    frame, report, _ = _read_checked(path, layer, mapping, crs, file_layer, categories)
+    return frame, report
+
+
+def _read_checked(
+    path: str | Path,
+    layer: str,
+    mapping: Mapping[str, str | Constant] | None,
+    crs: object,
+    file_layer: str | None,
+    categories: Sequence[str],
+    zeros_are_counts: bool = False,
+) -> tuple[gpd.GeoDataFrame, Report, InputFile]:
+    """:func:`load_layer`, and what the file was (:class:`InputFile`)."""
     raw: RawLayer = read_layer(path, layer=file_layer)
-    mapped, mapping_problems = apply_mapping(raw.frame, layer, mapping)
+    mapped, mapping_problems = apply_mapping(raw.frame, layer, mapping, categories=categories)
     notes = list(raw.notes)
     how = raw.frame.attrs.get("geometry_from")
     if how:
@@ -132,14 +159,17 @@ def load_layer(
         mapped = mapped.set_crs("EPSG:4326")
         notes.append(Problem("info", "Longitude/latitude columns are read as WGS84 (EPSG:4326)."))
     declared = parse_crs(crs, what=f"the {layer} CRS") if crs is not None else None
-    return validate_layer(
+    frame, report = validate_layer(
         mapped,
         layer,
         crs=declared,
         categories=categories,
         source=raw.source,
         notes=[*notes, *mapping_problems],
+        zeros_are_counts=zeros_are_counts,
     )
+    source_crs = declared if declared is not None else mapped.crs
+    return frame, report, describe_input(layer, path, source_crs, len(raw.frame), len(frame))
 
 
 def read_membership(
@@ -240,7 +270,7 @@ def apply_membership(
 
 def load_dataset(
     settlements: str | Path,
-    services: str | Path,
+    services: str | Path | None = None,
     wards: str | Path | None = None,
     clusters: str | Path | None = None,
     *,
@@ -250,6 +280,8 @@ def load_dataset(
     categories: Sequence[str] = CATEGORIES,
     metric_crs: object = None,
     name: str | None = None,
+    zeros_are_counts: bool = False,
+    municipality_name: str | None = None,
     progress: Progress = _quiet,
 ) -> Dataset:
     """Read, map and validate a dataset's layers; raise once if any layer is unusable.
@@ -257,7 +289,8 @@ def load_dataset(
     Parameters
     ----------
     settlements, services, wards, clusters
-        File paths; ``wards`` and the cluster membership table are optional.
+        File paths. Only the settlements are required: without service points, the
+        settlements' own counts (``water_working``…) are the only counts (DESIGN §3).
     mapping
         ``{layer: {field: column or Constant}}`` (see :func:`atlas.load.columns.parse_mapping`).
     crs
@@ -328,20 +361,30 @@ def load_dataset(
     crs = crs or {}
     layers = layers or {}
 
+    inputs: list[InputFile] = []
+
     def load(layer: str, path: str | Path) -> tuple[gpd.GeoDataFrame, Report]:
         progress(f"reading {layer} from {path}")
-        return load_layer(
+        frame, report, described = _read_checked(
             path,
             layer,
-            mapping=mapping.get(layer),
-            crs=crs.get(layer),
-            file_layer=layers.get(layer),
-            categories=categories,
+            mapping.get(layer),
+            crs.get(layer),
+            layers.get(layer),
+            categories,
+            zeros_are_counts,
         )
+        inputs.append(described)
+        return frame, report
 
     settlements_frame, settlements_report = load("settlements", settlements)
-    services_frame, services_report = load("services", services)
-    reports = [settlements_report, services_report]
+    reports = [settlements_report]
+    if services is not None:
+        services_frame, services_report = load("services", services)
+        reports.append(services_report)
+    else:
+        services_frame = _no_services()
+        progress("no service points: the settlements' own counts are the only counts")
     wards_frame = None
     if wards is not None:
         wards_frame, wards_report = load("wards", wards)
@@ -353,11 +396,12 @@ def load_dataset(
             settlements_frame, extra = apply_membership(settlements_frame, membership)
             report = report.extended(extra)
         reports.append(report)
+        inputs.append(describe_input("clusters", clusters, None, len(membership), len(membership)))
     bad = [r for r in reports if not r.ok]
     if bad:
-        error = ValidationError(bad[0])
-        error.args = ("\n\n".join(r.format() for r in bad),)
-        raise error
+        raise ValidationError(bad[0], bad[1:])
+    if services is None:
+        _require_own_counts(settlements_frame, categories)
     if metric_crs is None:
         metric = choose_metric_crs(settlements_frame)
     else:
@@ -374,6 +418,36 @@ def load_dataset(
         metric_crs=metric,
         reports=tuple(reports),
         name=name or Path(settlements).stem,
+        inputs=tuple(inputs),
+        mapping={layer: dict(fields) for layer, fields in mapping.items()},
+        municipality_name=municipality_name,
+        zeros_are_counts=zeros_are_counts,
+    )
+
+
+def _require_own_counts(settlements: gpd.GeoDataFrame, categories: Sequence[str]) -> None:
+    """Without service points, the settlements must count some service themselves."""
+    counts = [f.name for f in count_fields(categories) if f.name in settlements]
+    if not any(settlements[c].notna().any() for c in counts):
+        raise SchemaError(
+            Problem(
+                "error",
+                "There are no service points, and the settlements carry no counts of their own "
+                "(such as sanitation_working): there is nothing to count.",
+                "Pass the service points (services=PATH), or map a count column of the "
+                "settlements: mapping={'settlements': {'sanitation_working': 'COLUMN'}}.",
+                code="services.none",
+            )
+        )
+
+
+def _no_services() -> gpd.GeoDataFrame:
+    """An empty services layer with the canonical fields (a dataset without service points)."""
+    columns = [f.name for f in layer_spec("services").fields]
+    return gpd.GeoDataFrame(
+        {c: pd.Series([], dtype=object) for c in columns},
+        geometry=gpd.GeoSeries([], crs=STORAGE_CRS),
+        crs=STORAGE_CRS,
     )
 
 
@@ -381,6 +455,7 @@ def load_sample(
     *,
     categories: Sequence[str] = CATEGORIES,
     metric_crs: object = None,
+    zeros_are_counts: bool = False,
     progress: Progress = _quiet,
 ) -> Dataset:
     """The embedded sample dataset (see ``data/README.md``).
@@ -390,7 +465,7 @@ def load_sample(
 
     Parameters
     ----------
-    categories, metric_crs, progress
+    categories, metric_crs, zeros_are_counts, progress
         As for :func:`load_dataset`.
 
     Returns
@@ -417,5 +492,6 @@ def load_sample(
         categories=categories,
         metric_crs=metric_crs,
         name=SAMPLE,
+        zeros_are_counts=zeros_are_counts,
         progress=progress,
     )

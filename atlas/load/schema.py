@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
     "CATEGORIES",
+    "COUNT_STATUSES",
     "LAYERS",
     "STATUSES",
     "STATUS_SYNONYMS",
     "FieldSpec",
     "LayerSpec",
+    "count_fields",
+    "is_count_field",
     "layer_spec",
 ]
 
@@ -193,11 +198,40 @@ LAYERS: dict[str, LayerSpec] = {
 }
 
 
-def layer_spec(layer: str) -> LayerSpec:
-    """The spec of canonical layer ``layer``; raises a clear error for an unknown name."""
+#: The statuses a settlement may count its own service points in (DESIGN §3): ``c_working``,
+#: ``c_broken`` for each category ``c``.
+COUNT_STATUSES: tuple[str, ...] = ("working", "broken")
+
+
+def count_fields(categories: Sequence[str]) -> tuple[FieldSpec, ...]:
+    """The settlements' optional own counts of service points, ``<category>_<status>`` for each
+    category and :data:`COUNT_STATUSES` (no aliases: a count column is always mapped, never
+    guessed, except when it already has the canonical name)."""
+    return tuple(FieldSpec(f"{c}_{s}", "count") for c in categories for s in COUNT_STATUSES)
+
+
+def is_count_field(name: str) -> bool:
+    """Whether ``name`` has the shape of a settlement count field (``sanitation_working``)."""
+    return bool(re.fullmatch(r"[a-z][a-z0-9_]*_(" + "|".join(COUNT_STATUSES) + ")", name))
+
+
+def layer_spec(layer: str, categories: Sequence[str] = ()) -> LayerSpec:
+    """The spec of canonical layer ``layer``; raises a clear error for an unknown name.
+
+    Parameters
+    ----------
+    layer
+        ``settlements``, ``services``, ``wards`` or ``clusters``.
+    categories
+        The standard's categories: the settlements get an optional count field per category
+        and status (:func:`count_fields`).
+    """
     from atlas.errors import SchemaError
 
     try:
-        return LAYERS[layer]
+        spec = LAYERS[layer]
     except KeyError:
         raise SchemaError(f"Unknown layer '{layer}'. Use one of: {', '.join(LAYERS)}.") from None
+    if layer == "settlements" and categories:
+        return LayerSpec(spec.name, spec.geometry, spec.fields + count_fields(categories))
+    return spec

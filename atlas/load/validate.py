@@ -173,6 +173,30 @@ def _check_fields(
     return out, problems
 
 
+def _zeros_as_unknown(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """0 households with 0 people made unknown (both missing), with one warning naming them."""
+    if "households" not in frame or "population" not in frame:
+        return frame, []
+    zero = ((frame["households"] == 0) & (frame["population"] == 0)).to_numpy()
+    if not zero.any():
+        return frame, []
+    out = frame.copy()
+    out.loc[zero, ["households", "population"]] = np.nan
+    ids = out["settlement_id"] if "settlement_id" in out else pd.Series("", index=out.index)
+    problem = Problem(
+        "warning",
+        f"{int(zero.sum())} settlements have 0 households and 0 people: read as not counted "
+        "(their demand is unknown, their gaps are left empty and they are flagged).",
+        "If those zeros are real counts, pass zeros_are_counts=True.",
+        column="households",
+        rows=rows_of(zero, out.index),
+        values=tuple(str(v) for v in ids[zero]),
+        code="demand.zeros",
+        params={"count": int(zero.sum())},
+    )
+    return out, [problem]
+
+
 def validate_layer(
     frame: gpd.GeoDataFrame,
     layer: str,
@@ -181,6 +205,7 @@ def validate_layer(
     categories: Sequence[str] = CATEGORIES,
     source: str = "",
     notes: Sequence[Problem] = (),
+    zeros_are_counts: bool = False,
 ) -> tuple[gpd.GeoDataFrame, Report]:
     """Check a mapped layer, repair what is safe, and report every problem at once.
 
@@ -198,6 +223,10 @@ def validate_layer(
         Where the layer came from, for the report.
     notes
         Report entries gathered earlier (reading, mapping), placed first in the report.
+    zeros_are_counts
+        Settlements: keep 0 households with 0 people as a count. By default they are read as
+        unknown (both set to missing, one warning listing them): in municipal files a zero
+        there almost always means "not counted" (DESIGN §4).
 
     Returns
     -------
@@ -205,12 +234,15 @@ def validate_layer(
         The usable rows in EPSG:4326, indexed like ``frame`` (excluded rows are reported), and
         the report. When ``report.ok`` is False the frame is not fit for analysis.
     """
-    spec = layer_spec(layer)
+    spec = layer_spec(layer, categories)
     problems: list[Problem] = list(notes)
     if any(p.severity == "error" for p in problems):
         return frame, Report(layer, source, tuple(problems))
     out, field_problems = _check_fields(frame, spec, categories)
     problems += field_problems
+    if layer == "settlements" and not zeros_are_counts:
+        out, zero_problems = _zeros_as_unknown(out)
+        problems += zero_problems
     out, keep, geometry_problems = check_geometry(out, spec)
     problems += geometry_problems
     if layer == "settlements" and len(frame) == 0:

@@ -37,4 +37,8 @@ APP: Wording = {
     "raster.no_crs": "Save the raster as a GeoTIFF with its CRS (in QGIS: Raster › Projections "
     "› Assign Projection) and upload it again.",
     "hazard.classes": "Type numbers separated by commas in the Classes box, e.g. 2, 3.",
+    "services.none": "Upload the service points too, or choose the settlements' count columns "
+    f"(such as “sanitation_working”) {_COLUMNS}.",
+    "demand.zeros": "If those zeros are real counts, tick “0 households and 0 people are real "
+    "counts” on the Data page.",
 }

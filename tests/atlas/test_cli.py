@@ -261,7 +261,11 @@ def test_serve_checks_the_files_before_starting(
     assert code == 1
     assert "Did you pass the service points as settlements?" in capsys.readouterr().err
     assert main(["serve", "--settlements", str(files["settlements"]), "--no-browser"]) == 1
-    assert "Give both --settlements and --services" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "There are no service points, and the settlements carry no counts" in err
+    assert "--services PATH" in err and "--map settlements.sanitation_working=" in err
+    assert main(["gaps", "--services", str(files["services"])]) == 1
+    assert "Give --settlements with --services" in capsys.readouterr().err
 
 
 def test_report_command_writes_a_pdf(tmp_path: Path) -> None:

@@ -183,10 +183,17 @@ def test_cape_town_primary_ward_agrees_with_ward_geo(
 def test_cape_town_households_and_population_totals(
     cape_town: tuple[Dataset, GapResult],
 ) -> None:
-    _, result = cape_town
+    dataset, result = cape_town
     assert result.settlements["households"].sum() == 197_907
     assert result.settlements["population"].sum() == 581_854
-    assert not result.settlements["demand_missing"].any()
+    # 110 settlements carry HHs = 0 and Popn = 0 (SOURCES §1): not counted, so unknown demand.
+    missing = result.settlements["demand_missing"]
+    assert int(missing.sum()) == 110
+    assert result.settlements.loc[missing, "water_gap"].isna().all()
+    assert result.settlements.loc[missing, "water_needed"].isna().all()
+    (zeros,) = [p for p in dataset.reports[0].warnings if p.code == "demand.zeros"]
+    assert len(zeros.values) == 110 and zeros.params == {"count": 110}
+    assert set(zeros.values) == set(result.settlements.loc[missing, "settlement_id"])
     assert not result.settlements["demand_estimated"].any()
 
 
@@ -225,10 +232,14 @@ def test_cape_town_gaps_of_the_tapped_settlement(cape_town: tuple[Dataset, GapRe
     assert result.settlements["sanitation_working"].sum() == 1
     assert (result.services["settlement_id"] == TAPPED).all()
     assert (result.services["distance_m"] == 0).all()
-    # Everyone else needs ceil(households / 25) taps and has none.
+    # Everyone else with counted households needs ceil(households / 25) taps and has none;
+    # the 110 not counted (0 households, 0 people) have no gap at all, never a gap of 0.
     others = result.settlements[result.settlements["settlement_id"] != TAPPED]
-    expected = (others["households"] / 25).apply(lambda h: math.ceil(h - 1e-9))
-    assert (others["water_gap"].astype(int) == expected.astype(int)).all()
+    counted = others[others["households"].notna()]
+    expected = (counted["households"] / 25).apply(lambda h: math.ceil(h - 1e-9))
+    assert len(counted) == 326 - 1 - 110
+    assert (counted["water_gap"].astype(int) == expected.astype(int)).all()
+    assert others.loc[others["households"].isna(), "water_gap"].isna().all()
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,7 +280,12 @@ def test_cli_gaps_cape_town_json(
     for record in records:
         assert documented <= set(record), documented - set(record)
         assert "geometry" not in record
-    assert sum(r["households"] for r in records) == 197_907
+    assert sum(r["households"] or 0 for r in records) == 197_907
+    unknown = [r for r in records if r["demand_missing"]]
+    assert len(unknown) == 110  # 0 households and 0 people: not counted, null in the data
+    assert all(r["households"] is None and r["water_gap"] is None for r in unknown)
+    assert "110 settlements have 0 households and 0 people" in err
+    assert "--zeros-are-counts" in err
     assert len({r["settlement_id"] for r in records}) == 326
     tapped = next(r for r in records if r["settlement_id"] == TAPPED)
     assert tapped["name"] == "4 in 1"
