@@ -110,7 +110,7 @@ def test_readme_example_runs(
 
     assert isinstance(result.clusters, pd.DataFrame)
     assert not result.clusters.empty
-    assert sorted(result.clusters["cluster"]) == sorted(expected.clusters["cluster"])
+    assert list(result.clusters["cluster"]) == list(expected.clusters["cluster"])
     assert len(result.services) == len(sample.services)
     assert result.services["settlement_id"].notna().any()
 

@@ -10,7 +10,8 @@ __all__ = ["Progress", "write_result"]
 
 
 class Progress:
-    """Prints short progress lines with the elapsed time on standard error (none when quiet).
+    """Prints short progress lines with the elapsed time on standard error (none when quiet),
+    and warnings (always: ``--quiet`` never hides a row left out or a number in doubt).
 
     One printer for every subcommand: ``atlas [  1.2s] reading settlements from …``.
     """
@@ -22,6 +23,10 @@ class Progress:
     def __call__(self, message: str) -> None:
         if not self.quiet:
             print(f"atlas [{time.perf_counter() - self.start:5.1f}s] {message}", file=sys.stderr)
+
+    def warn(self, message: str) -> None:
+        """A warning line, shown even when quiet."""
+        print(f"atlas: warning: {message}", file=sys.stderr)
 
 
 def write_result(text: str, output: str | None, say: Progress, done: str) -> None:

@@ -30,9 +30,10 @@ BOTH_FILES = (
 
 
 def say_warnings(reports: Iterable[Report], say: Progress) -> None:
-    """One progress line per warning of ``reports`` (repairs, assumptions, rows left out)."""
+    """One warning line per warning of ``reports`` (repairs, assumptions, rows left out),
+    shown even with ``--quiet``."""
     for line in warning_lines(reports, CLI):
-        say(line)
+        say.warn(line)
 
 
 def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Dataset | None:
@@ -81,7 +82,9 @@ def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult
         say(f"estimating people per settlement from {args.population_raster}")
         raster = load_raster(args.population_raster, crs=pairs(args.crs, "--crs").get("raster"))
         dataset = estimate_dataset(dataset, raster, kind=args.raster_kind)
-    return dataset, compute_gaps(dataset, standard, progress=say, config=config)
+    result = compute_gaps(dataset, standard, progress=say, config=config)
+    say_warnings([Report("gaps", problems=result.problems)], say)
+    return dataset, result
 
 
 def delivery_compliance(

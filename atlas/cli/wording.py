@@ -34,5 +34,14 @@ CLI: Wording = {
     "hazard.classes": "Give numbers separated by commas, e.g. --classes 2,3.",
     "services.none": "Give --services PATH, or map a count column of the settlements, e.g. "
     "--map settlements.sanitation_working=Tlt_Total.",
+    "counts.differ": "Check which is right, and map only one of them (--map "
+    "settlements.{category}_working=COLUMN, or leave out the points).",
+    "counts.none": "Map a count column with --map settlements.{category}_working=COLUMN, or "
+    "give --services PATH.",
+    "clusters.unmapped": "Map the column that names each settlement's cluster, e.g. --map "
+    "settlements.cluster=District, or give a cluster table with --clusters PATH.",
     "demand.zeros": "If those zeros are real counts, add --zeros-are-counts.",
+    "services.unknown_category": "Correct the values, map another column, or measure with a "
+    "standard that has the category: --standard PATH, a TOML file with a [categories.NAME] "
+    "table (atlas standards shows the presets' numbers to start from).",
 }

@@ -58,6 +58,9 @@ class Dataset:
         The municipality's name for titles, when the wards give only a code (``CPT``).
     zeros_are_counts
         Whether 0 households with 0 people was read as a real count (else as unknown).
+    has_services
+        Whether a services layer was given (without one, ``services`` is empty and only the
+        settlements' own counts count).
     """
 
     settlements: gpd.GeoDataFrame
@@ -70,6 +73,7 @@ class Dataset:
     mapping: Mapping[str, Mapping[str, str | Constant]] = field(default_factory=dict)
     municipality_name: str | None = None
     zeros_are_counts: bool = False
+    has_services: bool = True
 
 
 def load_layer(
@@ -422,6 +426,7 @@ def load_dataset(
         mapping={layer: dict(fields) for layer, fields in mapping.items()},
         municipality_name=municipality_name,
         zeros_are_counts=zeros_are_counts,
+        has_services=services is not None,
     )
 
 

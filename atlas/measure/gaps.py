@@ -5,8 +5,13 @@
   settlement flagged, never counted as zero);
 * needed = ceil(demand / max_per_point); gap = max(0, needed − working);
 * ratio = demand / working (empty when working = 0);
-* cluster: sums over member settlements; ratio = summed demand / summed working; coverage is the
-  household-weighted mean of settlement coverage.
+* working, broken: the settlement's own count of the category (``<category>_working``, mapped
+  from its file) where it has one, else the points attributed to it; ``<category>_source`` says
+  which (``attribute`` | ``points`` | empty when neither is known). A count says nothing about
+  distance: its coverage is empty, never 0;
+* cluster: sums over member settlements (settlements in no cluster make one row of their own,
+  ``cluster`` empty); ratio = summed demand / summed working; coverage is the household-weighted
+  mean of settlement coverage.
 """
 
 from __future__ import annotations
@@ -16,16 +21,22 @@ import numpy as np
 import pandas as pd
 
 from atlas.measure.standards import DEMAND_COLUMN, Standard
+from atlas.problems import Problem
 
 __all__ = [
     "CATEGORY_FIELDS",
     "ESTIMATE_COLUMNS",
+    "SOURCES",
     "category_columns",
     "cluster_gaps",
+    "count_problems",
     "demand",
     "service_counts",
     "settlement_gaps",
 ]
+
+#: Where a settlement's working and broken counts of a category come from.
+SOURCES = ("attribute", "points")
 
 #: Columns of the settlements passed through to the gap table when present (a population
 #: raster's estimate, see :func:`atlas.raster.fill_demand`).
@@ -33,6 +44,7 @@ ESTIMATE_COLUMNS = ("population_estimate", "population_from_raster")
 
 #: Per-category fields of a gap record, as ``<category>_<field>``.
 CATEGORY_FIELDS = (
+    "source",
     "working",
     "broken",
     "unknown",
@@ -102,11 +114,49 @@ def service_counts(
     return table.astype("int64")
 
 
-def _category_metrics(
-    units: pd.Series, counts: pd.DataFrame, category: str, max_per_point: float | None
+def _chosen_counts(
+    settlements: pd.DataFrame, counts: pd.DataFrame, category: str, has_points: bool
 ) -> dict[str, pd.Series]:
-    working = counts[f"{category}_working"]
-    total = working + counts[f"{category}_broken"] + counts[f"{category}_unknown"]
+    """Per settlement: where its counts of ``category`` come from, and the counts (DESIGN §4)."""
+    index = settlements.index
+    own = _own(settlements, f"{category}_working")
+    own_broken = _own(settlements, f"{category}_broken")
+    by_attribute = own.notna()
+    if has_points:
+        points = {
+            s: counts[f"{category}_{s}"].astype("Int64") for s in ("working", "broken", "unknown")
+        }
+    else:
+        points = {
+            s: pd.Series(pd.NA, index=index, dtype="Int64")
+            for s in ("working", "broken", "unknown")
+        }
+    source = pd.Series([None] * len(index), index=index, dtype=object)
+    source[by_attribute.to_numpy()] = "attribute"
+    if has_points:
+        source[(~by_attribute).to_numpy()] = "points"
+    return {
+        "source": source,
+        "working": own.astype("Int64").where(by_attribute, points["working"]),
+        "broken": own_broken.astype("Int64").where(by_attribute, points["broken"]),
+        # An own count has no points of unknown status.
+        "unknown": pd.Series(pd.NA, index=index, dtype="Int64").where(
+            by_attribute, points["unknown"]
+        ),
+    }
+
+
+def _own(settlements: pd.DataFrame, column: str) -> pd.Series:
+    """A settlement count column as floats (NaN where not counted or not mapped)."""
+    if column not in settlements:
+        return pd.Series(np.nan, index=settlements.index, dtype=float)
+    return pd.to_numeric(settlements[column], errors="coerce").astype(float)
+
+
+def _category_metrics(
+    units: pd.Series, chosen: dict[str, pd.Series], max_per_point: float | None
+) -> dict[str, pd.Series]:
+    working, broken, unknown = chosen["working"], chosen["broken"], chosen["unknown"]
     if max_per_point:
         needed = np.ceil(units / max_per_point - 1e-9)
         needed = pd.Series(needed, index=units.index).astype("Int64")
@@ -114,17 +164,74 @@ def _category_metrics(
     else:
         needed = pd.Series(pd.NA, index=units.index, dtype="Int64")
         gap = needed.copy()
-    ratio = (units / working.where(working > 0)).astype(float)
-    share = (working / total.where(total > 0)).astype(float)
-    return {
-        "working": working,
-        "broken": counts[f"{category}_broken"],
-        "unknown": counts[f"{category}_unknown"],
-        "needed": needed,
-        "gap": gap,
-        "ratio": ratio,
-        "working_share": share,
-    }
+    w = working.astype(float)
+    ratio = (units / w.where(w > 0)).astype(float)
+    # Points: working of all points. An own count: working of working and broken, when both
+    # are known (it has no points of unknown status).
+    total = (
+        w
+        + broken.astype(float)
+        + unknown.astype(float).fillna(0.0).where(chosen["source"] != "attribute", 0.0)
+    )
+    share = (w / total.where(total > 0)).astype(float)
+    return {**chosen, "needed": needed, "gap": gap, "ratio": ratio, "working_share": share}
+
+
+def count_problems(
+    settlements: pd.DataFrame, counts: pd.DataFrame, standard: Standard, has_points: bool = True
+) -> list[Problem]:
+    """Warnings about the settlements' own counts: where a settlement both counts its own
+    points of a category and has points of it in the services layer, with other numbers (its
+    own count is used); and, per category, when neither says anything (gaps unknown)."""
+    problems: list[Problem] = []
+    names = settlements["name"].where(settlements["name"].notna(), settlements["settlement_id"])
+    for category in standard.categories:
+        own = _own(settlements, f"{category}_working")
+        if has_points:
+            points = counts[f"{category}_working"].astype(float)
+            attributed = (
+                counts[[f"{category}_{s}" for s in ("working", "broken", "unknown")]].sum(axis=1)
+                > 0
+            )
+            differ = (own.notna() & attributed & (own != points)).to_numpy()
+            if differ.any():
+                values = tuple(
+                    f"{n} ({i}): own count {o:g}, points {p:g}"
+                    for n, i, o, p in zip(
+                        names[differ],
+                        settlements["settlement_id"][differ],
+                        own[differ],
+                        points[differ],
+                        strict=True,
+                    )
+                )
+                problems.append(
+                    Problem(
+                        "warning",
+                        f"{int(differ.sum())} settlements count their own working {category} "
+                        "points and also have points in the services layer, with other "
+                        "numbers; their own counts are used.",
+                        "Check which is right, and map only one of them.",
+                        column=f"{category}_working",
+                        values=values,
+                        code="counts.differ",
+                        params={"category": category},
+                    )
+                )
+        elif own.isna().all():
+            problems.append(
+                Problem(
+                    "warning",
+                    f"Nothing counts {category}: there are no service points and no settlement "
+                    f"has a {category}_working count, so its gaps are unknown.",
+                    f"Map a count column: mapping={{'settlements': {{'{category}_working': "
+                    "'COLUMN'}}.",
+                    column=f"{category}_working",
+                    code="counts.none",
+                    params={"category": category},
+                )
+            )
+    return problems
 
 
 def settlement_gaps(
@@ -133,6 +240,8 @@ def settlement_gaps(
     coverage: pd.DataFrame,
     wards: pd.DataFrame,
     standard: Standard,
+    *,
+    has_points: bool = True,
 ) -> gpd.GeoDataFrame:
     """Assemble the gap table of every settlement.
 
@@ -149,6 +258,9 @@ def settlement_gaps(
         ``ward_shares``).
     standard
         The standard to measure against.
+    has_points
+        Whether there is a services layer: without one, a category no settlement counts
+        itself is unknown (``<category>_source`` empty), not zero.
 
     Returns
     -------
@@ -192,8 +304,11 @@ def settlement_gaps(
                 else d["population_estimated"]
             )
             estimated |= flag
-        metrics = _category_metrics(units, counts, category, rule.max_per_point)
-        metrics["coverage"] = coverage[f"{category}_coverage"]
+        chosen = _chosen_counts(settlements, counts, category, has_points)
+        metrics = _category_metrics(units, chosen, rule.max_per_point)
+        # Coverage is measured from points: a settlement's own count has no locations.
+        by_points = (chosen["source"] == "points").to_numpy()
+        metrics["coverage"] = coverage[f"{category}_coverage"].where(by_points)
         for f in CATEGORY_FIELDS:
             per_category[f"{category}_{f}"] = metrics[f]
     data["demand_estimated"] = estimated
@@ -202,11 +317,21 @@ def settlement_gaps(
     return gpd.GeoDataFrame(data, geometry=settlements.geometry, index=settlements.index)
 
 
+def _one_source(sources: pd.Series) -> str | None:
+    """The members' source of a category: the one they share, ``mixed``, or None."""
+    found = sorted({str(s) for s in sources.dropna()})
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else "mixed"
+
+
 def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
     """Roll settlement gaps up to clusters (DESIGN §4).
 
-    Settlements with no cluster are left out. Sums skip unknown values; a cluster whose members
-    all have unknown demand has empty needed, gap and ratio.
+    Settlements with no cluster make one row of their own, last, whose ``cluster`` is None
+    ("Not in a cluster"): no settlement disappears from the cluster view. Sums skip unknown
+    values; a cluster whose members all have unknown demand has empty needed, gap and ratio.
+    ``<category>_source`` is the members' one source, ``mixed`` when they differ.
 
     Returns
     -------
@@ -216,8 +341,10 @@ def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
         ``demand_missing`` (members with unknown demand), and
         ``<category>_<field>`` for every category and field of :data:`CATEGORY_FIELDS`.
     """
-    members = gaps[gaps["cluster"].notna()]
-    grouped = members.groupby("cluster", sort=True)
+    members = gaps.assign(
+        cluster=gaps["cluster"].astype(object).where(gaps["cluster"].notna(), None)
+    )
+    grouped = members.groupby("cluster", sort=True, dropna=False)
     out = pd.DataFrame(
         {
             "settlements": grouped.size(),
@@ -232,20 +359,28 @@ def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
     weight = members["households"].fillna(0.0)
     for category, rule in standard.categories.items():
         unit = DEMAND_COLUMN[rule.unit]
+        sources = grouped[f"{category}_source"].agg(_one_source)
+        out[f"{category}_source"] = sources.astype(object).where(sources.notna(), None)
         for status in ("working", "broken", "unknown"):
-            out[f"{category}_{status}"] = grouped[f"{category}_{status}"].sum().astype("int64")
+            column = grouped[f"{category}_{status}"]
+            out[f"{category}_{status}"] = column.sum(min_count=1).astype("Int64")
         for f in ("needed", "gap"):
             out[f"{category}_{f}"] = grouped[f"{category}_{f}"].sum(min_count=1).astype("Int64")
-        working = out[f"{category}_working"]
+        working = out[f"{category}_working"].astype(float)
         out[f"{category}_ratio"] = (out[unit] / working.where(working > 0)).astype(float)
-        total = working + out[f"{category}_broken"] + out[f"{category}_unknown"]
+        total = (
+            working
+            + out[f"{category}_broken"].astype(float).fillna(0.0)
+            + out[f"{category}_unknown"].astype(float).fillna(0.0)
+        )
         out[f"{category}_working_share"] = (working / total.where(total > 0)).astype(float)
         cov = members[f"{category}_coverage"]
         w = weight.where(cov.notna(), 0.0)
-        num = (cov.fillna(0.0) * w).groupby(members["cluster"]).sum()
-        den = w.groupby(members["cluster"]).sum()
+        num = (cov.fillna(0.0) * w).groupby(members["cluster"], dropna=False).sum()
+        den = w.groupby(members["cluster"], dropna=False).sum()
         out[f"{category}_coverage"] = (num / den.where(den > 0)).astype(float)
     out = out.reset_index()
+    out["cluster"] = out["cluster"].astype(object).where(out["cluster"].notna(), None)
     return out[
         [
             "cluster",

@@ -15,9 +15,10 @@ from atlas.measure._nearby import metric_xy, nearby_pairs
 from atlas.measure._parallel import Workers
 from atlas.measure.attribution import attribute_services
 from atlas.measure.coverage import coverage
-from atlas.measure.gaps import cluster_gaps, service_counts, settlement_gaps
+from atlas.measure.gaps import cluster_gaps, count_problems, service_counts, settlement_gaps
 from atlas.measure.standards import Standard
 from atlas.measure.wards import primary_wards, settlement_wards
+from atlas.problems import Problem
 
 __all__ = ["GapResult", "compute_gaps"]
 
@@ -40,6 +41,9 @@ class GapResult:
         Every settlement–ward overlap with its area share (see :func:`atlas.measure.wards.settlement_wards`).
     standard
         The standard measured against.
+    problems
+        What the measuring found worth saying: settlements whose own counts disagree with
+        their points, categories nothing counts, a dataset without clusters.
     """
 
     settlements: gpd.GeoDataFrame
@@ -47,6 +51,7 @@ class GapResult:
     services: gpd.GeoDataFrame
     ward_overlaps: pd.DataFrame
     standard: Standard
+    problems: tuple[Problem, ...] = ()
 
 
 def compute_gaps(
@@ -119,9 +124,29 @@ def compute_gaps(
         cover = cover_job.result()
     settlements = dataset.settlements
     counts = service_counts(dataset.services, attribution, settlements, standard)
+    has_points = dataset.has_services
     gaps = settlement_gaps(
-        settlements, counts, cover, primary_wards(overlaps, settlements), standard
+        settlements,
+        counts,
+        cover,
+        primary_wards(overlaps, settlements),
+        standard,
+        has_points=has_points,
     )
+    problems = count_problems(settlements, counts, standard, has_points)
+    if len(settlements) and settlements["cluster"].isna().all():
+        problems.append(
+            Problem(
+                "warning",
+                "No settlement has a cluster: the cluster view has one row, 'Not in a cluster', "
+                "with every settlement.",
+                "Map the column that names each settlement's cluster: "
+                "mapping={'settlements': {'cluster': 'COLUMN'}}, or pass a cluster table "
+                "(clusters=PATH).",
+                column="cluster",
+                code="clusters.unmapped",
+            )
+        )
     services = dataset.services.copy()
     services["settlement_id"] = attribution["settlement_id"]
     services["distance_m"] = attribution["distance_m"]
@@ -131,4 +156,5 @@ def compute_gaps(
         services=services,
         ward_overlaps=overlaps,
         standard=standard,
+        problems=tuple(problems),
     )

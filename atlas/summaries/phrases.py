@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from atlas.exports.records import to_records
-from atlas.i18n import format_number, is_missing, plural, shown_number
+from atlas.i18n import format_number, is_missing, noun, plural, shown_number
 from atlas.measure.standards import DEMAND_COLUMN, CategoryRule, Standard
 
 __all__ = [
@@ -37,9 +37,11 @@ def _value(record: Mapping[str, Any], key: str) -> Any:
 def ratio_words(ratio: float, working: float, demand_missing: bool, rule: CategoryRule) -> str:
     """The headline of one category: ``1 tap : 73 households``, ``no working tap``,
     ``households unknown`` (plain words, not escaped)."""
+    if is_missing(working):
+        return f"{noun(rule.point_label, 2)} not counted"
     if demand_missing:
         return f"{rule.unit} unknown"
-    if is_missing(working) or not working:
+    if not working:
         return f"no working {rule.point_label}"
     if is_missing(ratio):
         return f"{rule.unit} unknown"
@@ -72,11 +74,21 @@ def settlement_sentences(
         rule = standard.rule(category)
         label = rule.point_label
         demand = _value(record, DEMAND_COLUMN[rule.unit])
-        working = int(_value(record, f"{category}_working") or 0)
+        counted = _value(record, f"{category}_working")
+        if is_missing(counted):
+            out.append(
+                f"The number of working {noun(label, 2)} in {name} is not known: there are no "
+                f"service points for it and no count of its own, so the gap cannot be measured. "
+                f"Add its {noun(label, 2)} to the services layer, or a count of them to the "
+                "settlements file."
+            )
+            continue
+        working = int(counted)
         if is_missing(demand):
             out.append(
                 f"{name} has {plural(working, 'working ' + label)}; its number of {rule.unit} is "
-                "unknown, so the gap cannot be measured."
+                f"not known, so the gap cannot be measured. Add its {rule.unit} to the "
+                "settlements file (or estimate them from a population raster) to measure it."
             )
             continue
         text = f"{name} has {plural(working, 'working ' + label)} for {plural(float(demand), _noun(rule.unit))}."

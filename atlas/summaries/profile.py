@@ -71,7 +71,12 @@ def settlement_profile(
     ]
     flags = []
     if record["demand_missing"]:
-        flags.append("Households and population are both unknown: the gaps cannot be measured.")
+        flags.append(
+            "The number of households is not known (households and population are both missing, "
+            "or both 0, which in most municipal files means not counted): the gaps cannot be "
+            "measured. Add the households or the people to the settlements file, or estimate "
+            "them from a population raster on the Population and hazards page."
+        )
     elif record.get("population_from_raster"):
         flags.append(
             "Demand is estimated: households and population are unknown, so the people are the "

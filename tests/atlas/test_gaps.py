@@ -198,10 +198,98 @@ def test_cluster_roll_up(result) -> None:
     assert k2["demand_missing"] == 1 and pd.isna(k2["water_needed"]) and pd.isna(k2["water_ratio"])
 
 
-def test_settlement_without_cluster_is_left_out_of_roll_up(result) -> None:
+def test_settlements_without_cluster_roll_up_into_one_row_last(result) -> None:
     gaps = result.settlements.copy()
     gaps.loc[gaps.settlement_id == "C", "cluster"] = None
-    assert list(cluster_gaps(gaps, STANDARD)["cluster"]) == ["K1"]
+    clusters = cluster_gaps(gaps, STANDARD)
+    assert list(clusters["cluster"]) == ["K1", None]
+    unclustered = clusters.iloc[1]
+    # C alone: its demand is unknown (both counts missing), one working tap inside it.
+    assert unclustered["settlements"] == 1 and unclustered["demand_missing"] == 1
+    assert unclustered["water_working"] == 1 and pd.isna(unclustered["water_gap"])
+    assert clusters["settlements"].sum() == len(gaps)  # no settlement disappears
+    assert unclustered["water_source"] == "points"
+
+
+def test_no_cluster_at_all_is_one_row_and_a_warning() -> None:
+    settlements, services = layers()
+    settlements["cluster"] = None
+    result = compute_gaps(dataset(settlements, services), STANDARD)
+    assert list(result.clusters["cluster"]) == [None]
+    assert result.clusters.iloc[0]["settlements"] == 3
+    # A: 3 working taps (w1, w2, w7); C: 1 (w6); B none working (w4 broken, w5 unknown).
+    assert result.clusters.iloc[0]["water_working"] == 4
+    assert [p.code for p in result.problems] == ["clusters.unmapped"]
+
+
+def with_own_counts(**columns: list[object]) -> gpd.GeoDataFrame:
+    settlements, _ = layers()
+    for name, values in columns.items():
+        settlements[name] = values
+    return settlements
+
+
+def test_an_own_count_is_used_instead_of_the_points_and_says_so() -> None:
+    # A counts 7 working and 2 broken toilets itself (its points say 1 working toilet: s2);
+    # B and C count none: their points are used.
+    settlements = with_own_counts(
+        sanitation_working=[7, None, None], sanitation_broken=[2, None, None]
+    )
+    _, services = layers()
+    result = compute_gaps(dataset(settlements, services), STANDARD)
+    a, b = row(result, "A"), row(result, "B")
+    assert a["sanitation_source"] == "attribute" and b["sanitation_source"] == "points"
+    assert (a["sanitation_working"], a["sanitation_broken"]) == (7, 2)
+    assert pd.isna(a["sanitation_unknown"])  # an own count has no points of unknown status
+    # 60 households, 1 toilet per 10: 6 needed, 7 working -> no gap; ratio 60 / 7.
+    assert (a["sanitation_needed"], a["sanitation_gap"]) == (6, 0)
+    assert a["sanitation_ratio"] == pytest.approx(60 / 7)
+    assert a["sanitation_working_share"] == pytest.approx(7 / 9)
+    # A count says nothing about distance: no coverage, never 0.
+    assert pd.isna(a["sanitation_coverage"])
+    assert not pd.isna(b["sanitation_coverage"])
+    # Water is counted from the points everywhere.
+    assert a["water_source"] == "points" and a["water_working"] == 3
+    # Both exist and differ: one warning names the settlement and both numbers.
+    (differ,) = [p for p in result.problems if p.code == "counts.differ"]
+    assert differ.params == {"category": "sanitation"}
+    assert differ.values == ("Alpha (A): own count 7, points 1",)
+    k1 = result.clusters[result.clusters["cluster"] == "K1"].iloc[0]
+    assert k1["sanitation_source"] == "mixed"
+    assert k1["sanitation_working"] == 7  # A's own 7 + B's 0 points
+
+
+def test_an_own_count_equal_to_the_points_raises_no_warning() -> None:
+    settlements = with_own_counts(sanitation_working=[1, None, None])
+    _, services = layers()
+    result = compute_gaps(dataset(settlements, services), STANDARD)
+    assert row(result, "A")["sanitation_working"] == 1
+    assert not [p for p in result.problems if p.code == "counts.differ"]
+
+
+def test_without_service_points_only_own_counts_count() -> None:
+    settlements = with_own_counts(water_working=[2, 0, None], water_broken=[1, None, None])
+    _, services = layers()
+    ds = Dataset(settlements, services.iloc[:0], None, CRS(METRIC), has_services=False)
+    result = compute_gaps(ds, STANDARD)
+    a, b, c = row(result, "A"), row(result, "B"), row(result, "C")
+    assert (a["water_source"], b["water_source"], c["water_source"]) == (
+        "attribute",
+        "attribute",
+        None,
+    )
+    # A: 60 households, 1 tap per 25 -> 3 needed, 2 working -> gap 1.
+    assert (a["water_needed"], a["water_working"], a["water_gap"]) == (3, 2, 1)
+    # B: 50 households (from 100 people) -> 2 needed, 0 working -> gap 2; no ratio.
+    assert (b["water_needed"], b["water_working"], b["water_gap"]) == (2, 0, 2)
+    assert pd.isna(b["water_ratio"]) and pd.isna(b["water_broken"])
+    # C: nothing counts it, and its demand is unknown: every field empty, never 0.
+    assert pd.isna(c["water_working"]) and pd.isna(c["water_gap"])
+    # Sanitation: nothing counts it anywhere -> unknown, with a warning per category.
+    assert result.settlements["sanitation_working"].isna().all()
+    assert result.settlements["sanitation_source"].isna().all()
+    codes = {(p.code, p.params.get("category")) for p in result.problems}
+    assert ("counts.none", "sanitation") in codes and ("counts.none", "water") not in codes
 
 
 def test_point_between_two_settlements_goes_to_nearest() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import atlas
-from atlas.summaries.phrases import gap_table, ratio_phrase, settlement_sentences
+from atlas.summaries.phrases import gap_table, ratio_phrase, ratio_words, settlement_sentences
 
 CAPE_TOWN = atlas.load_standard("cape-town")
 SPHERE = atlas.load_standard("sphere-2018")
@@ -35,6 +35,13 @@ def test_ratio_phrases() -> None:
     assert ratio_phrase(record(water_ratio=215.0), "water", SPHERE) == "1 tap : 215 people"
 
 
+def test_a_count_nobody_made_is_not_zero() -> None:
+    rule = CAPE_TOWN.rule("sanitation")
+    assert ratio_words(float("nan"), None, False, rule) == "toilets not counted"
+    assert ratio_words(float("nan"), 0, False, rule) == "no working toilet"
+    assert ratio_words(float("nan"), 3, True, rule) == "households unknown"
+
+
 def test_sentences_read_aloud() -> None:
     water, toilets = settlement_sentences(record(), CAPE_TOWN)
     assert water == (
@@ -46,7 +53,13 @@ def test_sentences_read_aloud() -> None:
     (met, _) = settlement_sentences(record(water_gap=0), CAPE_TOWN)
     assert met.endswith("The standard is met.")
     (unknown, _) = settlement_sentences(record(households=None), CAPE_TOWN)
-    assert "unknown, so the gap cannot be measured" in unknown
+    assert unknown == (
+        "Kwa-Nxele has 1 working tap; its number of households is not known, so the gap cannot "
+        "be measured. Add its households to the settlements file (or estimate them from a "
+        "population raster) to measure it."
+    )
+    (_, uncounted) = settlement_sentences(record(sanitation_working=None), CAPE_TOWN)
+    assert uncounted.startswith("The number of working toilets in Kwa-Nxele is not known")
 
 
 def test_gap_table_puts_the_worst_first() -> None:

@@ -264,7 +264,7 @@ def test_eighteen_settlements_fit_on_two_pages(big: tuple[Path, list[dict], GapR
     assert "Generated Metro · 3 March 2026" in text
     assert "Household count 2025" in text and "settlements.geojson (settlements)" in text
     assert re.search(
-        r"Settlement 18 has \d+ working taps?; its number of households is unknown", text
+        r"Settlement 18 has \d+ working taps?; its number of households is not known", text
     )
     assert "estimated from population" in text and CAPE_TOWN.source in text
 

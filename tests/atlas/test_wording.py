@@ -21,6 +21,8 @@ from pages.state.wording import APP
 ROOT = Path(__file__).resolve().parents[2]
 #: Every parameter name a problem's wording may use, with a stand-in value.
 PARAMS = {
+    "category": "sanitation",
+    "count": 3,
     "layer": "wards",
     "field": "ward_id",
     "table": "schedule",
