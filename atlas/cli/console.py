@@ -26,7 +26,7 @@ class Progress:
 
     def warn(self, message: str) -> None:
         """A warning line, shown even when quiet."""
-        print(f"atlas: warning: {message}", file=sys.stderr)
+        print(f"atlas: {message}", file=sys.stderr)
 
 
 def write_result(text: str, output: str | None, say: Progress, done: str) -> None:
