@@ -169,10 +169,16 @@ def cluster_sentences(clusters: pd.DataFrame, standard: Standard, category: str)
     label = rule.point_label
     out = []
     for record in to_records(clusters):
+        working = record[f"{category}_working"]
+        counted = (
+            f"{noun(label, 2)} not counted"
+            if is_missing(working)
+            else plural(working, "working " + label)
+        )
+        name = record["cluster"] if record["cluster"] is not None else "Not in a cluster"
         text = (
-            f"{record['cluster']} ({plural(record['settlements'], 'settlement')}, "
-            f"{shown_number(record[DEMAND_COLUMN[rule.unit]])} {rule.unit}): "
-            f"{plural(record[f'{category}_working'], 'working ' + label)}"
+            f"{name} ({plural(record['settlements'], 'settlement')}, "
+            f"{shown_number(record[DEMAND_COLUMN[rule.unit]])} {rule.unit}): {counted}"
         )
         gap = record[f"{category}_gap"]
         if not is_missing(gap):

@@ -103,8 +103,10 @@ def test_clusters_page_matches_the_command_line(page: Page, server: str) -> None
     )  # fmt: skip
     page.page.goto(f"{server}/clusters")
     for record in json.loads(out.stdout):
+        name = record["cluster"] or "Not in a cluster"
+        count = record["settlements"]
         sentence = (
-            f"{record['cluster']} ({record['settlements']} settlements, "
+            f"{name} ({count} settlement{'' if count == 1 else 's'}, "
             f"{format_number(record['households'])} households): "
             f"{record['water_working']} working taps, {format_number(record['water_gap'])} more needed"
         )
