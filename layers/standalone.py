@@ -89,9 +89,11 @@ def write_output(
     category: str | None = None,
     metric: str = "gap",
     compliance: pd.DataFrame | None = None,
+    source_columns: bool = True,
 ) -> list[Path]:
     """Write the joined result in any of :data:`FORMATS`: the HTML map drawn here, the data
-    formats by :func:`atlas.exports.write_export` (same arguments, same paths).
+    formats by :func:`atlas.exports.write_export` (same arguments, same paths; with
+    ``source_columns=False`` the data files leave out the source files' own columns).
 
     Returns
     -------
@@ -125,8 +127,11 @@ def write_output(
             category=category,
             metric=metric,
             compliance=compliance,
+            source_columns=source_columns,
         )
-    layers = export_layers(result, dataset, clusters=clusters, compliance=compliance)
+    layers = export_layers(
+        result, dataset, clusters=clusters, compliance=compliance, source_columns=False
+    )
     path = output_paths(fmt, output, [name for name in layers if name != "clusters"])["settlements"]
     path.parent.mkdir(parents=True, exist_ok=True)
     write_html(result, dataset, layers, path, clusters=clusters, category=category, metric=metric)
@@ -143,9 +148,11 @@ def output_download(
     metric: str = "gap",
     stem: str = "atlas",
     compliance: pd.DataFrame | None = None,
+    source_columns: bool = True,
 ) -> Download:
     """One file to offer for download in any of :data:`FORMATS` (see
-    :func:`atlas.exports.to_download`): the map or GeoPackage as it is, else a zip."""
+    :func:`atlas.exports.to_download`): the map or GeoPackage as it is, else a zip (CSV files
+    with their records)."""
     return to_download(
         result,
         dataset,
@@ -155,5 +162,6 @@ def output_download(
         metric=metric,
         stem=stem,
         compliance=compliance,
+        source_columns=source_columns,
         write=write_output,
     )

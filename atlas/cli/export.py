@@ -1,4 +1,9 @@
-"""``atlas export``: the joined result as GeoJSON, GeoPackage, CSV, GeoParquet or an HTML map."""
+"""``atlas export``: the joined result as GeoJSON, GeoPackage, CSV, GeoParquet or an HTML map.
+
+Every data file carries the input files' own columns after the atlas fields (unless
+``--no-source-columns``) and the record of how it was made (the standard, each input file's
+SHA-256, the mapping, the atlas version and the time): see :mod:`atlas.exports.provenance`.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +45,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="NAME",
         help="only this cluster (repeatable)",
     )
+    export.add_argument(
+        "--no-source-columns",
+        dest="source_columns",
+        action="store_false",
+        help="leave out the input files' own columns (by default they follow the atlas fields "
+        "under their own names, src_NAME when the name is an atlas field)",
+    )
     add_delivery_options(export)
 
 
@@ -54,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         args.output,
         clusters=args.cluster or None,
         compliance=delivery_compliance(args, result, say),
+        source_columns=args.source_columns,
     )
     for path in paths:
         say(f"wrote {path}")

@@ -1,4 +1,8 @@
-"""``atlas gaps``: service gaps per settlement or per cluster, as JSON, CSV or GeoJSON."""
+"""``atlas gaps``: service gaps per settlement or per cluster, as JSON, CSV or GeoJSON.
+
+Data, so the values are exact as computed (:func:`atlas.exports.exact_records`): never rounded,
+counts as whole numbers, lists as JSON arrays (joined with ``;`` in CSV).
+"""
 
 from __future__ import annotations
 

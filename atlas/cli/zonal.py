@@ -1,4 +1,8 @@
-"""``atlas zonal``: population estimates or hazard exposure of settlements from a raster."""
+"""``atlas zonal``: population estimates or hazard exposure of settlements from a raster.
+
+The JSON and CSV carry the estimates and shares as computed, never rounded
+(:func:`atlas.exports.exact_records`).
+"""
 
 from __future__ import annotations
 

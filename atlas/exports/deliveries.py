@@ -29,7 +29,7 @@ def _delivery_fields(keys: pd.Series, counts: pd.DataFrame) -> dict[str, pd.Seri
     text = text_column(keys)
     scheduled = pd.to_numeric(text.map(counts["scheduled"]), errors="coerce").fillna(0)
     delivered = pd.to_numeric(text.map(counts["delivered"]), errors="coerce").fillna(0)
-    share = (delivered / scheduled.where(scheduled > 0)).round(4)
+    share = delivered / scheduled.where(scheduled > 0)
     return {
         "delivery_scheduled": scheduled.astype("int64"),
         "delivery_on_time_in_full": delivered.astype("int64"),

@@ -40,6 +40,7 @@ class Writer(Protocol):
         category: str | None = None,
         metric: str = "gap",
         compliance: pd.DataFrame | None = None,
+        source_columns: bool = True,
     ) -> list[Path]: ...
 
 
@@ -60,6 +61,7 @@ def _exported(
     category: str | None,
     metric: str,
     compliance: pd.DataFrame | None,
+    source_columns: bool,
     write: Writer,
 ) -> list[tuple[str, bytes]]:
     """The files of :func:`write_export` as (name, contents): written to a temporary folder
@@ -74,6 +76,7 @@ def _exported(
             category=category,
             metric=metric,
             compliance=compliance,
+            source_columns=source_columns,
         )
         return [(path.name, path.read_bytes()) for path in files]
 
@@ -99,17 +102,20 @@ def export_zip(
     category: str | None = None,
     metric: str = "gap",
     compliance: pd.DataFrame | None = None,
+    source_columns: bool = True,
     write: Writer = write_export,
 ) -> bytes:
     """The files of :func:`~atlas.exports.write_export` as a zip archive in memory (for a
     download button).
 
     The files take their default names (``settlements.geojson``, ``atlas.gpkg``…) at the top
-    of the archive; their timestamps are fixed, so the same export gives the same bytes.
+    of the archive, CSV files with their records (``settlements.metadata.json``); the
+    archive's timestamps are fixed, so two exports differ only in what their records say (the
+    time they were made).
 
     Parameters
     ----------
-    result, dataset, fmt, clusters, category, metric, compliance
+    result, dataset, fmt, clusters, category, metric, compliance, source_columns
         As for :func:`~atlas.exports.write_export`.
     write
         What writes the files (default :func:`~atlas.exports.write_export`).
@@ -120,7 +126,9 @@ def export_zip(
         The zip archive.
     """
     check_format(fmt)
-    files = _exported(result, dataset, fmt, None, clusters, category, metric, compliance, write)
+    files = _exported(
+        result, dataset, fmt, None, clusters, category, metric, compliance, source_columns, write
+    )
     return _zipped(files)
 
 
@@ -134,13 +142,14 @@ def to_download(
     metric: str = "gap",
     stem: str = "atlas",
     compliance: pd.DataFrame | None = None,
+    source_columns: bool = True,
     write: Writer = write_export,
 ) -> Download:
     """One file to offer for download: the file itself for gpkg and html, else a zip.
 
     Parameters
     ----------
-    result, dataset, fmt, clusters, category, metric, compliance
+    result, dataset, fmt, clusters, category, metric, compliance, source_columns
         As for :func:`~atlas.exports.write_export`.
     stem
         The downloaded file's name without suffix.
@@ -163,16 +172,16 @@ def to_download(
     >>> csv.file_name, csv.mime
     ('atlas-csv.zip', 'application/zip')
     >>> zipfile.ZipFile(io.BytesIO(csv.data)).namelist()
-    ['settlements.csv', 'clusters.csv']
-    >>> to_download(result, ds, "csv").data == csv.data  # the same bytes each time
-    True
+    ['settlements.csv', 'settlements.metadata.json', 'clusters.csv', 'clusters.metadata.json']
     >>> gpkg = to_download(result, ds, "gpkg", clusters="Kgotso South Cluster", stem="kgotso")
     >>> gpkg.file_name, gpkg.mime, gpkg.data[:15]
     ('kgotso.gpkg', 'application/geopackage+sqlite3', b'SQLite format 3')
     """
     check_format(fmt)
     single = file_name(fmt, stem) if single_file(fmt) else None
-    files = _exported(result, dataset, fmt, single, clusters, category, metric, compliance, write)
+    files = _exported(
+        result, dataset, fmt, single, clusters, category, metric, compliance, source_columns, write
+    )
     if single:
         ((name, data),) = files
         return Download(name, data, _MIME[fmt])

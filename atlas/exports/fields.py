@@ -1,21 +1,25 @@
 """The exported fields of each layer and their types.
 
 Counts are integers (nullable where a value can be missing), ratios, shares and distances are
-floats, flags are booleans and names are text. Households and population are whole numbers:
-an estimate (``demand_estimated``) is rounded to the nearest household or person, while the gap
-fields are computed from the unrounded estimate. ``ward_ids`` and ``ward_shares`` are text
-joined with ``;``.
+floats, flags are booleans and names are text, each by field, so a column keeps its type even
+when every value is empty. Households and population are whole numbers: an estimate
+(``demand_estimated``) is rounded to the nearest household or person, while the gap fields are
+computed from the unrounded estimate. Where a category's counts came from
+(``<category>_source``: ``points`` or ``attribute``) is text. ``ward_ids`` and ``ward_shares``
+are lists (of text, of floats): JSON arrays in GeoJSON and list columns in GeoParquet; CSV and
+GeoPackage, which hold no lists, have them as text joined with ``;`` (:func:`joined_lists`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from atlas.exports.records import is_missing
+from atlas.exports.records import is_count, is_missing
 from atlas.load.crs import STORAGE_CRS
 from atlas.measure.gaps import ESTIMATE_COLUMNS
 
@@ -27,6 +31,8 @@ __all__ = [
     "SETTLEMENT_FIELDS",
     "TEXT_FIELDS",
     "fields_of",
+    "is_text",
+    "joined_lists",
     "text_column",
     "typed_layer",
     "typed_table",
@@ -89,13 +95,21 @@ TEXT_FIELDS = frozenset(
         "councillor",
     }
 )
-#: Fields holding lists, exported as text joined with :data:`_SEPARATOR`.
+#: Fields holding lists (of text, of floats): lists in GeoJSON and GeoParquet, text joined
+#: with :data:`SEPARATOR` in CSV and GeoPackage.
 LIST_FIELDS = ("ward_ids", "ward_shares")
-_SEPARATOR = ";"
+#: What joins a list field's items in CSV and GeoPackage.
+SEPARATOR = ";"
 #: Counts that may be estimated (fractional): exported rounded to whole numbers.
 _WHOLE = ("households", "population")
-#: Suffixes of count fields (integers, missing where unknown).
-_COUNTS = ("_working", "_broken", "_unknown", "_needed", "_gap", "settlements")
+#: Flags (booleans; ``demand_missing`` is one per settlement, a count per cluster).
+_FLAGS = frozenset({"demand_estimated", "population_from_raster"})
+
+
+def is_text(name: str) -> bool:
+    """Whether the atlas field ``name`` is text: names and ids, and where a category's counts
+    came from (``<category>_source``)."""
+    return name in TEXT_FIELDS or name.endswith("_source")
 
 
 def text_column(values: pd.Series) -> pd.Series:
@@ -105,22 +119,63 @@ def text_column(values: pd.Series) -> pd.Series:
     )
 
 
+def _items(value: object, name: str) -> list[Any]:
+    """One list field's value as a plain list: text ids, float shares (exact); [] when none."""
+    if not isinstance(value, list | tuple | np.ndarray):
+        return []
+    if name == "ward_shares":
+        return [float(x) for x in value]
+    return [str(x) for x in value]
+
+
+def _listed(values: pd.Series, name: str) -> pd.Series:
+    return pd.Series(
+        [_items(v, name) for v in values.to_numpy(dtype=object)], index=values.index, dtype=object
+    )
+
+
 def _joined(values: pd.Series) -> pd.Series:
     def join(items: object) -> str | None:
         if not isinstance(items, list | tuple | np.ndarray) or len(items) == 0:
             return None
-        return _SEPARATOR.join(
-            str(round(float(x), 4)) if isinstance(x, float | np.floating) else str(x) for x in items
+        # repr: the shortest text that reads back as the same float (never rounded).
+        return SEPARATOR.join(
+            repr(float(x)) if isinstance(x, float | np.floating) else str(x) for x in items
         )
 
     return pd.Series([join(v) for v in values], index=values.index, dtype="string")
 
 
+def joined_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its :data:`LIST_FIELDS` as text joined with ``;`` (empty for no items),
+    for the formats that hold no lists (CSV, GeoPackage); ``frame`` is not modified."""
+    present = [name for name in LIST_FIELDS if name in frame]
+    if not present:
+        return frame
+    out = frame.copy()
+    for name in present:
+        out[name] = _joined(frame[name])
+    return out
+
+
+def _empty(name: str, index: pd.Index) -> pd.Series:
+    """An absent field: all missing, with the field's type."""
+    if name in LIST_FIELDS:
+        return pd.Series([[] for _ in index], index=index, dtype=object)
+    if is_text(name):
+        return pd.Series(None, index=index, dtype="string")
+    if name in _FLAGS:
+        return pd.Series(pd.NA, index=index, dtype="boolean")
+    if is_count(name):
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    return pd.Series(np.nan, index=index, dtype="float64")
+
+
 def _column(values: pd.Series, name: str) -> pd.Series:
     """One export column with its proper type (by field, so an all-empty column keeps it)."""
     if name in LIST_FIELDS:
-        return _joined(values)
-    if name in TEXT_FIELDS:
+        return _listed(values, name)
+    if is_text(name):
         return text_column(values)
     numbers = values if pd.api.types.is_numeric_dtype(values.dtype) else values.infer_objects()
     if name in _WHOLE:
@@ -129,7 +184,10 @@ def _column(values: pd.Series, name: str) -> pd.Series:
         return pd.Series(np.floor(floats + 0.5), index=values.index).astype("Int64")
     if pd.api.types.is_bool_dtype(numbers.dtype):
         return numbers.astype(bool) if not numbers.isna().any() else numbers.astype("boolean")
-    if name.endswith(_COUNTS) or pd.api.types.is_integer_dtype(numbers.dtype):
+    if name in _FLAGS and not pd.api.types.is_numeric_dtype(numbers.dtype):
+        # Flags with missing values (object): nullable booleans, not text.
+        return numbers.astype("boolean")
+    if is_count(name) or pd.api.types.is_integer_dtype(numbers.dtype):
         if pd.api.types.is_integer_dtype(numbers.dtype):
             return numbers.copy()
         return pd.to_numeric(numbers, errors="coerce").astype("Int64")
@@ -137,11 +195,10 @@ def _column(values: pd.Series, name: str) -> pd.Series:
 
 
 def typed_table(frame: pd.DataFrame, names: Sequence[str]) -> dict[str, pd.Series]:
-    """The columns ``names`` of ``frame`` with their export types (text and empty when absent)."""
+    """The columns ``names`` of ``frame`` with their export types (empty, of the field's type,
+    when absent)."""
     return {
-        name: _column(frame[name], name)
-        if name in frame
-        else pd.Series(None, index=frame.index, dtype="string")
+        name: _column(frame[name], name) if name in frame else _empty(name, frame.index)
         for name in names
     }
 

@@ -1,11 +1,17 @@
 """Writing the export layers in each data format: GeoJSON, GeoPackage, CSV and GeoParquet.
 
+Every format carries the same rows and values (:func:`~atlas.exports.export_layers`) and the
+same record of how the export was made (:mod:`atlas.exports.provenance`). Lists
+(``ward_ids``, ``ward_shares``) are JSON arrays in GeoJSON and list columns in GeoParquet; CSV
+and GeoPackage, which hold no lists, have them as text joined with ``;``.
+
 The standalone HTML map is a drawing: ``layers.standalone.write_output`` writes it, and every
 other format through :func:`write_export`.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -13,11 +19,21 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pyogrio
 import shapely
 
 from atlas.errors import SchemaError
+from atlas.exports.fields import joined_lists
 from atlas.exports.paths import DATA_FORMATS, check_format, output_paths
+from atlas.exports.provenance import (
+    METADATA_KEY,
+    export_metadata,
+    metadata_json,
+    metadata_path,
+    write_gpkg_metadata,
+)
 from atlas.exports.records import to_feature_collection, typed_records
 from atlas.exports.tables import export_layers
 from atlas.load.dataset import Dataset
@@ -27,20 +43,28 @@ __all__ = ["write_export"]
 
 #: Geometry type of an empty layer (a non-empty one is inferred from its geometries).
 _EMPTY_GEOMETRY = {"settlements": "Polygon", "services": "Point", "wards": "Polygon"}
+#: The Arrow types of the list fields in GeoParquet (so an empty layer has them too).
+_LIST_TYPES = {"ward_ids": pa.list_(pa.string()), "ward_shares": pa.list_(pa.float64())}
 
 Layers = Mapping[str, pd.DataFrame]
+Record = Mapping[str, Any]
 
 
-def _write_geojson(layers: Layers, paths: Mapping[str, Path], precision: int) -> None:
+def _write_geojson(
+    layers: Layers, paths: Mapping[str, Path], precision: int, record: Record
+) -> list[Path]:
     for name, frame in layers.items():
         if isinstance(frame, gpd.GeoDataFrame):
-            text = to_feature_collection(frame, precision=precision)
+            text = to_feature_collection(frame, precision=precision, members={METADATA_KEY: record})
         else:
             text = json.dumps(typed_records(frame), ensure_ascii=False, indent=1, allow_nan=False)
         paths[name].write_text(text + "\n", encoding="utf-8")
+    return [paths[name] for name in layers]
 
 
-def _write_gpkg(layers: Layers, paths: Mapping[str, Path], precision: int) -> None:
+def _write_gpkg(
+    layers: Layers, paths: Mapping[str, Path], precision: int, record: Record
+) -> list[Path]:
     # Full precision: `precision` is for the text formats only.
     path = paths["settlements"]
     # A fresh file: an old one could hold layers of another dataset (e.g. wards).
@@ -50,30 +74,63 @@ def _write_gpkg(layers: Layers, paths: Mapping[str, Path], precision: int) -> No
         if isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0:
             options["geometry_type"] = _EMPTY_GEOMETRY[name]
         # A frame without geometry becomes a GeoPackage attributes table (no geometry column).
-        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", **options)
+        pyogrio.write_dataframe(joined_lists(frame), path, layer=name, driver="GPKG", **options)
+    write_gpkg_metadata(path, record, list(layers))
+    return [path]
 
 
-def _csv(table: pd.DataFrame, path: Path) -> None:
+def _csv(table: pd.DataFrame, path: Path, record: Record) -> list[Path]:
     table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    beside = metadata_path(path)
+    beside.write_text(metadata_json(record, indent=1) + "\n", encoding="utf-8")
+    return [path, beside]
 
 
-def _write_csv(layers: Layers, paths: Mapping[str, Path], precision: int) -> None:
+def _write_csv(
+    layers: Layers, paths: Mapping[str, Path], precision: int, record: Record
+) -> list[Path]:
     settlements = layers["settlements"]
-    table = pd.DataFrame(settlements.drop(columns="geometry"))
+    table = pd.DataFrame(joined_lists(settlements).drop(columns=settlements.geometry.name))
     texts = shapely.to_wkt(settlements.geometry.to_numpy(), rounding_precision=precision, trim=True)
     table["wkt"] = pd.Series(texts, index=settlements.index, dtype="string")
-    _csv(table, paths["settlements"])
-    _csv(layers["clusters"], paths["clusters"])
+    return [
+        *_csv(table, paths["settlements"], record),
+        *_csv(joined_lists(layers["clusters"]), paths["clusters"], record),
+    ]
 
 
-def _write_parquet(layers: Layers, paths: Mapping[str, Path], precision: int) -> None:
+def _arrow_table(frame: pd.DataFrame, record: Record) -> pa.Table:
+    """The frame as an Arrow table (GeoParquet's ``geo`` metadata for a layer), with typed
+    list columns and the record under the key ``atlas``."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        # geopandas writes the GeoParquet metadata; read back in memory to add ours.
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        buffer.seek(0)
+        table = pq.read_table(buffer)
+    else:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    for name, kind in _LIST_TYPES.items():
+        if name in table.column_names and table.schema.field(name).type != kind:
+            i = table.column_names.index(name)
+            table = table.set_column(i, pa.field(name, kind), table.column(name).cast(kind))
+    schema_metadata = dict(table.schema.metadata or {})
+    schema_metadata[METADATA_KEY.encode()] = metadata_json(record).encode("utf-8")
+    return table.replace_schema_metadata(schema_metadata)
+
+
+def _write_parquet(
+    layers: Layers, paths: Mapping[str, Path], precision: int, record: Record
+) -> list[Path]:
     # Full precision: `precision` is for the text formats only.
     for name, frame in layers.items():
-        frame.to_parquet(paths[name], index=False)
+        pq.write_table(_arrow_table(frame, record), paths[name])
+    return [paths[name] for name in layers]
 
 
-#: The data formats' writers: (layers, file per layer, decimal places of text coordinates).
-_WRITERS: dict[str, Callable[[Layers, Mapping[str, Path], int], None]] = {
+#: The data formats' writers: (layers, file per layer, decimal places of text coordinates,
+#: the export's record) -> the files written, settlements first.
+_WRITERS: dict[str, Callable[[Layers, Mapping[str, Path], int, Record], list[Path]]] = {
     "geojson": _write_geojson,
     "gpkg": _write_gpkg,
     "csv": _write_csv,
@@ -92,8 +149,9 @@ def write_export(
     metric: str = "gap",
     precision: int = 6,
     compliance: pd.DataFrame | None = None,
+    source_columns: bool = True,
 ) -> list[Path]:
-    """Write the joined result in one data format.
+    """Write the joined result in one data format, with the record of how it was made.
 
     Parameters
     ----------
@@ -102,12 +160,14 @@ def write_export(
     dataset
         The dataset measured; not modified.
     fmt
-        ``geojson`` (RFC 7946, one file per layer, the cluster summary as a JSON list of
-        records), ``gpkg`` (one GeoPackage: layers settlements, services, wards and the
-        attributes table clusters), ``csv`` (settlements with a WKT column ``wkt``, and the
-        cluster summary), ``parquet`` (GeoParquet per layer, the cluster summary as plain
-        Parquet). The standalone HTML map (``html``) is drawn: ``layers.standalone.write_output``
-        writes it.
+        ``geojson`` (RFC 7946, one file per layer with the record as its ``atlas`` member, the
+        cluster summary as a JSON list of records), ``gpkg`` (one GeoPackage: layers
+        settlements, services, wards and the attributes table clusters; the record in
+        ``gpkg_metadata``), ``csv`` (settlements with a WKT column ``wkt``, and the cluster
+        summary; each with the record beside it in ``<name>.metadata.json``), ``parquet``
+        (GeoParquet per layer, the cluster summary as plain Parquet; the record under the
+        key-value metadata key ``atlas``). The standalone HTML map (``html``) is drawn:
+        ``layers.standalone.write_output`` writes it.
     output
         A folder or a file name (see :func:`~atlas.exports.output_paths`); missing folders
         are created.
@@ -121,11 +181,14 @@ def write_export(
     compliance
         Water delivery compliance per settlement, joined as in
         :func:`~atlas.exports.export_layers`.
+    source_columns
+        Whether the settlements, services and wards carry their file's own columns after the
+        atlas fields (see :func:`~atlas.exports.export_layers`); False leaves them out.
 
     Returns
     -------
     list of Path
-        The files written, settlements first.
+        The files written, settlements first (for CSV, each file then its record).
 
     Raises
     ------
@@ -147,10 +210,18 @@ def write_export(
             f"The {fmt} format is a drawing, not data: write it with layers.standalone.write_output "
             f"(which writes the data formats too), or choose one of {', '.join(DATA_FORMATS)}."
         )
-    layers = export_layers(result, dataset, clusters=clusters, compliance=compliance)
+    layers = export_layers(
+        result, dataset, clusters=clusters, compliance=compliance, source_columns=source_columns
+    )
+    record = export_metadata(
+        result,
+        dataset,
+        clusters=clusters,
+        source_columns=source_columns,
+        deliveries=compliance is not None,
+    )
     spatial = [name for name in layers if name != "clusters"]
     paths = output_paths(fmt, output, spatial)
     for path in set(paths.values()):
         path.parent.mkdir(parents=True, exist_ok=True)
-    _WRITERS[fmt](layers, paths, precision)
-    return list(dict.fromkeys(paths[name] for name in paths))
+    return _WRITERS[fmt](layers, paths, precision, record)

@@ -5,14 +5,16 @@ take their default names inside it (created if missing)::
 
     geojson   settlements.geojson services.geojson wards.geojson clusters.json
     gpkg      atlas.gpkg (layers settlements, services, wards, clusters)
-    csv       settlements.csv (with a WKT geometry column named ``wkt``) clusters.csv
+    csv       settlements.csv (with a WKT geometry column named ``wkt``) clusters.csv, each with
+              its record beside it: settlements.metadata.json clusters.metadata.json
     parquet   settlements.parquet services.parquet wards.parquet (GeoParquet) clusters.parquet
     html      atlas.html
 
 Otherwise ``output`` is a file name whose suffix must suit the format. A single-file format
 (gpkg, html) writes exactly there; a multi-file format uses its stem as a prefix:
 ``out/joburg.geojson`` gives ``out/joburg_settlements.geojson``, ``out/joburg_services.geojson``,
-``out/joburg_wards.geojson`` and ``out/joburg_clusters.json``. Existing files are replaced.
+``out/joburg_wards.geojson`` and ``out/joburg_clusters.json`` (a CSV's record:
+``out/joburg_settlements.metadata.json``). Existing files are replaced.
 """
 
 from __future__ import annotations

@@ -1,15 +1,22 @@
 """Turning gap tables into records, JSON, CSV and GeoJSON for the command line and researchers.
 
-Two kinds of record: :func:`to_records` rounds for people to read (the command line, reports,
-phrases), :func:`typed_records` keeps every value's type and precision for files that are read
-back (the GeoJSON export).
+Numbers are exact in data and rounded only for people (DESIGN §2 rule 10), so there are two
+kinds of record:
+
+* :func:`exact_records` (and :func:`typed_records`, for export layers already typed) keep every
+  computed value as it is: the command line's JSON, CSV and GeoJSON (:func:`to_json`,
+  :func:`to_csv`, :func:`to_geojson`) and the export files are written from them;
+* :func:`to_records` rounds for people to read (sentences, profiles, the PDF report).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import geopandas as gpd
@@ -21,6 +28,9 @@ from atlas.load.crs import STORAGE_CRS
 
 __all__ = [
     "ROUNDING",
+    "csv_text",
+    "exact_records",
+    "is_count",
     "is_missing",
     "rfc7946_geometries",
     "to_csv",
@@ -31,7 +41,8 @@ __all__ = [
     "typed_records",
 ]
 
-#: Decimal places of float fields in exports (by field-name suffix); others keep 6.
+#: Decimal places of float fields in records for people to read (:func:`to_records`, by
+#: field-name suffix); others keep 6. Data files are never rounded.
 ROUNDING = {
     "_ratio": 2,
     "_coverage": 4,
@@ -74,11 +85,11 @@ def _plain(value: Any, places: int) -> Any:
 
 
 def to_records(table: pd.DataFrame, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Plain records (JSON-ready values) of ``table``, without geometry.
+    """Plain records (JSON-ready values) of ``table`` for people to read, without geometry.
 
     Values are rounded for people to read (ratios to 2 places, shares to 4: :data:`ROUNDING`),
-    whole numbers become ints, lists stay lists and every missing value is None. For files read
-    back with full precision use :func:`typed_records`.
+    whole numbers become ints, lists stay lists and every missing value is None. Data files
+    never round: they are written from :func:`exact_records`.
 
     Parameters
     ----------
@@ -108,113 +119,48 @@ def to_records(table: pd.DataFrame, columns: Sequence[str] | None = None) -> lis
     >>> to_records(table, ["water_ratio", "settlement_id"])[0]
     {'water_ratio': 73.33, 'settlement_id': 'SET-001'}
     """
-    names = [c for c in (columns or table.columns) if c != "geometry"]
+    names = _names(table, columns)
     places = {c: _places(c) for c in names}
     values = {c: table[c].to_numpy(dtype=object) for c in names}
     return [{c: _plain(values[c][i], places[c]) for c in names} for i in range(len(table))]
 
 
-def to_json(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
-    """A JSON list of records; missing values are ``null``.
-
-    The records of :func:`to_records` (rounded, ``columns`` chosen the same way), indented by one
-    space, non-ASCII characters kept.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from atlas import to_json
-    >>> gaps = pd.array([3, None], dtype="Int64")
-    >>> table = pd.DataFrame({"name": ["Ilanga", "Kgotso"], "water_gap": gaps})
-    >>> print(to_json(table))
-    [
-     {
-      "name": "Ilanga",
-      "water_gap": 3
-     },
-     {
-      "name": "Kgotso",
-      "water_gap": null
-     }
-    ]
-    """
-    return json.dumps(to_records(table, columns), ensure_ascii=False, indent=1)
+#: Count fields (whole numbers) named in full; the per-category counts end in :data:`_COUNT_ENDINGS`.
+_COUNT_NAMES = frozenset(
+    {
+        "households",
+        "population",
+        "settlements",
+        "settlements_exposed",
+        "settlements_mostly_exposed",
+        "scheduled",
+        "delivered",
+        "late",
+        "short",
+        "missed",
+        "unscheduled",
+        "delivery_scheduled",
+        "delivery_on_time_in_full",
+    }
+)
+_COUNT_ENDINGS = ("_working", "_broken", "_unknown", "_needed", "_gap")
 
 
-def to_csv(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
-    """CSV of the records; lists are joined with ``;``, missing values are empty cells.
-
-    The records of :func:`to_records` (rounded, ``columns`` chosen the same way), with a header
-    line and ``\\n`` line endings.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from atlas import to_csv
-    >>> table = pd.DataFrame({
-    ...     "settlement_id": ["SET-001", "SET-004"],
-    ...     "ward_ids": [["99900002"], ["99900002", "99900003"]],
-    ...     "water_coverage": [1.0, 0.123456],
-    ...     "water_ratio": [114.2, None],
-    ... })
-    >>> print(to_csv(table), end="")
-    settlement_id,ward_ids,water_coverage,water_ratio
-    SET-001,99900002,1.0,114.2
-    SET-004,99900002;99900003,0.1235,
-    """
-    records = to_records(table, columns)
-    flat = pd.DataFrame(
-        [
-            {k: ";".join(str(x) for x in v) if isinstance(v, list) else v for k, v in r.items()}
-            for r in records
-        ],
-        columns=[c for c in (columns or table.columns) if c != "geometry"],
-    )
-    return str(flat.to_csv(index=False, lineterminator="\n"))
+def is_count(name: str) -> bool:
+    """Whether the atlas field ``name`` counts something (households, people, points,
+    settlements, deliveries): a whole number wherever it is known."""
+    return name in _COUNT_NAMES or name.endswith(_COUNT_ENDINGS)
 
 
-def to_geojson(
-    table: gpd.GeoDataFrame, columns: Sequence[str] | None = None, *, precision: int = 6
-) -> str:
-    """An RFC 7946 FeatureCollection in WGS84 longitude/latitude (no ``crs`` member).
-
-    Properties are the rounded records of :func:`to_records`; a layer in another CRS is
-    reprojected, coordinates are rounded to ``precision`` decimals (6 is about 0.1 m) and
-    polygons oriented as RFC 7946 asks. For an export read back at full precision use
-    :func:`to_feature_collection`.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import Point
-    >>> from atlas import to_geojson
-    >>> taps = gpd.GeoDataFrame(
-    ...     {"service_id": ["T1"], "status": ["working"]},
-    ...     geometry=[Point(28.1234567, -26.7654321)], crs="EPSG:4326",
-    ... )
-    >>> print(to_geojson(taps))
-    {"type": "FeatureCollection", "features": [{"type": "Feature",
-     "properties": {"service_id": "T1", "status": "working"},
-     "geometry": {"type": "Point", "coordinates": [28.123457, -26.765432]}}]}
-    >>> utm = taps.to_crs("EPSG:32735")
-    >>> to_geojson(utm) == to_geojson(taps)
-    True
-    """
-    geometry = table.geometry.to_crs(4326) if table.crs is not None else table.geometry
-    records = to_records(table, columns)
-    features = []
-    for record, geom in zip(records, geometry.to_numpy(), strict=True):
-        shape = None
-        if geom is not None and not geom.is_empty:
-            # RFC 7946: exterior rings counter-clockwise, holes clockwise.
-            tidy = shapely.orient_polygons(shapely.set_precision(geom, 10**-precision))
-            shape = json.loads(shapely.to_geojson(tidy))
-        features.append({"type": "Feature", "properties": record, "geometry": shape})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+def _names(table: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
+    return [c for c in (table.columns if columns is None else columns) if c != "geometry"]
 
 
 def _typed(value: Any) -> Any:
-    """A JSON-ready value that keeps its type: exact floats, ints, bools, text; None if missing."""
+    """A JSON-ready value that keeps its type: exact floats, ints, bools, text, lists, ISO dates
+    and times; None if missing (or not finite)."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_typed(v) for v in value]
     if is_missing(value):
         return None
     if isinstance(value, bool | np.bool_):
@@ -223,16 +169,189 @@ def _typed(value: Any) -> Any:
         return int(value)
     if isinstance(value, float | np.floating):
         return float(value) if math.isfinite(value) else None
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_typed(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
     return str(value)
+
+
+def _exact_column(values: pd.Series, name: str) -> list[Any]:
+    """The exact values of one column; a count whose known values are all whole gives ints
+    (a float column only because some are missing: 571, not 571.0)."""
+    items = [_typed(v) for v in values.to_numpy(dtype=object)]
+    if is_count(name):
+        numbers = [v for v in items if isinstance(v, float)]
+        if numbers and all(v.is_integer() for v in numbers):
+            items = [int(v) if isinstance(v, float) else v for v in items]
+    return items
+
+
+def exact_records(
+    table: pd.DataFrame, columns: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Records of ``table`` (without geometry) with every value exactly as computed.
+
+    Floats are never rounded and stay floats (``30.0`` is a ratio, not a count); integers stay
+    integers, and so does a count column that is float only because some values are missing
+    (:func:`is_count`: households, people, points, settlements, deliveries); flags are bools,
+    lists stay lists, dates and times are ISO 8601 text, and every missing or infinite value is
+    None. The command line's JSON, CSV and GeoJSON are written from these records.
+
+    Parameters
+    ----------
+    table
+        Any table; a ``geometry`` column is left out.
+    columns
+        The columns to keep, in this order (default: all).
+
+    Returns
+    -------
+    list of dict
+        One dict per row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from atlas.exports.records import exact_records
+    >>> table = pd.DataFrame({
+    ...     "settlement_id": ["SET-001", "SET-002"],
+    ...     "households": [571.0, None],
+    ...     "water_ratio": [73.33333333333333, 30.0],
+    ...     "ward_shares": [[0.6696, 0.3304], []],
+    ... })
+    >>> exact_records(table)
+    [{'settlement_id': 'SET-001', 'households': 571, 'water_ratio': 73.33333333333333,
+      'ward_shares': [0.6696, 0.3304]},
+     {'settlement_id': 'SET-002', 'households': None, 'water_ratio': 30.0, 'ward_shares': []}]
+    """
+    names = _names(table, columns)
+    values = {c: _exact_column(table[c], c) for c in names}
+    return [{c: values[c][i] for c in names} for i in range(len(table))]
+
+
+def to_json(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
+    """A JSON list of records with exact values; missing values are ``null``.
+
+    The records of :func:`exact_records` (``columns`` chosen the same way), indented by one
+    space, non-ASCII characters kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from atlas import to_json
+    >>> gaps = pd.array([3, None], dtype="Int64")
+    >>> table = pd.DataFrame(
+    ...     {"name": ["Ilanga", "Kgotso"], "water_gap": gaps, "water_ratio": [2 / 3, None]}
+    ... )
+    >>> print(to_json(table))
+    [
+     {
+      "name": "Ilanga",
+      "water_gap": 3,
+      "water_ratio": 0.6666666666666666
+     },
+     {
+      "name": "Kgotso",
+      "water_gap": null,
+      "water_ratio": null
+     }
+    ]
+    """
+    return json.dumps(exact_records(table, columns), ensure_ascii=False, indent=1, allow_nan=False)
+
+
+def _cell(value: Any) -> str:
+    """One CSV cell of an exact record value: lists joined with ``;``, floats in full."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(_cell(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def csv_text(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """CSV text of exact records: a header line, then one line per record (``\\n`` endings).
+
+    Missing values are empty cells, lists are joined with ``;``, floats are written in full
+    (the shortest text that reads back as the same float), integers as integers.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([_cell(record.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def to_csv(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
+    """CSV of the exact records; lists are joined with ``;``, missing values are empty cells.
+
+    The records of :func:`exact_records` (``columns`` chosen the same way), with a header
+    line and ``\\n`` line endings. A count stays a whole number when other rows miss it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from atlas import to_csv
+    >>> table = pd.DataFrame({
+    ...     "settlement_id": ["SET-001", "SET-004"],
+    ...     "households": [571.0, None],
+    ...     "ward_ids": [["99900002"], ["99900002", "99900003"]],
+    ...     "water_coverage": [1.0, 0.123456789],
+    ...     "water_ratio": [114.2, None],
+    ... })
+    >>> print(to_csv(table), end="")
+    settlement_id,households,ward_ids,water_coverage,water_ratio
+    SET-001,571,99900002,1.0,114.2
+    SET-004,,99900002;99900003,0.123456789,
+    """
+    return csv_text(exact_records(table, columns), _names(table, columns))
+
+
+def to_geojson(
+    table: gpd.GeoDataFrame, columns: Sequence[str] | None = None, *, precision: int = 6
+) -> str:
+    """An RFC 7946 FeatureCollection in WGS84 longitude/latitude (no ``crs`` member).
+
+    Properties are the exact records of :func:`exact_records` (lists as JSON arrays); a layer
+    in another CRS is reprojected, coordinates are rounded to ``precision`` decimals (6 is
+    about 0.1 m) and polygons oriented as RFC 7946 asks (see :func:`rfc7946_geometries`).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from atlas import to_geojson
+    >>> taps = gpd.GeoDataFrame(
+    ...     {"service_id": ["T1"], "status": ["working"], "distance_m": [12.345678]},
+    ...     geometry=[Point(28.1234567, -26.7654321)], crs="EPSG:4326",
+    ... )
+    >>> print(to_geojson(taps))
+    {"type": "FeatureCollection", "features": [{"type": "Feature",
+     "properties": {"service_id": "T1", "status": "working", "distance_m": 12.345678},
+     "geometry": {"type": "Point", "coordinates": [28.123457, -26.765432]}}]}
+    >>> utm = taps.to_crs("EPSG:32735")
+    >>> to_geojson(utm) == to_geojson(taps)
+    True
+    """
+    records = exact_records(table, columns)
+    shapes = rfc7946_geometries(table.geometry, precision=precision)
+    features = [
+        {"type": "Feature", "properties": record, "geometry": shape}
+        for record, shape in zip(records, shapes, strict=True)
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False
+    )
 
 
 def typed_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """Records of ``table`` (without geometry) whose values keep their column's type.
 
-    Unlike :func:`to_records`, floats are not rounded and whole floats stay floats, so a file
-    written from these records reads back with the same values and types.
+    For layers already typed (:func:`atlas.exports.export_layers`): floats are not rounded and
+    whole floats stay floats, so a file written from these records reads back with the same
+    values and types.
 
     Parameters
     ----------
@@ -242,10 +361,10 @@ def typed_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        One dict per row: ints, floats, bools and text; None for missing values (None, NaN,
-        NA, NaT and infinities).
+        One dict per row: ints, floats, bools, text and lists; None for missing values (None,
+        NaN, NA, NaT and infinities).
     """
-    names = [c for c in table.columns if c != "geometry"]
+    names = _names(table, None)
     values = {c: table[c].to_numpy(dtype=object) for c in names}
     return [{c: _typed(values[c][i]) for c in names} for i in range(len(table))]
 
@@ -289,7 +408,12 @@ def rfc7946_geometries(
     return out
 
 
-def to_feature_collection(table: gpd.GeoDataFrame, *, precision: int = 6) -> str:
+def to_feature_collection(
+    table: gpd.GeoDataFrame,
+    *,
+    precision: int = 6,
+    members: Mapping[str, Any] | None = None,
+) -> str:
     """An RFC 7946 FeatureCollection of every column of ``table``, values keeping their types.
 
     Parameters
@@ -298,6 +422,9 @@ def to_feature_collection(table: gpd.GeoDataFrame, *, precision: int = 6) -> str
         A layer with a CRS; not modified.
     precision
         Decimal places of the coordinates (see :func:`rfc7946_geometries`).
+    members
+        Foreign members of the collection (RFC 7946 §6.1), written before ``features``: the
+        export's ``atlas`` record of how it was made.
 
     Returns
     -------
@@ -310,6 +437,6 @@ def to_feature_collection(table: gpd.GeoDataFrame, *, precision: int = 6) -> str
         {"type": "Feature", "properties": record, "geometry": shape}
         for record, shape in zip(records, shapes, strict=True)
     ]
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False
-    )
+    collection: dict[str, Any] = {"type": "FeatureCollection", **dict(members or {})}
+    collection["features"] = features
+    return json.dumps(collection, ensure_ascii=False, allow_nan=False)

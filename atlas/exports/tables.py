@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import geopandas as gpd
 import pandas as pd
 
 from atlas.exports.clusters import chosen_clusters, filter_clusters
@@ -16,6 +17,7 @@ from atlas.exports.fields import (
     typed_layer,
     typed_table,
 )
+from atlas.exports.sources import source_columns as file_columns
 from atlas.load.dataset import Dataset
 from atlas.load.schema import layer_spec
 from atlas.measure.gaps import category_columns
@@ -30,6 +32,7 @@ def export_layers(
     *,
     clusters: Sequence[str] | str | None = None,
     compliance: pd.DataFrame | None = None,
+    source_columns: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """The joined result as export-ready frames with proper field types.
 
@@ -50,14 +53,21 @@ def export_layers(
         ``delivery_on_time_in_full`` (counts; 0 where nothing was scheduled) and
         ``delivery_compliance`` (their share, 0-1, empty where nothing was scheduled); a
         cluster sums its settlements.
+    source_columns
+        Whether the settlements, services and wards carry their file's own columns after the
+        atlas fields (see :mod:`atlas.exports.sources`): under their own names, or
+        ``src_<name>`` when the name is an atlas field of that layer (compared without case).
 
     Returns
     -------
     dict of str to DataFrame
         ``settlements``, ``services``, ``wards`` (GeoDataFrames in EPSG:4326; ``wards`` only
-        when the dataset has wards) and ``clusters`` (a DataFrame), in that order. Text fields
-        have the ``string`` dtype, counts ``int64`` or nullable ``Int64``, measures ``float64``,
-        flags ``bool``; ``ward_ids`` and ``ward_shares`` are text joined with ``;``.
+        when the dataset has wards) and ``clusters`` (a DataFrame), in that order; each with
+        its atlas fields, then its source columns, then the geometry. Text fields have the
+        ``string`` dtype, counts ``int64`` or nullable ``Int64``, measures ``float64``, flags
+        ``bool``, each by field even when every value is empty; ``ward_ids`` and
+        ``ward_shares`` are lists (of text, of floats), joined as text only by the formats that
+        hold no lists. Source columns keep the type they were read with (text otherwise).
 
     Raises
     ------
@@ -73,12 +83,12 @@ def export_layers(
     >>> result = atlas.compute_gaps(ds, atlas.load_standard("cape-town"))
     >>> layers = export_layers(result, ds)
     >>> {name: len(frame) for name, frame in layers.items()}
-    {'settlements': 30, 'services': 800, 'wards': 25, 'clusters': 3}
+    {'settlements': 30, 'services': 800, 'wards': 25, 'clusters': 4}
     >>> settlements = layers["settlements"]
     >>> str(settlements.crs), str(settlements["households"].dtype)
     ('EPSG:4326', 'Int64')
     >>> settlements.loc[3, ["settlement_id", "ward_id", "ward_ids", "ward_shares"]].tolist()
-    ['SET-004', '99900002', '99900002;99900003', '0.6696;0.3304']
+    ['SET-004', '99900002', ['99900002', '99900003'], [0.6696, 0.3304]]
 
     One cluster: its settlements, the points attributed to them, the wards they overlap:
 
@@ -107,4 +117,27 @@ def export_layers(
     )
     if compliance is not None:
         join_deliveries(layers, chosen.settlements, compliance)
+    if source_columns:
+        _add_sources(layers, dataset, list(result.standard.categories))
     return layers
+
+
+def _add_sources(
+    layers: dict[str, pd.DataFrame], dataset: Dataset, categories: Sequence[str]
+) -> None:
+    """Put each layer's source columns (from the dataset, joined by index) after its atlas
+    fields and before its geometry (in place)."""
+    sources = {"settlements": dataset.settlements, "services": dataset.services}
+    if dataset.wards is not None:
+        sources["wards"] = dataset.wards
+    for name, frame in sources.items():
+        layer = layers.get(name)
+        if layer is None:
+            continue
+        shapes = layer.geometry.name
+        fields = [c for c in layer.columns if c != shapes]
+        extra = file_columns(frame, name, layer.index, fields, categories)
+        if not extra:
+            continue
+        data = {c: layer[c] for c in fields} | extra
+        layers[name] = gpd.GeoDataFrame(data, geometry=layer.geometry, crs=layer.crs)

@@ -97,7 +97,9 @@ def compliance(
     counts = pd.crosstab(table[key], table["status"]).reindex(columns=list(STATUSES), fill_value=0)
     out = counts.astype(int)
     out["scheduled"] = out[["delivered", "late", "short", "missed"]].sum(axis=1)
-    out["compliance"] = (out["delivered"] / out["scheduled"].where(out["scheduled"] > 0)).round(4)
+    # Exact shares and litres (DESIGN §2 rule 10): tables for people round them
+    # (:func:`atlas.schedules.compliance_table`).
+    out["compliance"] = out["delivered"] / out["scheduled"].where(out["scheduled"] > 0)
     period = period or outcomes.attrs.get("period")
     lpd: dict[Any, float] = {}
     if period is not None and people and level not in ("week", "month"):
@@ -105,7 +107,7 @@ def compliance(
         with_people = table[table["settlement_id"].isin(list(people))]
         for group, rows in with_people.groupby(key):
             population = sum(people[s] for s in rows["settlement_id"].unique())
-            lpd[group] = round(float(rows["delivered_litres"].sum()) / population / days, 1)
+            lpd[group] = float(rows["delivered_litres"].sum()) / population / days
     out["litres_per_person_day"] = [lpd.get(k, np.nan) for k in out.index]
     out = out.reset_index().rename(columns={"index": key})
     out.columns.name = None
@@ -116,11 +118,18 @@ def _iso(value: Any) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).isoformat()
 
 
-def outcome_records(table: pd.DataFrame, level: str = "delivery") -> list[dict[str, Any]]:
-    """The CLI's records: exactly the fields of the issue for ``level``.
+#: The roll-up fields that are measures (floats), not counts.
+_SHARES = frozenset({"compliance", "litres_per_person_day"})
 
-    The delivery level has :data:`DELIVERY_COLUMNS` with ISO date-times (``+02:00``); the
-    roll-ups have their key and :data:`ROLLUP_COLUMNS`. Missing values are None.
+
+def outcome_records(table: pd.DataFrame, level: str = "delivery") -> list[dict[str, Any]]:
+    """The CLI's records: exactly the fields of the issue for ``level``, values exact.
+
+    The delivery level has :data:`DELIVERY_COLUMNS` with ISO date-times (``+02:00``) and the
+    litres as given (whole litres as ints); the roll-ups have their key and
+    :data:`ROLLUP_COLUMNS`: counts as ints, ``compliance`` and ``litres_per_person_day`` as
+    floats, never rounded (a table for people rounds them:
+    :func:`atlas.schedules.compliance_table`). Missing values are None.
     """
     if level == "delivery":
         records: list[dict[str, Any]] = []
@@ -142,7 +151,12 @@ def outcome_records(table: pd.DataFrame, level: str = "delivery") -> list[dict[s
         record = {key: row[key]}
         for column in ROLLUP_COLUMNS:
             value = row[column]
-            record[column] = None if pd.isna(value) else _number(value)
+            if pd.isna(value):
+                record[column] = None
+            elif column in _SHARES:
+                record[column] = float(value)
+            else:
+                record[column] = int(value)
         out.append(record)
     return out
 

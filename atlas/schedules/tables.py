@@ -12,7 +12,13 @@ from atlas.i18n import format_number
 from atlas.schedules.constants import _KEYS
 from atlas.schedules.rollup import compliance_sentence
 
-__all__ = ["ROLLUP_LABELS", "compliance_table", "delivery_sentences", "settlement_names"]
+__all__ = [
+    "ROLLUP_LABELS",
+    "SHOWN_PLACES",
+    "compliance_table",
+    "delivery_sentences",
+    "settlement_names",
+]
 
 #: Plain column names of a compliance roll-up (:data:`ROLLUP_COLUMNS`, in order).
 ROLLUP_LABELS = {
@@ -25,6 +31,10 @@ ROLLUP_LABELS = {
     "compliance": "Compliance",
     "litres_per_person_day": "Litres per person per day",
 }
+
+
+#: Decimal places the readable table shows (the roll-up itself is exact).
+SHOWN_PLACES = {"compliance": 4, "litres_per_person_day": 1}
 
 
 def settlement_names(settlements: pd.DataFrame) -> dict[str, str]:
@@ -63,7 +73,10 @@ def delivery_sentences(outcomes: pd.DataFrame, period: tuple[date, date]) -> lis
 def compliance_table(
     rollup: pd.DataFrame, level: str = "settlement", names: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
-    """A roll-up of :func:`atlas.schedules.compliance` with plain column names.
+    """A roll-up of :func:`atlas.schedules.compliance` with plain column names, for people.
+
+    The roll-up's numbers are exact (they are data); here, for reading, compliance is rounded
+    to 4 places and litres per person per day to 1 (:data:`SHOWN_PLACES`).
 
     Parameters
     ----------
@@ -83,8 +96,15 @@ def compliance_table(
     """
     if level not in _KEYS:
         raise SchemaError(f"Unknown roll-up level '{level}'.")
+    rounded = rollup.assign(
+        **{
+            column: pd.to_numeric(rollup[column], errors="coerce").round(places)
+            for column, places in SHOWN_PLACES.items()
+            if column in rollup
+        }
+    )
     if level != "settlement":
-        return rollup.rename(columns={_KEYS[level]: level.capitalize(), **ROLLUP_LABELS})
-    shown = rollup.rename(columns={"settlement_id": "Id", **ROLLUP_LABELS})
+        return rounded.rename(columns={_KEYS[level]: level.capitalize(), **ROLLUP_LABELS})
+    shown = rounded.rename(columns={"settlement_id": "Id", **ROLLUP_LABELS})
     shown.insert(0, "Settlement", rollup["settlement_id"].map(dict(names or {})))
     return shown[["Settlement", "Id", *ROLLUP_LABELS.values()]]

@@ -135,7 +135,7 @@ def sample_result() -> tuple[Dataset, GapResult]:
 
 # -- what the files must hold ---------------------------------------------------------------------
 
-#: Fields read back as text.
+#: Fields read back as text from CSV and GeoPackage (where lists are text joined with ``;``).
 TEXT = TEXT_FIELDS | set(LIST_FIELDS)
 
 
@@ -148,7 +148,10 @@ def cluster_columns(result: GapResult) -> list[str]:
 
 
 def plain(value: Any) -> Any:
-    """A comparable Python value: None when missing, float for every number."""
+    """A comparable Python value: None when missing, float for every number, a list of them
+    for a list (a JSON array, a list column)."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return [plain(v) for v in value]
     if value is None or value is pd.NA:
         return None
     if isinstance(value, bool | np.bool_):
@@ -158,26 +161,37 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def expected(table: pd.DataFrame, columns: list[str], key: str) -> dict[str, dict[str, Any]]:
-    """Rows keyed by ``key``, as the exports must hold them."""
+def expected(
+    table: pd.DataFrame, columns: list[str], key: str, *, lists: bool = False
+) -> dict[str, dict[str, Any]]:
+    """Rows keyed by ``key``, as the exports must hold them: the list fields as lists
+    (``lists``: GeoJSON, GeoParquet) or as text joined with ``;`` (CSV, GeoPackage)."""
     rows = {}
     for record in table.to_dict("records"):
         row = {}
         for c in columns:
             v: Any = record.get(c)
-            if c in ("ward_ids", "ward_shares"):
-                v = ";".join(str(x) for x in v) or None
+            if c in LIST_FIELDS and lists:
+                v = list(v)
+            elif c in LIST_FIELDS:
+                v = ";".join(repr(x) if isinstance(x, float) else str(x) for x in v) or None
             elif c in ("households", "population") and plain(v) is not None:
                 v = math.floor(v + 0.5)
             row[c] = plain(v)
-        rows[str(record[key])] = row
+        rows[key_of(record[key])] = row
     return rows
+
+
+def key_of(value: Any) -> str:
+    """A row's key as text; empty when missing (the clusters row of settlements in none)."""
+    found = plain(value)
+    return "" if found is None or found == "" else str(value)
 
 
 def read_rows(table: pd.DataFrame, columns: list[str], key: str) -> dict[str, dict[str, Any]]:
     rows = {}
     for record in table.to_dict("records"):
-        rows[str(record[key])] = {c: plain(record[c]) for c in columns}
+        rows[key_of(record[key])] = {c: plain(record[c]) for c in columns}
     return rows
 
 
@@ -213,10 +227,14 @@ def expected_layers(
     }
 
 
-def check_layer(name: str, table: pd.DataFrame, result: GapResult, ds: Dataset) -> None:
+def check_layer(
+    name: str, table: pd.DataFrame, result: GapResult, ds: Dataset, *, lists: bool = False
+) -> None:
+    """``table`` (a layer read back) holds the atlas's fields first, with the atlas's values;
+    ``lists``: read from a format that holds lists (GeoJSON, GeoParquet)."""
     frame, columns, key = expected_layers(result, ds)[name]
     assert list(table.columns[: len(columns)]) == columns
-    assert_same_rows(read_rows(table, columns, key), expected(frame, columns, key))
+    assert_same_rows(read_rows(table, columns, key), expected(frame, columns, key, lists=lists))
     if name != "clusters" and "geometry" in table:
         got = table.set_index(table[key].astype(str)).geometry
         want = frame.set_index(frame[key].astype(str)).geometry

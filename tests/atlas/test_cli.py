@@ -318,7 +318,7 @@ def test_export_joins_delivery_compliance(tmp_path: Path) -> None:
         assert got["delivery_scheduled"] == row["scheduled"]
         assert got["delivery_on_time_in_full"] == row["delivered"]
         if row["scheduled"]:
-            assert got["delivery_compliance"] == pytest.approx(row["compliance"], abs=1e-4)
+            assert got["delivery_compliance"] == row["delivered"] / row["scheduled"]  # exact
     unscheduled = set(props) - set(per.loc[per["scheduled"] > 0, "settlement_id"])
     assert unscheduled and all(props[s]["delivery_compliance"] is None for s in unscheduled)
     records = json.loads((tmp_path / "clusters.json").read_text(encoding="utf-8"))

@@ -32,14 +32,15 @@ def test_compliance_joins_the_settlements_and_clusters(
         "D ; <i>": 0,
     }
     share = settlements["delivery_compliance"]
-    assert share["A"] == pytest.approx(0.3333) and share["B"] == 1.0 and share["D ; <i>"] == 0.0
+    # Exact shares (4 of 12), never cut to 4 places.
+    assert share["A"] == 4 / 12 and share["B"] == 1.0 and share["D ; <i>"] == 0.0
     assert math.isnan(share["C"])  # nothing scheduled: empty, not 0
     assert str(settlements["delivery_scheduled"].dtype) == "int64"
     assert str(share.dtype) == "float64"
     clusters = layers["clusters"].set_index("cluster")
     assert clusters.loc[CLUSTER_1, "delivery_scheduled"] == 20
     assert clusters.loc[CLUSTER_1, "delivery_on_time_in_full"] == 12
-    assert clusters.loc[CLUSTER_1, "delivery_compliance"] == pytest.approx(0.6)
+    assert clusters.loc[CLUSTER_1, "delivery_compliance"] == 12 / 20
     assert clusters.loc[CLUSTER_2, "delivery_scheduled"] == 0
     assert math.isnan(clusters.loc[CLUSTER_2, "delivery_compliance"])
     # Without a compliance table the layers are as before.
@@ -67,7 +68,7 @@ def test_compliance_reaches_every_file(
         clusters = pd.DataFrame(json.loads((tmp_path / "clusters.json").read_text("utf-8")))
     rows = settlements.set_index("settlement_id")
     assert rows["delivery_scheduled"].to_dict() == {"A": 12, "B": 8}
-    assert rows["delivery_compliance"].round(4).to_dict() == {"A": 0.3333, "B": 1.0}
+    assert rows["delivery_compliance"].to_dict() == {"A": 4 / 12, "B": 1.0}  # exact
     assert clusters["delivery_on_time_in_full"].tolist() == [12]
 
 

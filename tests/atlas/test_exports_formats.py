@@ -76,7 +76,7 @@ def test_geojson_follows_rfc7946_and_reads_back(
         assert rfc7946_problems(text, max_decimals=6) == [], path.name
         table = pyogrio.read_dataframe(path)
         assert table.crs == "EPSG:4326"
-        check_layer(path.stem, table, result, ds)
+        check_layer(path.stem, table, result, ds, lists=True)
     # Integers stay integers, flags booleans, missing values null.
     feature = json.loads(files[0].read_text(encoding="utf-8"))["features"][1]["properties"]
     assert feature["households"] == 33 and isinstance(feature["households"], int)
@@ -130,7 +130,12 @@ def test_geopackage_replaces_an_old_file(result: GapResult, ds: Dataset, tmp_pat
 
 def test_csv_reads_back_with_wkt_geometry(result: GapResult, ds: Dataset, tmp_path: Path) -> None:
     files = write_export(result, ds, "csv", tmp_path / "gaps.csv")
-    assert [f.name for f in files] == ["gaps_settlements.csv", "gaps_clusters.csv"]
+    assert [f.name for f in files] == [
+        "gaps_settlements.csv",
+        "gaps_settlements.metadata.json",
+        "gaps_clusters.csv",
+        "gaps_clusters.metadata.json",
+    ]
 
     def read(path: Path) -> pd.DataFrame:
         header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
@@ -148,7 +153,7 @@ def test_csv_reads_back_with_wkt_geometry(result: GapResult, ds: Dataset, tmp_pa
         settlements, geometry=gpd.GeoSeries.from_wkt(settlements["wkt"]), crs=4326
     )
     check_layer("settlements", table, result, ds)
-    check_layer("clusters", read(files[1]), result, ds)
+    check_layer("clusters", read(files[2]), result, ds)
     # GDAL (QGIS) takes the wkt column for the geometry.
     gdal = pyogrio.read_dataframe(files[0])
     assert len(gdal) == 4 and gdal.geometry.notna().all()
@@ -161,7 +166,7 @@ def test_geoparquet_reads_back(result: GapResult, ds: Dataset, tmp_path: Path) -
         assert b"geo" in pq.read_schema(path).metadata
         table = gpd.read_parquet(path)
         assert table.crs == "EPSG:4326"
-        check_layer(path.stem, table, result, ds)
+        check_layer(path.stem, table, result, ds, lists=True)
     settlements = gpd.read_parquet(files[0])
     assert str(settlements["households"].dtype) == "Int64"
     assert str(settlements["water_ratio"].dtype) == "float64"
@@ -176,13 +181,16 @@ def test_no_services_and_no_clusters_still_export(fmt: str, ds: Dataset, tmp_pat
     result = compute_gaps(bare, STANDARD)
     layers = export_layers(result, bare)
     assert str(layers["settlements"]["cluster"].dtype) == "string"
-    assert len(layers["services"]) == 0 and len(layers["clusters"]) == 0
+    # No cluster at all: no named cluster row (settlements in no cluster may have one row of
+    # their own, with the cluster empty).
+    assert len(layers["services"]) == 0 and layers["clusters"]["cluster"].isna().all()
     assert list(layers["clusters"].columns) == cluster_columns(result)
     files = write_export(result, bare, fmt, tmp_path)
     assert all(f.exists() for f in files)
     if fmt == "gpkg":
         assert dict(pyogrio.list_layers(files[0]))["services"] == "Point"
-        assert pyogrio.read_info(files[0], layer="clusters")["features"] == 0
+        clusters_back = pyogrio.read_dataframe(files[0], layer="clusters")
+        assert len(clusters_back) == len(layers["clusters"])
         settlements_back = pyogrio.read_dataframe(files[0], layer="settlements")
     elif fmt == "parquet":
         assert len(gpd.read_parquet(files[1])) == 0
@@ -191,7 +199,7 @@ def test_no_services_and_no_clusters_still_export(fmt: str, ds: Dataset, tmp_pat
         assert json.loads(files[1].read_text(encoding="utf-8"))["features"] == []
         settlements_back = pyogrio.read_dataframe(files[0])
     else:
-        assert files[1].read_text(encoding="utf-8").startswith("cluster,settlements,")
+        assert files[2].read_text(encoding="utf-8").startswith("cluster,settlements,")
         settlements_back = pd.read_csv(files[0])
     assert settlements_back["water_working"].sum() == 0
     assert len(settlements_back) == 4

@@ -29,19 +29,22 @@ def test_export_layers_have_proper_types_and_the_atlas_values(
     assert list(layers) == ["settlements", "services", "wards", "clusters"]
     settlements = layers["settlements"]
     dtypes = settlements.dtypes.astype(str)
-    assert all(dtypes[c] == "string" for c in ("settlement_id", "name", "cluster", "ward_ids"))
+    assert all(dtypes[c] == "string" for c in ("settlement_id", "name", "cluster", "water_source"))
+    assert dtypes["ward_ids"] == "object" and dtypes["ward_shares"] == "object"  # lists
     assert all(dtypes[c] == "Int64" for c in ("households", "population", "water_gap"))
-    assert dtypes["water_working"] == "int64" and dtypes["water_ratio"] == "float64"
+    assert pd.api.types.is_integer_dtype(settlements["water_working"])
+    assert dtypes["water_ratio"] == "float64"
     assert dtypes["demand_missing"] == "bool"
     assert layers["services"].dtypes["distance_m"] == "float64"
     assert pd.api.types.is_integer_dtype(layers["clusters"]["settlements"])
     assert "geometry" not in layers["clusters"]
     for name, table in layers.items():
-        check_layer(name, table, result, ds)
+        check_layer(name, table, result, ds, lists=True)
     row = settlements.set_index("settlement_id").loc["B"]
     assert row["households"] == 33 and row["demand_estimated"]  # 100 people / 3, rounded
-    assert settlements.set_index("settlement_id").loc["A", "ward_ids"] == "W1;W2"
-    assert settlements.set_index("settlement_id").loc["A", "ward_shares"] == "0.6;0.4"
+    assert settlements.set_index("settlement_id").loc["A", "ward_ids"] == ["W1", "W2"]
+    assert settlements.set_index("settlement_id").loc["A", "ward_shares"] == [0.6, 0.4]
+    assert settlements.set_index("settlement_id").loc["A", "water_source"] == "points"
     for name, frame in frames.items():  # nothing was modified
         pd.testing.assert_frame_equal(frame, before[name], obj=name)
 

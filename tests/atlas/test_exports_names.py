@@ -29,6 +29,8 @@ def read_names(fmt: str, files: list[Path]) -> dict[str, set[str]]:
     """Settlement, cluster, kind and ward names as read back from the files."""
     by_stem: dict[str, pd.DataFrame] = {}
     for path in files:
+        if path.name.endswith(".metadata.json"):
+            continue
         stem = path.stem.split("_", 1)[-1] if "_" in path.stem else path.stem
         if fmt == "gpkg":
             for layer, _ in pyogrio.list_layers(path):
@@ -44,7 +46,8 @@ def read_names(fmt: str, files: list[Path]) -> dict[str, set[str]]:
         else:
             by_stem[stem] = pd.read_parquet(path)
     names = {"settlements": set(by_stem["settlements"]["name"])}
-    names["clusters"] = set(by_stem["clusters"]["cluster"])
+    # Settlements in no cluster may make a row of their own, its cluster empty.
+    names["clusters"] = {c for c in by_stem["clusters"]["cluster"] if isinstance(c, str) and c}
     if "services" in by_stem:
         names["kinds"] = set(by_stem["services"]["kind"]) | set(
             by_stem["services"]["provider"].dropna()

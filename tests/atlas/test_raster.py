@@ -386,7 +386,13 @@ def test_cli_zonal_hazard_csv(
     assert run_cli([*argv, "--threshold", "2", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0] == "settlement_id,hazard_area_share,hazard_population"
-    assert lines[1] == "S0,0.5,100"
+    settlement_id, share, people = lines[1].split(",")
+    # y 200..250 of 150..250 is at level ≥ 2: half the area, so half of 200 people. The file
+    # carries the value as computed (the reprojected square is a hair off half), unrounded.
+    computed = hazard_exposure(hazard, load_layer(path, "settlements")[0], threshold=2).iloc[0]
+    assert settlement_id == "S0"
+    assert float(share) == computed["hazard_area_share"] == pytest.approx(0.5, abs=1e-9)
+    assert float(people) == computed["hazard_population"] == pytest.approx(100.0, abs=1e-7)
     with pytest.raises(SchemaError, match="needs --threshold"):
         run_cli(argv)
     with pytest.raises(SchemaError, match="hazard class"):

@@ -22,7 +22,7 @@ from shapely.geometry import box
 
 from atlas.cli import main
 from atlas.errors import SchemaError
-from atlas.load.dataset import Dataset, load_sample
+from atlas.load.dataset import Dataset, load_layer, load_sample
 from atlas.measure.pipeline import compute_gaps
 from atlas.measure.standards import parse_standard
 from atlas.raster import (
@@ -266,8 +266,15 @@ def test_cli_zonal_hazard_per_cluster(tmp_path: Path, capsys: pytest.CaptureFixt
         "cluster,settlements,settlements_exposed,settlements_mostly_exposed,"
         "hazard_area_share,hazard_population"
     )
-    # S0: 100 of 150 m in class 1 -> 200 of 300 people; S1 none. Share 10 000 / 25 000 m².
-    assert lines[1] == "K,2,1,1,0.4,200"
+    # S0: 100 of 150 m in class 1 -> 200 of 300 people; S1 none. Share 10 000 / 25 000 m²,
+    # written as computed from the reprojected squares (a hair off 0.4), unrounded.
+    cluster, *counts, share, people = lines[1].split(",")
+    settlements_read = load_layer(path, "settlements")[0]
+    exposure = hazard_exposure(hazard, settlements_read, classes=[1.0], keep=["settlement_id"])
+    computed = hazard_by_cluster(settlements_read["cluster"], exposure).iloc[0]
+    assert cluster == "K" and counts == ["2", "1", "1"]
+    assert float(share) == computed["hazard_area_share"] == pytest.approx(0.4, abs=1e-9)
+    assert float(people) == computed["hazard_population"] == pytest.approx(200.0, abs=1e-7)
 
 
 def test_cli_zonal_raster_elsewhere_is_one_clear_line(

@@ -225,7 +225,7 @@ def test_roll_ups_per_settlement_cluster_and_provider() -> None:
     ) == [4, 1, 1, 1, 1, 1]
     assert per.loc["A", "compliance"] == 0.25
     assert list(per.loc["B", ["scheduled", "delivered", "late"]]) == [3, 2, 1]
-    assert per.loc["B", "compliance"] == pytest.approx(0.6667)
+    assert per.loc["B", "compliance"] == 2 / 3  # exact, never cut to 4 places
     # A: 10 000 + 4 000 + 10 000 + 3 000 l over 100 people and 15 days = 18.0 l.
     assert per.loc["A", "litres_per_person_day"] == 18.0
     # B: 1 800 + 1 000 + 2 000 l over 50 people and 15 days = 6.4 l.
@@ -234,14 +234,13 @@ def test_roll_ups_per_settlement_cluster_and_provider() -> None:
     assert list(
         cluster.loc["North", ["scheduled", "delivered", "late", "short", "missed", "unscheduled"]]
     ) == [7, 3, 2, 1, 1, 1]
-    assert cluster.loc["North", "compliance"] == pytest.approx(3 / 7, abs=1e-4)
-    assert cluster.loc["North", "litres_per_person_day"] == pytest.approx(
-        31800 / 150 / 15, abs=0.05
-    )
+    assert cluster.loc["North", "compliance"] == 3 / 7
+    # 27 000 + 4 800 l over 150 people and 15 days: 14.133… l, not rounded to 14.1.
+    assert cluster.loc["North", "litres_per_person_day"] == 31800 / 150 / 15
     provider = compliance(result, "provider", settlements=SETTLEMENTS).set_index("provider")
     assert provider.loc["P1", "unscheduled"] == 0  # an unscheduled report has no provider
     assert provider.loc["P1", "litres_per_person_day"] == 16.0  # 24 000 / 100 / 15
-    assert provider.loc["P2", "compliance"] == pytest.approx(0.6667)
+    assert provider.loc["P2", "compliance"] == 2 / 3
 
 
 def test_population_unknown_gives_no_litres_per_person() -> None:

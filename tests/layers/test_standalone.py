@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -47,8 +48,11 @@ def test_the_data_exports_refuse_the_drawn_map_and_say_where_it_is(
 
 
 def test_write_output_writes_data_formats_exactly_as_write_export(
-    result: GapResult, ds: Dataset, tmp_path: Path
+    result: GapResult, ds: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The same moment for both exports: their records say when they were made.
+    moment = datetime(2026, 8, 3, 9, 12, tzinfo=UTC)
+    monkeypatch.setattr("atlas.exports.provenance._now", lambda: moment)
     ours = write_output(result, ds, "geojson", tmp_path / "a")
     theirs = write_export(result, ds, "geojson", tmp_path / "b")
     assert [p.name for p in ours] == [p.name for p in theirs]
