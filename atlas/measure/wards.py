@@ -103,7 +103,7 @@ def primary_wards(overlaps: pd.DataFrame, settlements: gpd.GeoDataFrame) -> pd.D
         if key is None or key != key:  # groupby leaves out missing keys
             continue
         ids.setdefault(key, []).append(ward)
-        shares.setdefault(key, []).append(round(float(share), 4))
+        shares.setdefault(key, []).append(float(share))
     keys = settlements["settlement_id"].tolist()
     ward_ids = [list(ids.get(k, [])) for k in keys]
     ward_shares = [list(shares.get(k, [])) for k in keys]
