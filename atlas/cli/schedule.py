@@ -108,7 +108,7 @@ def _check(report: Report, say: Progress) -> None:
     if not report.ok:
         raise ValidationError(report)
     for problem in report.warnings:
-        say(f"{report.layer}: {problem.format(CLI)}")
+        say.warn(f"{report.layer}: {problem.format(CLI)}")
 
 
 def run(args: argparse.Namespace) -> int:
