@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.registry import standard_names
+from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
+from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.sources import (
     SAMPLE,
     current_source,
     current_standard,
     served_source,
-    served_standard,
+    standard_label,
+    standard_options,
 )
 from pages.state.view import view
 
@@ -41,24 +43,27 @@ with st.sidebar:
             format_func=lambda s: s.label,
         )
     )
-    presets = standard_names()
-    served = served_standard()
-    options = presets if served in presets else [served, *presets]
+    # A standard loaded or built on the Data page is selected here, before the box is drawn.
+    session.apply_chosen_standard()
+    options = standard_options()
     st.selectbox(
         "Standard",
         options,
-        index=options.index(current_standard()),
+        index=session.initial_index(session.STANDARD, options, current_standard()),
+        format_func=standard_label,
         key=session.STANDARD,
     )
     current = view()
-    clusters = [None, *current.result.clusters["cluster"].tolist()]
+    # None is "All clusters": the row of settlements in no cluster is never a choice here.
+    named = current.result.clusters["cluster"].dropna().tolist()
     st.selectbox(
         "Cluster",
-        clusters,
+        [None, *named],
         format_func=lambda c: "All clusters" if c is None else c,
         key=session.CLUSTER,
+        help=f"The Clusters page also shows the settlements in no cluster ({NOT_IN_A_CLUSTER}).",
     )
     st.selectbox("Service", list(current.standard.categories), key=session.CATEGORY)
-    st.caption(f"Standard: {current.standard.name}. Source: {current.standard.source}.")
+    st.caption(md(f"Standard: {current.standard.name}. Source: {current.standard.source}."))
 
 page.run()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from atlas.exports import FORMATS
 from atlas.summaries import cluster_figures
+from atlas.summaries.cluster_report import with_cluster_labels
 from atlas.summaries.phrases import cluster_sentences, gap_table, hazard_sentences
 from layers.text import markdown_list
 from layers.text import markdown_text as md
@@ -13,12 +14,14 @@ from pages.state.view import exposure_by_cluster, view
 
 v = view()
 shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))
+# The settlements in no cluster are one row, shown as "Not in a cluster".
+clusters = with_cluster_labels(v.result.clusters)
 st.header("Clusters")
-st.caption(f"Measured against: {v.standard.name} ({v.standard.source}).")
+st.caption(md(f"Measured against: {v.standard.name} ({v.standard.source})."))
 
 st.subheader("All clusters")
 st.dataframe(
-    gap_table(v.result.clusters, v.standard, key="cluster", categories=shown),
+    gap_table(clusters, v.standard, key="cluster", categories=shown),
     hide_index=True,
     width="stretch",
 )
@@ -33,18 +36,18 @@ if v.cluster is not None:
 else:
     st.subheader("All settlements")
 
-table = gap_table(members, v.standard, categories=shown)
+table = gap_table(with_cluster_labels(members), v.standard, categories=shown)
 st.dataframe(table, hide_index=True, width="stretch")
 missing = [c for c in table.columns if c.endswith("missing")]
 st.bar_chart(table.set_index("Settlement")[missing], horizontal=True, stack=False)
 
 st.subheader("In plain words")
-sentences = cluster_sentences(v.result.clusters, v.standard, v.category)
+sentences = cluster_sentences(clusters, v.standard, v.category)
 if v.hazard is not None:
     per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
     if v.cluster is not None:
         per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
-    sentences += hazard_sentences(per_cluster, v.hazard.zone)
+    sentences += hazard_sentences(with_cluster_labels(per_cluster), v.hazard.zone)
 st.markdown(markdown_list(sentences))
 
 # The comparison last shown on the Water deliveries page, if any, for this dataset.

@@ -1,4 +1,5 @@
-"""Data: upload your own layers, map their columns, read the validation report, use them."""
+"""Data: upload your own layers, map their columns, read the validation report, use them; load
+or build the standard they are measured against."""
 
 import streamlit as st
 
@@ -7,63 +8,64 @@ from atlas.load.uploads import MAX_UPLOAD_BYTES
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.messages import error_text, report_text
-from pages.state.sources import Source
-from pages.state.uploads import UPLOAD_KINDS, check_layer, choose_columns, columns_of, store_upload
+from pages.state.standard_form import offer_categories, standard_form
+from pages.state.uploads import UPLOAD_LAYERS, files_source, upload_layer, use_files
 from pages.state.view import view
+from pages.state.wording import STANDARD_FORM, ZEROS_BOX
 
 v = view()
 st.header("Data")
+points = len(v.dataset.services)
 st.write(
-    f"Now showing: **{md(v.source.label)}** ({len(v.dataset.settlements)} settlements, {len(v.dataset.services)} service points)."
+    f"Now showing: **{md(v.source.label)}** ({len(v.dataset.settlements)} settlements, "
+    + (
+        f"{points} service points)."
+        if points
+        else "no service points, only the settlements' own counts)."
+    )
 )
-for report in v.dataset.reports:
-    with st.expander(
-        f"{report.layer}: {len(report.errors)} errors, {len(report.warnings)} warnings"
-    ):
-        st.markdown(report_text(report))
+measured = atlas.Report("measuring", problems=tuple(getattr(v.result, "problems", ())))
+for report in (*v.dataset.reports, measured):
+    if report.problems:
+        with st.expander(
+            f"{report.layer}: {len(report.errors)} errors, {len(report.warnings)} warnings"
+        ):
+            st.markdown(report_text(report))
 
 st.subheader("Use your own files")
 st.caption(
     "GeoJSON, GeoPackage, zipped Shapefile (.zip), KML, GeoParquet, or CSV with lon/lat or WKT "
-    f"columns; at most {MAX_UPLOAD_BYTES // 2**20} MB each. Files stay on this computer's server."
+    f"columns; at most {MAX_UPLOAD_BYTES // 2**20} MB each. Files stay on this computer's server. "
+    "Only the settlements are required: service points are optional when the settlements "
+    "carry their own counts (such as a toilet count column)."
 )
-paths: dict[str, str] = {}
-mapping: list[str] = []
-ok = True
-for layer in ("settlements", "services", "wards"):
-    upload = st.file_uploader(
-        f"{layer.capitalize()}{' (optional)' if layer == 'wards' else ''}",
-        type=UPLOAD_KINDS,
-        key=session.upload_key(layer),
-    )
-    if upload is None:
-        ok = ok and layer == "wards"
-        continue
-    try:
-        path = str(store_upload(upload.getvalue(), upload.name))
-        columns = columns_of(path)
-    except atlas.AtlasError as exc:
-        st.error(error_text(exc, upload.name))
-        ok = False
-        continue
-    paths[layer] = path
-    chosen = choose_columns(layer, upload.name, columns)
-    mapping += chosen
-    report = check_layer(path, layer, tuple(chosen), v.standard_name)
-    (st.success if report.ok else st.error)(
-        f"{layer}: {len(report.errors)} errors, {len(report.warnings)} warnings"
-    )
-    st.markdown(report_text(report))
-    ok = ok and report.ok
+municipality = st.text_input(
+    "Municipality's name",
+    key=session.MUNICIPALITY_NAME,
+    placeholder="City of Cape Town",
+    help="Titles the reports, when the wards give only a code (such as CPT).",
+)
+zeros = st.checkbox(
+    ZEROS_BOX,
+    key=session.ZEROS_ARE_COUNTS,
+    help="By default a settlement with 0 households and 0 people is read as not counted: "
+    "its demand is unknown, never 'the standard is met'.",
+)
+uploads = []
+for layer in UPLOAD_LAYERS:
+    uploads.append(upload_layer(layer, v.standard_name, zeros))
+    offer_categories(uploads[-1], v.standard_name)
 
-if paths and ok and st.button("Use these files", type="primary"):
-    session.use_uploaded(
-        Source(
-            label=f"Uploaded: {session.uploaded_file_name('settlements')}",
-            settlements=paths["settlements"],
-            services=paths["services"],
-            wards=paths.get("wards"),
-            mapping=tuple(mapping),
-        )
-    )
-    st.rerun()
+source = files_source(uploads, zeros_are_counts=zeros, municipality_name=municipality)
+if source is None:
+    st.caption("Upload the settlements (and fix any errors above) to use your own files.")
+elif st.button("Use these files", type="primary"):
+    try:
+        use_files(source, v.standard_name)
+    except atlas.AtlasError as exc:
+        st.error(error_text(exc, "These files cannot be used together"))
+    else:
+        st.rerun()
+
+st.subheader(STANDARD_FORM)
+standard_form(v.standard_name)

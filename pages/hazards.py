@@ -8,6 +8,7 @@ hazard raster (flood zones, levels above a threshold) shows who lives in the haz
 import streamlit as st
 
 from atlas.raster import estimate_table, most_exposed_first
+from atlas.summaries.cluster_report import with_cluster_labels
 from atlas.summaries.phrases import hazard_sentences, raster_demand_sentences
 from layers.text import markdown_list
 from layers.text import markdown_text as md
@@ -48,7 +49,9 @@ if v.population is not None:
     table = estimate_table(v.result.settlements)
     st.dataframe(table, hide_index=True, width="stretch", column_config=hazard_columns())
 if v.hazard is not None:
-    per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
+    per_cluster = with_cluster_labels(
+        exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
+    )
     st.subheader(f"Who lives in {v.hazard.zone} ({v.hazard.rule})")
     st.markdown(markdown_list(hazard_sentences(per_cluster, v.hazard.zone)))
     st.dataframe(per_cluster, hide_index=True, width="stretch", column_config=hazard_columns())

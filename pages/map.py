@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from atlas.summaries.cluster_report import cluster_label
 from atlas.summaries.profile import settlement_profile
 from layers.text import markdown_text as md
 from pages.state import session
@@ -65,5 +66,8 @@ with right:
         for flag in profile.flags:
             st.warning(md(flag))
         st.caption(
-            f"Primary ward: {profile.record['ward_id'] or 'none'}. Cluster: {profile.record['cluster'] or 'none'}."
+            md(
+                f"Primary ward: {profile.record['ward_id'] or 'none'}. "
+                f"Cluster: {cluster_label(profile.record['cluster'])}."
+            )
         )

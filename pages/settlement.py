@@ -4,6 +4,7 @@ import streamlit as st
 
 import atlas
 from atlas.i18n import shown_number
+from atlas.summaries.cluster_report import cluster_label
 from atlas.summaries.phrases import estimate_sentence, settlement_hazard_sentence
 from atlas.summaries.profile import service_table, settlement_profile
 from layers.text import markdown_text as md
@@ -37,7 +38,7 @@ st.subheader(md(record["name"]))
 cols = st.columns(5 if v.population else 4)
 cols[0].metric("Households", shown_number(record["households"]))
 cols[1].metric("Population", shown_number(record["population"]))
-cols[2].metric("Cluster", record["cluster"] or "none")
+cols[2].metric("Cluster", cluster_label(record["cluster"]))
 cols[3].metric("Primary ward", record["ward_id"] or "none")
 if v.population is not None:
     cols[4].metric("People (raster estimate)", shown_number(record["population_estimate"]))

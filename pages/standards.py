@@ -1,21 +1,24 @@
-"""Standards: the presets with their sources, and the numbers in force."""
+"""Standards: the presets and the session's own standards with their sources, and the numbers
+in force."""
 
 import streamlit as st
 
-from atlas.registry import standard_names
 from atlas.summaries.phrases import standard_table
-from pages.state.sources import load_standard
+from layers.text import markdown_text as md
+from pages.state.sources import load_standard, standard_label, standard_options
 from pages.state.view import view
 
 v = view()
 st.header("Standards")
-st.markdown(f"**In force: {v.standard.name}** — source: {v.standard.source}")
+st.markdown(f"**In force: {md(v.standard.name)}** — source: {md(v.standard.source)}")
 if v.standard.notes:
-    st.caption(v.standard.notes)
+    st.caption(md(v.standard.notes))
 
-for name in standard_names():
+for name in standard_options():
     standard = load_standard(name)
-    with st.expander(f"{standard.name} ({name})", expanded=name == v.standard_name):
-        st.write(f"Source: {standard.source}")
+    label = standard_label(name)
+    title = label if label.startswith(standard.name) else f"{standard.name} ({label})"
+    with st.expander(md(title), expanded=name == v.standard_name):
+        st.write(md(f"Source: {standard.source}"))
         st.write(f"People per household (to estimate missing counts): {standard.household_size:g}")
         st.dataframe(standard_table(standard), hide_index=True, width="stretch")

@@ -60,6 +60,7 @@ def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Datas
         categories=list(standard.categories),
         metric_crs=config.metric_crs,
         zeros_are_counts=args.zeros_are_counts,
+        municipality_name=getattr(args, "municipality_name", None),
         progress=say,
     )
 

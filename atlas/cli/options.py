@@ -138,6 +138,12 @@ def add_data_options(parser: Parser) -> None:
         help="projected CRS to measure in (default: the local UTM zone)",
     )
     parser.add_argument(
+        "--municipality-name",
+        metavar="NAME",
+        help="the municipality's name for titles, when the wards give only a code "
+        '(e.g. "City of Cape Town" for CPT)',
+    )
+    parser.add_argument(
         "--zeros-are-counts",
         action="store_true",
         help="read 0 households with 0 people as a real count (default: not counted, unknown)",

@@ -8,13 +8,17 @@ geometry; :func:`check_coordinates` sets aside coordinates no place on Earth has
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import ProjError
 
 from atlas.load.schema import LayerSpec
-from atlas.problems import Problem
+from atlas.problems import SHOW_AT_MOST, Problem
 
 __all__ = ["OUTLIER_MIN_ROWS", "check_coordinates", "check_geometry", "rows_of"]
 
@@ -31,6 +35,8 @@ _TYPE_NAMES = {
 
 #: Layers with at least this many located rows get the outlier checks (swapped, flipped, zero).
 OUTLIER_MIN_ROWS = 10
+#: GEOS's reason for an invalid geometry, with where it is: ``Ring Self-intersection[x y]``.
+_REASON = re.compile(r"^(?P<what>[^\[]*)\[(?P<x>[-+0-9.eE]+) (?P<y>[-+0-9.eE]+)\]\s*$")
 
 
 def rows_of(mask: np.ndarray | pd.Series, index: pd.Index) -> tuple[int, ...]:
@@ -38,10 +44,70 @@ def rows_of(mask: np.ndarray | pd.Series, index: pd.Index) -> tuple[int, ...]:
     return tuple(int(i) + 1 for i in index[np.asarray(mask, dtype=bool)])
 
 
+def _lonlat(x: np.ndarray, y: np.ndarray, crs: CRS | None) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of points in ``crs`` (None: unknown, taken as lon/lat where the
+    values fit); NaN where they cannot be told."""
+    if crs is not None and not CRS(crs).equals(CRS.from_epsg(4326)):
+        try:
+            to_wgs84 = Transformer.from_crs(CRS(crs), "EPSG:4326", always_xy=True)
+            x, y = to_wgs84.transform(x, y)
+        except ProjError:
+            return np.full(len(x), np.nan), np.full(len(y), np.nan)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    fits = np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= 180) & (np.abs(y) <= 90)
+    return np.where(fits, x, np.nan), np.where(fits, y, np.nan)
+
+
+def _feature_names(frame: gpd.GeoDataFrame, spec: LayerSpec, mask: np.ndarray) -> list[str]:
+    """How a person knows the selected features: ``Appelboord (TYGAPP001)``, or the id alone,
+    or the row number when the layer has neither."""
+    rows = [int(i) + 1 for i in frame.index[mask]]
+    ids = frame[spec.id_field][mask] if spec.id_field in frame else [None] * len(rows)
+    names = frame["name"][mask] if "name" in frame else [None] * len(rows)
+    out = []
+    for row, fid, name in zip(rows, ids, names, strict=True):
+        fid = None if fid is None or pd.isna(fid) else str(fid)
+        name = None if name is None or pd.isna(name) else str(name)
+        if name and fid:
+            out.append(f"{name} ({fid})")
+        else:
+            out.append(name or fid or f"row {row}")
+    return out
+
+
+def _described_invalid(
+    frame: gpd.GeoDataFrame, spec: LayerSpec, mask: np.ndarray, crs: CRS | None
+) -> tuple[list[str], list[str]]:
+    """Per invalid geometry, who it is (``Appelboord (TYGAPP001)``) and the whole description
+    ``Appelboord (TYGAPP001) at 18.63512, -33.97521: Self-intersection``: where GEOS found the
+    fault (else a point on the feature), in longitude/latitude with 5 decimals."""
+    geoms = frame.geometry.to_numpy()[mask]
+    reasons = [str(shapely.is_valid_reason(g)) for g in geoms]
+    inside = shapely.point_on_surface(shapely.make_valid(geoms))
+    x, y = shapely.get_x(inside), shapely.get_y(inside)
+    what = []
+    for i, reason in enumerate(reasons):
+        found = _REASON.match(reason)
+        if found:
+            x[i], y[i] = float(found["x"]), float(found["y"])
+            reason = found["what"].strip()
+        what.append(reason)
+    lon, lat = _lonlat(x, y, crs)
+    who = _feature_names(frame, spec, mask)
+    described = []
+    for name, reason, a, b in zip(who, what, lon, lat, strict=True):
+        where = f" at {a:.5f}, {b:.5f}" if np.isfinite(a) and np.isfinite(b) else ""
+        described.append(f"{name}{where}: {reason}")
+    return who, described
+
+
 def check_geometry(
-    frame: gpd.GeoDataFrame, spec: LayerSpec
+    frame: gpd.GeoDataFrame, spec: LayerSpec, *, crs: CRS | None = None
 ) -> tuple[gpd.GeoDataFrame, np.ndarray, list[Problem]]:
-    """Repair or reject geometries. Returns the frame, a mask of rows to keep, and problems."""
+    """Repair or reject geometries. Returns the frame, a mask of rows to keep, and problems.
+
+    ``crs`` is the CRS the coordinates are in (the declared one, else the file's; None when
+    neither says), to name where an invalid geometry is in longitude/latitude."""
     problems: list[Problem] = []
     geoms = frame.geometry.to_numpy().copy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -58,18 +124,22 @@ def check_geometry(
     present = ~missing
     invalid = present & ~shapely.is_valid(geoms)
     if invalid.any():
-        reasons = [shapely.is_valid_reason(g) for g in geoms[invalid]]
+        who, described = _described_invalid(frame, spec, invalid, crs)
         repaired = shapely.make_valid(geoms[invalid])
         if spec.geometry and spec.geometry[0] in ("Polygon", "MultiPolygon"):
             repaired = np.array([_polygonal_part(g) for g in repaired], dtype=object)
         geoms[invalid] = repaired
+        listed = "; ".join(described[:SHOW_AT_MOST])
+        more = len(described) - SHOW_AT_MOST
         problems.append(
             Problem(
                 "warning",
-                "Invalid geometries were repaired with make_valid and kept.",
+                f"{len(described)} invalid "
+                f"{'geometry was' if len(described) == 1 else 'geometries were'} repaired with "
+                f"make_valid and kept: {listed}" + (f" (and {more} more)." if more > 0 else "."),
                 "Fix them in a GIS (e.g. QGIS 'Fix geometries') to be sure the repair is what you meant.",
                 rows=rows_of(invalid, frame.index),
-                values=tuple(reasons),
+                values=tuple(who),
             )
         )
     # Single-part multipoints are points written the GIS way; make them points.

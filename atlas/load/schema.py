@@ -176,9 +176,9 @@ LAYERS: dict[str, LayerSpec] = {
                     False,
                     ("cat_b", "localmunic", "local_municipality", "municipali", "county_name"),
                 ),
-                FieldSpec(
-                    "councillor", "text", False, ("councilor", "wardwinner", "ward_councillor")
-                ),
+                # Never "wardwinner": in the IEC's ward files it holds the winning party, not a
+                # person; a party name must not read as the councillor.
+                FieldSpec("councillor", "text", False, ("councilor", "ward_councillor")),
             ),
         ),
         LayerSpec(

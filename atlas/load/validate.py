@@ -120,15 +120,25 @@ def _check_fields(
             out[f.name] = text
             bad = (~text.isin(list(categories))).to_numpy()
             if bad.any():
+                unknown = tuple(sorted({str(v) for v in text[bad] if v is not None}))
                 problems.append(
                     Problem(
                         "error",
                         f"Unknown {f.name} values. Accepted: {', '.join(categories)}.",
-                        "Correct the values, map another column, or add the category to your "
-                        "standard file.",
+                        "Correct the values, map another column, or pass the categories of a "
+                        "standard that has this one: categories=list(standard.categories), the "
+                        "category added with atlas.measure.standards.with_category or in a "
+                        "standard file of your own.",
                         column=f.name,
                         rows=rows_of(bad, out.index),
                         values=tuple(str(v) for v in text[bad]),
+                        code="services.unknown_category",
+                        params={
+                            "layer": spec.name,
+                            "field": f.name,
+                            "categories": unknown,
+                            "names": ", ".join(unknown) or "(empty)",
+                        },
                     )
                 )
         elif f.kind == "status":
@@ -243,7 +253,10 @@ def validate_layer(
     if layer == "settlements" and not zeros_are_counts:
         out, zero_problems = _zeros_as_unknown(out)
         problems += zero_problems
-    out, keep, geometry_problems = check_geometry(out, spec)
+    file_crs = CRS(out.crs) if out.crs is not None else None
+    out, keep, geometry_problems = check_geometry(
+        out, spec, crs=crs if crs is not None else file_crs
+    )
     problems += geometry_problems
     if layer == "settlements" and len(frame) == 0:
         problems.append(

@@ -6,7 +6,9 @@ Standards are data files (TOML), not code, each naming its source (DESIGN §4). 
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,12 +20,26 @@ from atlas.errors import StandardError
 from atlas.load.schema import CATEGORIES
 from atlas.registry import standard_names, standard_path
 
-__all__ = ["DEMAND_COLUMN", "CategoryRule", "Standard", "load_standard", "parse_standard"]
+__all__ = [
+    "DEMAND_COLUMN",
+    "CategoryRule",
+    "Standard",
+    "category_rule",
+    "load_standard",
+    "parse_standard",
+    "parse_standard_toml",
+    "standard_to_toml",
+    "with_category",
+]
 
 Unit = Literal["households", "people"]
 #: The settlement column that holds the demand counted in each unit.
 DEMAND_COLUMN: dict[str, str] = {"households": "households", "people": "population"}
 DEFAULT_LABELS = {"water": "tap", "sanitation": "toilet", "electricity": "light", "waste": "skip"}
+#: The keys a ``[categories.<name>]`` table may hold, in the order a written file gives them.
+RULE_KEYS = ("unit", "max_per_point", "max_distance_m", "point_label", "distance_note")
+#: What a category may be called: it becomes part of field names (``health_working``).
+CATEGORY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -127,13 +143,7 @@ def parse_standard(data: Mapping[str, Any], origin: str) -> Standard:
         where = f"{origin}: category '{cat}'"
         if not isinstance(spec, Mapping):
             raise StandardError(f"{where} must be a table.")
-        unknown = set(spec) - {
-            "unit",
-            "max_per_point",
-            "max_distance_m",
-            "point_label",
-            "distance_note",
-        }
+        unknown = set(spec) - set(RULE_KEYS)
         if unknown:
             raise StandardError(
                 f"{where} has unknown keys {sorted(unknown)}; use unit, max_per_point, "
@@ -226,9 +236,161 @@ def load_standard(name_or_path: str | Path) -> Standard:
             "nor an existing file."
         )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise StandardError(f"Cannot read the standard file '{path}': {exc}.") from None
+    return parse_standard_toml(text, str(path))
+
+
+def parse_standard_toml(text: str, origin: str) -> Standard:
+    """Build a :class:`Standard` from the text of a TOML standard file (an upload, say).
+
+    ``origin`` names it in errors and gives its ``id`` when the text has none (its stem:
+    ``ours.toml`` is ``ours``).
+
+    Raises
+    ------
+    StandardError
+        The text is not TOML, or not a standard (see :func:`parse_standard`).
+    """
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise StandardError(f"The standard file '{path}' is not valid TOML: {exc}.") from None
-    return parse_standard(data, str(path))
+        raise StandardError(f"The standard file '{origin}' is not valid TOML: {exc}.") from None
+    return parse_standard(data, origin)
+
+
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML basic string (quotes, backslashes and control characters escaped)."""
+    escaped = []
+    for char in text:
+        if char in ('"', "\\"):
+            escaped.append("\\" + char)
+        elif char == "\n":
+            escaped.append("\\n")
+        elif char == "\t":
+            escaped.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\u{ord(char):04X}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def _toml_number(value: float) -> str:
+    # Whole numbers as integers (``max_per_point = 25``), as people write them; read back,
+    # either is the same float.
+    return str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(value)
+
+
+def standard_to_toml(standard: Standard) -> str:
+    """The text of a TOML standard file that :func:`load_standard` (or
+    :func:`parse_standard_toml`) reads back as ``standard``, equal field for field.
+
+    Every category is written, the four canonical ones included; a rule's empty values
+    (no ratio, no distance) are left out, as a person would write the file.
+
+    Examples
+    --------
+    >>> from atlas.measure.standards import (
+    ...     category_rule, load_standard, parse_standard_toml, standard_to_toml, with_category)
+    >>> ours = with_category(
+    ...     load_standard("cape-town"), "health",
+    ...     category_rule("people", max_per_point=10000, max_distance_m=5000, point_label="clinic"),
+    ... )
+    >>> text = standard_to_toml(ours)
+    >>> print(text[text.index("[categories.health]"):].strip())
+    [categories.health]
+    unit = "people"
+    max_per_point = 10000
+    max_distance_m = 5000
+    point_label = "clinic"
+    >>> parse_standard_toml(text, "ours.toml") == ours
+    True
+    """
+    lines = [
+        f"id = {_toml_string(standard.id)}",
+        f"name = {_toml_string(standard.name)}",
+        f"source = {_toml_string(standard.source)}",
+    ]
+    if standard.notes:
+        lines.append(f"notes = {_toml_string(standard.notes)}")
+    lines.append(f"household_size = {_toml_number(standard.household_size)}")
+    for category, rule in standard.categories.items():
+        lines += ["", f"[categories.{_toml_key(category)}]", f"unit = {_toml_string(rule.unit)}"]
+        for key in ("max_per_point", "max_distance_m"):
+            value = getattr(rule, key)
+            if value is not None:
+                lines.append(f"{key} = {_toml_number(value)}")
+        lines.append(f"point_label = {_toml_string(rule.point_label)}")
+        if rule.distance_note:
+            lines.append(f"distance_note = {_toml_string(rule.distance_note)}")
+    return "\n".join(lines) + "\n"
+
+
+def category_rule(
+    unit: str = "households",
+    *,
+    max_per_point: float | None = None,
+    max_distance_m: float | None = None,
+    point_label: str = "point",
+    distance_note: str = "",
+) -> CategoryRule:
+    """A :class:`CategoryRule` with its values checked as a standard file's are.
+
+    Raises
+    ------
+    StandardError
+        ``unit`` is not ``households`` or ``people``, a number is not positive, or the point
+        has no label.
+    """
+    where = "the category's rule"
+    if unit not in ("households", "people"):
+        raise StandardError(f"{where}: unit must be 'households' or 'people', not {unit!r}.")
+    label = str(point_label).strip()
+    if not label:
+        raise StandardError(f"{where}: say what one point is called (point_label), e.g. 'clinic'.")
+    return CategoryRule(
+        unit="people" if unit == "people" else "households",
+        max_per_point=_optional_positive(max_per_point, "max_per_point", where),
+        max_distance_m=_optional_positive(max_distance_m, "max_distance_m", where),
+        point_label=label,
+        distance_note=str(distance_note),
+    )
+
+
+def with_category(standard: Standard, category: str, rule: CategoryRule) -> Standard:
+    """A new standard: ``standard`` with ``category`` measured by ``rule`` (added, or replacing
+    the category's rule when it has one). Its id, name and source are unchanged: name the new
+    standard with :func:`dataclasses.replace` when it should read differently.
+
+    Raises
+    ------
+    StandardError
+        ``category`` is not a lower-case word (letters, digits, ``_``, starting with a letter):
+        it becomes part of field names such as ``health_working``.
+
+    Examples
+    --------
+    >>> from atlas.measure.standards import category_rule, load_standard, with_category
+    >>> cape_town = load_standard("cape-town")
+    >>> ours = with_category(cape_town, "health", category_rule("people", max_per_point=10000))
+    >>> list(ours.categories)
+    ['water', 'sanitation', 'electricity', 'waste', 'health']
+    >>> ours.rule("health").max_per_point, list(cape_town.categories)[-1]
+    (10000.0, 'waste')
+    """
+    name = str(category).strip()
+    if not CATEGORY_NAME.fullmatch(name):
+        raise StandardError(
+            f"A category is called by a lower-case word (letters, digits and _, starting with a "
+            f"letter), such as 'health', not {category!r}."
+        )
+    if not isinstance(rule, CategoryRule):
+        raise StandardError(f"The rule of '{name}' must be a CategoryRule, not {rule!r}.")
+    rules = {**standard.categories, name: rule}
+    return dataclasses.replace(standard, categories=MappingProxyType(rules))

@@ -25,12 +25,51 @@ from atlas.problems import Problem
 from atlas.schedules import compliance_sentence
 from atlas.summaries.phrases import cluster_sentences, gap_table, settlement_sentences
 
-__all__ = ["REPORT_CATEGORIES", "ClusterReport", "build_cluster_report"]
+__all__ = [
+    "NOT_IN_A_CLUSTER",
+    "REPORT_CATEGORIES",
+    "ClusterReport",
+    "build_cluster_report",
+    "cluster_label",
+    "with_cluster_labels",
+]
 
 #: The categories a cluster report covers, in order.
 REPORT_CATEGORIES = ("water", "sanitation")
 #: Shown in the table where a settlement lies in no ward.
 NO_WARD = "–"
+#: What a missing cluster reads as: the settlements in no cluster, and their one row of
+#: ``GapResult.clusters`` (whose ``cluster`` is empty).
+NOT_IN_A_CLUSTER = "Not in a cluster"
+
+
+def cluster_label(cluster: object) -> str:
+    """A cluster as people read it: its name, or :data:`NOT_IN_A_CLUSTER` when it is missing.
+
+    >>> cluster_label("Ilanga East Cluster"), cluster_label(None), cluster_label(float("nan"))
+    ('Ilanga East Cluster', 'Not in a cluster', 'Not in a cluster')
+    """
+    missing = (
+        cluster is None or cluster is pd.NA or (isinstance(cluster, float) and cluster != cluster)
+    )
+    return NOT_IN_A_CLUSTER if missing else str(cluster)
+
+
+def with_cluster_labels(frame: pd.DataFrame, column: str = "cluster") -> pd.DataFrame:
+    """A copy of ``frame`` for display whose missing ``column`` values read
+    :data:`NOT_IN_A_CLUSTER` (the row of settlements in no cluster, a settlement in none);
+    a frame without the column comes back as it is.
+
+    >>> import pandas as pd
+    >>> with_cluster_labels(pd.DataFrame({"cluster": ["A", None]}))["cluster"].tolist()
+    ['A', 'Not in a cluster']
+    """
+    if column not in frame:
+        return frame
+    out = frame.copy()
+    values = out[column].astype(object)
+    out[column] = values.where(values.notna(), NOT_IN_A_CLUSTER)
+    return out
 
 
 @dataclass(frozen=True)
@@ -109,11 +148,22 @@ class ClusterReport:
 
 
 def _cluster_names(result: GapResult) -> list[str]:
-    return sorted(str(c) for c in result.clusters["cluster"])
+    """The named clusters (the row of settlements in no cluster has no name)."""
+    return sorted(str(c) for c in result.clusters["cluster"].dropna())
+
+
+def _unclustered(result: GapResult) -> bool:
+    return bool(result.clusters["cluster"].isna().any())
 
 
 def _select(result: GapResult, cluster: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     names = _cluster_names(result)
+    gaps = result.settlements
+    if cluster not in names and cluster == NOT_IN_A_CLUSTER and _unclustered(result):
+        # The settlements in no cluster, reported together like a cluster.
+        members = gaps[gaps["cluster"].isna()]
+        totals = result.clusters[result.clusters["cluster"].isna()]
+        return _worst_first(members), totals
     if cluster not in names:
         if not names:
             raise SchemaError(
@@ -125,22 +175,29 @@ def _select(result: GapResult, cluster: str) -> tuple[gpd.GeoDataFrame, pd.DataF
                     code="clusters.none",
                 )
             )
+        unclustered = f" (and '{NOT_IN_A_CLUSTER}')" if _unclustered(result) else ""
         raise SchemaError(
             f"No cluster is called '{cluster}'. The clusters of this dataset are: "
-            f"{', '.join(names)}."
+            f"{', '.join(names)}{unclustered}."
         )
-    gaps = result.settlements
     members = gaps[gaps["cluster"] == cluster]
+    totals = result.clusters[result.clusters["cluster"] == cluster]
+    return _worst_first(members), totals
+
+
+def _worst_first(members: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     # The same stable order as gap_table (worst water gap first), so that the numbers on the
     # map, the table rows and the sentences all line up.
-    members = members.sort_values(
+    return members.sort_values(
         f"{REPORT_CATEGORIES[0]}_gap", ascending=False, na_position="last", kind="stable"
     )
-    totals = result.clusters[result.clusters["cluster"] == cluster]
-    return members, totals
 
 
 def _municipality(members: pd.DataFrame, result: GapResult, dataset: Dataset) -> str | None:
+    """The dataset's municipality name when it was given (it wins over a code such as
+    ``CPT``), else the ``municipality`` of the wards the members lie in."""
+    if dataset.municipality_name and dataset.municipality_name.strip():
+        return dataset.municipality_name.strip()
     wards = dataset.wards
     if wards is None or "municipality" not in wards:
         return None
@@ -200,8 +257,14 @@ def _notes(members: pd.DataFrame, standard: Standard) -> list[str]:
     return notes
 
 
+def _file_name(source: str) -> str:
+    """A report's source as its file's name: never the folder (a server's upload path)."""
+    path, layer, rest = source.partition(" (layer ")
+    return Path(path).name + (layer + rest if layer else "")
+
+
 def _source_lines(dataset: Dataset, generated: date, sources: Sequence[str]) -> list[str]:
-    files = [Path(r.source).name for r in dataset.reports if r.source]
+    files = [_file_name(r.source) for r in dataset.reports if r.source]
     layers = [r.layer for r in dataset.reports if r.source]
     lines = []
     if dataset.name:
@@ -267,10 +330,12 @@ def build_cluster_report(
     dataset
         The dataset measured (for the wards, file names and metric CRS).
     cluster
-        The cluster's name, exactly as in ``result.clusters``.
+        The cluster's name, exactly as in ``result.clusters``; :data:`NOT_IN_A_CLUSTER` for
+        the settlements in no cluster (when there are any and no cluster has that name).
     municipality
-        The municipality named in the title; by default the ``municipality`` field of the wards
-        the cluster's settlements lie in.
+        The municipality named in the title; by default the dataset's ``municipality_name``
+        (:func:`atlas.load_dataset`), else the ``municipality`` field of the wards the
+        cluster's settlements lie in.
     generated
         The report's date; today by default.
     sources
@@ -305,7 +370,8 @@ def build_cluster_report(
         total_table.drop(columns=ratio_columns[1:]), ("Cluster", ratio_columns[0])
     )[0]
     # Cluster, Settlements, Households, …: the first two become the label of the row.
-    label = f"Cluster total: {plural(float(total_table['Settlements'].iloc[0]), 'settlement')}"
+    settlements = plural(float(total_table["Settlements"].iloc[0]), "settlement")
+    label = f"{'Cluster total' if cluster in _cluster_names(result) else 'Total'}: {settlements}"
     total_row = ("", label, "", *total_cells[2:])
     records = to_records(members)
     sentences = tuple(
@@ -313,7 +379,9 @@ def build_cluster_report(
         for i, r in enumerate(records, 1)
     )
     summary = tuple(
-        s for category in REPORT_CATEGORIES for s in cluster_sentences(totals, standard, category)
+        s
+        for category in REPORT_CATEGORIES
+        for s in cluster_sentences(with_cluster_labels(totals), standard, category)
     )
     day = generated or date.today()
     gaps = result.settlements
@@ -331,7 +399,7 @@ def build_cluster_report(
         source_lines=tuple(_source_lines(dataset, day, sources)),
         notes=tuple(_notes(members, standard)),
         members=members,
-        others=gaps[gaps["cluster"] != cluster],
+        others=gaps[~gaps["settlement_id"].isin(members["settlement_id"])],
         services=result.services,
         wards=dataset.wards,
         metric_crs=dataset.metric_crs,

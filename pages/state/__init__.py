@@ -6,7 +6,8 @@ what it holds: the only module that touches the session state),
 :mod:`~pages.state.sources` (datasets, standards, the session's choice of them, the app's one
 configuration), :mod:`~pages.state.rasters` (population and hazard rasters and the widgets
 that choose them), :mod:`~pages.state.view` (the measured view every page starts from),
-:mod:`~pages.state.maps`, :mod:`~pages.state.uploads`,
+:mod:`~pages.state.maps`, :mod:`~pages.state.uploads` (uploaded layers and their widgets),
+:mod:`~pages.state.standard_form` (the session's own standards: loaded, built, downloaded),
 :mod:`~pages.state.deliveries` (the water-delivery comparison and its widgets),
 :mod:`~pages.state.downloads` (files and the cluster report),
 :mod:`~pages.state.columns` (how tables' columns are shown) and

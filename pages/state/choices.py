@@ -20,7 +20,13 @@ __all__ = ["DeliveriesUsed", "RasterChoice", "Source"]
 
 @dataclass(frozen=True)
 class Source:
-    """Where a dataset comes from: the embedded sample (no paths) or files with options."""
+    """Where a dataset comes from: the embedded sample (no paths) or files with options.
+
+    ``services`` may be None when the settlements carry their own counts (``water_working``…
+    mapped in ``mapping``); ``crs`` holds ``(layer, "EPSG:XXXX")`` pairs for files with no
+    CRS or a wrong one; ``zeros_are_counts`` keeps 0 households with 0 people as a count;
+    ``municipality_name`` titles reports when the wards give only a code.
+    """
 
     label: str
     settlements: str | None = None
@@ -29,6 +35,8 @@ class Source:
     clusters: str | None = None
     mapping: tuple[str, ...] = ()
     crs: tuple[tuple[str, str], ...] = ()
+    zeros_are_counts: bool = False
+    municipality_name: str | None = None
 
 
 @dataclass(frozen=True)

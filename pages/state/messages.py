@@ -1,34 +1,73 @@
-"""Errors and warnings as a page shows them: fixes worded for the app, escaped for Markdown."""
+"""Errors and warnings as a page shows them: fixes worded for the app, escaped for Markdown,
+and files named by their own name only (never a folder of the server: an upload is stored
+under a temporary path the user has never seen)."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable
+from pathlib import Path
 
-from atlas.errors import describe
+from atlas.errors import ValidationError, describe
 from atlas.problems import Problem, Report
 from layers.text import markdown_text as md
 from pages.state.wording import APP
 
+__all__ = [
+    "error_text",
+    "problem_text",
+    "report_text",
+    "shown_report",
+    "shown_source",
+    "warning_texts",
+]
+
 #: Errors first, then warnings, then notes (as :meth:`atlas.problems.Report.format` orders them).
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+#: The folders of an absolute path in a message (``/tmp/atlas-uploads/3f…/``): what comes
+#: before a file's own name. Not after a word, a dot, a colon or a slash (``and/or``, URLs).
+_FOLDERS = re.compile(r"(?<![\w.:/\\])(?:/[^\s'\"/]+)+/(?=[^\s'\"/])")
+
+
+def shown_source(source: str) -> str:
+    """Where a layer came from as the app names it: the file's name, with the layer read from
+    it (``taps.gpkg (layer 'taps')``), never the folder it is stored in."""
+    path, layer, rest = source.partition(" (layer ")
+    return (Path(path).name if path else "") + (layer + rest if layer else "")
+
+
+def _without_folders(text: str) -> str:
+    return _FOLDERS.sub("", text)
+
+
+def shown_report(report: Report) -> Report:
+    """``report`` with its source named by the file's name (see :func:`shown_source`)."""
+    return dataclasses.replace(report, source=shown_source(report.source))
 
 
 def error_text(error: BaseException, context: str = "") -> str:
     """An error for ``st.error``/``st.warning``: ``context`` (e.g. a file's name), then what
-    is wrong and how to fix it in the app; every character of user text escaped."""
-    text = describe(error, APP)
+    is wrong and how to fix it in the app; files named by their own name; every character of
+    user text escaped."""
+    if isinstance(error, ValidationError):
+        text = "\n\n".join(shown_report(r).format(APP) for r in error.reports)
+    else:
+        text = describe(error, APP)
+    text = _without_folders(text)
     return md(f"{context}: {text}" if context else text)
 
 
 def problem_text(problem: Problem) -> str:
     """One problem of a report as a page lists it (fix worded for the app, escaped)."""
-    return md(problem.format(APP))
+    return md(_without_folders(problem.format(APP)))
 
 
 def report_text(report: Report) -> str:
-    """A layer's report as a page shows it (``st.markdown``): its layer, source and counts,
+    """A layer's report as a page shows it (``st.markdown``): its layer, file name and counts,
     then one line per problem, errors first (each as :func:`problem_text` words it)."""
-    head = report.layer + (f" ({report.source})" if report.source else "")
+    source = shown_source(report.source)
+    head = report.layer + (f" ({source})" if source else "")
     counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
     ordered = sorted(report.problems, key=lambda p: _SEVERITY_ORDER[p.severity])
     lines = "\n".join(f"- {problem_text(p)}" for p in ordered)

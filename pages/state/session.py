@@ -30,9 +30,17 @@ __all__ = [
     "DELIVERIES_MAP",
     "DELIVERIES_ONLINE_TILES",
     "DOWNLOAD_FORMAT",
+    "FORM_ADD",
+    "FORM_BASE",
+    "FORM_CATEGORY",
+    "FORM_DISTANCE",
+    "FORM_LABEL",
+    "FORM_PER_POINT",
+    "FORM_UNIT",
     "LATE_HOURS",
     "MAP",
     "METRIC",
+    "MUNICIPALITY_NAME",
     "ONLINE_TILES",
     "REPORT_PDF",
     "ROLES",
@@ -42,14 +50,25 @@ __all__ = [
     "SETTLEMENT",
     "SHORT_PERCENT",
     "STANDARD",
+    "STANDARD_DOWNLOAD",
+    "STANDARD_FILE",
+    "STANDARD_FILE_USE",
+    "ZEROS_ARE_COUNTS",
+    "add_category_key",
+    "apply_chosen_standard",
     "category",
+    "choose_standard",
     "cluster",
     "column_key",
     "constant_key",
+    "crs_key",
     "deliveries_map_key",
     "deliveries_used",
+    "fill_form",
+    "initial_index",
     "map_key",
     "own_raster",
+    "own_standards",
     "raster",
     "raster_upload",
     "remember_own_raster",
@@ -60,6 +79,7 @@ __all__ = [
     "settlement",
     "source",
     "standard",
+    "take_form_fill",
     "upload_key",
     "uploaded",
     "uploaded_file_name",
@@ -75,6 +95,27 @@ STANDARD: Final = "standard"
 CLUSTER: Final = "cluster"
 #: The service category's selectbox.
 CATEGORY: Final = "category"
+# Data:
+#: The municipality's name (titles reports when the wards give only a code).
+MUNICIPALITY_NAME: Final = "municipality_name"
+#: The checkbox that keeps 0 households with 0 people as real counts.
+ZEROS_ARE_COUNTS: Final = "zeros_are_counts"
+#: The uploaded standard file (TOML), and the button that uses it.
+STANDARD_FILE: Final = "standard_file"
+STANDARD_FILE_USE: Final = "standard_file_use"
+#: The download button of the standard in force.
+STANDARD_DOWNLOAD: Final = "standard_download"
+#: The standard form: the standard it starts from, and the category it adds with its rule.
+FORM_BASE: Final = "standard_base"
+FORM_CATEGORY: Final = "standard_category"
+FORM_UNIT: Final = "standard_unit"
+FORM_PER_POINT: Final = "standard_per_point"
+FORM_DISTANCE: Final = "standard_distance"
+FORM_LABEL: Final = "standard_point_label"
+#: The form's button: add the category and use the standard.
+FORM_ADD: Final = "standard_add"
+#: The widgets of the standard form, in the order :func:`fill_form` takes their values.
+_FORM = (FORM_BASE, FORM_CATEGORY, FORM_UNIT, FORM_PER_POINT, FORM_DISTANCE, FORM_LABEL)
 # Map:
 #: How settlements are coloured (gap, ratio, coverage).
 METRIC: Final = "metric"
@@ -115,6 +156,12 @@ ROLES: Final = ("population", "hazard")
 _SOURCE: Final = "source"
 _UPLOADED: Final = "uploaded"
 _DELIVERIES_USED: Final = "deliveries_used"
+#: The session's own standards (uploaded or built on the Data page), as stored paths.
+_OWN_STANDARDS: Final = "own_standards"
+#: A standard chosen on the Data page, for the sidebar to select on its next run.
+_CHOSEN_STANDARD: Final = "chosen_standard"
+#: Values for the standard form, to put in its widgets before they are drawn.
+_FORM_FILL: Final = "standard_form_fill"
 
 
 def _get(key: str, kind: type[T]) -> T | None:
@@ -149,6 +196,28 @@ def column_key(layer: str, field: str) -> str:
 def constant_key(layer: str, field: str) -> str:
     """The text box giving one value of a layer's field for every row, on the Data page."""
     return f"const_{layer}_{field}"
+
+
+def crs_key(layer: str) -> str:
+    """The text box giving the CRS of a layer's uploaded file, on the Data page."""
+    return f"crs_{layer}"
+
+
+def add_category_key(category: str) -> str:
+    """The button adding an uploaded layer's unknown ``category`` to the standard."""
+    return f"add_category_{category}"
+
+
+def initial_index(key: str, options: list[Any], default: Any) -> int:
+    """The ``index`` of a selectbox with ``key``: the position of ``default`` until the widget
+    holds a value of its own (then the value decides, and index 0 keeps Streamlit from
+    warning about a default beside a value set here)."""
+    if key in st.session_state:
+        if st.session_state[key] not in options:
+            del st.session_state[key]
+        else:
+            return 0
+    return options.index(default) if default in options else 0
 
 
 def map_key(prefix: str, *parts: object) -> str:
@@ -206,6 +275,45 @@ def uploaded_file_name(layer: str) -> str | None:
 def standard() -> str | None:
     """The standard chosen in the sidebar, if the sidebar has run."""
     return _get(STANDARD, str)
+
+
+def own_standards() -> tuple[str, ...]:
+    """The standards this session uploaded or built on the Data page (stored paths)."""
+    return _get(_OWN_STANDARDS, tuple) or ()
+
+
+def choose_standard(path: str) -> None:
+    """Add the stored standard ``path`` to this session's own, to be selected in the sidebar
+    on the next run (its selectbox is already drawn on this one)."""
+    _set(_OWN_STANDARDS, tuple(dict.fromkeys([*own_standards(), path])))
+    _set(_CHOSEN_STANDARD, path)
+
+
+def apply_chosen_standard() -> None:
+    """Select the standard chosen on the Data page, if any (the sidebar calls this before it
+    draws the Standard selectbox)."""
+    chosen = _get(_CHOSEN_STANDARD, str)
+    if chosen is not None:
+        del st.session_state[_CHOSEN_STANDARD]
+        _set(STANDARD, chosen)
+
+
+def fill_form(
+    base: str, category: str, unit: str, per_point: float, distance: float, label: str
+) -> None:
+    """Values for the standard form's widgets, put in them on the next run
+    (:func:`take_form_fill`): the form then shows the rule just added, to edit."""
+    _set(_FORM_FILL, (base, category, unit, per_point, distance, label))
+
+
+def take_form_fill() -> None:
+    """Put the values :func:`fill_form` left into the standard form's widgets (called before
+    they are drawn)."""
+    values = _get(_FORM_FILL, tuple)
+    if values is not None:
+        del st.session_state[_FORM_FILL]
+        for key, value in zip(_FORM, values, strict=True):
+            _set(key, value)
 
 
 def cluster() -> str | None:

@@ -12,7 +12,7 @@ import streamlit as st
 
 import atlas
 from atlas.load.columns import parse_mapping
-from atlas.registry import SERVE_ENV
+from atlas.registry import SERVE_ENV, standard_names
 from pages.state import session
 from pages.state.choices import Source
 
@@ -28,6 +28,8 @@ __all__ = [
     "served_config",
     "served_source",
     "served_standard",
+    "standard_label",
+    "standard_options",
 ]
 
 SAMPLE = Source("Sample municipality (synthetic)")
@@ -47,11 +49,13 @@ def served_source() -> Source | None:
     return Source(
         label=f"Files: {Path(spec['settlements']).name}",
         settlements=spec["settlements"],
-        services=spec["services"],
+        services=spec.get("services"),
         wards=spec.get("wards"),
         clusters=spec.get("clusters"),
         mapping=tuple(spec.get("map", [])),
         crs=tuple(tuple(p) for p in spec.get("crs", [])),
+        zeros_are_counts=bool(spec.get("zeros_are_counts", False)),
+        municipality_name=spec.get("municipality_name") or None,
     )
 
 
@@ -78,6 +82,26 @@ def current_standard() -> str:
     return session.standard() or served_standard()
 
 
+def standard_options() -> list[str]:
+    """The standards the sidebar offers: the one `atlas serve` was given (when it is not a
+    preset), the presets, then the session's own (uploaded or built on the Data page)."""
+    presets = standard_names()
+    served = served_standard()
+    options = presets if served in presets else [served, *presets]
+    return [*options, *(s for s in session.own_standards() if s not in options)]
+
+
+def standard_label(name: str) -> str:
+    """A standard as the app names it: a preset by its name (``cape-town``), a file by the
+    standard's own name and the file's name, never the folder it is stored in."""
+    if name in standard_names():
+        return name
+    try:
+        return f"{load_standard(name).name} ({Path(name).name})"
+    except atlas.AtlasError:
+        return Path(name).name
+
+
 def current_source() -> Source:
     """The dataset this browser session looks at."""
     return session.source() or served_source() or SAMPLE
@@ -90,9 +114,13 @@ def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
     in the metric CRS the app was started with (by default each dataset's UTM zone)."""
     metric_crs = served_config().metric_crs
     if source.settlements is None:
-        return atlas.load_sample(categories=list(categories), metric_crs=metric_crs)
-    if source.services is None:
-        raise atlas.SchemaError("A services layer is needed as well as the settlements.")
+        return atlas.load_sample(
+            categories=list(categories),
+            metric_crs=metric_crs,
+            zeros_are_counts=source.zeros_are_counts,
+        )
+    # Without service points the settlements' own counts are the only counts: load_dataset
+    # says so (services.none) when the settlements carry none.
     return atlas.load_dataset(
         source.settlements,
         source.services,
@@ -103,6 +131,8 @@ def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
         categories=list(categories),
         metric_crs=metric_crs,
         name=source.label,
+        zeros_are_counts=source.zeros_are_counts,
+        municipality_name=source.municipality_name,
     )
 
 

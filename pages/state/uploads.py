@@ -1,32 +1,50 @@
 """Uploaded files: stored under their content hash, with cached column lists and checks, and
-the widgets that map an upload's columns onto a layer's fields."""
+the widgets of one uploaded layer (its file, its CRS, its columns, its check)."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 import atlas
 from atlas.load.columns import guess_columns, parse_mapping
+from atlas.load.crs import parse_crs
 from atlas.load.schema import layer_spec
 from atlas.load.uploads import content_hash, save_upload
 from pages.state import session
-from pages.state.sources import load_standard
+from pages.state.choices import Source
+from pages.state.messages import error_text, report_text, shown_report
+from pages.state.sources import categories_of, dataset_of, load_standard
+from pages.state.wording import CRS_BOX
 
 __all__ = [
     "UPLOAD_KINDS",
+    "UPLOAD_LAYERS",
     "UPLOAD_ROOT",
+    "LayerUpload",
     "check_layer",
     "choose_columns",
     "columns_of",
+    "files_source",
     "store_upload",
+    "upload_layer",
+    "use_files",
 ]
 
 UPLOAD_ROOT = Path(tempfile.gettempdir()) / "atlas-uploads"
 #: The file types the Data page accepts for a layer.
 UPLOAD_KINDS = ["geojson", "json", "gpkg", "zip", "kml", "parquet", "csv"]
+#: The layers the Data page uploads, in its order; only the settlements are required.
+UPLOAD_LAYERS = ("settlements", "services", "wards")
+#: The uploader's label per layer.
+_LABELS = {
+    "settlements": "Settlements",
+    "services": "Services (optional when the settlements carry their own counts)",
+    "wards": "Wards (optional)",
+}
 
 
 def store_upload(data: bytes, name: str) -> Path:
@@ -43,26 +61,48 @@ def columns_of(path: str) -> list[str]:
 
 
 @st.cache_data(max_entries=32, show_spinner="Checking the layer…")
-def check_layer(path: str, layer: str, mapping: tuple[str, ...], standard: str) -> atlas.Report:
-    """Validate an uploaded layer with a mapping; the report, errors included."""
+def check_layer(
+    path: str,
+    layer: str,
+    mapping: tuple[str, ...],
+    standard: str,
+    crs: str | None = None,
+    zeros_are_counts: bool = False,
+) -> atlas.Report:
+    """Validate an uploaded layer with a mapping and the CRS typed for it; the report, errors
+    included, its source the file's name only."""
     _, report = atlas.load_layer(
         path,
         layer,
         mapping=parse_mapping(mapping).get(layer),
+        crs=crs,
         categories=list(load_standard(standard).categories),
     )
-    return report
+    if zeros_are_counts:
+        # Loaded with zeros_are_counts, zeros stay counts: the check says what loading will do.
+        kept = tuple(p for p in report.problems if p.code != "demand.zeros")
+        report = atlas.Report(report.layer, report.source, kept)
+    return shown_report(report)
 
 
-def choose_columns(layer: str, file_name: str, columns: list[str]) -> list[str]:
-    """Widgets: for each field of ``layer``, the column of the uploaded file it is read from
-    (the atlas's guess first) or, for text fields, one value for every row; the choices as
-    mapping items (``settlements.name=NAAM``, ``services.category='water'``, see
+def choose_columns(
+    layer: str, file_name: str, columns: list[str], categories: tuple[str, ...] = ()
+) -> list[str]:
+    """Widgets: for each field of ``layer`` (with the settlements' own counts of each of
+    ``categories``, ``water_working``…), the column of the uploaded file it is read from (the
+    atlas's guess first) or, for text fields, one value for every row; the choices as mapping
+    items (``settlements.name=NAAM``, ``services.category='water'``, see
     :func:`atlas.load.columns.parse_mapping`)."""
-    guesses = guess_columns(columns, layer)
+    guesses = guess_columns(columns, layer, categories)
+    base = {f.name for f in layer_spec(layer).fields}
     mapping: list[str] = []
     with st.expander(f"Columns of {file_name}", expanded=True):
-        for spec in layer_spec(layer).fields:
+        for spec in layer_spec(layer, categories).fields:
+            if spec.name not in base and spec.name == f"{categories[0]}_working":
+                st.caption(
+                    "Counts the settlements carry themselves (optional): used instead of the "
+                    "service points for that category."
+                )
             options = ["(none)", *columns]
             guess = guesses.get(spec.name)
             column = st.selectbox(
@@ -81,3 +121,99 @@ def choose_columns(layer: str, file_name: str, columns: list[str]) -> list[str]:
             elif column != "(none)":
                 mapping.append(f"{layer}.{spec.name}={column}")
     return mapping
+
+
+@dataclass(frozen=True)
+class LayerUpload:
+    """One uploaded layer as the Data page read it: where it is stored, the user's column
+    choices and CRS, and whether it is usable."""
+
+    layer: str
+    name: str
+    path: str
+    mapping: tuple[str, ...] = ()
+    crs: str | None = None
+    report: atlas.Report | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the layer was read and checked without errors."""
+        return self.report is not None and self.report.ok
+
+
+def _typed_crs(layer: str, name: str) -> tuple[str | None, bool]:
+    """The CRS box of an upload: its text (None when empty) and whether it is a CRS."""
+    text = st.text_input(
+        CRS_BOX,
+        key=session.crs_key(layer),
+        placeholder="EPSG:32734",
+        help="Only when the atlas cannot tell where the file is: an EPSG code such as "
+        "EPSG:32734 (UTM 34S) or EPSG:4326 (longitude/latitude).",
+    ).strip()
+    if not text:
+        return None, True
+    try:
+        parse_crs(text, what=f"the {layer} CRS")
+    except atlas.AtlasError as exc:
+        st.error(error_text(exc, name))
+        return text, False
+    return text, True
+
+
+def upload_layer(layer: str, standard: str, zeros_are_counts: bool = False) -> LayerUpload | None:
+    """The widgets of one layer on the Data page: the file, its CRS box, its columns and its
+    check. None when no file is uploaded."""
+    upload = st.file_uploader(_LABELS[layer], type=UPLOAD_KINDS, key=session.upload_key(layer))
+    if upload is None:
+        return None
+    try:
+        path = str(store_upload(upload.getvalue(), upload.name))
+        columns = columns_of(path)
+    except atlas.AtlasError as exc:
+        st.error(error_text(exc, upload.name))
+        return LayerUpload(layer, upload.name, "")
+    crs, crs_ok = _typed_crs(layer, upload.name)
+    categories = categories_of(standard) if layer == "settlements" else ()
+    mapping = tuple(choose_columns(layer, upload.name, columns, categories))
+    if not crs_ok:
+        return LayerUpload(layer, upload.name, path, mapping, crs)
+    report = check_layer(path, layer, mapping, standard, crs, zeros_are_counts)
+    (st.success if report.ok else st.error)(
+        f"{layer}: {len(report.errors)} errors, {len(report.warnings)} warnings"
+    )
+    st.markdown(report_text(report))
+    return LayerUpload(layer, upload.name, path, mapping, crs, report)
+
+
+def files_source(
+    uploads: list[LayerUpload | None], *, zeros_are_counts: bool, municipality_name: str
+) -> Source | None:
+    """The uploaded files as a dataset's source, when the settlements are uploaded and every
+    uploaded layer is usable (else None)."""
+    given = {u.layer: u for u in uploads if u is not None}
+    if "settlements" not in given or not all(u.ok for u in given.values()):
+        return None
+    paths = {layer: u.path for layer, u in given.items()}
+    return Source(
+        label=f"Uploaded: {given['settlements'].name}",
+        settlements=paths["settlements"],
+        services=paths.get("services"),
+        wards=paths.get("wards"),
+        mapping=tuple(item for u in given.values() for item in u.mapping),
+        crs=tuple((u.layer, u.crs) for u in given.values() if u.crs),
+        zeros_are_counts=zeros_are_counts,
+        municipality_name=municipality_name.strip() or None,
+    )
+
+
+def use_files(source: Source, standard: str) -> None:
+    """Read ``source`` as a whole dataset and, when it can be used, make it this session's.
+
+    Raises
+    ------
+    atlas.AtlasError
+        When the dataset cannot be used (e.g. ``services.none``: no service points and no
+        counts of the settlements' own); the session keeps looking at what it did.
+    """
+    dataset_of(source, standard)
+    session.use_uploaded(source)

@@ -13,6 +13,7 @@ import atlas
 from atlas.i18n import format_number
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, zonal_population
 from atlas.registry import sample_rasters
+from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER, with_cluster_labels
 from atlas.summaries.phrases import hazard_sentences
 from pages.state.rasters import RasterChoice, sample_flood, sample_population
 from tests.app.test_app import app
@@ -87,7 +88,8 @@ def test_a_narrower_rule_counts_fewer_people() -> None:
 def test_clusters_page_shows_the_estimate_and_the_flood_sentences() -> None:
     at = app("pages/clusters.py", **BOTH)
     shown = at.dataframe[0].value.set_index("Cluster")
-    clusters = sample_gaps().clusters.set_index("cluster")
+    clusters = with_cluster_labels(sample_gaps().clusters).set_index("cluster")
+    assert NOT_IN_A_CLUSTER in clusters.index  # the sample's one settlement in no cluster
     for cluster, row in clusters.iterrows():
         assert shown.loc[cluster, "People (raster estimate)"] == round(row["population_estimate"])
     text = at.markdown[-1].value

@@ -43,7 +43,9 @@ def test_export_layers_have_proper_types_and_the_atlas_values(
     row = settlements.set_index("settlement_id").loc["B"]
     assert row["households"] == 33 and row["demand_estimated"]  # 100 people / 3, rounded
     assert settlements.set_index("settlement_id").loc["A", "ward_ids"] == ["W1", "W2"]
-    assert settlements.set_index("settlement_id").loc["A", "ward_shares"] == pytest.approx([0.6, 0.4])
+    assert settlements.set_index("settlement_id").loc["A", "ward_shares"] == pytest.approx(
+        [0.6, 0.4]
+    )
     assert settlements.set_index("settlement_id").loc["A", "water_source"] == "points"
     for name, frame in frames.items():  # nothing was modified
         pd.testing.assert_frame_equal(frame, before[name], obj=name)

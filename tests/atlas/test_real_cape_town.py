@@ -122,7 +122,17 @@ def test_cape_town_invalid_settlements_repaired_and_kept(
     settlements_report = next(r for r in dataset.reports if r.layer == "settlements")
     problem = _problem(settlements_report, "warning", "invalid", "repaired")
     assert problem.rows == expected_rows
-    assert all("Self-intersection" in v for v in problem.values)
+    # Named by settlement and id (rows kept too), located in longitude/latitude in Cape Town.
+    assert problem.values == tuple(
+        f"{n} ({i})"
+        for n, i in zip(
+            informal_raw.loc[invalid, "InformalSe"],
+            informal_raw.loc[invalid, "Inf_Sttlmn"],
+            strict=True,
+        )
+    )
+    assert "Appelboord (TYGAPP001) at 18.6" in problem.message
+    assert problem.message.count(": Self-intersection") == 4 and "-33.9" in problem.message
     kept = dataset.settlements.set_index("settlement_id").loc[
         list(informal_raw.loc[invalid, "Inf_Sttlmn"])
     ]
@@ -149,6 +159,23 @@ def test_cape_town_wards_crs_assumed_and_reported(cape_town: tuple[Dataset, GapR
     minx, miny, maxx, maxy = dataset.wards.total_bounds
     assert 18.3 < minx < maxx < 19.1
     assert -34.4 < miny < maxy < -33.4
+
+
+@pytest.mark.real
+def test_cape_town_wards_have_no_party_as_councillor(
+    cape_town: tuple[Dataset, GapResult],
+) -> None:
+    # WARDWINNER holds the winning party ("DEMOCRATIC ALLIANCE/…"), not a person: it is never
+    # read as the councillor, and rides along under its own name.
+    dataset, _ = cape_town
+    assert dataset.wards is not None
+    assert dataset.wards["councillor"].isna().all()
+    assert "WARDWINNER" in dataset.wards.columns
+    report = next(r for r in dataset.reports if r.layer == "wards")
+    assert not any(p.message.startswith("councillor <-") for p in report.problems)
+    # CAT_B is the municipality's code ("CPT"): a display name is given for titles.
+    assert set(dataset.wards["municipality"]) == {"CPT"}
+    assert dataset.municipality_name is None
 
 
 @pytest.mark.real

@@ -201,6 +201,64 @@ def test_municipality_can_be_given(sample: tuple[Dataset, GapResult]) -> None:
     assert report.generated == date.today()
 
 
+def test_the_municipality_name_given_to_the_dataset_titles_the_report(
+    sample: tuple[Dataset, GapResult],
+) -> None:
+    import dataclasses
+
+    ds, result = sample
+    named = dataclasses.replace(ds, municipality_name=" City of Cape Town ")
+    report = build_cluster_report(result, named, SAMPLE_CLUSTER)
+    assert report.municipality == "City of Cape Town"  # wins over the wards' code
+    given = build_cluster_report(result, named, SAMPLE_CLUSTER, municipality="eThekwini")
+    assert given.municipality == "eThekwini"  # an explicit argument wins over both
+    blank = dataclasses.replace(ds, municipality_name="  ")
+    assert build_cluster_report(result, blank, SAMPLE_CLUSTER).municipality == (
+        "Sample Metro (synthetic)"
+    )
+
+
+def test_settlements_in_no_cluster_are_never_a_cluster_name(
+    sample: tuple[Dataset, GapResult],
+) -> None:
+    from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER, with_cluster_labels
+
+    ds, result = sample
+    # The sample has one settlement in no cluster: its row of the clusters has no name.
+    assert result.clusters["cluster"].isna().sum() == 1
+    with pytest.raises(SchemaError) as info:
+        build_cluster_report(result, ds, "Nowhere Cluster")
+    message = str(info.value)
+    assert "None" not in message and f"(and '{NOT_IN_A_CLUSTER}')" in message
+    # Asked for by that label, they are reported together, like a cluster.
+    report = build_cluster_report(result, ds, NOT_IN_A_CLUSTER, generated=DAY)
+    alone = result.settlements[result.settlements["cluster"].isna()]
+    assert report.title == NOT_IN_A_CLUSTER and len(report.rows) == len(alone) == 1
+    assert report.totals[1] == "Total: 1 settlement"
+    assert report.summary[0].startswith(f"{NOT_IN_A_CLUSTER} (1 settlement, ")
+    assert set(report.others["settlement_id"]).isdisjoint(alone["settlement_id"])
+    assert len(report.others) == len(result.settlements) - 1
+    labelled = with_cluster_labels(result.clusters)
+    assert labelled["cluster"].tolist()[-1] == NOT_IN_A_CLUSTER
+    assert result.clusters["cluster"].isna().sum() == 1  # the original is left alone
+
+
+def test_source_lines_name_files_never_their_folders(sample: tuple[Dataset, GapResult]) -> None:
+    import dataclasses
+
+    ds, result = sample
+    uploaded = dataclasses.replace(
+        ds,
+        reports=(
+            Report("settlements", "/tmp/atlas-uploads/0123abcd/informal.zip"),
+            Report("services", "/srv/data/taps.gpkg (layer 'taps/2024')"),
+        ),
+    )
+    lines = " ".join(build_cluster_report(result, uploaded, SAMPLE_CLUSTER).source_lines)
+    assert "Files: informal.zip (settlements), taps.gpkg (layer 'taps/2024') (services)." in lines
+    assert "/tmp" not in lines and "/srv" not in lines
+
+
 def test_writes_the_file_and_returns_the_bytes(
     sample: tuple[Dataset, GapResult], tmp_path: Path
 ) -> None:
@@ -238,6 +296,20 @@ def test_sample_report_renders_and_reads_back(
         "settlements.geojson",
     ):
         assert expected in text
+
+
+@needs_poppler
+def test_the_report_of_settlements_in_no_cluster_says_so(
+    sample: tuple[Dataset, GapResult], tmp_path: Path
+) -> None:
+    from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
+
+    ds, result = sample
+    path = tmp_path / "alone.pdf"
+    cluster_report(result, ds, NOT_IN_A_CLUSTER, path, generated=DAY)
+    text = flat(pdf_text(path))
+    assert text.count(NOT_IN_A_CLUSTER) >= 2  # the title and the summary sentences
+    assert "None" not in text and "Total: 1 settlement" in text
 
 
 @needs_poppler

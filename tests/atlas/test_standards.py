@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from atlas.errors import StandardError
-from atlas.measure.standards import load_standard
+from atlas.measure.standards import (
+    CategoryRule,
+    category_rule,
+    load_standard,
+    parse_standard_toml,
+    standard_to_toml,
+    with_category,
+)
 from atlas.registry import standard_names
 
 
@@ -78,3 +87,68 @@ def test_malformed_standard_files(tmp_path: Path, text: str, match: str) -> None
 def test_unknown_preset_lists_the_presets() -> None:
     with pytest.raises(StandardError, match="cape-town"):
         load_standard("nowhere")
+
+
+@pytest.mark.parametrize("name", standard_names())
+def test_a_written_standard_reads_back_identically(name: str, tmp_path: Path) -> None:
+    preset = load_standard(name)
+    text = standard_to_toml(preset)
+    path = tmp_path / "written.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_standard(path) == preset  # id included: the file says it
+    assert parse_standard_toml(text, "upload.toml") == preset
+    assert list(load_standard(path).categories) == list(preset.categories)
+
+
+def test_text_that_toml_must_escape_survives_the_round_trip() -> None:
+    awkward = dataclasses.replace(
+        load_standard("sphere-2018"),
+        name='Umasipala "wethu" \\ Ümlaut',
+        source="line one\nline two\ttab \x01 \x7f",
+        notes="'''triple''' \"\"\" quotes",
+    )
+    text = standard_to_toml(awkward)
+    assert parse_standard_toml(text, "x.toml") == awkward
+    assert tomllib.loads(text)["name"] == 'Umasipala "wethu" \\ Ümlaut'
+
+
+def test_with_category_adds_a_category_and_leaves_the_original_alone() -> None:
+    cape_town = load_standard("cape-town")
+    clinic = category_rule("people", max_per_point=10000, max_distance_m=5000, point_label="clinic")
+    ours = with_category(cape_town, "health", clinic)
+    assert list(ours.categories) == ["water", "sanitation", "electricity", "waste", "health"]
+    assert ours.rule("health") == CategoryRule("people", 10000.0, 5000.0, "clinic")
+    assert (ours.id, ours.name, ours.rule("water")) == (
+        cape_town.id,
+        cape_town.name,
+        cape_town.rule("water"),
+    )
+    assert "health" not in cape_town.categories
+    # Replacing a rule keeps the category's place.
+    fewer = with_category(ours, "water", category_rule(max_per_point=10, point_label="tap"))
+    assert list(fewer.categories) == list(ours.categories)
+    assert fewer.rule("water").max_per_point == 10 and fewer.rule("water").max_distance_m is None
+    # What the form builds, written and read back, is the same standard.
+    text = standard_to_toml(ours)
+    assert parse_standard_toml(text, "ours.toml") == ours
+    assert '[categories.health]\nunit = "people"\nmax_per_point = 10000\n' in text
+
+
+@pytest.mark.parametrize("name", ["", "Health", "2nd", "health care", "health-care", "é"])
+def test_a_category_is_a_lower_case_word(name: str) -> None:
+    with pytest.raises(StandardError, match="lower-case word"):
+        with_category(load_standard("cape-town"), name, CategoryRule())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"unit": "goats"}, "unit must be"),
+        ({"max_per_point": 0}, "positive number"),
+        ({"max_distance_m": -5}, "positive number"),
+        ({"point_label": " "}, "point_label"),
+    ],
+)
+def test_a_rule_is_checked_like_a_standard_file(kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(StandardError, match=match):
+        category_rule(**kwargs)  # type: ignore[arg-type]

@@ -151,7 +151,50 @@ def test_invalid_geometry_is_repaired_kept_and_reported() -> None:
     assert len(out) == 3 and out.geometry.is_valid.all()
     assert out.geometry.iloc[0].geom_type == "MultiPolygon"
     (warning,) = report.warnings
-    assert warning.rows == (1,) and "Self-intersection" in warning.values[0]
+    # Named by settlement and id, located in longitude/latitude where GEOS found the fault.
+    assert warning.rows == (1,) and warning.values == ("Alpha (A)",)
+    assert warning.message == (
+        "1 invalid geometry was repaired with make_valid and kept: "
+        "Alpha (A) at 28.00500, -25.99500: Self-intersection."
+    )
+
+
+def test_an_invalid_geometry_in_metres_is_located_in_longitude_latitude() -> None:
+    from pyproj import Transformer
+
+    to_utm = Transformer.from_crs(4326, 32735, always_xy=True)
+    corners = [(28.0, -26.0), (28.01, -25.99), (28.01, -26.0), (28.0, -25.99)]
+    bowtie = Polygon([to_utm.transform(x, y) for x, y in corners])
+    good = box(*to_utm.transform(28.02, -26.0), *to_utm.transform(28.03, -25.99))
+    frame = gpd.GeoDataFrame(
+        {"settlement_id": ["S1", "S2"], "name": [None, "Beta"], "households": [5, 6]},
+        geometry=[bowtie, good],
+        crs=32735,
+    )
+    _, report = validate_layer(frame, "settlements")
+    (warning,) = report.warnings
+    assert warning.values == ("S1",)  # no name: the id alone
+    where = warning.message.split(" at ")[1].split(":")[0]
+    lon, lat = (float(v) for v in where.split(", "))
+    assert lon == pytest.approx(28.005, abs=1e-4) and lat == pytest.approx(-25.995, abs=1e-4)
+    assert where == f"{lon:.5f}, {lat:.5f}"
+
+
+def test_more_invalid_geometries_than_a_message_lists() -> None:
+    bowties = [
+        Polygon([(28.0 + i, -26.0), (28.01 + i, -25.99), (28.01 + i, -26.0), (28.0 + i, -25.99)])
+        for i in range(10)
+    ]
+    frame = gpd.GeoDataFrame(
+        {"settlement_id": [f"S{i}" for i in range(10)], "name": [f"N{i}" for i in range(10)]},
+        geometry=bowties,
+        crs=4326,
+    )
+    _, report = validate_layer(frame, "settlements")
+    (warning,) = [w for w in report.warnings if "invalid" in w.message]
+    assert warning.message.startswith("10 invalid geometries were repaired")
+    assert warning.message.endswith("(and 2 more).") and "N7 (S7) at 35.00500" in warning.message
+    assert warning.rows == tuple(range(1, 11)) and len(warning.values) == 10
 
 
 def test_null_geometry_rows_are_excluded_and_reported() -> None:
@@ -293,3 +336,62 @@ def test_load_layer_reports_csv_geometry_source(tmp_path: Path) -> None:
     frame, report = load_layer(path, "services")
     assert report.ok and len(frame) == 1
     assert any("lon/lat" in p.message for p in report.problems if p.severity == "info")
+
+
+# -- the README's validate example, as written ---------------------------------------------------
+
+
+def test_the_readme_validate_example_works_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+    import shlex
+    import shutil
+
+    from atlas.cli import main
+    from tests.atlas.real_common import CLINICS
+    from tests.conftest import real_path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    toml = re.search(r"cat > health\.toml <<'EOF'\n(.*?)\nEOF\n", readme, re.S)
+    command = re.search(r"\.venv/bin/atlas (validate clinics\.csv .*?)\n\n", readme, re.S)
+    assert toml and command, "the README no longer shows the validate example"
+    assert len(toml.group(1).splitlines()) <= 6
+    shutil.copy(real_path(*CLINICS), tmp_path / "clinics.csv")
+    (tmp_path / "health.toml").write_text(toml.group(1) + "\n", encoding="utf-8")
+    argv = shlex.split(command.group(1).replace("\\\n", " "))
+    argv = [str(tmp_path / a) if a in ("clinics.csv", "health.toml") else a for a in argv]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("\nusable")
+    assert "services (" in out and "0 error(s)" in out
+    # Without the standard the clinics are refused, and the CLI says which flag adds one.
+    without = [a for a in argv if a not in ("--standard", str(tmp_path / "health.toml"))]
+    assert main(without) == 1
+    out = capsys.readouterr().out
+    assert "--standard PATH" in out and out.rstrip().endswith("run again")
+
+
+def test_an_unknown_category_is_an_error_with_a_code_each_surface_words() -> None:
+    frame = gpd.GeoDataFrame(
+        {
+            "service_id": ["a", "b", "c", "d"],
+            "category": ["health", "Water", "police", "health"],
+            "status": ["working"] * 4,
+        },
+        geometry=[Point(28.0 + i / 100, -26.0) for i in range(4)],
+        crs=4326,
+    )
+    _, report = validate_layer(frame, "services")
+    (problem,) = report.errors
+    assert problem.code == "services.unknown_category"
+    assert problem.rows == (1, 3, 4) and problem.values == ("health", "police", "health")
+    assert problem.params["categories"] == ("health", "police")
+    assert problem.params["layer"] == "services" and problem.params["field"] == "category"
+    assert "categories=list(standard.categories)" in problem.fix  # Python: the argument
+    assert "--standard PATH" in problem.fix_in(CLI)  # CLI: the flag
+    assert "Add … to the standard" in problem.fix_in(APP)  # app: its button and form
+    _, accepted = validate_layer(
+        frame, "services", categories=["water", "sanitation", "health", "police"]
+    )
+    assert accepted.ok
