@@ -4,8 +4,12 @@ import streamlit as st
 
 from atlas.exports import FORMATS
 from atlas.summaries import cluster_figures
-from atlas.summaries.cluster_report import with_cluster_labels
-from atlas.summaries.phrases import cluster_sentences, gap_table, hazard_sentences
+from atlas.summaries.phrases import (
+    cluster_sentences,
+    gap_table,
+    hazard_sentences,
+    with_cluster_labels,
+)
 from layers.text import markdown_list
 from layers.text import markdown_text as md
 from pages.state import session

@@ -8,8 +8,7 @@ hazard raster (flood zones, levels above a threshold) shows who lives in the haz
 import streamlit as st
 
 from atlas.raster import estimate_table, most_exposed_first
-from atlas.summaries.cluster_report import with_cluster_labels
-from atlas.summaries.phrases import hazard_sentences, raster_demand_sentences
+from atlas.summaries.phrases import hazard_sentences, raster_demand_sentences, with_cluster_labels
 from layers.text import markdown_list
 from layers.text import markdown_text as md
 from pages.state.columns import hazard_columns

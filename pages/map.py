@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from atlas.summaries.cluster_report import cluster_label
+from atlas.summaries.phrases import cluster_label
 from atlas.summaries.profile import settlement_profile
 from layers.text import markdown_text as md
 from pages.state import session

@@ -4,8 +4,7 @@ import streamlit as st
 
 import atlas
 from atlas.i18n import shown_number
-from atlas.summaries.cluster_report import cluster_label
-from atlas.summaries.phrases import estimate_sentence, settlement_hazard_sentence
+from atlas.summaries.phrases import cluster_label, estimate_sentence, settlement_hazard_sentence
 from atlas.summaries.profile import service_table, settlement_profile
 from layers.text import markdown_text as md
 from pages.state import session

@@ -56,9 +56,15 @@ def run(args: argparse.Namespace) -> int:
         )
     config = config_of(args)
     load_standard(args.standard)
-    spec: dict[str, object] = {"standard": args.standard, "workers": config.workers}
+    spec: dict[str, object] = {
+        "standard": args.standard,
+        "workers": config.workers,
+        "zeros_are_counts": args.zeros_are_counts,
+    }
     if config.metric_crs:
         spec["metric_crs"] = config.metric_crs
+    if args.municipality_name:
+        spec["municipality_name"] = args.municipality_name
     if args.settlements or args.services:
         files = {
             k: str(Path(getattr(args, k)).resolve())

@@ -84,6 +84,7 @@ def load_layer(
     crs: object = None,
     file_layer: str | None = None,
     categories: Sequence[str] = CATEGORIES,
+    zeros_are_counts: bool = False,
 ) -> tuple[gpd.GeoDataFrame, Report]:
     """Read, map and validate one layer, without raising on validation errors.
 
@@ -101,6 +102,8 @@ def load_layer(
         The layer inside a multi-layer file.
     categories
         Accepted service categories.
+    zeros_are_counts
+        Settlements: read 0 households with 0 people as a count (see :func:`load_dataset`).
 
     Returns
     -------
@@ -138,7 +141,9 @@ def load_layer(
     >>> list(taps["service_id"]), taps.crs.to_epsg()
     (['T1', 'T2', 'T3'], 4326)
     """
-    frame, report, _ = _read_checked(path, layer, mapping, crs, file_layer, categories)
+    frame, report, _ = _read_checked(
+        path, layer, mapping, crs, file_layer, categories, zeros_are_counts
+    )
     return frame, report
 
 

@@ -23,53 +23,19 @@ from atlas.measure.pipeline import GapResult
 from atlas.measure.standards import Standard
 from atlas.problems import Problem
 from atlas.schedules import compliance_sentence
-from atlas.summaries.phrases import cluster_sentences, gap_table, settlement_sentences
+from atlas.summaries.phrases import (
+    NO_WARD,
+    NOT_IN_A_CLUSTER,
+    cluster_sentences,
+    gap_table,
+    settlement_sentences,
+    with_cluster_labels,
+)
 
-__all__ = [
-    "NOT_IN_A_CLUSTER",
-    "REPORT_CATEGORIES",
-    "ClusterReport",
-    "build_cluster_report",
-    "cluster_label",
-    "with_cluster_labels",
-]
+__all__ = ["REPORT_CATEGORIES", "ClusterReport", "build_cluster_report"]
 
 #: The categories a cluster report covers, in order.
 REPORT_CATEGORIES = ("water", "sanitation")
-#: Shown in the table where a settlement lies in no ward.
-NO_WARD = "–"
-#: What a missing cluster reads as: the settlements in no cluster, and their one row of
-#: ``GapResult.clusters`` (whose ``cluster`` is empty).
-NOT_IN_A_CLUSTER = "Not in a cluster"
-
-
-def cluster_label(cluster: object) -> str:
-    """A cluster as people read it: its name, or :data:`NOT_IN_A_CLUSTER` when it is missing.
-
-    >>> cluster_label("Ilanga East Cluster"), cluster_label(None), cluster_label(float("nan"))
-    ('Ilanga East Cluster', 'Not in a cluster', 'Not in a cluster')
-    """
-    missing = (
-        cluster is None or cluster is pd.NA or (isinstance(cluster, float) and cluster != cluster)
-    )
-    return NOT_IN_A_CLUSTER if missing else str(cluster)
-
-
-def with_cluster_labels(frame: pd.DataFrame, column: str = "cluster") -> pd.DataFrame:
-    """A copy of ``frame`` for display whose missing ``column`` values read
-    :data:`NOT_IN_A_CLUSTER` (the row of settlements in no cluster, a settlement in none);
-    a frame without the column comes back as it is.
-
-    >>> import pandas as pd
-    >>> with_cluster_labels(pd.DataFrame({"cluster": ["A", None]}))["cluster"].tolist()
-    ['A', 'Not in a cluster']
-    """
-    if column not in frame:
-        return frame
-    out = frame.copy()
-    values = out[column].astype(object)
-    out[column] = values.where(values.notna(), NOT_IN_A_CLUSTER)
-    return out
 
 
 @dataclass(frozen=True)

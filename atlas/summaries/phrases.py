@@ -12,6 +12,8 @@ from atlas.i18n import format_number, is_missing, noun, plural, shown_number
 from atlas.measure.standards import DEMAND_COLUMN, CategoryRule, Standard
 
 __all__ = [
+    "NOT_IN_A_CLUSTER",
+    "cluster_label",
     "cluster_sentences",
     "estimate_sentence",
     "gap_table",
@@ -22,7 +24,43 @@ __all__ = [
     "settlement_hazard_sentence",
     "settlement_sentences",
     "standard_table",
+    "with_cluster_labels",
 ]
+
+#: Shown where a settlement lies in no ward.
+NO_WARD = "–"
+#: What a missing cluster reads as: the settlements in no cluster, and their one row of
+#: ``GapResult.clusters`` (whose ``cluster`` is empty).
+NOT_IN_A_CLUSTER = "Not in a cluster"
+
+
+def cluster_label(cluster: object) -> str:
+    """A cluster as people read it: its name, or :data:`NOT_IN_A_CLUSTER` when it is missing.
+
+    >>> cluster_label("Ilanga East Cluster"), cluster_label(None), cluster_label(float("nan"))
+    ('Ilanga East Cluster', 'Not in a cluster', 'Not in a cluster')
+    """
+    missing = (
+        cluster is None or cluster is pd.NA or (isinstance(cluster, float) and cluster != cluster)
+    )
+    return NOT_IN_A_CLUSTER if missing else str(cluster)
+
+
+def with_cluster_labels(frame: pd.DataFrame, column: str = "cluster") -> pd.DataFrame:
+    """A copy of ``frame`` for display whose missing ``column`` values read
+    :data:`NOT_IN_A_CLUSTER` (the row of settlements in no cluster, a settlement in none);
+    a frame without the column comes back as it is.
+
+    >>> import pandas as pd
+    >>> with_cluster_labels(pd.DataFrame({"cluster": ["A", None]}))["cluster"].tolist()
+    ['A', 'Not in a cluster']
+    """
+    if column not in frame:
+        return frame
+    out = frame.copy()
+    values = out[column].astype(object)
+    out[column] = values.where(values.notna(), NOT_IN_A_CLUSTER)
+    return out
 
 
 def _noun(unit: str) -> str:
@@ -140,7 +178,7 @@ def gap_table(
         out = pd.DataFrame(
             {
                 "Settlement": table["name"],
-                "Ward": table["ward_id"],
+                "Ward": table["ward_id"].astype(object).where(table["ward_id"].notna(), NO_WARD),
                 "Cluster": table["cluster"],
             },
             index=table.index,
@@ -175,7 +213,7 @@ def cluster_sentences(clusters: pd.DataFrame, standard: Standard, category: str)
             if is_missing(working)
             else plural(working, "working " + label)
         )
-        name = record["cluster"] if record["cluster"] is not None else "Not in a cluster"
+        name = cluster_label(record["cluster"])
         text = (
             f"{name} ({plural(record['settlements'], 'settlement')}, "
             f"{shown_number(record[DEMAND_COLUMN[rule.unit]])} {rule.unit}): {counted}"

@@ -77,11 +77,8 @@ def check_layer(
         mapping=parse_mapping(mapping).get(layer),
         crs=crs,
         categories=list(load_standard(standard).categories),
+        zeros_are_counts=zeros_are_counts,
     )
-    if zeros_are_counts:
-        # Loaded with zeros_are_counts, zeros stay counts: the check says what loading will do.
-        kept = tuple(p for p in report.problems if p.code != "demand.zeros")
-        report = atlas.Report(report.layer, report.source, kept)
     return shown_report(report)
 
 

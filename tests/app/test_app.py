@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import atlas
-from atlas.summaries.cluster_report import cluster_label
+from atlas.summaries.phrases import cluster_label
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")

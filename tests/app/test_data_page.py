@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 import atlas
 from atlas.measure.standards import category_rule, standard_to_toml, with_category
-from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
+from atlas.summaries.phrases import NOT_IN_A_CLUSTER
 from pages.state import session
 from pages.state.choices import Source
 from pages.state.messages import error_text, report_text

@@ -13,8 +13,7 @@ import atlas
 from atlas.i18n import format_number
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, zonal_population
 from atlas.registry import sample_rasters
-from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER, with_cluster_labels
-from atlas.summaries.phrases import hazard_sentences
+from atlas.summaries.phrases import NOT_IN_A_CLUSTER, hazard_sentences, with_cluster_labels
 from pages.state.rasters import RasterChoice, sample_flood, sample_population
 from tests.app.test_app import app
 from tests.atlas.test_raster import VALUES, origin, write_raster

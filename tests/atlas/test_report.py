@@ -221,7 +221,7 @@ def test_the_municipality_name_given_to_the_dataset_titles_the_report(
 def test_settlements_in_no_cluster_are_never_a_cluster_name(
     sample: tuple[Dataset, GapResult],
 ) -> None:
-    from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER, with_cluster_labels
+    from atlas.summaries.phrases import NOT_IN_A_CLUSTER, with_cluster_labels
 
     ds, result = sample
     # The sample has one settlement in no cluster: its row of the clusters has no name.
@@ -302,7 +302,7 @@ def test_sample_report_renders_and_reads_back(
 def test_the_report_of_settlements_in_no_cluster_says_so(
     sample: tuple[Dataset, GapResult], tmp_path: Path
 ) -> None:
-    from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
+    from atlas.summaries.phrases import NOT_IN_A_CLUSTER
 
     ds, result = sample
     path = tmp_path / "alone.pdf"

@@ -15,8 +15,7 @@ import pytest
 import atlas
 from atlas.load.columns import Constant
 from atlas.measure.standards import with_category
-from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER, with_cluster_labels
-from atlas.summaries.phrases import cluster_sentences
+from atlas.summaries.phrases import NOT_IN_A_CLUSTER, cluster_sentences, with_cluster_labels
 from pages.state.standard_form import default_rule
 from pages.state.uploads import UPLOAD_ROOT
 from tests.atlas.real_common import CLINICS, INFORMAL
