@@ -105,15 +105,20 @@ def settlement_profile(
     )
 
 
+#: Where a category's counts come from (``<category>_source``), in words.
+COUNTED_FROM = {"points": "service points", "attribute": "the settlement's own count"}
+
+
 def service_table(profile: SettlementProfile) -> pd.DataFrame:
-    """A profile against its standard, one row per category: working, broken and unknown
-    points, how many are needed and missing, the ratio in words and the share of the area
-    within walking distance."""
+    """A profile against its standard, one row per category: where its counts come from,
+    working, broken and unknown points, how many are needed and missing, the ratio in words and
+    the share of the area within walking distance."""
     record = profile.record
     return pd.DataFrame(
         [
             {
                 "Service": c,
+                "Counted from": COUNTED_FROM.get(record.get(f"{c}_source"), "nothing counts it"),
                 "Working": record[f"{c}_working"],
                 "Broken": record[f"{c}_broken"],
                 "Unknown": record[f"{c}_unknown"],

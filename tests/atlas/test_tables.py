@@ -44,6 +44,7 @@ def test_service_table_has_a_row_per_category_of_the_profile() -> None:
         "water": (2, 1, 0, 4, 2, 0.75),
         "sanitation": (0, 0, 3, None, None, None),
     }.items():
+        record[f"{c}_source"] = "points" if c == "water" else "attribute"
         record.update(
             {
                 f"{c}_working": working,
@@ -65,6 +66,7 @@ def test_service_table_has_a_row_per_category_of_the_profile() -> None:
     table = service_table(profile)
     assert table.iloc[0].to_dict() == {
         "Service": "water",
+        "Counted from": "service points",
         "Working": 2,
         "Broken": 1,
         "Unknown": 0,
@@ -74,6 +76,7 @@ def test_service_table_has_a_row_per_category_of_the_profile() -> None:
         "Within walking distance": 0.75,
     }
     sanitation = table.iloc[1]
+    assert sanitation["Counted from"] == "the settlement's own count"
     assert sanitation[["Service", "Working", "Unknown", "Ratio"]].tolist() == [
         "sanitation",
         0,
