@@ -10,23 +10,22 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
-from atlas.errors import CRSError, DataFileError, SchemaError, ValidationError
+from atlas.errors import CRSError, SchemaError, ValidationError
 from atlas.load.columns import Constant, apply_mapping
 from atlas.load.crs import STORAGE_CRS, choose_metric_crs, parse_crs
 from atlas.load.files import RawLayer, read_layer
+from atlas.load.membership import apply_membership, read_membership
 from atlas.load.provenance import InputFile, describe_input
 from atlas.load.schema import CATEGORIES, count_fields, layer_spec
-from atlas.load.validate import as_text, validate_layer
+from atlas.load.validate import validate_layer
 from atlas.problems import Problem, Report
 from atlas.registry import SAMPLE, sample_files
 
 __all__ = [
     "Dataset",
-    "apply_membership",
     "load_dataset",
     "load_layer",
     "load_sample",
-    "read_membership",
 ]
 
 Progress = Callable[[str], None]
@@ -179,102 +178,6 @@ def _read_checked(
     )
     source_crs = declared if declared is not None else mapped.crs
     return frame, report, describe_input(layer, path, source_crs, len(raw.frame), len(frame))
-
-
-def read_membership(
-    path: str | Path, mapping: Mapping[str, str | Constant] | None = None
-) -> tuple[pd.DataFrame, Report]:
-    """Read a cluster membership table (CSV: ``cluster``, ``settlement_id``).
-
-    Returns
-    -------
-    (DataFrame, Report)
-        Columns ``cluster`` and ``settlement_id`` as text; the report flags empty cells and
-        settlements listed in two clusters (errors).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise DataFileError(f"File not found: '{path}'. Check the path and the file name.")
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataFileError(
-            f"Could not read the cluster table '{path.name}' as CSV ({exc})."
-        ) from None
-    frame = gpd.GeoDataFrame(table.replace({"": None}), geometry=gpd.GeoSeries([None] * len(table)))
-    mapped, problems = apply_mapping(frame, "clusters", mapping)
-    report = Report("clusters", str(path), tuple(problems))
-    if not report.ok:
-        return pd.DataFrame(columns=["cluster", "settlement_id"]), report
-    out = pd.DataFrame(
-        {"cluster": as_text(mapped["cluster"]), "settlement_id": as_text(mapped["settlement_id"])}
-    )
-    extra: list[Problem] = []
-    empty = (out["cluster"].isna() | out["settlement_id"].isna()).to_numpy()
-    if empty.any():
-        extra.append(
-            Problem(
-                "error",
-                "Empty cluster or settlement_id cells.",
-                "Fill them in or delete the rows.",
-                rows=tuple(int(i) + 1 for i in out.index[empty]),
-            )
-        )
-    pairs = out.dropna().drop_duplicates()
-    twice = pairs["settlement_id"].duplicated(keep=False).to_numpy()
-    if twice.any():
-        extra.append(
-            Problem(
-                "error",
-                "Settlements listed in more than one cluster.",
-                "A settlement belongs to one cluster: keep one row per settlement.",
-                column="settlement_id",
-                rows=tuple(int(i) + 1 for i in pairs.index[twice]),
-                values=tuple(pairs["settlement_id"][twice]),
-            )
-        )
-    return pairs.reset_index(drop=True), report.extended(extra)
-
-
-def apply_membership(
-    settlements: gpd.GeoDataFrame, membership: pd.DataFrame
-) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Set each settlement's ``cluster`` from a membership table (the table wins over a column).
-
-    Returns
-    -------
-    (GeoDataFrame, list of Problem)
-        A new frame, and warnings for table rows naming unknown settlements and for settlements
-        whose cluster column disagreed with the table.
-    """
-    lookup = dict(zip(membership["settlement_id"], membership["cluster"], strict=True))
-    problems: list[Problem] = []
-    unknown = sorted(set(lookup) - set(settlements["settlement_id"]))
-    if unknown:
-        problems.append(
-            Problem(
-                "warning",
-                "The cluster table names settlements that are not in the settlements layer.",
-                "Check the ids in the table.",
-                column="settlement_id",
-                values=tuple(unknown),
-            )
-        )
-    new = settlements["settlement_id"].map(lookup)
-    old = settlements["cluster"]
-    differs = (old.notna() & new.notna() & (old != new)).to_numpy()
-    if differs.any():
-        problems.append(
-            Problem(
-                "warning",
-                "The cluster table overrides the settlements' own cluster column.",
-                column="cluster",
-                values=tuple(settlements["settlement_id"][differs]),
-            )
-        )
-    out = settlements.copy()
-    out["cluster"] = new.astype(object).where(new.notna(), None)
-    return out, problems
 
 
 def load_dataset(

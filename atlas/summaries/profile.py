@@ -118,7 +118,9 @@ def service_table(profile: SettlementProfile) -> pd.DataFrame:
         [
             {
                 "Service": c,
-                "Counted from": COUNTED_FROM.get(record.get(f"{c}_source"), "nothing counts it"),
+                "Counted from": COUNTED_FROM.get(
+                    str(record.get(f"{c}_source")), "nothing counts it"
+                ),
                 "Working": record[f"{c}_working"],
                 "Broken": record[f"{c}_broken"],
                 "Unknown": record[f"{c}_unknown"],
