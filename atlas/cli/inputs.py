@@ -76,6 +76,7 @@ def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult
             categories=list(standard.categories),
             metric_crs=config.metric_crs,
             zeros_are_counts=args.zeros_are_counts,
+            municipality_name=getattr(args, "municipality_name", None),
             progress=say,
         )
     say_warnings(dataset.reports, say)

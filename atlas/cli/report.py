@@ -19,7 +19,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_raster_options(report)
     report.add_argument("--cluster", required=True, metavar="NAME", help="the cluster to report on")
     report.add_argument("--output", required=True, metavar="PATH", help="the PDF to write")
-    report.add_argument("--municipality", help="the municipality's name (default: from the wards)")
+    # The report's own older name of --municipality-name (a data option): one value, one dest.
+    report.add_argument(
+        "--municipality",
+        dest="municipality_name",
+        metavar="NAME",
+        help="the same as --municipality-name (default: from the wards)",
+    )
     add_delivery_options(report)
 
 
@@ -37,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         dataset,
         args.cluster,
         Path(args.output),
-        municipality=args.municipality,
+        municipality=args.municipality_name,
         compliance=per_settlement,
     )
     say(f"wrote {args.output}")

@@ -369,6 +369,7 @@ def load_sample(
     categories: Sequence[str] = CATEGORIES,
     metric_crs: object = None,
     zeros_are_counts: bool = False,
+    municipality_name: str | None = None,
     progress: Progress = _quiet,
 ) -> Dataset:
     """The embedded sample dataset (see ``data/README.md``).
@@ -378,7 +379,7 @@ def load_sample(
 
     Parameters
     ----------
-    categories, metric_crs, zeros_are_counts, progress
+    categories, metric_crs, zeros_are_counts, municipality_name, progress
         As for :func:`load_dataset`.
 
     Returns
@@ -406,5 +407,6 @@ def load_sample(
         metric_crs=metric_crs,
         name=SAMPLE,
         zeros_are_counts=zeros_are_counts,
+        municipality_name=municipality_name,
         progress=progress,
     )

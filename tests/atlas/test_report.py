@@ -460,3 +460,16 @@ def test_map_handles_unknown_gaps_and_no_points() -> None:
     legend_texts = [t.get_text() for t in figure.axes[1].get_children()[0].get_texts()]
     assert legend_texts == ["unknown (no household count)"]
     assert services_frame([]).empty
+
+
+@needs_poppler
+@pytest.mark.parametrize("option", ["--municipality-name", "--municipality"])
+def test_the_command_line_titles_the_report_with_the_municipality_name(
+    option: str, tmp_path: Path
+) -> None:
+    from atlas.cli import main
+
+    pdf = tmp_path / "report.pdf"
+    argv = ["report", "--cluster", SAMPLE_CLUSTER, "--output", str(pdf), "--quiet"]
+    assert main([*argv, option, "City of Cape Town"]) == 0
+    assert "City of Cape Town" in pdf_text(pdf)
