@@ -35,9 +35,11 @@ browser:
 
 setup: $(STAMP)
 
+# make run PORT=8600 for another port; it never prompts, with or without a terminal.
+PORT ?= 8501
 run: $(STAMP)
 	@$(BIN)/python -m layers.assets --check >/dev/null || $(BIN)/python -m layers.assets
-	$(BIN)/atlas serve
+	$(BIN)/atlas serve --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

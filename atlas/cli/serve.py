@@ -44,7 +44,43 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     add_data_options(serve)
     serve.add_argument("--port", type=int, default=8501, help="port on localhost (default 8501)")
-    serve.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    opening = serve.add_mutually_exclusive_group()
+    opening.add_argument(
+        "--browser",
+        action="store_true",
+        help="open the app in this computer's browser once it is ready",
+    )
+    opening.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="do not open a browser (the default; kept for scripts that pass it)",
+    )
+
+
+#: A watcher run beside the server: wait until it answers, then open the browser on it.
+_OPEN_WHEN_READY = (
+    "import sys, time, urllib.request, webbrowser\n"
+    "url = sys.argv[1]\n"
+    "for _ in range(600):\n"
+    "    try:\n"
+    "        urllib.request.urlopen(url + '/_stcore/health', timeout=2)\n"
+    "        webbrowser.open(url)\n"
+    "        break\n"
+    "    except OSError:\n"
+    "        time.sleep(0.5)\n"
+)
+
+
+def _open_when_ready(url: str) -> None:
+    """Open ``url`` in the browser once the server there answers (from a detached process,
+    since this one becomes the server)."""
+    subprocess.Popen(
+        [sys.executable, "-c", _OPEN_WHEN_READY, url],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,9 +127,14 @@ def run(args: argparse.Namespace) -> int:
         str(MAX_UPLOAD_BYTES // 2**20),
         "--browser.gatherUsageStats",
         "false",
+        # Always headless: Streamlit then never stops at its e-mail prompt (which kills a
+        # server started without a terminal, e.g. by a service manager). The browser, when
+        # asked for, is opened by a small watcher once the server answers.
         "--server.headless",
-        "true" if args.no_browser else "false",
+        "true",
     ]
+    if args.browser:
+        _open_when_ready(f"http://localhost:{args.port}")
     print(
         f"atlas: starting the app on http://localhost:{args.port} (Ctrl+C to stop)", file=sys.stderr
     )

@@ -1,0 +1,60 @@
+"""`atlas serve` (and so `make run`) starts without a terminal and never stops at a prompt."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answers(url: str, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                return reply.status == 200
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def test_serve_without_a_terminal_answers_and_opens_the_browser_when_asked(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    opened = tmp_path / "opened.txt"
+    # webbrowser runs $BROWSER with the URL: here a command that writes it down.
+    browser = (
+        f"{sys.executable} -c \"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])\" %s"
+    )
+    env = {**os.environ, "BROWSER": browser}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "atlas.cli", "serve", "--port", str(port), "--browser"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,  # no terminal: Streamlit's e-mail prompt would kill it
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert _answers(f"http://127.0.0.1:{port}"), "the server did not answer within 60 s"
+        deadline = time.monotonic() + 20
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert opened.read_text() == f"http://localhost:{port}"
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=20)[0].decode(errors="replace")
+    assert "Email" not in output and "email address" not in output
