@@ -106,10 +106,11 @@ def test_clinics_as_health_with_the_cape_town_settlements(
     # The sidebar's Standard shows the session's new standard, named without its folder.
     sidebar = p.locator("[data-testid='stSidebar']")
     assert sidebar.get_by_label("Standard", exact=True).input_value() == HEALTH_STANDARD
-    # The form shows the rule just added, to edit.
-    assert p.get_by_label("Category (one lower-case word, such as health)").input_value() == (
-        "health"
-    )
+    # The form shows the rule just added, to edit (once Streamlit has drawn the rerun).
+    from playwright.sync_api import expect  # imported here: the page fixture skips without it
+
+    category = p.get_by_label("Category (one lower-case word, such as health)")
+    expect(category).to_have_value("health", timeout=60_000)
     type_into(p, "Municipality's name", "City of Cape Town")
     p.get_by_text("services: 0 errors, 3 warnings").scroll_into_view_if_needed()
     p.screenshot(path=str(ARTIFACTS / "data_page_clinics.png"))
