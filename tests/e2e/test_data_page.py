@@ -87,7 +87,8 @@ def test_clinics_as_health_with_the_cape_town_settlements(
     # Invalid outlines are named by settlement and id, located in longitude/latitude.
     named = "Appelboord (TYGAPP001) at 18.60928, -33.92574: Self-intersection"
     p.get_by_text(named, exact=False).first.wait_for(timeout=120_000)
-    assert p.get_by_text("110 settlements have 0 households and 0 people", exact=False).count()
+    zeros = "110 settlements have 0 households and 0 people"
+    p.get_by_text(zeros, exact=False).first.wait_for(timeout=60_000)
     # The City's own toilet counts, offered among the columns, are the settlements' counts.
     choose(p, "sanitation_working", "Tlt_Total")
 
@@ -105,10 +106,12 @@ def test_clinics_as_health_with_the_cape_town_settlements(
     p.get_by_text("services: 0 errors, 3 warnings").wait_for(timeout=120_000)
     # The sidebar's Standard shows the session's new standard, named without its folder.
     sidebar = p.locator("[data-testid='stSidebar']")
-    assert sidebar.get_by_label("Standard", exact=True).input_value() == HEALTH_STANDARD
-    # The form shows the rule just added, to edit (once Streamlit has drawn the rerun).
     from playwright.sync_api import expect  # imported here: the page fixture skips without it
 
+    expect(sidebar.get_by_label("Standard", exact=True)).to_have_value(
+        HEALTH_STANDARD, timeout=60_000
+    )
+    # The form shows the rule just added, to edit (once Streamlit has drawn the rerun).
     category = p.get_by_label("Category (one lower-case word, such as health)")
     expect(category).to_have_value("health", timeout=60_000)
     type_into(p, "Municipality's name", "City of Cape Town")
@@ -144,7 +147,7 @@ def test_clinics_as_health_with_the_cape_town_settlements(
     assert sentence(result, "water").startswith(f"{NOT_IN_A_CLUSTER} (326 settlements, ")
     for category in ("sanitation", "health"):
         choose(p, "Service", category, within=sidebar)
-        assert sidebar.get_by_label("Service", exact=True).input_value() == category
+        expect(sidebar.get_by_label("Service", exact=True)).to_have_value(category, timeout=60_000)
         p.get_by_text(sentence(result, category), exact=False).wait_for(timeout=120_000)
         if category == "sanitation":
             p.wait_for_timeout(3000)  # the tables draw on a canvas after the script ends
