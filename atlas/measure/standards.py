@@ -16,6 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+import tomli_w
+
 from atlas.errors import StandardError
 from atlas.load.schema import CATEGORIES
 from atlas.registry import standard_names, standard_path
@@ -260,31 +262,10 @@ def parse_standard_toml(text: str, origin: str) -> Standard:
     return parse_standard(data, origin)
 
 
-def _toml_string(text: str) -> str:
-    """``text`` as a TOML basic string (quotes, backslashes and control characters escaped)."""
-    escaped = []
-    for char in text:
-        if char in ('"', "\\"):
-            escaped.append("\\" + char)
-        elif char == "\n":
-            escaped.append("\\n")
-        elif char == "\t":
-            escaped.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            escaped.append(f"\\u{ord(char):04X}")
-        else:
-            escaped.append(char)
-    return '"' + "".join(escaped) + '"'
-
-
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
-
-
-def _toml_number(value: float) -> str:
+def _toml_number(value: float) -> float | int:
     # Whole numbers as integers (``max_per_point = 25``), as people write them; read back,
     # either is the same float.
-    return str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(value)
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
 
 
 def standard_to_toml(standard: Standard) -> str:
@@ -312,24 +293,23 @@ def standard_to_toml(standard: Standard) -> str:
     >>> parse_standard_toml(text, "ours.toml") == ours
     True
     """
-    lines = [
-        f"id = {_toml_string(standard.id)}",
-        f"name = {_toml_string(standard.name)}",
-        f"source = {_toml_string(standard.source)}",
-    ]
+    document: dict[str, Any] = {"id": standard.id, "name": standard.name, "source": standard.source}
     if standard.notes:
-        lines.append(f"notes = {_toml_string(standard.notes)}")
-    lines.append(f"household_size = {_toml_number(standard.household_size)}")
+        document["notes"] = standard.notes
+    document["household_size"] = _toml_number(standard.household_size)
+    categories: dict[str, dict[str, Any]] = {}
     for category, rule in standard.categories.items():
-        lines += ["", f"[categories.{_toml_key(category)}]", f"unit = {_toml_string(rule.unit)}"]
+        table: dict[str, Any] = {"unit": rule.unit}
         for key in ("max_per_point", "max_distance_m"):
             value = getattr(rule, key)
             if value is not None:
-                lines.append(f"{key} = {_toml_number(value)}")
-        lines.append(f"point_label = {_toml_string(rule.point_label)}")
+                table[key] = _toml_number(value)
+        table["point_label"] = rule.point_label
         if rule.distance_note:
-            lines.append(f"distance_note = {_toml_string(rule.distance_note)}")
-    return "\n".join(lines) + "\n"
+            table["distance_note"] = rule.distance_note
+        categories[category] = table
+    document["categories"] = categories
+    return tomli_w.dumps(document)
 
 
 def category_rule(
