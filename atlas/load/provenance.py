@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pyproj import CRS
+
 __all__ = ["InputFile", "describe_input", "file_sha256"]
 
 _SIDECARS = (".shx", ".dbf", ".prj", ".cpg")
@@ -80,8 +82,6 @@ def describe_input(
     """An :class:`InputFile` for ``path`` read as ``layer``."""
     text: str | None = None
     if crs is not None:
-        from pyproj import CRS
-
         parsed = CRS.from_user_input(crs)
         epsg = parsed.to_epsg()
         text = f"EPSG:{epsg}" if epsg else parsed.name
