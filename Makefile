@@ -37,9 +37,11 @@ setup: $(STAMP)
 
 # make run PORT=8600 for another port; it never prompts, with or without a terminal.
 PORT ?= 8501
+# The embedded store of make run (kept out of git).
+STORE ?= .atlas/atlas.sqlite
 run: $(STAMP)
 	@$(BIN)/python -m layers.assets --check >/dev/null || $(BIN)/python -m layers.assets
-	$(BIN)/atlas serve --port $(PORT)
+	$(BIN)/atlas serve --port $(PORT) --db $(STORE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

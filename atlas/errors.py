@@ -18,12 +18,15 @@ if TYPE_CHECKING:
     from atlas.problems import Problem, Report, Wording
 
 __all__ = [
+    "AccessDenied",
     "AtlasError",
     "CRSError",
     "DataFileError",
     "MappingError",
     "SchemaError",
+    "SignInError",
     "StandardError",
+    "StoreError",
     "ValidationError",
     "describe",
 ]
@@ -96,6 +99,20 @@ class CRSError(AtlasError, ValueError):
 
 class StandardError(AtlasError, ValueError):
     """A service standard file is missing or malformed."""
+
+
+class StoreError(AtlasError, RuntimeError):
+    """The cluster's store cannot be opened, or refuses a change (an unknown report, a step its
+    lifecycle does not allow, a bad value in a report)."""
+
+
+class AccessDenied(AtlasError, PermissionError):
+    """The acting user's role does not allow what was asked (DESIGN §7)."""
+
+
+class SignInError(AccessDenied):
+    """A user name and password do not match (the same words for an unknown name, so that
+    nobody learns which names exist)."""
 
 
 class ValidationError(SchemaError):

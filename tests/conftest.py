@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +17,19 @@ from atlas.measure.standards import Standard, parse_standard
 METRIC = "EPSG:32735"
 #: Where the hand-built layers sit in that CRS (near Ekurhuleni).
 X0, Y0 = 600_000.0, 7_100_000.0
+
+@pytest.fixture(scope="session", autouse=True)
+def _store_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test, and every process a test starts (atlas serve…), keeps the cluster's records
+    in a temporary store, never in the user's own data folder."""
+    before = os.environ.get("ATLAS_DB")
+    os.environ["ATLAS_DB"] = str(tmp_path_factory.mktemp("store") / "atlas.sqlite")
+    yield
+    if before is None:
+        os.environ.pop("ATLAS_DB", None)
+    else:
+        os.environ["ATLAS_DB"] = before
+
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 

@@ -1,7 +1,7 @@
 """The ``atlas`` command line, one module per subcommand.
 
-``gaps``, ``export``, ``report``, ``validate``, ``standards``, ``schedule``, ``zonal`` and
-``serve`` each have a module here with ``add_parser(subparsers)`` and ``run(args)``; the options
+``gaps``, ``export``, ``report``, ``validate``, ``standards``, ``schedule``, ``zonal``,
+``serve`` and the store's ``db``, ``users``, ``reports`` and ``audit`` each have a module here with ``add_parser(subparsers)`` and ``run(args)``; the options
 they share are declared once in :mod:`atlas.cli.options`, progress and results are printed by
 :mod:`atlas.cli.console`. This package is an entry point, like ``pages/``: it may import
 ``layers`` (the HTML map, the PDF); the rest of ``atlas`` never does.
@@ -17,15 +17,30 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from atlas.cli import export, gaps, report, schedule, serve, standards, validate, zonal
+from atlas.cli import (
+    audit,
+    db,
+    export,
+    gaps,
+    report,
+    reports,
+    schedule,
+    serve,
+    standards,
+    users,
+    validate,
+    zonal,
+)
 from atlas.cli.validate import EXIT_DATA
 from atlas.cli.wording import CLI
-from atlas.errors import AtlasError, ValidationError, describe
+from atlas.errors import AccessDenied, AtlasError, ValidationError, describe
 
-__all__ = ["EXIT_DATA", "EXIT_INTERNAL", "build_parser", "main"]
+__all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_NOPERM", "build_parser", "main"]
 
 #: The exit status of a bug in the atlas (BSD's EX_SOFTWARE).
 EXIT_INTERNAL = 70
+#: The exit status of a wrong password or a role that does not allow it (BSD's EX_NOPERM).
+EXIT_NOPERM = 77
 
 #: The subcommands in the order ``atlas --help`` lists them.
 COMMANDS: dict[str, ModuleType] = {
@@ -37,6 +52,10 @@ COMMANDS: dict[str, ModuleType] = {
     "zonal": zonal,
     "schedule": schedule,
     "serve": serve,
+    "db": db,
+    "users": users,
+    "reports": reports,
+    "audit": audit,
 }
 
 
@@ -68,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_DATA
+    except AccessDenied as exc:
+        print(f"atlas: refused: {describe(exc, CLI)}", file=sys.stderr)
+        return EXIT_NOPERM
     except (AtlasError, OSError) as exc:
         if args.debug:
             raise

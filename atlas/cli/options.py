@@ -13,6 +13,7 @@ from atlas.registry import standard_names
 __all__ = [
     "add_crs",
     "add_data_options",
+    "add_db",
     "add_delivery_options",
     "add_format",
     "add_map",
@@ -96,6 +97,16 @@ def add_output(parser: Parser, *, required: bool = False, help: str | None = Non
         required=required,
         metavar="PATH",
         help=help or "write here instead of standard output",
+    )
+
+
+def add_db(parser: Parser) -> None:
+    """``--db URL``: the cluster's store (default ``ATLAS_DB``, else the user's data folder)."""
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the store: a file path (SQLite) or postgresql://USER@HOST/DATABASE "
+        "(default: $ATLAS_DB, else atlas.sqlite in your data folder)",
     )
 
 

@@ -13,12 +13,13 @@ import sys
 from pathlib import Path
 
 from atlas.cli.console import Progress
-from atlas.cli.inputs import load_files
-from atlas.cli.options import add_data_options, config_of, pairs
+from atlas.cli.inputs import load_files, measure
+from atlas.cli.options import add_data_options, add_db, config_of, pairs
 from atlas.errors import DataFileError
 from atlas.load.uploads import MAX_UPLOAD_BYTES
 from atlas.measure import load_standard
 from atlas.registry import APP_SCRIPT, SERVE_ENV
+from atlas.store import open_store, register_size, sync_register
 
 __all__ = ["add_parser", "run"]
 
@@ -43,6 +44,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "serve", help="start the app in the browser (on the sample or your files)"
     )
     add_data_options(serve)
+    add_db(serve)
     serve.add_argument("--port", type=int, default=8501, help="port on localhost (default 8501)")
     opening = serve.add_mutually_exclusive_group()
     opening.add_argument(
@@ -101,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         spec["metric_crs"] = config.metric_crs
     if args.municipality_name:
         spec["municipality_name"] = args.municipality_name
+    files: dict[str, str] = {}
     if args.settlements or args.services:
         files = {
             k: str(Path(getattr(args, k)).resolve())
@@ -110,6 +113,15 @@ def run(args: argparse.Namespace) -> int:
         # Check the files before starting a server the user would find broken.
         load_files(argparse.Namespace(**{**vars(args), **files}), config, Progress(quiet=True))
         spec.update(files, map=args.map, crs=sorted(pairs(args.crs, "--crs").items()))
+    # Open (and create or upgrade) the store now: a store that cannot be opened stops here with
+    # its reason, not in the browser.
+    store = open_store(args.db)
+    spec["db"] = store.url.render_as_string(hide_password=False)
+    if register_size(store) == 0:
+        _, result = measure(argparse.Namespace(**{**vars(args), **files}), Progress(quiet=True))
+        sync_register(store, result, by="atlas serve")
+    print(f"atlas: the cluster's records are kept in {store.where}", file=sys.stderr)
+    store.close()
     env = {**os.environ, SERVE_ENV: json.dumps(spec)}
     command = [
         sys.executable,

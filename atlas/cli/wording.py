@@ -40,6 +40,10 @@ CLI: Wording = {
     "give --services PATH.",
     "clusters.unmapped": "Map the column that names each settlement's cluster, e.g. --map "
     "settlements.cluster=District, or give a cluster table with --clusters PATH.",
+    "store.folder": "Give another place for the store with --db PATH (or ATLAS_DB).",
+    "store.unreachable": "Check the address and that the database server is running, or give "
+    "another store with --db URL (or ATLAS_DB).",
+    "report.no_reference": "Give it with --reference REF.",
     "demand.zeros": "If those zeros are real counts, add --zeros-are-counts.",
     "services.unknown_category": "Correct the values, map another column, or measure with a "
     "standard that has the category: --standard PATH, a TOML file with a [categories.NAME] "

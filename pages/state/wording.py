@@ -52,6 +52,10 @@ APP: Wording = {
     f"{_COLUMNS}, or upload service points.",
     "clusters.unmapped": f"Choose the column that names each settlement's cluster in the "
     f"“cluster” box {_COLUMNS}.",
+    "store.folder": "Ask whoever started Settlement Atlas on this computer to keep its records in "
+    "another folder.",
+    "store.unreachable": "Ask whoever runs Settlement Atlas to check that its database is running.",
+    "report.no_reference": "Fill in the municipality's reference number.",
     "demand.zeros": f"If those zeros are real counts, tick “{ZEROS_BOX}” on the Data page.",
     "services.unknown_category": "Correct the values, or add the category to the standard: "
     "with its “Add … to the standard” button below, or with the form under "

@@ -1,0 +1,97 @@
+"""The cluster's own records (DESIGN §7): a durable store of the settlements register, users,
+residents' reports with their history, and an append-only audit log.
+
+SQLite is the embedded default (one file, WAL, synchronous writes); PostgreSQL serves a hosted
+atlas by URL; both through the same SQLAlchemy code, with Alembic migrations. Roles are
+enforced here, in the library: every call that reads or changes a user's data takes the acting
+:class:`User` (from :func:`sign_in`).
+
+Examples
+--------
+>>> import tempfile, pathlib, atlas
+>>> from atlas import store as st
+>>> db = st.open_store(pathlib.Path(tempfile.mkdtemp()) / "atlas.sqlite")
+>>> result = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard("cape-town"))
+>>> st.sync_register(db, result).settlements_added
+30
+>>> admin = st.add_user(db, None, "thandi", "admin", "a long password")
+>>> sid = result.settlements["settlement_id"].iloc[0]
+>>> added = st.add_report(db, admin, st.NewReport(sid, "water", "broken", "2026-11-03T08:30"))
+>>> [r["state"] for r in st.list_reports(db, admin)]
+['reported']
+>>> db.close()
+"""
+
+from atlas.store.accounts import User, add_user, list_users, needs_first_admin, sign_in
+from atlas.store.engine import backup
+from atlas.store.imports import ImportResult, import_reports, read_report_rows
+from atlas.store.location import DB_ENV, default_path, store_url
+from atlas.store.register import (
+    RegisterCounts,
+    SettlementEntry,
+    register_size,
+    registered_settlements,
+    sync_register,
+)
+from atlas.store.reports import (
+    AddedReport,
+    NewReport,
+    add_report,
+    history,
+    list_reports,
+    nearest_services,
+    reveal_contact,
+    update_report,
+)
+from atlas.store.store import Store, open_store
+from atlas.store.summary import read_audit, report_counts
+from atlas.store.vocabulary import (
+    CHANNELS,
+    CLOSED_STATES,
+    NEXT_STATES,
+    OPEN_STATES,
+    OUT_OF_SERVICE,
+    PROBLEMS,
+    STATES,
+    Role,
+)
+
+__all__ = [
+    "CHANNELS",
+    "CLOSED_STATES",
+    "DB_ENV",
+    "NEXT_STATES",
+    "OPEN_STATES",
+    "OUT_OF_SERVICE",
+    "PROBLEMS",
+    "STATES",
+    "AddedReport",
+    "ImportResult",
+    "NewReport",
+    "RegisterCounts",
+    "Role",
+    "SettlementEntry",
+    "Store",
+    "User",
+    "add_report",
+    "add_user",
+    "backup",
+    "default_path",
+    "history",
+    "import_reports",
+    "list_reports",
+    "list_users",
+    "nearest_services",
+    "needs_first_admin",
+    "open_store",
+    "read_audit",
+    "read_report_rows",
+    "register_size",
+    "registered_settlements",
+    "report_counts",
+    "reveal_contact",
+    "sign_in",
+    "store_url",
+    "sync_register",
+    "update_report",
+]

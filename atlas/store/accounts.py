@@ -1,0 +1,228 @@
+"""Users, their roles, and signing in (passwords hashed with argon2id).
+
+Every store call takes the acting :class:`User`; :func:`acting` reads that user's role again
+from the store in the call's own transaction, so a user removed or given another role loses
+their old rights at once, and a ``User`` made up by a caller grants nothing the store does not
+say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, func, insert, select, update
+
+from atlas.errors import AccessDenied, SignInError, StoreError
+from atlas.store import schema
+from atlas.store.engine import writing
+from atlas.store.store import Store, audit_row
+from atlas.store.times import now
+from atlas.store.vocabulary import Role
+
+__all__ = [
+    "MIN_PASSWORD",
+    "User",
+    "acting",
+    "add_user",
+    "list_users",
+    "needs_first_admin",
+    "sign_in",
+]
+
+#: The shortest password the atlas accepts.
+MIN_PASSWORD = 8
+_HASHER = PasswordHasher()
+_NAME = re.compile(r"^[\w.@-]{1,100}$")
+# Verified when the name is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in user: name, role, and the cluster of a member (None for other roles)."""
+
+    name: str
+    role: Role
+    cluster: str | None = None
+
+    def can(self, needed: Role) -> bool:
+        """True when this user's role includes ``needed``."""
+        return self.role.can(needed)
+
+
+def acting(conn: Connection, user: User, needed: Role, doing: str) -> User:
+    """The acting user as the store knows them now, when their role includes ``needed``.
+
+    Raises
+    ------
+    AccessDenied
+        The user is unknown or no longer active, or their role does not include ``needed``
+        (the message says what ``doing`` needs).
+    """
+    row = conn.execute(
+        select(schema.users).where(schema.users.c.name == user.name, schema.users.c.active)
+    ).first()
+    if row is None:
+        raise AccessDenied(
+            f"The user '{user.name}' is not (or no longer) a user of this store: sign in again."
+        )
+    current = User(row.name, Role.parse(row.role), row.cluster)
+    if not current.can(needed):
+        raise AccessDenied(
+            f"{current.name} is a {current.role.label}: {doing} needs a {needed.label} or above. "
+            "Ask an admin of this atlas for that role."
+        )
+    return current
+
+
+def needs_first_admin(store: Store) -> bool:
+    """True when the store has no user yet (the first must be an admin)."""
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(schema.users)).scalar_one() == 0
+
+
+def _clusters(conn: Connection) -> list[str]:
+    rows = conn.execute(
+        select(schema.settlements.c.cluster)
+        .where(schema.settlements.c.cluster.is_not(None))
+        .distinct()
+    )
+    return sorted(str(r[0]) for r in rows)
+
+
+def add_user(
+    store: Store,
+    actor: User | None,
+    name: str,
+    role: Role | str,
+    password: str,
+    cluster: str | None = None,
+) -> User:
+    """Add a user. The first user of an empty store must be an admin and has no ``actor``;
+    after that the actor must be an admin.
+
+    Raises
+    ------
+    AccessDenied
+        No actor on a store that has users, or an actor who is not an admin.
+    StoreError
+        The name is taken or not usable, the password too short, or the cluster wrong for the
+        role (a member needs one of the register's clusters; other roles have none).
+    """
+    role = Role.parse(role) if isinstance(role, str) else role
+    name = name.strip()
+    if not _NAME.match(name):
+        raise StoreError(
+            f"'{name}' cannot be a user name: use up to 100 letters, digits, '.', '-', '_' or "
+            "'@', with no spaces."
+        )
+    if len(password) < MIN_PASSWORD:
+        raise StoreError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+    with writing(store.engine) as conn:
+        empty = conn.execute(select(func.count()).select_from(schema.users)).scalar_one() == 0
+        if empty:
+            if role is not Role.ADMIN:
+                raise StoreError(
+                    "The store has no users yet: the first one must be an admin."
+                )
+            by = "first start"
+        else:
+            if actor is None:
+                raise AccessDenied(
+                    "The store already has users: only an admin may add one (sign in as an admin)."
+                )
+            by = acting(conn, actor, Role.ADMIN, "adding a user").name
+        if role is Role.MEMBER:
+            clusters = _clusters(conn)
+            if cluster is None or cluster not in clusters:
+                known = ", ".join(clusters) or "none: register settlements with clusters first"
+                raise StoreError(
+                    f"A member belongs to one cluster of the register; "
+                    f"{'none was given' if cluster is None else repr(cluster) + ' is not one'}. "
+                    f"Clusters: {known}."
+                )
+        elif cluster is not None:
+            raise StoreError(
+                f"Only a member belongs to one cluster: a {role.label} works with every cluster, "
+                "so give no cluster."
+            )
+        taken = conn.execute(
+            select(schema.users.c.name).where(schema.users.c.name_key == name.casefold())
+        ).first()
+        if taken is not None:
+            raise StoreError(f"There is already a user called '{taken[0]}': choose another name.")
+        conn.execute(
+            insert(schema.users).values(
+                name=name,
+                name_key=name.casefold(),
+                role=role.label,
+                cluster=cluster,
+                password_hash=_HASHER.hash(password),
+                active=True,
+                created_at=now(),
+                created_by=None if empty else by,
+            )
+        )
+        audit_row(conn, by, "user.added", name, role=role.label, cluster=cluster)
+    return User(name, role, cluster)
+
+
+def sign_in(store: Store, name: str, password: str, *, record: bool = True) -> User:
+    """The user ``name`` when ``password`` is theirs.
+
+    Raises
+    ------
+    SignInError
+        The name is unknown or the password wrong (one message for both); each failure is
+        written to the audit log (a success too, when ``record``: a command line that signs in
+        for each command passes False).
+    """
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(schema.users).where(
+                schema.users.c.name_key == name.strip().casefold(), schema.users.c.active
+            )
+        ).first()
+    try:
+        _HASHER.verify(row.password_hash if row else _DUMMY_HASH, password)
+        ok = row is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or row is None:
+        # Committed before raising: an error inside the transaction would roll it back.
+        with writing(store.engine) as conn:
+            audit_row(conn, name.strip()[:100] or "?", "signin.failed")
+        raise SignInError(
+            "The user name or the password is wrong. Check both (passwords are "
+            "case-sensitive), or ask an admin of this atlas to set a new one."
+        )
+    with writing(store.engine) as conn:
+        if _HASHER.check_needs_rehash(row.password_hash):
+            conn.execute(
+                update(schema.users)
+                .where(schema.users.c.name == row.name)
+                .values(password_hash=_HASHER.hash(password))
+            )
+        if record:
+            audit_row(conn, row.name, "signin")
+    return User(row.name, Role.parse(row.role), row.cluster)
+
+
+def list_users(store: Store, actor: User) -> list[dict[str, object]]:
+    """Every user with role and cluster (never a password hash); admins only.
+
+    Raises
+    ------
+    AccessDenied
+        The actor is not an admin.
+    """
+    with store.engine.connect() as conn:
+        acting(conn, actor, Role.ADMIN, "listing users")
+        rows = conn.execute(select(schema.users).order_by(schema.users.c.name_key))
+        return [
+            {"name": r.name, "role": r.role, "cluster": r.cluster, "active": bool(r.active)}
+            for r in rows
+        ]

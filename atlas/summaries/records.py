@@ -1,0 +1,323 @@
+"""The cluster's own records in plain words: labels for states, problems, channels and roles,
+and the tables and map points a page shows of reports (DESIGN §7).
+
+The store (:mod:`atlas.store`) keeps codes (``not_fixed``, ``no_water``); people read words
+("not fixed", "no water"). Everything here is computed from records the store already gave the
+acting user, so a table or a map point never holds more than that user may see; and none of
+the functions here ever puts a reporter's contact details into what they return, even when a
+record carries them.
+
+Examples
+--------
+>>> problem_label("no_water"), state_label("not_fixed"), action_label("referred")
+('No water', 'not fixed', 'Refer to the municipality')
+>>> plain_words("Report 7 is not_fixed: it can become fixed, referred, reported.")
+'Report 7 is not fixed: it can become fixed, referred, reported.'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from atlas.store import CHANNELS, PROBLEMS, STATES, Role, SettlementEntry, User
+from atlas.store.times import LOCAL_ZONE, now
+from atlas.summaries.phrases import cluster_label
+
+__all__ = [
+    "CATEGORY_LABELS",
+    "action_label",
+    "category_label",
+    "channel_label",
+    "count_table",
+    "days_open",
+    "history_table",
+    "plain_words",
+    "problem_label",
+    "report_points",
+    "report_table",
+    "report_title",
+    "reportable_settlements",
+    "service_point_label",
+    "settlement_label",
+    "state_label",
+    "user_label",
+]
+
+#: The service categories of reports, as a person names them.
+CATEGORY_LABELS = {
+    "water": "Water",
+    "sanitation": "Toilets and sanitation",
+    "electricity": "Electricity and lights",
+    "waste": "Refuse and waste",
+}
+_PROBLEMS = {
+    "broken": "Broken",
+    "no_water": "No water",
+    "leaking": "Leaking",
+    "low_pressure": "Low pressure",
+    "dirty_water": "Dirty water",
+    "unsafe": "Unsafe",
+    "other": "Something else",
+    "not_cleaned": "Not cleaned",
+    "overflowing": "Overflowing",
+    "blocked": "Blocked",
+    "no_power": "No power",
+    "exposed_wires": "Exposed wires",
+    "missed_collection": "Collection missed",
+    "illegal_dumping": "Illegal dumping",
+}
+_CHANNELS = {
+    "app": "This app",
+    "paper": "Paper form",
+    "meeting": "At a meeting",
+    "kobo": "KoBoToolbox form",
+    "sms": "SMS",
+}
+_ACTIONS = {
+    "confirmed": "Confirm",
+    "referred": "Refer to the municipality",
+    "fixed": "Mark fixed",
+    "not_fixed": "Mark not fixed",
+    "duplicate": "Mark as a duplicate",
+    "rejected": "Reject",
+    "reported": "Reopen",
+}
+#: The codes of the store's vocabulary, and its field names, in plain words (for messages).
+_CODES = {
+    **{state: state.replace("_", " ") for state in STATES},
+    **{p: _PROBLEMS.get(p, p).lower() for problems in PROBLEMS.values() for p in problems},
+    "observed_at": "the time it was seen",
+    "service_request_id": "report number",
+}
+_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _words(code: object) -> str:
+    text = str(code).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def category_label(category: str) -> str:
+    """``Water``, ``Toilets and sanitation``… (an unknown category: its name, capitalised)."""
+    return CATEGORY_LABELS.get(category, _words(category))
+
+
+def problem_label(problem: str) -> str:
+    """``No water``, ``Collection missed``… (an unknown code: its words, capitalised)."""
+    return _PROBLEMS.get(problem, _words(problem))
+
+
+def state_label(state: str) -> str:
+    """``reported``, ``not fixed``…: a state as it reads in a sentence."""
+    return str(state).replace("_", " ")
+
+
+def channel_label(channel: str) -> str:
+    """``This app``, ``Paper form``…"""
+    return _CHANNELS.get(channel, _words(channel))
+
+
+def action_label(state: str) -> str:
+    """The button that moves a report to ``state``: ``Confirm``, ``Reopen``…"""
+    return _ACTIONS.get(state, _words(state))
+
+
+def plain_words(text: str) -> str:
+    """``text`` with the store's codes (``not_fixed``, ``observed_at``) in plain words, for a
+    message shown to a person; any other snake_case word loses its underscores."""
+    return _SNAKE.sub(lambda m: _CODES.get(m.group(0), m.group(0).replace("_", " ")), text)
+
+
+def user_label(user: User) -> str:
+    """``thandi (coordinator)``, ``sipho (member of Ilanga East Cluster)``."""
+    role = user.role.label
+    if user.role is Role.MEMBER and user.cluster:
+        role = f"{role} of {user.cluster}"
+    return f"{user.name} ({role})"
+
+
+def settlement_label(entry: SettlementEntry) -> str:
+    """A registered settlement as a list shows it: ``Dikgageng (SET-019)``."""
+    return f"{entry.name or entry.settlement_id} ({entry.settlement_id})"
+
+
+def reportable_settlements(
+    entries: Iterable[SettlementEntry], user: User
+) -> list[SettlementEntry]:
+    """The registered settlements ``user`` may report for: a member's own cluster, or all."""
+    if user.role is Role.MEMBER:
+        return [e for e in entries if e.cluster == user.cluster]
+    return list(entries)
+
+
+def service_point_label(point: Mapping[str, Any]) -> str:
+    """A service point offered for a report (:func:`atlas.store.nearest_services`):
+    ``Standpipe, 34 m from the middle (SRV-0744)``.
+
+    >>> service_point_label({"service_id": "S1", "kind": "standpipe", "distance_m": 34.3})
+    'Standpipe, 34 m from the middle (S1)'
+    """
+    kind = _words(point.get("kind") or "service point")
+    metres = point.get("distance_m")
+    where = "" if metres is None else f", {round(float(metres)):,} m from the middle"
+    return f"{kind}{where} ({point['service_id']})"
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def days_open(record: Mapping[str, Any], at: datetime | None = None) -> int | None:
+    """Whole days since an open report was reported (None for a closed report).
+
+    >>> from datetime import datetime, timezone
+    >>> days_open({"status": "open", "requested_datetime": "2026-11-01T08:00:00+02:00"},
+    ...           datetime(2026, 11, 4, 7, 0, tzinfo=timezone.utc))
+    3
+    """
+    if record.get("status") != "open":
+        return None
+    since = _time(record.get("requested_datetime"))
+    if since is None:
+        return None
+    return max(0, ((at or now()) - since).days)
+
+
+def _shown_time(value: str | None) -> str:
+    """``2026-11-03 08:30`` in South African time (empty for none)."""
+    when = _time(value)
+    return when.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+def report_title(record: Mapping[str, Any], at: datetime | None = None) -> str:
+    """One line about a report: ``Water: No water at Dikgageng (reported, 3 days open)``."""
+    days = days_open(record, at)
+    age = "" if days is None else f", {days} day{'' if days == 1 else 's'} open"
+    place = record.get("settlement_name") or record.get("settlement_id")
+    return (
+        f"{category_label(record['category'])}: {problem_label(record['problem'])} at {place} "
+        f"({state_label(record['state'])}{age})"
+    )
+
+
+def report_table(records: Sequence[Mapping[str, Any]], at: datetime | None = None) -> pd.DataFrame:
+    """The reports as a table people read, in the order given (the queue's: oldest first);
+    never a contact column."""
+    rows = [
+        {
+            "Report": r["service_request_id"],
+            "Reported": _shown_time(r.get("requested_datetime")),
+            "Seen": _shown_time(r.get("observed_at")),
+            "Settlement": r.get("settlement_name") or r.get("settlement_id"),
+            "Cluster": cluster_label(r.get("cluster")),
+            "Service": category_label(r["category"]),
+            "Problem": problem_label(r["problem"]),
+            "Service point": r.get("service_id") or "",
+            "State": state_label(r["state"]),
+            "Days open": days_open(r, at),
+            "Reference": r.get("reference") or "",
+        }
+        for r in records
+    ]
+    columns = [
+        "Report", "Reported", "Seen", "Settlement", "Cluster", "Service", "Problem",
+        "Service point", "State", "Days open", "Reference",
+    ]  # fmt: skip
+    table = pd.DataFrame(rows, columns=columns)
+    table["Days open"] = table["Days open"].astype("Int64")
+    return table
+
+
+def history_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """A report's history (:func:`atlas.store.history`) as a table, oldest first."""
+    return pd.DataFrame(
+        [
+            {
+                "When": _shown_time(h.get("at")),
+                "Who": h.get("actor"),
+                "From": state_label(h["state_from"]) if h.get("state_from") else "",
+                "To": state_label(h["state_to"]),
+                "Note": h.get("note") or "",
+                "Reference": h.get("reference") or "",
+                "Duplicate of": h.get("duplicate_of") or "",
+            }
+            for h in rows
+        ],
+        columns=["When", "Who", "From", "To", "Note", "Reference", "Duplicate of"],
+    )
+
+
+def count_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Counts of reports (:func:`atlas.store.report_counts`, either level) with plain headers:
+    where, the service, then open, each state and the total."""
+    frame = pd.DataFrame(list(rows))
+    where = ["name", "cluster"] if "settlement_id" in frame else ["cluster"]
+    columns = [*where, "category", "open", *STATES, "total"]
+    if frame.empty:
+        frame = pd.DataFrame(columns=columns)
+    frame = frame[columns].copy()
+    if "cluster" in frame:
+        frame["cluster"] = [cluster_label(c) for c in frame["cluster"]]
+    frame["category"] = [category_label(c) for c in frame["category"]]
+    headers = {
+        "name": "Settlement",
+        "cluster": "Cluster",
+        "category": "Service",
+        "open": "Open",
+        "total": "All",
+        **{s: _words(s) for s in STATES},
+    }
+    return frame.rename(columns=headers).reset_index(drop=True)
+
+
+def _finite(value: Any) -> bool:
+    return value is not None and isinstance(value, int | float) and math.isfinite(value)
+
+
+def report_points(
+    records: Sequence[Mapping[str, Any]],
+    settlements: Iterable[SettlementEntry] = (),
+    at: datetime | None = None,
+) -> pd.DataFrame:
+    """Where open reports are drawn, and what their tooltip says: ``lon``, ``lat``,
+    ``category``, ``problem``, ``state`` (plain words), ``days_open``, ``report``. A report
+    about no specific point is drawn at its settlement's point from the register; one with
+    neither is left out. Closed reports are left out; contacts are never carried.
+
+    >>> rec = {"service_request_id": "r1", "status": "open", "state": "reported",
+    ...        "category": "water", "problem": "no_water", "settlement_id": "S1",
+    ...        "requested_datetime": "2026-11-01T08:00:00+02:00", "lon": None, "lat": None,
+    ...        "contact": "082 000 0000"}
+    >>> entry = SettlementEntry("S1", "Ilanga", None, 28.1, -26.05)
+    >>> report_points([rec], [entry]).drop(columns="days_open").to_dict("records")
+    [{'lon': 28.1, 'lat': -26.05, 'category': 'Water', 'problem': 'No water', 'state': 'reported', 'report': 'r1'}]
+    """
+    places = {e.settlement_id: (e.lon, e.lat) for e in settlements}
+    rows = []
+    for r in records:
+        if r.get("status") != "open":
+            continue
+        lon, lat = r.get("lon"), r.get("lat")
+        if not (_finite(lon) and _finite(lat)):
+            lon, lat = places.get(r.get("settlement_id"), (None, None))
+        if not (_finite(lon) and _finite(lat)):
+            continue
+        rows.append(
+            {
+                "lon": float(lon),  # type: ignore[arg-type]
+                "lat": float(lat),  # type: ignore[arg-type]
+                "category": category_label(r["category"]),
+                "problem": problem_label(r["problem"]),
+                "state": state_label(r["state"]),
+                "days_open": days_open(r, at),
+                "report": r["service_request_id"],
+            }
+        )
+    columns = ["lon", "lat", "category", "problem", "state", "days_open", "report"]
+    return pd.DataFrame(rows, columns=columns)
