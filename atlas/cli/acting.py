@@ -103,7 +103,10 @@ def emit(
     text: Callable[[Any], str],
     say: Progress | None = None,
     done: str = "the result",
+    *,
+    output: str | None = None,
 ) -> None:
-    """Write ``data`` as JSON (``--format json``) or as ``text(data)`` (``--format text``)."""
+    """Write ``data`` as JSON (``--format json``) or as ``text(data)`` (``--format text``) to
+    ``output`` (standard output when None)."""
     body = json.dumps(data, ensure_ascii=False, indent=2) if args.format == "json" else text(data)
-    write_result(body, getattr(args, "output", None), say or Progress(True), done)
+    write_result(body, output, say or Progress(True), done)

@@ -204,9 +204,16 @@ def run(args: argparse.Namespace) -> int:
             )
             columns = [*LIST_COLUMNS, *(["contact"] if args.with_contacts else [])]
             if args.format == "csv":
-                emit(args, records, lambda r: csv_text(r, columns), say, f"{len(records)} reports")
+                emit(
+                    args,
+                    records,
+                    lambda r: csv_text(r, columns),
+                    say,
+                    f"{len(records)} reports",
+                    output=args.output,
+                )
             elif args.format == "geojson":
-                emit(args, records, _geojson, say, f"{len(records)} reports")
+                emit(args, records, _geojson, say, f"{len(records)} reports", output=args.output)
             else:
                 shown = [
                     "service_request_id",
@@ -216,7 +223,14 @@ def run(args: argparse.Namespace) -> int:
                     "problem",
                     "observed_at",
                 ]
-                emit(args, records, lambda r: _table(r, shown), say, f"{len(records)} reports")
+                emit(
+                    args,
+                    records,
+                    lambda r: _table(r, shown),
+                    say,
+                    f"{len(records)} reports",
+                    output=args.output,
+                )
         elif command == "update":
             record = update_report(
                 store,
@@ -234,9 +248,23 @@ def run(args: argparse.Namespace) -> int:
             keys = ["cluster"] if args.level == "cluster" else ["settlement_id", "name", "cluster"]
             columns = [*keys, "category", *STATES, "open", "total"]
             if args.format == "csv":
-                emit(args, rows, lambda r: csv_text(r, columns), say, f"{len(rows)} rows")
+                emit(
+                    args,
+                    rows,
+                    lambda r: csv_text(r, columns),
+                    say,
+                    f"{len(rows)} rows",
+                    output=args.output,
+                )
             else:
-                emit(args, rows, lambda r: _table(r, columns), say, f"{len(rows)} rows")
+                emit(
+                    args,
+                    rows,
+                    lambda r: _table(r, columns),
+                    say,
+                    f"{len(rows)} rows",
+                    output=args.output,
+                )
     finally:
         store.close()
     return 0

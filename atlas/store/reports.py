@@ -230,7 +230,9 @@ def possible_duplicates(
 
 
 def insert_report(conn: Connection, actor: User, row: Mapping[str, Any], at: datetime) -> str:
-    """Insert a checked row as a new ``reported`` report with its first history row."""
+    """Insert a checked row as a new ``reported`` report with its first history row, which is
+    dated when the problem was observed (a report typed in later from paper or a form counts as
+    reported from then; later changes may be dated back to that time, not before)."""
     rid = new_report_id()
     conn.execute(
         insert(schema.reports).values(
@@ -245,7 +247,7 @@ def insert_report(conn: Connection, actor: User, row: Mapping[str, Any], at: dat
     conn.execute(
         insert(schema.report_history).values(
             report_id=rid,
-            at=at,
+            at=row["observed_at"],
             recorded_at=at,
             actor=actor.name,
             state_from=None,
