@@ -14,7 +14,7 @@ from typing import Any
 
 from atlas.cli.acting import add_acting, add_store_format, emit, open_cli_store, signed_in
 from atlas.errors import SchemaError
-from atlas.store import Role, add_user, list_users, needs_first_admin
+from atlas.store import Role, add_user, list_users, needs_first_admin, set_password
 
 __all__ = ["add_parser", "run"]
 
@@ -37,6 +37,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     add_acting(add, required=False, role="admin")
     add_store_format(add)
+    reset = sub.add_parser(
+        "password", help="set a new password (an admin for anyone, a user for themselves)"
+    )
+    reset.add_argument("name", metavar="NAME")
+    reset.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the new password from the first line of standard input",
+    )
+    add_acting(reset)
+    add_store_format(reset)
     listing = sub.add_parser("list", help="every user with role and cluster (admins)")
     add_acting(listing, role="admin")
     add_store_format(listing)
@@ -71,6 +82,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.users_command == "list":
             emit(args, list_users(store, signed_in(store, args)), _users_text)
+            return 0
+        if args.users_command == "password":
+            set_password(store, signed_in(store, args), args.name, _new_password(args))
+            emit(
+                args,
+                {"name": args.name, "password": "set"},
+                lambda d: f"new password set for {d['name']}",
+            )
             return 0
         first = needs_first_admin(store)
         if not first and args.acting is None:

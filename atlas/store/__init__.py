@@ -22,7 +22,14 @@ Examples
 >>> db.close()
 """
 
-from atlas.store.accounts import User, add_user, list_users, needs_first_admin, sign_in
+from atlas.store.accounts import (
+    User,
+    add_user,
+    list_users,
+    needs_first_admin,
+    set_password,
+    sign_in,
+)
 from atlas.store.engine import backup
 from atlas.store.imports import ImportResult, import_reports, read_report_rows
 from atlas.store.location import DB_ENV, default_path, store_url
@@ -90,6 +97,7 @@ __all__ = [
     "registered_settlements",
     "report_counts",
     "reveal_contact",
+    "set_password",
     "sign_in",
     "store_url",
     "sync_register",

@@ -29,6 +29,7 @@ __all__ = [
     "add_user",
     "list_users",
     "needs_first_admin",
+    "set_password",
     "sign_in",
 ]
 
@@ -72,10 +73,15 @@ def acting(conn: Connection, user: User, needed: Role, doing: str) -> User:
     current = User(row.name, Role.parse(row.role), row.cluster)
     if not current.can(needed):
         raise AccessDenied(
-            f"{current.name} is a {current.role.label}: {doing} needs a {needed.label} or above. "
+            f"{current.name} is {_a(current.role)}: {doing} needs {_a(needed)} or above. "
             "Ask an admin of this atlas for that role."
         )
     return current
+
+
+def _a(role: Role) -> str:
+    """``a member``, ``an admin``."""
+    return f"{'an' if role.label[0] in 'aeiou' else 'a'} {role.label}"
 
 
 def needs_first_admin(store: Store) -> bool:
@@ -125,9 +131,7 @@ def add_user(
         empty = conn.execute(select(func.count()).select_from(schema.users)).scalar_one() == 0
         if empty:
             if role is not Role.ADMIN:
-                raise StoreError(
-                    "The store has no users yet: the first one must be an admin."
-                )
+                raise StoreError("The store has no users yet: the first one must be an admin.")
             by = "first start"
         else:
             if actor is None:
@@ -226,3 +230,30 @@ def list_users(store: Store, actor: User) -> list[dict[str, object]]:
             {"name": r.name, "role": r.role, "cluster": r.cluster, "active": bool(r.active)}
             for r in rows
         ]
+
+
+def set_password(store: Store, actor: User, name: str, password: str) -> None:
+    """Give ``name`` a new password: an admin for anyone, any user for themselves.
+
+    Raises
+    ------
+    AccessDenied
+        The actor is neither an admin nor ``name``.
+    StoreError
+        No such user, or the password is too short.
+    """
+    if len(password) < MIN_PASSWORD:
+        raise StoreError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+    with writing(store.engine) as conn:
+        own = actor.name.casefold() == name.strip().casefold()
+        user = acting(
+            conn, actor, Role.VIEWER if own else Role.ADMIN, "setting another user's password"
+        )
+        changed = conn.execute(
+            update(schema.users)
+            .where(schema.users.c.name_key == name.strip().casefold())
+            .values(password_hash=_HASHER.hash(password))
+        ).rowcount
+        if not changed:
+            raise StoreError(f"There is no user '{name}': check the name.")
+        audit_row(conn, user.name, "user.password_set", name.strip())

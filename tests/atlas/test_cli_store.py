@@ -404,3 +404,20 @@ def test_backup_is_a_store_of_its_own(
     assert code == 0 and json.loads(out)[0]["total"] == 1
     code, _, err = run(capsys, monkeypatch, "db", "backup", "--output", str(copy))
     assert code == 1 and "never overwrites" in err
+
+
+def test_an_admin_sets_a_new_password_and_a_user_their_own(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ["users", "password", "lebo", "--password-stdin", "--as", "thandi"]
+    code, out, _ = run(
+        capsys, monkeypatch, *argv, password=PEOPLE["thandi"][2], stdin="a new one!\n"
+    )
+    assert code == 0 and json.loads(out) == {"name": "lebo", "password": "set"}
+    old = run(capsys, monkeypatch, "reports", "summary", "--as", "lebo", password="viewer-password")
+    assert old[0] == EXIT_NOPERM
+    new = run(capsys, monkeypatch, "reports", "summary", "--as", "lebo", password="a new one!")
+    assert new[0] == 0
+    argv = ["users", "password", "sipho", "--password-stdin", "--as", "lebo"]
+    code, _, err = run(capsys, monkeypatch, *argv, password="a new one!", stdin="hijacked!!\n")
+    assert code == EXIT_NOPERM and "lebo is a viewer" in err and "needs an admin" in err
