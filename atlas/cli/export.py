@@ -18,7 +18,7 @@ from atlas.cli.options import (
     add_output,
     add_raster_options,
 )
-from layers.standalone import FORMATS, write_output
+from atlas.exports.paths import FORMATS
 
 __all__ = ["add_parser", "run"]
 
@@ -59,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     """Run ``atlas export``; errors are raised for the CLI boundary to print."""
     say = Progress(args.quiet)
     dataset, result = measure(args, say)
+    # Drawing is imported only when drawn: every other command starts without it.
+    from layers.standalone import write_output
+
     paths = write_output(
         result,
         dataset,
