@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m layers.assets
 	@touch $(STAMP)
 
-# Browser tests drive Debian's Chromium and report tests render PDFs with poppler-utils;
-# install them when we can (root with apt-get), otherwise those tests skip and say how.
+# Browser tests drive Debian's Chromium, report tests render PDFs with poppler-utils, and the
+# store tests start a throwaway PostgreSQL server (initdb, pg_ctl); install them when we can
+# (root with apt-get), otherwise those tests skip and say how.
 browser:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -32,6 +33,11 @@ browser:
 		echo "Installing poppler-utils for the report tests (apt-get)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
 	else echo "pdftoppm not found and not root: report rendering tests will be skipped."; fi
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing PostgreSQL for the store tests (apt-get)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "PostgreSQL (initdb) not found and not root: the PostgreSQL store tests will be skipped."; fi
 
 setup: $(STAMP)
 

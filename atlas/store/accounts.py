@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from atlas.errors import AccessDenied, SignInError, StoreError
 from atlas.store import schema
-from atlas.store.engine import writing
+from atlas.store.engine import serialise_user_writers, writing
 from atlas.store.store import Store, audit_row
 from atlas.store.times import now
 from atlas.store.vocabulary import Role
@@ -128,6 +128,7 @@ def add_user(
     if len(password) < MIN_PASSWORD:
         raise StoreError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
     with writing(store.engine) as conn:
+        serialise_user_writers(conn)
         empty = conn.execute(select(func.count()).select_from(schema.users)).scalar_one() == 0
         if empty:
             if role is not Role.ADMIN:
@@ -249,11 +250,14 @@ def set_password(store: Store, actor: User, name: str, password: str) -> None:
         user = acting(
             conn, actor, Role.VIEWER if own else Role.ADMIN, "setting another user's password"
         )
-        changed = conn.execute(
-            update(schema.users)
-            .where(schema.users.c.name_key == name.strip().casefold())
-            .values(password_hash=_HASHER.hash(password))
-        ).rowcount
-        if not changed:
+        target = conn.execute(
+            select(schema.users.c.name).where(schema.users.c.name_key == name.strip().casefold())
+        ).scalar()
+        if target is None:
             raise StoreError(f"There is no user '{name}': check the name.")
-        audit_row(conn, user.name, "user.password_set", name.strip())
+        conn.execute(
+            update(schema.users)
+            .where(schema.users.c.name == target)
+            .values(password_hash=_HASHER.hash(password))
+        )
+        audit_row(conn, user.name, "user.password_set", target)  # the name as the store has it

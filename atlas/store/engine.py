@@ -37,6 +37,7 @@ __all__ = [
     "migrate",
     "revision_of",
     "serialise_report_writers",
+    "serialise_user_writers",
     "writing",
 ]
 
@@ -45,6 +46,7 @@ BUSY_TIMEOUT_S = 60
 _WRITE = "atlas_write"
 _MIGRATE_LOCK = 7_340_113  # PostgreSQL advisory lock key of schema migrations
 _REPORTS_LOCK = 7_340_114  # PostgreSQL advisory lock key of writers of new reports
+_USERS_LOCK = 7_340_115  # PostgreSQL advisory lock key of writers of new users
 
 
 def connect(url: URL) -> Engine:
@@ -113,6 +115,13 @@ def serialise_report_writers(conn: Connection) -> None:
     transaction ends."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REPORTS_LOCK})
+
+
+def serialise_user_writers(conn: Connection) -> None:
+    """Make the transactions that add users take turns (as :func:`serialise_report_writers`),
+    so that two never both find a name free, or the store empty for a first admin."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _USERS_LOCK})
 
 
 def _alembic(conn: Connection) -> AlembicConfig:

@@ -190,12 +190,12 @@ def register_size(store: Store) -> int:
 
 
 def registered_settlements(store: Store) -> list[SettlementEntry]:
-    """Every active settlement of the register, by cluster then name."""
+    """Every active settlement of the register, by cluster (those in none last) then name."""
     t = schema.settlements
     with store.engine.connect() as conn:
         rows = conn.execute(
             select(t.c.settlement_id, t.c.name, t.c.cluster, t.c.lon, t.c.lat)
             .where(t.c.active)
-            .order_by(t.c.cluster, t.c.name, t.c.settlement_id)
+            .order_by(t.c.cluster.nulls_last(), t.c.name, t.c.settlement_id)
         )
         return [SettlementEntry(*r) for r in rows]

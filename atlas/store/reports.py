@@ -234,26 +234,29 @@ def insert_report(conn: Connection, actor: User, row: Mapping[str, Any], at: dat
     dated when the problem was observed (a report typed in later from paper or a form counts as
     reported from then; later changes may be dated back to that time, not before)."""
     rid = new_report_id()
+    # Values as parameters, not .values(): one compiled statement for every report of an import.
     conn.execute(
-        insert(schema.reports).values(
-            id=rid,
+        insert(schema.reports),
+        {
+            "id": rid,
             **row,
-            requested_at=at,
-            updated_at=at,
-            state="reported",
-            reporter=actor.name,
-        )
+            "requested_at": at,
+            "updated_at": at,
+            "state": "reported",
+            "reporter": actor.name,
+        },
     )
     conn.execute(
-        insert(schema.report_history).values(
-            report_id=rid,
-            at=row["observed_at"],
-            recorded_at=at,
-            actor=actor.name,
-            state_from=None,
-            state_to="reported",
-            note=None,
-        )
+        insert(schema.report_history),
+        {
+            "report_id": rid,
+            "at": row["observed_at"],
+            "recorded_at": at,
+            "actor": actor.name,
+            "state_from": None,
+            "state_to": "reported",
+            "note": None,
+        },
     )
     return rid
 

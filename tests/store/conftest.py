@@ -1,25 +1,26 @@
 """Fixtures of the store's tests: a throwaway PostgreSQL server, a fresh store on each backend,
 the sample's settlements register, and a user of each role.
 
-Every test that takes ``store`` (or a fixture built on it) runs twice, on SQLite and on
-PostgreSQL, with the same assertions. PostgreSQL is a server of its own, started once per
-session from Debian's ``postgresql`` package (initdb and pg_ctl) in a temporary folder, on a
-free localhost port, with trust authentication; each test gets a new database in it. Without
-those programs the PostgreSQL half of the tests skips and says how to enable it.
+Every test that takes ``store`` or ``registered`` (or a fixture built on them) runs twice, on
+SQLite and on PostgreSQL, with the same assertions. PostgreSQL is a server of its own, started
+once per session from Debian's ``postgresql`` package (initdb and pg_ctl, run as the
+``postgres`` user when the tests run as root) in a temporary folder, on a free localhost port,
+with trust authentication. ``store`` is a new database of that server (CREATE DATABASE, dropped
+afterwards); ``registered`` a working database put back for each test as the registered
+template is (see :class:`RegisterTemplates`). Without those programs the PostgreSQL half of
+the tests skips and says how to enable it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import secrets
 import shutil
 import socket
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from sqlalchemy import text
 import atlas
 from atlas import store as st
 from atlas.measure import GapResult
-from atlas.store import accounts
+from atlas.store import accounts, schema
 
 #: The backends every store test runs on.
 BACKENDS = ["sqlite", "postgresql"]
@@ -59,7 +60,9 @@ def _quick_password_hashes() -> Iterator[PasswordHasher]:
     ``test_accounts`` (this yields the hasher the atlas really uses)."""
     real = accounts._HASHER
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+        patch.setattr(
+            accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        )
         yield real
 
 
@@ -73,7 +76,8 @@ def postgresql_bin() -> Path | None:
         number = Path(folder).parent.name
         return tuple(int(p) for p in number.split(".") if p.isdigit()) or (0,)
 
-    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True):
+    folders = [str(p) for p in Path("/usr/lib/postgresql").glob("*/bin")]
+    for folder in sorted(folders, key=version, reverse=True):
         if all(os.access(Path(folder, p), os.X_OK) for p in ("initdb", "pg_ctl")):
             return Path(folder)
     initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
@@ -174,9 +178,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 @contextlib.contextmanager
-def opened_store(
-    backend: str, folder: Path, request: pytest.FixtureRequest
-) -> Iterator[st.Store]:
+def opened_store(backend: str, folder: Path, request: pytest.FixtureRequest) -> Iterator[st.Store]:
     """A new, empty store on ``backend``: a file in ``folder``, or a new PostgreSQL database
     (dropped afterwards, once the store's connections are closed)."""
     if backend == "sqlite":
@@ -212,11 +214,136 @@ def gaps() -> GapResult:
     return atlas.compute_gaps(atlas.load_sample(), atlas.load_standard("cape-town"))
 
 
-@pytest.fixture
-def registered(store: st.Store, gaps: GapResult) -> st.Store:
-    """The fresh store with the sample's settlements and service points registered."""
-    st.sync_register(store, gaps)
-    return store
+#: The store's tables in the order their rows may be inserted, and the migrations' own.
+_TABLES = [t.name for t in schema.metadata.sorted_tables]
+_RESTORED = [*_TABLES, "alembic_version"]
+
+
+class RegisterTemplates:
+    """A registered store of each backend, made once (:func:`atlas.store.sync_register` of the
+    sample, on a store migrated from empty) and copied for each test that needs one, much
+    quicker than registering 800 service points again for every test:
+
+    * SQLite: the file is copied;
+    * PostgreSQL: a database is created from it as a template (:meth:`copy`, for a module or a
+      test that starts processes), or, for each test (:meth:`restored`), one working database
+      is put back as the template was: every table emptied (TRUNCATE, which the append-only
+      triggers do not see) and refilled from a pristine copy kept in that database. CREATE
+      DATABASE costs the server about a third of a second; this, a few milliseconds.
+    """
+
+    def __init__(self, gaps: GapResult, folder: Path) -> None:
+        self.gaps, self.folder = gaps, folder
+        self._sqlite: Path | None = None
+        self._postgresql: str | None = None
+        self._working: str | None = None
+
+    def _register(self, db: str | Path) -> None:
+        made = st.open_store(db)
+        try:
+            counts = st.sync_register(made, self.gaps)
+            assert (counts.settlements_added, counts.services_added) == (30, 800)
+        finally:
+            made.close()
+
+    def sqlite(self) -> Path:
+        if self._sqlite is None:
+            path = self.folder / "registered.sqlite"
+            self._register(path)
+            leftovers = [p.name for p in self.folder.iterdir() if p.name != path.name]
+            assert not leftovers, leftovers  # closed: no -wal or -shm file to copy too
+            self._sqlite = path
+        return self._sqlite
+
+    def postgresql(self, server: PostgresServer) -> str:
+        if self._postgresql is None:
+            name = server.new_database()
+            self._register(server.url(name))
+            self._postgresql = name
+        return self._postgresql
+
+    def _copy_sqlite(self, folder: Path) -> Path:
+        path = folder / "atlas.sqlite"
+        shutil.copyfile(self.sqlite(), path)
+        return path
+
+    @contextlib.contextmanager
+    def copy(
+        self, backend: str, folder: Path, request: pytest.FixtureRequest
+    ) -> Iterator[st.Store]:
+        """A registered store in a file or database of its own."""
+        if backend == "sqlite":
+            with _opened(self._copy_sqlite(folder)) as store:
+                yield store
+            return
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        name = f"t_{secrets.token_hex(6)}"
+        with server.admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.postgresql(server)}"')
+        try:
+            with _opened(server.url(name)) as store:
+                yield store
+        finally:
+            server.drop_database(name)
+
+    @contextlib.contextmanager
+    def restored(
+        self, backend: str, folder: Path, request: pytest.FixtureRequest
+    ) -> Iterator[st.Store]:
+        """A registered store as the template is, for one test (see the class)."""
+        if backend == "sqlite":
+            with _opened(self._copy_sqlite(folder)) as store:
+                yield store
+            return
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        if self._working is None:
+            name = f"work_{secrets.token_hex(4)}"
+            with server.admin() as conn:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.postgresql(server)}"')
+            with psycopg.connect(server.url(name)) as conn:
+                conn.execute("CREATE SCHEMA pristine")
+                for table in _RESTORED:
+                    conn.execute(f"CREATE TABLE pristine.{table} AS TABLE public.{table}")
+            self._working = name
+        with psycopg.connect(server.url(self._working)) as conn:
+            conn.execute("SET lock_timeout = '20s'")
+            conn.execute(f"TRUNCATE {', '.join(_RESTORED)} RESTART IDENTITY")
+            for table in _RESTORED:
+                conn.execute(f"INSERT INTO public.{table} SELECT * FROM pristine.{table}")
+            for table in ("audit", "report_history"):
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+                )
+        with _opened(server.url(self._working)) as store:
+            yield store
+
+
+@contextlib.contextmanager
+def _opened(db: str | Path) -> Iterator[st.Store]:
+    store = st.open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def register_templates(
+    gaps: GapResult, tmp_path_factory: pytest.TempPathFactory
+) -> RegisterTemplates:
+    return RegisterTemplates(gaps, tmp_path_factory.mktemp("register"))
+
+
+@pytest.fixture(params=BACKENDS)
+def registered(
+    request: pytest.FixtureRequest, tmp_path: Path, register_templates: RegisterTemplates
+) -> Iterator[st.Store]:
+    """A store with the sample's 30 settlements and 800 service points registered (with
+    :func:`atlas.store.sync_register`) and nothing else, no user yet: as new for each test, on
+    each backend in turn."""
+    with register_templates.restored(request.param, tmp_path, request) as opened:
+        yield opened
 
 
 @dataclass(frozen=True)
@@ -261,12 +388,3 @@ def scalar(store: st.Store, sql: str, **params: object) -> object:
     """One value read with raw SQL (what is in the database, whatever the library says)."""
     with store.engine.connect() as conn:
         return conn.execute(text(sql), params).scalar_one()
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Wait until ``predicate()`` holds (fail after ``timeout`` seconds)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail("timed out waiting")
-        time.sleep(0.05)

@@ -18,7 +18,9 @@ SETTLEMENTS = [f"SET-{n:03d}" for n in range(1, 31)]
 
 #: A process that opens the store, signs in and imports a file, saying after each committed
 #: batch ``committed <rows done> <added so far>`` (flushed: that is its acknowledgement), and
-#: at the end ``done <added> <unchanged> <rejected>``.
+#: at the end ``done <added> <unchanged> <rejected>``. With a sixth argument ``wait`` it says
+#: ``ready`` once signed in and waits for a line on its input before importing (so that
+#: several start importing at the same moment).
 WORKER = """
 import sys
 from atlas import store as st
@@ -27,6 +29,9 @@ db, path, name, password, batch = sys.argv[1:6]
 store = st.open_store(db)
 try:
     user = st.sign_in(store, name, password)
+    if sys.argv[6:] == ["wait"]:
+        print("ready", flush=True)
+        sys.stdin.readline()
 
     def progress(done, added):
         print(f"committed {done} {added}", flush=True)
@@ -66,10 +71,15 @@ def generated_rows(count: int, prefix: str) -> list[dict[str, str]]:
     ]
 
 
-def start_worker(db: str, path: Path, name: str, password: str, batch: int) -> subprocess.Popen[str]:
-    """Start :data:`WORKER` importing ``path`` into ``db`` as ``name``."""
+def start_worker(
+    db: str, path: Path, name: str, password: str, batch: int, *, wait: bool = False
+) -> subprocess.Popen[str]:
+    """Start :data:`WORKER` importing ``path`` into ``db`` as ``name`` (``wait``: once ready,
+    for a line on its input)."""
     return subprocess.Popen(
-        [sys.executable, "-c", WORKER, db, str(path), name, password, str(batch)],
+        [sys.executable, "-c", WORKER, db, str(path), name, password, str(batch)]
+        + (["wait"] if wait else []),
+        stdin=subprocess.PIPE if wait else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
