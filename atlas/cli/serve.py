@@ -15,7 +15,8 @@ from pathlib import Path
 from atlas.cli.console import Progress
 from atlas.cli.inputs import load_files, measure
 from atlas.cli.options import add_data_options, add_db, config_of, pairs
-from atlas.errors import DataFileError
+from atlas.cli.share import MIN_CODE, lan_addresses, new_meeting_code
+from atlas.errors import DataFileError, SchemaError
 from atlas.load.uploads import MAX_UPLOAD_BYTES
 from atlas.measure import load_standard
 from atlas.registry import APP_SCRIPT, SERVE_ENV
@@ -45,7 +46,19 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     add_data_options(serve)
     add_db(serve)
-    serve.add_argument("--port", type=int, default=8501, help="port on localhost (default 8501)")
+    serve.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
+    serve.add_argument(
+        "--share",
+        action="store_true",
+        help="listen on the local network too (a hotspot, the office Wi-Fi) and print the "
+        "addresses and a QR code for phones; others sign in, or enter the meeting code to "
+        "look without changing anything (default: this computer only)",
+    )
+    serve.add_argument(
+        "--meeting-code",
+        metavar="CODE",
+        help="the code read-only guests enter with --share (default: a new six-digit code)",
+    )
     opening = serve.add_mutually_exclusive_group()
     opening.add_argument(
         "--browser",
@@ -85,6 +98,24 @@ def _open_when_ready(url: str) -> None:
     )
 
 
+def _announce(addresses: list[str], port: int, code: str) -> None:
+    """Say where phones on the network open the app, with a QR code of the first address."""
+    if not addresses:
+        print(
+            "atlas: --share found no network to share on: connect this computer to the Wi-Fi "
+            "or switch on its hotspot, then start again.",
+            file=sys.stderr,
+        )
+        return
+    from layers.qr import terminal_qr  # drawing only when sharing
+
+    print("atlas: phones and computers on the same network open:", file=sys.stderr)
+    for address in addresses:
+        print(f"    http://{address}:{port}", file=sys.stderr)
+    print(f"atlas: meeting code for guests (look, not change): {code}", file=sys.stderr)
+    print(terminal_qr(f"http://{addresses[0]}:{port}"), file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``atlas serve``: check the files, then become the Streamlit server."""
     app = APP_SCRIPT
@@ -94,6 +125,11 @@ def run(args: argparse.Namespace) -> int:
         )
     config = config_of(args)
     load_standard(args.standard)
+    if args.meeting_code is not None and not args.share:
+        raise SchemaError("--meeting-code is for --share: add --share to let guests in.")
+    code = (args.meeting_code or "").strip() or (new_meeting_code() if args.share else None)
+    if code is not None and len(code) < MIN_CODE:
+        raise SchemaError(f"The meeting code is too short: use at least {MIN_CODE} characters.")
     spec: dict[str, object] = {
         "standard": args.standard,
         "workers": config.workers,
@@ -122,6 +158,12 @@ def run(args: argparse.Namespace) -> int:
         sync_register(store, result, by="atlas serve")
     print(f"atlas: the cluster's records are kept in {store.where}", file=sys.stderr)
     store.close()
+    addresses = lan_addresses() if args.share else []
+    if args.share:
+        spec["share"] = {
+            "urls": [f"http://{a}:{args.port}" for a in addresses],
+            "meeting_code": code,
+        }
     env = {**os.environ, SERVE_ENV: json.dumps(spec)}
     command = [
         sys.executable,
@@ -132,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         "--server.port",
         str(args.port),
         "--server.address",
-        "127.0.0.1",
+        "0.0.0.0" if args.share else "127.0.0.1",
         "--server.enableStaticServing",
         "true",
         "--server.maxUploadSize",
@@ -150,6 +192,8 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"atlas: starting the app on http://localhost:{args.port} (Ctrl+C to stop)", file=sys.stderr
     )
+    if args.share:
+        _announce(addresses, args.port, str(code))
     if os.name == "posix":
         # Become the server: a signal to stop this process (Ctrl+C, a service manager, a test's
         # terminate()) then reaches Streamlit itself instead of orphaning it.
