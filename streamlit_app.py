@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
+from atlas.store import Role
 from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
 from layers.text import markdown_text as md
 from pages.state import session
+from pages.state.accounts import sign_in_section
 from pages.state.sources import (
     SAMPLE,
     current_source,
@@ -19,8 +23,25 @@ from pages.state.view import view
 
 st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")
 
+
+def _shown(needed: Role) -> Literal["visible", "hidden"]:
+    """A records page is listed for the roles it serves; opened by its link without one, it
+    says what it needs and how to sign in."""
+    user = session.user()
+    return "visible" if user is not None and user.can(needed) else "hidden"
+
+
 PAGES = [
     st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page(
+        "pages/report.py",
+        title="Report a problem",
+        icon=":material/report:",
+        visibility=_shown(Role.MEMBER),
+    ),
+    st.Page(
+        "pages/reports.py", title="Reports", icon=":material/inbox:", visibility=_shown(Role.VIEWER)
+    ),
     st.Page("pages/clusters.py", title="Clusters", icon=":material/bar_chart:"),
     st.Page("pages/settlement.py", title="Settlement profile", icon=":material/home_work:"),
     st.Page("pages/schedules.py", title="Water deliveries", icon=":material/local_shipping:"),
@@ -65,5 +86,6 @@ with st.sidebar:
     )
     st.selectbox("Service", list(current.standard.categories), key=session.CATEGORY)
     st.caption(md(f"Standard: {current.standard.name}. Source: {current.standard.source}."))
+    sign_in_section()
 
 page.run()

@@ -34,7 +34,7 @@ from layers.wards import ward_layer
 if TYPE_CHECKING:
     from layers.raster import RasterOverlay
 
-__all__ = ["OSM_TILES", "build_map", "legend_title", "standalone_html"]
+__all__ = ["OSM_TILES", "add_overlays", "build_map", "legend_title", "standalone_html"]
 
 #: The optional online basemap (off by default).
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -291,6 +291,29 @@ def _fit(
         m.location, m.options["zoom"] = [south, west], 15
     else:
         m.fit_bounds([[south, west], [north, east]], padding=(12, 12))
+
+
+def add_overlays(m: folium.Map, overlays: Sequence[MacroElement]) -> folium.Map:
+    """Add layers and legends drawn apart from a map (a signed-in user's reports on a map
+    built once for everyone) to ``m``, beneath its layer control so that the control lists
+    them; returns ``m``, changed (pass a copy of a shared map).
+
+    Examples
+    --------
+    >>> m = folium.Map(tiles=None)
+    >>> _ = folium.LayerControl().add_to(m)
+    >>> _ = add_overlays(m, [folium.FeatureGroup(name="Open reports (0)")])
+    >>> [type(c).__name__ for c in m._children.values()]
+    ['FeatureGroup', 'LayerControl']
+    """
+    controls = {k: c for k, c in m._children.items() if isinstance(c, folium.LayerControl)}
+    for key in controls:
+        del m._children[key]
+    for overlay in overlays:
+        overlay.add_to(m)
+    for key, control in controls.items():
+        m._children[key] = control
+    return m
 
 
 def standalone_html(m: folium.Map) -> str:

@@ -7,6 +7,7 @@ from atlas.summaries.profile import settlement_profile
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.maps import map_for, show_map
+from pages.state.reports import reports_on_map
 from pages.state.view import view
 
 v = view()
@@ -27,6 +28,8 @@ online = st.toggle(
 )
 # Rasters chosen on the Population and hazards page: the hazard is drawn on top.
 overlays = tuple(r for r in (v.population, v.hazard) if r is not None)
+# The signed-in user's open reports: drawn on this session's copy of the shared map only.
+reports, reports_key = reports_on_map()
 left, right = st.columns([3, 2])
 with left:
     clicked = show_map(
@@ -49,9 +52,11 @@ with left:
             v.cluster,
             online,
             hash(overlays),
+            reports_key,
         ),
         height=640,
         returned_objects=["last_active_drawing"],
+        overlays=reports,
     )
 with right:
     feature = (clicked or {}).get("last_active_drawing") or {}

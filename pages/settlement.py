@@ -9,6 +9,7 @@ from atlas.summaries.profile import service_table, settlement_profile
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.messages import error_text
+from pages.state.reports import settlement_reports
 from pages.state.view import exposure, view
 
 v = view()
@@ -72,3 +73,5 @@ st.dataframe(
 )
 st.subheader(f"Service points ({len(profile.services)})")
 st.dataframe(profile.services, hide_index=True, width="stretch")
+st.subheader("Open reports")
+settlement_reports(chosen, record["cluster"])

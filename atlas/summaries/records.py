@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from atlas.store import CHANNELS, PROBLEMS, STATES, Role, SettlementEntry, User
+from atlas.store import PROBLEMS, STATES, Role, SettlementEntry, User
 from atlas.store.times import LOCAL_ZONE, now
 from atlas.summaries.phrases import cluster_label
 
@@ -34,17 +34,24 @@ __all__ = [
     "action_label",
     "category_label",
     "channel_label",
+    "cluster_names",
     "count_table",
     "days_open",
     "history_table",
+    "of_category",
+    "of_settlement",
+    "other_reports",
     "plain_words",
     "problem_label",
+    "report_facts",
     "report_points",
     "report_table",
     "report_title",
     "reportable_settlements",
+    "reports_by_id",
     "service_point_label",
     "settlement_label",
+    "shown_time",
     "state_label",
     "user_label",
 ]
@@ -147,9 +154,7 @@ def settlement_label(entry: SettlementEntry) -> str:
     return f"{entry.name or entry.settlement_id} ({entry.settlement_id})"
 
 
-def reportable_settlements(
-    entries: Iterable[SettlementEntry], user: User
-) -> list[SettlementEntry]:
+def reportable_settlements(entries: Iterable[SettlementEntry], user: User) -> list[SettlementEntry]:
     """The registered settlements ``user`` may report for: a member's own cluster, or all."""
     if user.role is Role.MEMBER:
         return [e for e in entries if e.cluster == user.cluster]
@@ -157,15 +162,16 @@ def reportable_settlements(
 
 
 def service_point_label(point: Mapping[str, Any]) -> str:
-    """A service point offered for a report (:func:`atlas.store.nearest_services`):
-    ``Standpipe, 34 m from the middle (SRV-0744)``.
+    """A service point offered for a report (:func:`atlas.store.nearest_services`), short
+    enough for a phone: ``Standpipe, 34 m (SRV-0744)`` (the distance from the middle of the
+    settlement).
 
     >>> service_point_label({"service_id": "S1", "kind": "standpipe", "distance_m": 34.3})
-    'Standpipe, 34 m from the middle (S1)'
+    'Standpipe, 34 m (S1)'
     """
     kind = _words(point.get("kind") or "service point")
     metres = point.get("distance_m")
-    where = "" if metres is None else f", {round(float(metres)):,} m from the middle"
+    where = "" if metres is None else f", {round(float(metres)):,} m"
     return f"{kind}{where} ({point['service_id']})"
 
 
@@ -189,8 +195,13 @@ def days_open(record: Mapping[str, Any], at: datetime | None = None) -> int | No
     return max(0, ((at or now()) - since).days)
 
 
-def _shown_time(value: str | None) -> str:
-    """``2026-11-03 08:30`` in South African time (empty for none)."""
+def shown_time(value: str | None) -> str:
+    """An ISO time of the store as people read it: ``2026-11-03 08:30``, South African time
+    (empty for none).
+
+    >>> shown_time("2026-11-03T06:30:00+00:00")
+    '2026-11-03 08:30'
+    """
     when = _time(value)
     return when.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M") if when else ""
 
@@ -206,14 +217,67 @@ def report_title(record: Mapping[str, Any], at: datetime | None = None) -> str:
     )
 
 
+def report_facts(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The facts of one report as (what, value) pairs, in reading order, without the empty
+    ones (never the contact)."""
+    reported = shown_time(record.get("requested_datetime"))
+    by = f" by {record['reporter']}" if record.get("reporter") else ""
+    facts = [
+        ("Settlement", f"{record.get('settlement_name') or ''} ({record['settlement_id']})"),
+        ("Service", category_label(record["category"])),
+        ("What is wrong", problem_label(record["problem"])),
+        ("Service point", record.get("service_id") or "not a specific point"),
+        ("Seen", shown_time(record.get("observed_at"))),
+        ("Reported", f"{reported}{by} ({channel_label(record['channel'])})"),
+        ("State", state_label(record["state"])),
+        ("Reference", record.get("reference") or ""),
+        ("Duplicate of", record.get("duplicate_of") or ""),
+        ("Note", record.get("description") or ""),
+        ("Latest note", record.get("status_notes") or ""),
+    ]
+    return [(what, str(value)) for what, value in facts if value]
+
+
+def reports_by_id(
+    records: Iterable[Mapping[str, Any]], ids: Iterable[str] | None = None
+) -> dict[str, Mapping[str, Any]]:
+    """Reports by their number, in the order of ``ids`` (unknown ones left out), or all."""
+    found = {r["service_request_id"]: r for r in records}
+    return found if ids is None else {i: found[i] for i in ids if i in found}
+
+
+def of_category(
+    records: Iterable[Mapping[str, Any]], category: str | None
+) -> list[Mapping[str, Any]]:
+    """The reports of one service category (all when ``category`` is None)."""
+    return [r for r in records if category is None or r["category"] == category]
+
+
+def other_reports(records: Iterable[Mapping[str, Any]], report_id: str) -> list[Mapping[str, Any]]:
+    """The reports a report may duplicate: every other one that is not itself a duplicate."""
+    return [
+        r for r in records if r["service_request_id"] != report_id and r["state"] != "duplicate"
+    ]
+
+
+def of_settlement(rows: Iterable[Mapping[str, Any]], settlement_id: str) -> list[Mapping[str, Any]]:
+    """The rows (reports or counts) of one settlement."""
+    return [r for r in rows if r.get("settlement_id") == settlement_id]
+
+
+def cluster_names(entries: Iterable[SettlementEntry]) -> list[str]:
+    """The clusters of the register's settlements, sorted."""
+    return sorted({e.cluster for e in entries if e.cluster})
+
+
 def report_table(records: Sequence[Mapping[str, Any]], at: datetime | None = None) -> pd.DataFrame:
     """The reports as a table people read, in the order given (the queue's: oldest first);
     never a contact column."""
     rows = [
         {
             "Report": r["service_request_id"],
-            "Reported": _shown_time(r.get("requested_datetime")),
-            "Seen": _shown_time(r.get("observed_at")),
+            "Reported": shown_time(r.get("requested_datetime")),
+            "Seen": shown_time(r.get("observed_at")),
             "Settlement": r.get("settlement_name") or r.get("settlement_id"),
             "Cluster": cluster_label(r.get("cluster")),
             "Service": category_label(r["category"]),
@@ -239,7 +303,7 @@ def history_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "When": _shown_time(h.get("at")),
+                "When": shown_time(h.get("at")),
                 "Who": h.get("actor"),
                 "From": state_label(h["state_from"]) if h.get("state_from") else "",
                 "To": state_label(h["state_to"]),
@@ -305,7 +369,7 @@ def report_points(
             continue
         lon, lat = r.get("lon"), r.get("lat")
         if not (_finite(lon) and _finite(lat)):
-            lon, lat = places.get(r.get("settlement_id"), (None, None))
+            lon, lat = places.get(str(r.get("settlement_id")), (None, None))
         if not (_finite(lon) and _finite(lat)):
             continue
         rows.append(

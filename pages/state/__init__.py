@@ -10,11 +10,16 @@ that choose them), :mod:`~pages.state.view` (the measured view every page starts
 :mod:`~pages.state.standard_form` (the session's own standards: loaded, built, downloaded),
 :mod:`~pages.state.deliveries` (the water-delivery comparison and its widgets),
 :mod:`~pages.state.downloads` (files and the cluster report),
+:mod:`~pages.state.accounts` (the cluster's store, opened once per process, and who is signed
+in to it in this session), :mod:`~pages.state.reports` (the widgets of the cluster's reports:
+the report form, the queue, the counts, the reports drawn on this session's map),
 :mod:`~pages.state.columns` (how tables' columns are shown) and
 :mod:`~pages.state.messages` (errors and problems worded for the app).
 
 Caches live here and nowhere else. They are keyed by hashable values only (a dataset's file
-paths and options, a standard's name, a raster choice), never by GeoDataFrames. Uploaded files
+paths and options, a standard's name, a raster choice, the store's address), never by
+GeoDataFrames, and hold only what every session may see: the store's connection is cached,
+what a role may read of it never is. Uploaded files
 are stored under their content hash, so the same upload hits the same cache entry. Nothing
 mutable lives at module level: Streamlit serves every user from one process.
 """

@@ -4,14 +4,16 @@ way a page shows a folium map."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 import folium
 import streamlit as st
+from branca.element import MacroElement
 from streamlit_folium import st_folium
 
 from layers.display import DisplayLayers, prepare_display
-from layers.maps import build_map
+from layers.maps import add_overlays, build_map
 from layers.raster import raster_overlay
 from pages.state.choices import RasterChoice, Source
 from pages.state.rasters import overlay_title, raster_picture
@@ -71,13 +73,20 @@ def map_for(
 
 
 def show_map(
-    drawn: folium.Map, *, key: str, height: int, returned_objects: list[str]
+    drawn: folium.Map,
+    *,
+    key: str,
+    height: int,
+    returned_objects: list[str],
+    overlays: Sequence[MacroElement] = (),
 ) -> dict[str, Any] | None:
-    """Show a (cached) map across the page's width; what the user did on it
-    (``returned_objects``, see :func:`streamlit_folium.st_folium`)."""
+    """Show a (cached) map across the page's width, with this session's own ``overlays``
+    (the signed-in user's reports: drawn on this session's copy only, never on the cached map
+    every session shares); what the user did on it (``returned_objects``, see
+    :func:`streamlit_folium.st_folium`)."""
     # st_folium alters the map it renders: hand it a copy of the cached one.
     return st_folium(
-        copy.deepcopy(drawn),
+        add_overlays(copy.deepcopy(drawn), overlays),
         returned_objects=returned_objects,
         height=height,
         use_container_width=True,

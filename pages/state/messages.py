@@ -9,8 +9,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from atlas.errors import ValidationError, describe
+from atlas.errors import AccessDenied, StoreError, ValidationError, describe
 from atlas.problems import Problem, Report
+from atlas.summaries.records import plain_words
 from layers.text import markdown_text as md
 from pages.state.wording import APP
 
@@ -48,12 +49,15 @@ def shown_report(report: Report) -> Report:
 
 def error_text(error: BaseException, context: str = "") -> str:
     """An error for ``st.error``/``st.warning``: ``context`` (e.g. a file's name), then what
-    is wrong and how to fix it in the app; files named by their own name; every character of
-    user text escaped."""
+    is wrong and how to fix it in the app; files named by their own name; the store's codes
+    in plain words (``not fixed``, never ``not_fixed``); every character of user text
+    escaped."""
     if isinstance(error, ValidationError):
         text = "\n\n".join(shown_report(r).format(APP) for r in error.reports)
     else:
         text = describe(error, APP)
+    if isinstance(error, StoreError | AccessDenied):
+        text = plain_words(text)
     text = _without_folders(text)
     return md(f"{context}: {text}" if context else text)
 

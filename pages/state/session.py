@@ -11,19 +11,30 @@ and each value read back has one type:
 * values are read with accessors that return the type written or None (``deliveries_used()``,
   ``raster(role)``…) and written with ``set_…``/``remember_…``.
 
-Nothing here is cached: a session's choices are its own (DESIGN §2 rule 6). The key names are the
+Nothing here is cached: a session's choices are its own (DESIGN §2 rule 6). The signed-in user
+of the cluster's records (:func:`user`) lives here too, per browser session, and so does every
+widget of the records' pages: their keys start with ``records_``, and signing out
+(:func:`forget_user`) removes them all, so that what one person typed or chose never shows to
+the next one on a shared laptop or phone. A reporter's contact is never kept here once sent. The key names are the
 ones the app has always used, so a session and the tests that set state see the same keys.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any, Final, TypeVar
 
 import streamlit as st
 
+from atlas.store import AddedReport, User
 from pages.state.choices import DeliveriesUsed, RasterChoice, Source
 
 __all__ = [
+    "ADMIN_FORM",
+    "ADMIN_NAME",
+    "ADMIN_PASSWORD",
+    "ADMIN_REPEAT",
+    "ADMIN_SUBMIT",
     "CATEGORY",
     "CLUSTER",
     "DELIVERIES_FILE",
@@ -42,19 +53,39 @@ __all__ = [
     "METRIC",
     "MUNICIPALITY_NAME",
     "ONLINE_TILES",
+    "QUEUE_CATEGORY",
+    "QUEUE_CLUSTER",
+    "QUEUE_REPORT",
+    "QUEUE_STATES",
+    "REPORT_CATEGORY",
+    "REPORT_CHANNEL",
+    "REPORT_CONTACT",
+    "REPORT_DAY",
+    "REPORT_NOTE",
     "REPORT_PDF",
+    "REPORT_POINT",
+    "REPORT_PROBLEM",
+    "REPORT_SEND",
+    "REPORT_SETTLEMENT",
+    "REPORT_TIME",
     "ROLES",
     "SCHEDULE_FILE",
     "SCHEDULE_PERIOD",
     "SCHEDULE_SOURCE",
     "SETTLEMENT",
     "SHORT_PERCENT",
+    "SIGN_IN_FORM",
+    "SIGN_IN_NAME",
+    "SIGN_IN_PASSWORD",
+    "SIGN_IN_SUBMIT",
+    "SIGN_OUT",
     "STANDARD",
     "STANDARD_DOWNLOAD",
     "STANDARD_FILE",
     "STANDARD_FILE_USE",
     "ZEROS_ARE_COUNTS",
     "add_category_key",
+    "added_report",
     "apply_chosen_standard",
     "category",
     "choose_standard",
@@ -65,17 +96,27 @@ __all__ = [
     "deliveries_map_key",
     "deliveries_used",
     "fill_form",
+    "forget_user",
     "initial_index",
+    "linked_report",
     "map_key",
+    "notice",
     "own_raster",
     "own_standards",
     "raster",
     "raster_upload",
     "remember_own_raster",
     "remember_raster",
+    "report_key",
+    "report_when",
+    "reset_report_form",
+    "set_added_report",
     "set_deliveries_used",
+    "set_notice",
     "set_settlement",
     "set_source",
+    "set_user",
+    "set_widget_text",
     "settlement",
     "source",
     "standard",
@@ -84,6 +125,9 @@ __all__ = [
     "uploaded",
     "uploaded_file_name",
     "use_uploaded",
+    "user",
+    "widget_text",
+    "widget_value",
 ]
 
 T = TypeVar("T")
@@ -149,6 +193,43 @@ DELIVERIES_ONLINE_TILES: Final = "deliveries_online_tiles"
 #: The start of the Water deliveries page's map key (:func:`map_key`).
 DELIVERIES_MAP: Final = "deliveries-map"
 
+# The cluster's records (every key starts with _RECORDS: signing out removes them all).
+_RECORDS: Final = "records_"
+# The sidebar's "Sign in" section:
+#: The sign-in form, its user name and password boxes, and its button.
+SIGN_IN_FORM: Final = "records_sign_in"
+SIGN_IN_NAME: Final = "records_sign_in_name"
+SIGN_IN_PASSWORD: Final = "records_sign_in_password"
+SIGN_IN_SUBMIT: Final = "records_sign_in_submit"
+#: The "Sign out" button.
+SIGN_OUT: Final = "records_sign_out"
+#: The first start's form that creates the admin account (on this computer only).
+ADMIN_FORM: Final = "records_admin"
+ADMIN_NAME: Final = "records_admin_name"
+ADMIN_PASSWORD: Final = "records_admin_password"
+ADMIN_REPEAT: Final = "records_admin_repeat"
+ADMIN_SUBMIT: Final = "records_admin_submit"
+# Report a problem:
+REPORT_SETTLEMENT: Final = "records_report_settlement"
+REPORT_CATEGORY: Final = "records_report_category"
+#: The service point (None: not a specific point).
+REPORT_POINT: Final = "records_report_point"
+REPORT_PROBLEM: Final = "records_report_problem"
+#: The day and the time it was seen (South African time).
+REPORT_DAY: Final = "records_report_day"
+REPORT_TIME: Final = "records_report_time"
+REPORT_NOTE: Final = "records_report_note"
+#: The resident's contact (cleared once the report is sent).
+REPORT_CONTACT: Final = "records_report_contact"
+REPORT_CHANNEL: Final = "records_report_channel"
+REPORT_SEND: Final = "records_report_send"
+# Reports (the queue):
+QUEUE_CLUSTER: Final = "records_queue_cluster"
+QUEUE_STATES: Final = "records_queue_states"
+QUEUE_CATEGORY: Final = "records_queue_category"
+#: The report shown in detail.
+QUEUE_REPORT: Final = "records_queue_report"
+
 #: The roles a raster plays (:func:`raster`).
 ROLES: Final = ("population", "hazard")
 
@@ -162,6 +243,14 @@ _OWN_STANDARDS: Final = "own_standards"
 _CHOSEN_STANDARD: Final = "chosen_standard"
 #: Values for the standard form, to put in its widgets before they are drawn.
 _FORM_FILL: Final = "standard_form_fill"
+#: The signed-in user of the cluster's records (an :class:`atlas.store.User`).
+_USER: Final = "records_user"
+#: The report this session sent last, until its page has shown it.
+_ADDED: Final = "records_added"
+#: A message for the next run of a place (``sign_in``, ``report``, ``queue``), set by a button.
+_NOTICE: Final = "records_notice_"
+#: The query parameter of a link to one report on the Reports page.
+_LINKED_REPORT: Final = "report"
 
 
 def _get(key: str, kind: type[T]) -> T | None:
@@ -375,3 +464,96 @@ def remember_own_raster(role: str, path: str, own: RasterChoice) -> None:
     _set(f"{_role(role)}_upload", path)
     _set(f"{_role(role)}_own", own)
     remember_raster(role, own)
+
+
+# The cluster's records: the signed-in user, and the widgets of the records' pages.
+
+
+def user() -> User | None:
+    """The user signed in to the cluster's records in this browser session, if any."""
+    return _get(_USER, User)
+
+
+def set_user(signed_in: User) -> None:
+    """Sign ``signed_in`` in for this browser session (never any other)."""
+    _set(_USER, signed_in)
+
+
+def forget_user() -> None:
+    """Sign out: forget the user and everything typed or chosen on the records' pages."""
+    for key in [k for k in st.session_state if str(k).startswith(_RECORDS)]:
+        del st.session_state[key]
+
+
+def widget_text(key: str) -> str:
+    """The text in the box ``key`` (empty when it holds none)."""
+    return _get(key, str) or ""
+
+
+def set_widget_text(key: str, text: str) -> None:
+    """Put ``text`` in the box ``key`` (from a button's callback, before the box is drawn)."""
+    _set(key, text)
+
+
+def widget_value(key: str) -> Any:
+    """What the widget ``key`` holds (None when it has not run)."""
+    return st.session_state.get(key)
+
+
+def report_key(report_id: str, *parts: object) -> str:
+    """The key of a widget about one report on the Reports page (its next step, note…)."""
+    return "_".join([f"{_RECORDS}queue", report_id, *(str(p) for p in parts)])
+
+
+def report_when(now: datetime) -> tuple[date, time]:
+    """The day and time the report form shows: what the user chose, else ``now`` (put in
+    the widgets before they are drawn, so that their default is the time the form opened)."""
+    if _get(REPORT_DAY, date) is None:
+        _set(REPORT_DAY, now.date())
+    if _get(REPORT_TIME, time) is None:
+        _set(REPORT_TIME, now.time().replace(second=0, microsecond=0))
+    return st.session_state[REPORT_DAY], st.session_state[REPORT_TIME]
+
+
+def reset_report_form(now: datetime) -> None:
+    """Empty the report form's point, problem, note and contact, and set its time to ``now``
+    (after a report is sent; the settlement, service and channel stay for the next one).
+    Each widget is given its empty value, never just forgotten: a browser keeps showing
+    what a forgotten widget held, and a resident's contact must not stay on the screen."""
+    _set(REPORT_POINT, None)
+    _set(REPORT_PROBLEM, None)
+    _set(REPORT_NOTE, "")
+    _set(REPORT_CONTACT, "")
+    _set(REPORT_DAY, now.date())
+    _set(REPORT_TIME, now.time().replace(second=0, microsecond=0))
+
+
+def added_report() -> AddedReport | None:
+    """The report this session sent last, once: the next call gives None."""
+    added = _get(_ADDED, AddedReport)
+    st.session_state.pop(_ADDED, None)
+    return added
+
+
+def set_added_report(added: AddedReport) -> None:
+    """Remember the report just sent, for its page to show on the next run."""
+    _set(_ADDED, added)
+
+
+def notice(place: str) -> tuple[str, str] | None:
+    """The message a button left for ``place`` (``("error", text)``, ``("success", text)``),
+    once: the next call gives None."""
+    value = _get(_NOTICE + place, tuple)
+    st.session_state.pop(_NOTICE + place, None)
+    return value
+
+
+def set_notice(place: str, kind: str, text: str) -> None:
+    """Leave a message (``error``, ``warning`` or ``success``) for ``place``'s next run."""
+    _set(_NOTICE + place, (kind, text))
+
+
+def linked_report() -> str | None:
+    """The report a link opened the Reports page on (``?report=ID``), if any."""
+    value = st.query_params.get(_LINKED_REPORT)
+    return str(value) if value else None

@@ -26,6 +26,7 @@ __all__ = [
     "load_source",
     "load_standard",
     "served_config",
+    "served_db",
     "served_source",
     "served_standard",
     "standard_label",
@@ -57,6 +58,12 @@ def served_source() -> Source | None:
         zeros_are_counts=bool(spec.get("zeros_are_counts", False)),
         municipality_name=spec.get("municipality_name") or None,
     )
+
+
+def served_db() -> str | None:
+    """The store `atlas serve` opened (its URL), if it was started with one."""
+    db = _served().get("db")
+    return str(db) if db else None
 
 
 def served_standard() -> str:
