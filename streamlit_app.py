@@ -11,10 +11,12 @@ from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.accounts import sign_in_section
+from pages.state.sharing import door
 from pages.state.sources import (
     SAMPLE,
     current_source,
     current_standard,
+    served_share,
     served_source,
     standard_label,
     standard_options,
@@ -22,6 +24,8 @@ from pages.state.sources import (
 from pages.state.view import view
 
 st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")
+# Shared on the network (atlas serve --share): another device signs in or gives the meeting code.
+door()
 
 
 def _shown(needed: Role) -> Literal["visible", "hidden"]:
@@ -48,6 +52,12 @@ PAGES = [
     st.Page("pages/hazards.py", title="Population and hazards", icon=":material/flood:"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
     st.Page("pages/standards.py", title="Standards", icon=":material/rule:"),
+    st.Page(
+        "pages/share.py",
+        title="Share",
+        icon=":material/qr_code_2:",
+        visibility="visible" if served_share() is not None else "hidden",
+    ),
 ]
 
 page = st.navigation(PAGES)

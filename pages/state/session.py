@@ -48,6 +48,9 @@ __all__ = [
     "FORM_LABEL",
     "FORM_PER_POINT",
     "FORM_UNIT",
+    "GUEST_CODE",
+    "GUEST_FORM",
+    "GUEST_SUBMIT",
     "LATE_HOURS",
     "MAP",
     "METRIC",
@@ -97,7 +100,9 @@ __all__ = [
     "deliveries_used",
     "fill_form",
     "forget_user",
+    "guest",
     "initial_index",
+    "let_guest_in",
     "linked_report",
     "map_key",
     "notice",
@@ -229,6 +234,12 @@ QUEUE_STATES: Final = "records_queue_states"
 QUEUE_CATEGORY: Final = "records_queue_category"
 #: The report shown in detail.
 QUEUE_REPORT: Final = "records_queue_report"
+
+# The meeting code (atlas serve --share): its form, and whether this session gave it.
+GUEST_FORM: Final = "guest_form"
+GUEST_CODE: Final = "guest_code"
+GUEST_SUBMIT: Final = "guest_submit"
+_GUEST: Final = "guest"
 
 #: The roles a raster plays (:func:`raster`).
 ROLES: Final = ("population", "hazard")
@@ -483,6 +494,16 @@ def forget_user() -> None:
     """Sign out: forget the user and everything typed or chosen on the records' pages."""
     for key in [k for k in st.session_state if str(k).startswith(_RECORDS)]:
         del st.session_state[key]
+
+
+def guest() -> bool:
+    """True when this browser session gave the meeting code (a read-only guest)."""
+    return _get(_GUEST, bool) is True
+
+
+def let_guest_in() -> None:
+    """Let this browser session in as a read-only guest (it gave the meeting code)."""
+    _set(_GUEST, True)
 
 
 def widget_text(key: str) -> str:

@@ -27,6 +27,7 @@ __all__ = [
     "load_standard",
     "served_config",
     "served_db",
+    "served_share",
     "served_source",
     "served_standard",
     "standard_label",
@@ -64,6 +65,13 @@ def served_db() -> str | None:
     """The store `atlas serve` opened (its URL), if it was started with one."""
     db = _served().get("db")
     return str(db) if db else None
+
+
+def served_share() -> dict[str, Any] | None:
+    """How `atlas serve --share` shares the app: ``{"urls": [...], "meeting_code": "…"}``
+    (None when it listens on this computer only)."""
+    share = _served().get("share")
+    return dict(share) if isinstance(share, dict) else None
 
 
 def served_standard() -> str:
