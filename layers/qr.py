@@ -8,6 +8,8 @@ Examples
 (True, True)
 >>> svg_qr("http://192.168.43.10:8501").startswith("<svg")
 True
+>>> png_qr("http://192.168.43.10:8501")[:4]
+b'\x89PNG'
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import io
 
 import segno
 
-__all__ = ["svg_qr", "terminal_qr"]
+__all__ = ["png_qr", "svg_qr", "terminal_qr"]
 
 
 def terminal_qr(url: str) -> str:
@@ -40,3 +42,10 @@ def svg_qr(url: str, *, scale: int = 8) -> str:
         out, kind="svg", scale=scale, border=4, xmldecl=False, svgns=True, nl=False
     )
     return out.getvalue().decode("ascii")
+
+
+def png_qr(url: str, *, scale: int = 10) -> bytes:
+    """``url`` as a PNG QR code (black on white, with its quiet zone)."""
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()

@@ -16,7 +16,7 @@ from collections import deque
 
 import streamlit as st
 
-from layers.qr import svg_qr
+from layers.qr import png_qr
 from layers.text import markdown_text as md
 from pages.state import accounts, session
 from pages.state.sources import served_share
@@ -124,4 +124,4 @@ def share_panel() -> None:
         st.markdown(f"# {md(str(share.get('meeting_code') or ''))}")
         st.caption("Guests look, they cannot change anything; members sign in to report.")
     with right:
-        st.html(svg_qr(urls[0], scale=10))
+        st.image(png_qr(urls[0]), caption=f"Scan to open {urls[0]}", width=360)
