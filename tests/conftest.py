@@ -18,6 +18,7 @@ METRIC = "EPSG:32735"
 #: Where the hand-built layers sit in that CRS (near Ekurhuleni).
 X0, Y0 = 600_000.0, 7_100_000.0
 
+
 @pytest.fixture(scope="session", autouse=True)
 def _store_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Every test, and every process a test starts (atlas serve…), keeps the cluster's records
