@@ -11,25 +11,22 @@ The CLI (``atlas report``) and the app call :func:`cluster_report`.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 
-import matplotlib
 import pandas as pd
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, XPos, YPos
-from fpdf.errors import FPDFException
 
 from atlas.i18n import long_date
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.summaries.cluster_report import REPORT_CATEGORIES, ClusterReport, build_cluster_report
+from layers._pdf import FONT, finish, prepare, release
 
 __all__ = ["FONT", "MAX_PAGES", "cluster_report", "render_pdf"]
 
-FONT = "DejaVu"
 #: The page budget: the text shrinks step by step (down to ``_SCALES[-1]``) to stay within it.
 MAX_PAGES = 2
 _SCALES = (1.0, 0.94, 0.88, 0.82, 0.76)
@@ -55,20 +52,9 @@ class _Document(FPDF):
 
 def _new_document(report: ClusterReport) -> _Document:
     pdf = _Document(orientation="portrait", unit="mm", format="A4")
-    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdf.add_font(FONT, "", fonts / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", fonts / "DejaVuSans-Bold.ttf")
-    pdf.add_font(FONT, "I", fonts / "DejaVuSans-Oblique.ttf")
-    # Left to right is the page's direction, whatever script a name starts with; Arabic runs
-    # inside are still shaped right to left. Without uharfbuzz, Arabic letters are still
-    # written (and extractable), only unjoined.
-    with contextlib.suppress(FPDFException):
-        pdf.set_text_shaping(True, direction="ltr")
+    prepare(pdf, f"Cluster report: {report.cluster}", report.generated)
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(True, margin=13)
-    pdf.set_title(f"Cluster report: {report.cluster}")
-    pdf.set_creator("Settlement Atlas")
-    pdf.set_creation_date(datetime.combine(report.generated, time(), tzinfo=UTC))
     pdf.footer_text = f"Settlement Atlas · cluster report · {long_date(report.generated)} · "
     return pdf
 
@@ -206,21 +192,6 @@ def _layout(report: ClusterReport, image: bytes, scale: float) -> FPDF:
     return pdf
 
 
-def _close(pdf: FPDF) -> None:
-    """Close the font files fpdf2 keeps open (it reads glyphs lazily, up to the output)."""
-    for font in pdf.fonts.values():
-        close = getattr(font, "close", None)
-        if close is not None:
-            close()
-
-
-def _output(pdf: FPDF) -> bytes:
-    try:
-        return bytes(pdf.output())
-    finally:
-        _close(pdf)
-
-
 def render_pdf(report: ClusterReport, image: bytes, *, scale: float = 1.0) -> bytes:
     """Lay out ``report`` with its map ``image`` (PNG bytes) on A4 pages.
 
@@ -238,7 +209,7 @@ def render_pdf(report: ClusterReport, image: bytes, *, scale: float = 1.0) -> by
     bytes
         The PDF.
     """
-    return _output(_layout(report, image, scale))
+    return finish(_layout(report, image, scale))
 
 
 def cluster_report(
@@ -322,8 +293,8 @@ def cluster_report(
         document = _layout(report, image, scale)
         if document.pages_count <= MAX_PAGES or scale == _SCALES[-1]:
             break
-        _close(document)
-    pdf = _output(document)
+        release(document)
+    pdf = finish(document)
     if output is not None:
         Path(output).write_bytes(pdf)
     return pdf

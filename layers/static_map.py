@@ -2,9 +2,11 @@
 
 Made for paper and black-and-white printers: settlements are shaded by their gap with light to
 mid greys *and* hatching that gets denser with the gap (either survives a poor photocopy), and
-numbered like the report's table; service points differ by marker shape, not colour (filled
-circle working, cross broken, hollow triangle unknown); wards are dashed outlines labelled with
-their names. Drawing in the projected CRS makes the scale bar exact in metres; the north arrow
+numbered like the report's table (a number that would sit on another is led out to a free
+spot with a leader line, :mod:`layers._labels`); service points differ by marker shape, not
+colour (filled circle working, cross broken, hollow triangle unknown); wards are dashed
+outlines labelled with their names. The legend is a column on the right (the A4 report), or
+placed wherever the map comes out largest (``legend="fit"``, the wall map). Drawing in the projected CRS makes the scale bar exact in metres; the north arrow
 allows for the grid convergence of that CRS. No web tiles: the map needs no internet.
 
 The figure is a bare :class:`matplotlib.figure.Figure` on an Agg canvas, never pyplot, so no
@@ -38,6 +40,7 @@ from shapely.ops import polylabel
 
 from atlas.i18n import format_number
 from atlas.load.crs import STORAGE_CRS, to_metric
+from layers._labels import place_numbers
 from layers.style import classify
 
 __all__ = ["GREYS", "HATCHES", "STATUS_MARKERS", "cluster_map", "map_png"]
@@ -184,8 +187,9 @@ def _wards(ax: Axes, wards: gpd.GeoDataFrame, crs: CRS, shapes: gpd.GeoSeries, e
     _ward_labels(ax, shown, box(x0 + 0.04 * w, y0 + 0.04 * h, x1 - 0.04 * w, y1 - 0.04 * h), busy)
 
 
-def _shade(ax: Axes, shapes: gpd.GeoSeries, values: Sequence[float]) -> tuple[list[Any], list[str]]:
-    """Members filled and hatched by class of ``values``; the legend entries."""
+def _classes(values: Sequence[float]) -> tuple[list[dict[str, Any]], list[str], list[int], int]:
+    """The style and legend label of each class of ``values`` (the unknown last, when there
+    are any), each value's class (-1 unknown) and the number of known classes."""
     classes = classify(np.asarray(values, dtype=float), kind="integer")
     index = {colour: i for i, colour in enumerate(classes.colours)}
     fills = [index.get(c, -1) for c in classes.colour_of(values)]
@@ -197,9 +201,15 @@ def _shade(ax: Axes, shapes: gpd.GeoSeries, values: Sequence[float]) -> tuple[li
     if classes.missing:
         styles.append(UNKNOWN_STYLE)
         labels.append("unknown (no household count)")
+    return styles, labels, fills, len(classes.bins)
+
+
+def _shade(ax: Axes, shapes: gpd.GeoSeries, values: Sequence[float]) -> tuple[list[Any], list[str]]:
+    """Members filled and hatched by class of ``values``; the legend entries."""
+    styles, labels, fills, known = _classes(values)
     handles = []
     for i, style in enumerate(styles):
-        k = i if i < len(classes.bins) else -1
+        k = i if i < known else -1
         chosen = [g for g, f in zip(shapes, fills, strict=True) if f == k]
         _polygons(ax, chosen, zorder=2, **_OUTLINE, **style)
         handles.append(Patch(**_OUTLINE, **style))
@@ -210,10 +220,15 @@ def _points(ax: Axes, services: gpd.GeoDataFrame, crs: CRS, e: Extent, title: st
     points = to_metric(services, crs)
     points = points[points.intersects(box(*e))]
     status = points["status"].where(points["status"].isin(list(STATUS_MARKERS)), "unknown")
-    handles = []
     for name, style in STATUS_MARKERS.items():
         xy = points.geometry[status == name]
         ax.scatter(xy.x, xy.y, linewidths=0.6, zorder=5, **style)
+    return title, _point_handles(), list(STATUS_MARKERS)
+
+
+def _point_handles() -> list[Any]:
+    handles = []
+    for style in STATUS_MARKERS.values():
         # In the legend a white edge would vanish: draw the cross with a black one.
         edge = "black" if style["edgecolor"] == "white" else style["edgecolor"]
         handles.append(
@@ -222,29 +237,21 @@ def _points(ax: Axes, services: gpd.GeoDataFrame, crs: CRS, e: Extent, title: st
                 markerfacecolor=style["facecolor"], markeredgecolor=edge,
             )
         )  # fmt: skip
-    return title, handles, list(STATUS_MARKERS)
+    return handles
 
 
-def _numbers(ax: Axes, shapes: gpd.GeoSeries, labels: Sequence[str]) -> None:
-    circle = {"boxstyle": "circle,pad=0.18", "facecolor": "white", "edgecolor": "black", "lw": 0.5}
-    for geom, label in zip(shapes, labels, strict=True):
-        # Every part of a multi-part settlement carries its number.
-        for part in shapely.get_parts(geom) if geom is not None else ():
-            if part.is_empty:
-                continue
-            spot = part.representative_point()
-            ax.text(
-                spot.x, spot.y, label, ha="center", va="center", fontsize=7, weight="bold",
-                zorder=7, parse_math=False, bbox=circle,
-            )  # fmt: skip
-
-
-def _legend(lax: Axes, canvas: FigureCanvasAgg, sections: list[Section]) -> None:
-    top = 1.0
+def _legend(
+    lax: Axes, canvas: FigureCanvasAgg, sections: list[Section], across: bool = False
+) -> tuple[float, float]:
+    """The legend's sections from the top left of ``lax``, one under the other (or side by
+    side, ``across``); returns the size they take in pixels."""
+    top, left = 1.0, 0.0
     renderer = canvas.get_renderer()
+    to_axes = lax.transAxes.inverted()
+    extents = []
     for title, handles, labels in sections:
         legend = Legend(
-            lax, handles, labels, title=title, loc="upper left", bbox_to_anchor=(0.0, top),
+            lax, handles, labels, title=title, loc="upper left", bbox_to_anchor=(left, top),
             frameon=False, fontsize=7, title_fontsize=7.5, alignment="left",
             handlelength=2.2, handleheight=1.4, borderaxespad=0.0, labelspacing=0.45,
         )  # fmt: skip
@@ -252,7 +259,62 @@ def _legend(lax: Axes, canvas: FigureCanvasAgg, sections: list[Section]) -> None
         for text in (legend.get_title(), *legend.get_texts()):
             text.set_parse_math(False)
         lax.add_artist(legend)
-        top = legend.get_window_extent(renderer).transformed(lax.transAxes.inverted()).y0 - 0.05
+        extent = legend.get_window_extent(renderer)
+        extents.append(extent)
+        if across:
+            left = (
+                extent.transformed(to_axes).x1 + 8 * renderer.points_to_pixels(1) / lax.bbox.width
+            )
+        else:
+            top = extent.transformed(to_axes).y0 - 0.05
+    if not extents:
+        return 0.0, 0.0
+    width = max(e.x1 for e in extents) - min(e.x0 for e in extents)
+    return float(width), float(max(e.y1 for e in extents) - min(e.y0 for e in extents))
+
+
+Rect = tuple[float, float, float, float]
+
+
+def _fitted_legend(
+    fig: Figure, canvas: FigureCanvasAgg, sections: list[Section], bounds: tuple[float, float]
+) -> tuple[Rect, Rect, bool]:
+    """Where the map and its legend go so that the cluster (``bounds``: its width and height
+    in metres) is drawn largest: the legend to the right of the map or below it, its sections
+    one under the other or side by side, wherever the legend fits whole. Returns the map's
+    and the legend's axes rectangles (figure fractions) and whether the sections go across."""
+    scratch = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    sizes = {}
+    for across in (False, True):
+        # A little room to spare: text is measured at the figure's resolution, and set a
+        # little wider at a coarse one.
+        width, height = _legend(scratch, canvas, sections, across)
+        sizes[across] = 1.04 * width, 1.02 * height
+        for artist in list(scratch.artists):
+            artist.remove()
+    fig.delaxes(scratch)
+    fw, fh = fig.bbox.width, fig.bbox.height
+    w, h = bounds
+    pad = max(0.08 * max(w, h), 100.0)
+    best: tuple[float, Rect, Rect, bool] | None = None
+    for across, (lw, lh) in sizes.items():
+        gap_x, gap_y = 0.02 + 0.01 * across, 0.03
+        right = (1 - 0.005 - lw / fw - gap_x - 0.005, 0.98)
+        below = (0.99, 1 - 0.01 - lh / fh - gap_y - 0.01)
+        options = [
+            (right, (0.005, 0.01, *right), (0.995 - lw / fw, 0.02, lw / fw, 0.96), lh <= 0.96 * fh),
+            (below, (0.005, 1 - 0.01 - below[1], *below), (0.005, 0.01, 0.99, lh / fh),
+             lw <= 0.99 * fw),
+        ]  # fmt: skip
+        for (aw, ah), axes, legend, fits in options:
+            if aw <= 0 or ah <= 0:
+                continue
+            scale = min(aw * fw / (w + 2 * pad), ah * fh / (h + 2 * pad)) * (1 if fits else 1e-6)
+            if best is None or scale > best[0]:
+                best = scale, axes, legend, across
+    if best is None:
+        return (0.005, 0.01, 0.72, 0.98), (0.745, 0.02, 0.25, 0.96), False
+    return best[1], best[2], best[3]
 
 
 def cluster_map(
@@ -267,6 +329,9 @@ def cluster_map(
     value_title: str = "Taps missing",
     points_title: str = "Taps",
     size_mm: tuple[float, float] = (186.0, 104.0),
+    legend_mm: float | None = None,
+    number_size: float = 7.0,
+    legend: str = "right",
 ) -> Figure:
     """The printable map of one cluster: the map on the left, its legend on the right.
 
@@ -290,6 +355,15 @@ def cluster_map(
         Legend titles of the shading and of the points.
     size_mm
         Width and height of the figure in millimetres.
+    legend_mm
+        Width of the legend column in millimetres; a quarter of the width by default.
+    number_size
+        Font size (points) of the settlements' numbers.
+    legend
+        ``right``: the legend in a column on the right (``legend_mm`` wide). ``fit``: to the
+        right of the map or below it, its sections one under the other or side by side,
+        whichever draws the cluster largest with the whole legend in view (for sheets of any
+        shape, such as the wall map's).
 
     Returns
     -------
@@ -299,11 +373,19 @@ def cluster_map(
     width, height = size_mm
     fig = Figure(figsize=(width * MM, height * MM), dpi=100)
     canvas = FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.005, 0.01, 0.72, 0.98))
-    lax = fig.add_axes((0.745, 0.02, 0.25, 0.96))
-    lax.set_axis_off()
     shapes = to_metric(members.geometry, metric_crs)
-    extent = _extent(shapes, (0.72 * width) / (0.98 * height))
+    across = False
+    if legend == "fit":
+        x0, y0, x1, y1 = shapes.total_bounds
+        draft = _draft_sections(values, others, services, wards, value_title, points_title)
+        axes, box_, across = _fitted_legend(fig, canvas, draft, (x1 - x0, y1 - y0))
+    else:
+        share = 0.25 if legend_mm is None else legend_mm / width
+        axes, box_ = (0.005, 0.01, 0.97 - share, 0.98), (0.995 - share, 0.02, share, 0.96)
+    ax = fig.add_axes(axes)
+    lax = fig.add_axes(box_)
+    lax.set_axis_off()
+    extent = _extent(shapes, (axes[2] * width) / (axes[3] * height))
     ax.set(xlim=extent[::2], ylim=extent[1::2], aspect="equal", xticks=[], yticks=[])
 
     handles, names = _shade(ax, shapes, values)
@@ -319,11 +401,34 @@ def cluster_map(
     if wards is not None and len(wards):
         _wards(ax, wards, metric_crs, shapes, extent)
         sections.append(("Wards", [Line2D([], [], color="black", lw=1.1, ls=_DASH)], ["boundary"]))
-    _numbers(ax, shapes, labels)
+    place_numbers(ax, shapes, labels, number_size, canvas.get_renderer())
     _scale_bar(ax, extent)
     _north_arrow(ax, extent, metric_crs)
-    _legend(lax, canvas, sections)
+    _legend(lax, canvas, sections, across)
     return fig
+
+
+def _draft_sections(
+    values: Sequence[float],
+    others: gpd.GeoDataFrame | None,
+    services: gpd.GeoDataFrame | None,
+    wards: gpd.GeoDataFrame | None,
+    value_title: str,
+    points_title: str,
+) -> list[Section]:
+    """The legend's sections as they will be at most (with other settlements), to size it
+    before anything is drawn."""
+    styles, labels, _, _ = _classes(values)
+    handles = [Patch(**_OUTLINE, **style) for style in styles]
+    if others is not None and len(others):
+        handles.append(Patch(**_CONTEXT))
+        labels.append("other settlements")
+    sections: list[Section] = [(value_title, handles, labels)]
+    if services is not None and len(services):
+        sections.append((points_title, _point_handles(), list(STATUS_MARKERS)))
+    if wards is not None and len(wards):
+        sections.append(("Wards", [Line2D([], [], color="black", lw=1.1, ls=_DASH)], ["boundary"]))
+    return sections
 
 
 def map_png(fig: Figure, *, dpi: int = 220) -> bytes:

@@ -1,7 +1,7 @@
 """The ``atlas`` command line, one module per subcommand.
 
-``gaps``, ``export``, ``report``, ``validate``, ``standards``, ``schedule``, ``zonal``,
-``serve`` and the store's ``db``, ``users``, ``reports`` and ``audit`` each have a module here with ``add_parser(subparsers)`` and ``run(args)``; the options
+``gaps``, ``export``, ``report``, ``poster``, ``validate``, ``standards``, ``schedule``,
+``zonal``, ``serve`` and the store's ``db``, ``users``, ``reports`` and ``audit`` each have a module here with ``add_parser(subparsers)`` and ``run(args)``; the options
 they share are declared once in :mod:`atlas.cli.options`, progress and results are printed by
 :mod:`atlas.cli.console`. This package is an entry point, like ``pages/``: it may import
 ``layers`` (the HTML map, the PDF); the rest of ``atlas`` never does.
@@ -22,6 +22,7 @@ from atlas.cli import (
     db,
     export,
     gaps,
+    poster,
     report,
     reports,
     schedule,
@@ -47,6 +48,7 @@ COMMANDS: dict[str, ModuleType] = {
     "gaps": gaps,
     "export": export,
     "report": report,
+    "poster": poster,
     "validate": validate,
     "standards": standards,
     "zonal": zonal,

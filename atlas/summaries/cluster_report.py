@@ -86,6 +86,9 @@ class ClusterReport:
         order) ``3. Name: 4 of 12 scheduled deliveries arrived on time and in full``, one line
         naming the settlements with none scheduled, and the cluster total. Empty when no
         compliance table was given.
+    cluster_row
+        The cluster's row of ``GapResult.clusters`` (the totals, exact), for other layouts
+        of the same content (the wall map).
     """
 
     cluster: str
@@ -106,6 +109,7 @@ class ClusterReport:
     wards: gpd.GeoDataFrame | None
     metric_crs: CRS
     deliveries: tuple[str, ...] = ()
+    cluster_row: pd.DataFrame | None = None
 
     @property
     def title(self) -> str:
@@ -370,4 +374,5 @@ def build_cluster_report(
         wards=dataset.wards,
         metric_crs=dataset.metric_crs,
         deliveries=() if compliance is None else tuple(_delivery_lines(members, compliance)),
+        cluster_row=totals,
     )
