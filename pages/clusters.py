@@ -13,7 +13,7 @@ from atlas.summaries.phrases import (
 from layers.text import markdown_list
 from layers.text import markdown_text as md
 from pages.state import session
-from pages.state.downloads import download, report_pdf
+from pages.state.downloads import download, poster_pdf, report_pdf
 from pages.state.view import exposure_by_cluster, view
 
 v = view()
@@ -65,6 +65,23 @@ if v.cluster is not None:
         file_name="cluster-report.pdf",
         mime="application/pdf",
         key=session.REPORT_PDF,
+    )
+    st.subheader("Wall map")
+    st.caption(
+        "One large page for the meeting room: the settlements numbered on the map, and each "
+        "one's numbers in type that reads from across the room. Black and white safe."
+    )
+    size = st.radio(
+        "Paper size", ["A3", "A2", "A1"], index=1, horizontal=True, key=session.POSTER_SIZE
+    )
+    cluster, source, standard_name, population = v.cluster, v.source, v.standard_name, v.population
+    st.download_button(
+        f"Download the wall map of {cluster} ({size}, PDF)",
+        # Drawn only when asked for: a wall map takes a few seconds.
+        lambda: poster_pdf(source, standard_name, cluster, str(size), population),
+        file_name=f"wall-map-{size}.pdf",
+        mime="application/pdf",
+        key=session.POSTER_PDF,
     )
 else:
     st.info("Choose a cluster in the sidebar for its printable report.")

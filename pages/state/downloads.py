@@ -12,7 +12,7 @@ from pages.state.deliveries import delivery_compliance
 from pages.state.sources import dataset_of
 from pages.state.view import gaps
 
-__all__ = ["download", "report_pdf"]
+__all__ = ["download", "poster_pdf", "report_pdf"]
 
 
 @st.cache_data(max_entries=16, show_spinner="Preparing the download…")
@@ -53,4 +53,20 @@ def report_pdf(
         dataset_of(source, standard),
         cluster,
         compliance=delivery_compliance(deliveries, source, standard),
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner="Drawing the wall map…")
+def poster_pdf(
+    source: Source,
+    standard: str,
+    cluster: str,
+    size: str,
+    population: RasterChoice | None = None,
+) -> bytes:
+    """The cluster's wall map at ``size`` (A3, A2 or A1), cached like the report."""
+    from layers.poster_pdf import cluster_poster
+
+    return cluster_poster(
+        gaps(source, standard, population), dataset_of(source, standard), cluster, size=size
     )

@@ -56,6 +56,8 @@ __all__ = [
     "METRIC",
     "MUNICIPALITY_NAME",
     "ONLINE_TILES",
+    "POSTER_PDF",
+    "POSTER_SIZE",
     "QUEUE_CATEGORY",
     "QUEUE_CLUSTER",
     "QUEUE_REPORT",
@@ -178,6 +180,8 @@ SETTLEMENT: Final = "settlement"
 # Clusters:
 #: The printable report's download button.
 REPORT_PDF: Final = "report_pdf"
+POSTER_SIZE: Final = "poster_size"
+POSTER_PDF: Final = "poster_pdf"
 #: The download format's selectbox.
 DOWNLOAD_FORMAT: Final = "download_format"
 # Water deliveries:

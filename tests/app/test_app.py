@@ -172,7 +172,20 @@ def test_clusters_page_offers_the_cluster_report() -> None:
 
     pdf = report_pdf(SAMPLE, "cape-town", "Ilanga East Cluster")
     assert pdf.startswith(b"%PDF")
-    assert len(at.get("download_button")) == 2  # the report and the data download
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [
+        "Download the report of Ilanga East Cluster (PDF)",
+        "Download the wall map of Ilanga East Cluster (A2, PDF)",
+        "Download atlas-geojson.zip",
+    ], labels
+    at.radio(key="poster_size").set_value("A3").run()
+    assert "Download the wall map of Ilanga East Cluster (A3, PDF)" in [
+        b.proto.label for b in at.get("download_button")
+    ]
+    from pages.state.downloads import poster_pdf
+
+    poster = poster_pdf(SAMPLE, "cape-town", "Ilanga East Cluster", "A3")
+    assert poster.startswith(b"%PDF") and b"/MediaBox [0 0 841.89 1190.55]" in poster
 
 
 def test_downloads_include_the_delivery_comparison_shown_on_the_schedules_page() -> None:
