@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -62,6 +63,24 @@ def connect(url: URL) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
 
+def _wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL mode. Switching needs the file to itself and SQLite's busy
+    timeout does not wait for it, so when several processes open a new store at once the
+    others retry until the first has switched it (a file already in WAL mode answers at once).
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     if database in ("", ":memory:"):
@@ -88,7 +107,7 @@ def _sqlite_engine(url: URL) -> Engine:
         dbapi.isolation_level = None  # the atlas begins its own transactions (below)
         cursor = dbapi.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
