@@ -58,3 +58,27 @@ def test_serve_without_a_terminal_answers_and_opens_the_browser_when_asked(
         proc.terminate()
         output = proc.communicate(timeout=20)[0].decode(errors="replace")
     assert "Email" not in output and "email address" not in output
+
+
+def test_serve_on_a_fresh_account_never_prompts_and_writes_no_credentials(
+    tmp_path: Path,
+) -> None:
+    """No Streamlit credentials file, no terminal (HOME an empty folder, stdin /dev/null): the
+    server answers at once and leaves HOME as it found it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    port = _free_port()
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / ".local" / "share")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "atlas.cli", "serve", "--port", str(port), "--db", str(tmp_path / "a.sqlite")],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        assert _answers(f"http://127.0.0.1:{port}"), "the server did not answer within 60 s"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as reply:
+            assert reply.status == 200 and b"<html" in reply.read().lower()
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=20)[0].decode(errors="replace")
+    assert "Email" not in output and "usage statistics" not in output.lower()
+    assert not (home / ".streamlit" / "credentials.toml").exists()
