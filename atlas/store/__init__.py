@@ -32,6 +32,8 @@ from atlas.store.accounts import (
 )
 from atlas.store.engine import backup
 from atlas.store.imports import ImportResult, import_reports, read_report_rows
+from atlas.store.lifecycle import history, update_report
+from atlas.store.listing import list_reports, reveal_contact
 from atlas.store.location import DB_ENV, default_path, store_url
 from atlas.store.register import (
     RegisterCounts,
@@ -40,16 +42,7 @@ from atlas.store.register import (
     registered_settlements,
     sync_register,
 )
-from atlas.store.reports import (
-    AddedReport,
-    NewReport,
-    add_report,
-    history,
-    list_reports,
-    nearest_services,
-    reveal_contact,
-    update_report,
-)
+from atlas.store.reports import AddedReport, NewReport, add_report, nearest_services
 from atlas.store.store import Store, open_store
 from atlas.store.summary import read_audit, report_counts
 from atlas.store.vocabulary import (

@@ -1,5 +1,5 @@
-"""Residents' reports: adding one, the checks every report passes, its lifecycle, and who sees
-what (DESIGN §7).
+"""Residents' reports: adding one and the checks every report passes (DESIGN §7). Who sees
+which reports is :mod:`atlas.store.listing`; their lifecycle :mod:`atlas.store.lifecycle`.
 
 A report refers to a registered settlement and, optionally, one of its service points; it says
 which category and problem, when it was observed and by which channel. Its id is random (80
@@ -20,22 +20,21 @@ from __future__ import annotations
 import base64
 import math
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pyproj import Geod
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, insert, select
 
 from atlas.errors import AccessDenied, StoreError
-from atlas.problems import Problem
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.engine import serialise_report_writers, writing
 from atlas.store.store import Store, audit_row
-from atlas.store.times import iso, now, parse_time
-from atlas.store.vocabulary import CHANNELS, NEXT_STATES, OPEN_STATES, PROBLEMS, STATES, Role
+from atlas.store.times import now, parse_time
+from atlas.store.vocabulary import CHANNELS, OPEN_STATES, PROBLEMS, Role
 
 __all__ = [
     "DUPLICATE_DISTANCE_M",
@@ -45,14 +44,11 @@ __all__ = [
     "NewReport",
     "add_report",
     "checked_row",
-    "history",
-    "list_reports",
+    "clean_text",
+    "insert_report",
     "nearest_services",
     "new_report_id",
     "possible_duplicates",
-    "report_record",
-    "reveal_contact",
-    "update_report",
 ]
 
 #: Open reports of the same category closer than this are offered as possible duplicates.
@@ -101,7 +97,14 @@ class AddedReport:
         return {"id": self.id, "possible_duplicates": list(self.possible_duplicates)}
 
 
-def _clean(value: str | None, limit: int, what: str) -> str | None:
+def clean_text(value: str | None, limit: int, what: str) -> str | None:
+    """``value`` trimmed (a contact on one line), None when empty.
+
+    Raises
+    ------
+    StoreError
+        It is longer than ``limit`` characters.
+    """
     if value is None:
         return None
     text = " ".join(str(value).split()) if what == "contact" else str(value).strip()
@@ -188,14 +191,14 @@ def checked_row(conn: Connection, actor: User, entry: NewReport) -> dict[str, An
                 f"({lon}, {lat}) is not a place: give longitude and latitude in degrees."
             )
     return {
-        "external_id": _clean(entry.external_id, 200, "external id"),
+        "external_id": clean_text(entry.external_id, 200, "external id"),
         "settlement_id": sid,
         "service_id": service_id,
         "category": category,
         "problem": problem,
         "observed_at": observed,
-        "description": _clean(entry.note, MAX_NOTE, "note"),
-        "contact": _clean(entry.contact, MAX_CONTACT, "contact"),
+        "description": clean_text(entry.note, MAX_NOTE, "note"),
+        "contact": clean_text(entry.contact, MAX_CONTACT, "contact"),
         "channel": channel,
         "lon": lon,
         "lat": lat,
@@ -301,325 +304,6 @@ def add_report(store: Store, actor: User, entry: NewReport) -> AddedReport:
             channel=row["channel"],
         )
     return AddedReport(rid, duplicates)
-
-
-def _visible(user: User) -> Any:
-    """The reports ``user`` may see, as a WHERE clause on reports joined to settlements."""
-    if user.role is Role.MEMBER:
-        return schema.settlements.c.cluster == user.cluster
-    return True
-
-
-_LATEST_NOTE = (
-    select(schema.report_history.c.note)
-    .where(
-        schema.report_history.c.report_id == schema.reports.c.id,
-        schema.report_history.c.note.is_not(None),
-    )
-    .order_by(schema.report_history.c.id.desc())
-    .limit(1)
-    .scalar_subquery()
-)
-
-
-def report_record(row: Row[Any], *, with_contact: bool = False) -> dict[str, Any]:
-    """One report as people and programs read it, in Open311 GeoReport v2's terms where they
-    overlap (``service_request_id``, ``status`` open or closed, ``requested_datetime``…). The
-    reporter's contact only when ``with_contact``."""
-    record = {
-        "service_request_id": row.id,
-        "external_id": row.external_id,
-        "state": row.state,
-        "status": "open" if row.state in OPEN_STATES else "closed",
-        "settlement_id": row.settlement_id,
-        "settlement_name": row.settlement_name,
-        "cluster": row.cluster,
-        "service_id": row.service_id,
-        "category": row.category,
-        "problem": row.problem,
-        "description": row.description,
-        "observed_at": iso(row.observed_at),
-        "requested_datetime": iso(row.requested_at),
-        "updated_datetime": iso(row.updated_at),
-        "channel": row.channel,
-        "reporter": row.reporter,
-        "reference": row.reference,
-        "agency_responsible": row.agency_responsible,
-        "duplicate_of": row.duplicate_of,
-        "status_notes": row.status_notes,
-        "lon": row.lon,
-        "lat": row.lat,
-    }
-    if with_contact:
-        record["contact"] = row.contact
-    return record
-
-
-def _query(user: User) -> Any:
-    r, s = schema.reports, schema.settlements
-    return (
-        select(
-            r,
-            s.c.name.label("settlement_name"),
-            s.c.cluster,
-            _LATEST_NOTE.label("status_notes"),
-        )
-        .join(s, s.c.settlement_id == r.c.settlement_id)
-        .where(_visible(user))
-    )
-
-
-def list_reports(
-    store: Store,
-    actor: User,
-    *,
-    cluster: str | None = None,
-    state: str | Sequence[str] | None = None,
-    settlement_id: str | None = None,
-    with_contacts: bool = False,
-    purpose: str = "shown",
-) -> list[dict[str, Any]]:
-    """The reports the actor may see, oldest first (the queue's order).
-
-    Parameters
-    ----------
-    cluster, state, settlement_id
-        Filters (``state`` one state or several).
-    with_contacts
-        Add the reporters' contact details (coordinators and admins; an audit row says who
-        saw them and which reports, never the details themselves).
-    purpose
-        ``shown`` or ``exported``, for the audit row.
-
-    Raises
-    ------
-    AccessDenied
-        A viewer (counts only), a member asking for another cluster, or contacts asked for by
-        someone who may not see them.
-    StoreError
-        An unknown state.
-    """
-    states = [state] if isinstance(state, str) else list(state or [])
-    unknown = [s for s in states if s not in STATES]
-    if unknown:
-        raise StoreError(f"'{unknown[0]}' is not a report state: use one of {', '.join(STATES)}.")
-    with writing(store.engine) if with_contacts else store.engine.connect() as conn:
-        user = acting(conn, actor, Role.MEMBER, "listing reports")
-        if with_contacts:
-            user = acting(conn, actor, Role.COORDINATOR, "seeing reporters' contact details")
-        if user.role is Role.MEMBER and cluster not in (None, user.cluster):
-            raise AccessDenied(
-                f"{user.name} is a member of {user.cluster}: a member sees the reports of their "
-                "own cluster only."
-            )
-        query = _query(user)
-        if cluster is not None:
-            query = query.where(schema.settlements.c.cluster == cluster)
-        if states:
-            query = query.where(schema.reports.c.state.in_(states))
-        if settlement_id is not None:
-            query = query.where(schema.reports.c.settlement_id == settlement_id)
-        rows = conn.execute(
-            query.order_by(schema.reports.c.requested_at, schema.reports.c.id)
-        ).all()
-        records = [report_record(r, with_contact=with_contacts) for r in rows]
-        if with_contacts:
-            shown = [r["service_request_id"] for r in records if r["contact"]]
-            audit_row(conn, user.name, f"contacts.{purpose}", None, count=len(shown), reports=shown)
-    return records
-
-
-def reveal_contact(store: Store, actor: User, report_id: str) -> str | None:
-    """The contact details of one report's reporter, for a coordinator (audited).
-
-    Raises
-    ------
-    AccessDenied
-        The actor is not a coordinator or admin.
-    StoreError
-        No such report.
-    """
-    with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.COORDINATOR, "seeing a reporter's contact details")
-        row = conn.execute(
-            select(schema.reports.c.contact).where(schema.reports.c.id == report_id)
-        ).first()
-        if row is None:
-            raise StoreError(f"There is no report '{report_id}': check the id.")
-        audit_row(conn, user.name, "contacts.shown", report_id, count=int(row[0] is not None))
-        return row[0]
-
-
-def _report_row(conn: Connection, user: User, report_id: str) -> Row[Any]:
-    row = conn.execute(_query(user).where(schema.reports.c.id == report_id)).first()
-    if row is None and user.role is Role.MEMBER:
-        elsewhere = conn.execute(
-            select(schema.reports.c.id).where(schema.reports.c.id == report_id)
-        ).first()
-        if elsewhere is not None:
-            raise AccessDenied(
-                f"Report {report_id} is not in your cluster ({user.cluster}): a member sees "
-                "the reports of their own cluster only."
-            )
-    if row is None:
-        raise StoreError(
-            f"There is no report '{report_id}'{' in your cluster' if user.role is Role.MEMBER else ''}: "
-            "check the id."
-        )
-    return row
-
-
-def update_report(
-    store: Store,
-    actor: User,
-    report_id: str,
-    state: str,
-    *,
-    note: str | None = None,
-    reference: str | None = None,
-    duplicate_of: str | None = None,
-    agency: str | None = None,
-    at: str | datetime | None = None,
-) -> dict[str, Any]:
-    """Move a report to ``state`` (a step its lifecycle allows), with a history row; returns
-    the report as :func:`report_record` writes it (without contact).
-
-    Parameters
-    ----------
-    reference
-        The municipality's reference number: needed to refer a report.
-    duplicate_of
-        The report this one repeats: needed to mark it a duplicate.
-    agency
-        Who it was referred to (Open311's ``agency_responsible``).
-    at
-        When the change happened (default now), so that history may be entered afterwards;
-        not before the report's previous change, not in the future.
-
-    Raises
-    ------
-    AccessDenied
-        The actor is not a coordinator or admin.
-    StoreError
-        No such report, a step the lifecycle does not allow, or a missing reference or
-        duplicate.
-    """
-    if state not in STATES:
-        raise StoreError(f"'{state}' is not a report state: use one of {', '.join(STATES)}.")
-    with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.COORDINATOR, "changing a report's state")
-        # Lock the report (PostgreSQL; SQLite's write transaction holds the whole file), so
-        # that two coordinators changing it at once take turns from the same state.
-        conn.execute(
-            select(schema.reports.c.id).where(schema.reports.c.id == report_id).with_for_update()
-        )
-        row = _report_row(conn, user, report_id)
-        allowed = NEXT_STATES[row.state]
-        if state not in allowed:
-            raise StoreError(
-                f"Report {report_id} is {row.state}: it can become "
-                f"{', '.join(sorted(allowed)) or 'nothing else'}, not {state}."
-            )
-        reference = _clean(reference, 200, "reference")
-        if state == "referred" and reference is None:
-            raise StoreError(
-                Problem(
-                    "error",
-                    "A report is referred with the municipality's reference number: it is how "
-                    "the cluster follows it up.",
-                    "Pass reference='…'.",
-                    code="report.no_reference",
-                )
-            )
-        if state == "duplicate":
-            if not duplicate_of:
-                raise StoreError("Say which report this one repeats to mark it a duplicate.")
-            if duplicate_of == report_id:
-                raise StoreError("A report cannot be a duplicate of itself.")
-            original = _report_row(conn, user, duplicate_of)
-            if original.state == "duplicate":
-                raise StoreError(
-                    f"{duplicate_of} is itself a duplicate (of {original.duplicate_of}): mark "
-                    f"this one a duplicate of {original.duplicate_of}."
-                )
-        elif duplicate_of:
-            raise StoreError("Only a report marked duplicate names the report it repeats.")
-        history_rows = conn.execute(
-            select(schema.report_history.c.at).where(schema.report_history.c.report_id == report_id)
-        ).all()
-        last = max((h[0] for h in history_rows), default=row.observed_at)
-        stamp = now()
-        try:
-            when = stamp if at is None else parse_time(at, what="--at")
-        except ValueError as exc:
-            raise StoreError(str(exc)) from None
-        if when < last:
-            raise StoreError(
-                f"{iso(when)} is before the report's last change ({iso(last)}): changes are "
-                "recorded in the order they happened."
-            )
-        values: dict[str, Any] = {"state": state, "updated_at": when}
-        if reference is not None:
-            values["reference"] = reference
-        if agency is not None:
-            values["agency_responsible"] = _clean(agency, 300, "agency")
-        values["duplicate_of"] = duplicate_of if state == "duplicate" else None
-        conn.execute(
-            update(schema.reports).where(schema.reports.c.id == report_id).values(**values)
-        )
-        conn.execute(
-            insert(schema.report_history).values(
-                report_id=report_id,
-                at=when,
-                recorded_at=stamp,
-                actor=user.name,
-                state_from=row.state,
-                state_to=state,
-                note=_clean(note, MAX_NOTE, "note"),
-                reference=reference,
-                duplicate_of=duplicate_of if state == "duplicate" else None,
-            )
-        )
-        audit_row(
-            conn,
-            user.name,
-            "report.updated",
-            report_id,
-            at=stamp,
-            state_from=row.state,
-            state_to=state,
-        )
-        return report_record(_report_row(conn, user, report_id))
-
-
-def history(store: Store, actor: User, report_id: str) -> list[dict[str, Any]]:
-    """Every change of one report, oldest first (members: reports of their cluster).
-
-    Raises
-    ------
-    AccessDenied
-        A viewer, or a member asking about another cluster's report.
-    StoreError
-        No such report.
-    """
-    with store.engine.connect() as conn:
-        user = acting(conn, actor, Role.MEMBER, "reading a report's history")
-        _report_row(conn, user, report_id)
-        h = schema.report_history
-        rows = conn.execute(select(h).where(h.c.report_id == report_id).order_by(h.c.id))
-        return [
-            {
-                "at": iso(r.at),
-                "recorded_at": iso(r.recorded_at),
-                "actor": r.actor,
-                "state_from": r.state_from,
-                "state_to": r.state_to,
-                "note": r.note,
-                "reference": r.reference,
-                "duplicate_of": r.duplicate_of,
-            }
-            for r in rows
-        ]
 
 
 def nearest_services(

@@ -107,7 +107,7 @@ users = Table(
 
 #: Residents' and members' reports. Field names follow Open311 GeoReport v2 where they overlap
 #: (``service_request_id`` is ``id``, ``requested_datetime`` is ``requested_at``…; see
-#: :mod:`atlas.store.reports`).
+#: :mod:`atlas.store.listing`).
 reports = Table(
     "reports",
     metadata,
