@@ -42,15 +42,21 @@ _OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
 _BACKGROUND = "#f4f2ee"
+#: The most of a map the legends and layer list cover when it opens (DESIGN §9: about a fifth).
+COVERED_SHARE = 0.2
 
 
 class PageStyle(MacroElement):
-    """Page CSS (light background, ward labels, tooltips) and hiding ward labels when zoomed out.
+    """Page CSS (light background, ward labels, tooltips), ward labels hidden when zoomed out,
+    legends and layer list that fold, and a first click that is not lost to scrolling.
 
     Parameters
     ----------
     label_min_zoom
         Below this zoom level ward labels are hidden (they would cover the map).
+    covered_share
+        The most of the map's area the open legends and layer list may cover when the map
+        opens; beyond it they start folded (each opens with a click on its title).
     """
 
     _template = Template(
@@ -65,6 +71,16 @@ class PageStyle(MacroElement):
             .leaflet-tooltip.atlas-tip { font: 15px/1.4 system-ui, sans-serif; }
             .atlas-tip td { padding: 1px 2px; }
             .atlas-tip tr:first-child td { font-weight: 700; font-size: 16px; }
+            .atlas-toggle { display: block; width: 100%; margin: 0; padding: 2px 2px 4px;
+                border: 0; background: none; color: #222; text-align: left; cursor: pointer;
+                font: 600 14px/1.2 system-ui, sans-serif; }
+            .atlas-toggle::after { content: " \\25BE"; }
+            .atlas-collapsed > .atlas-toggle { padding: 2px; }
+            .atlas-collapsed > .atlas-toggle::after { content: " \\25B8"; }
+            .atlas-legend.atlas-collapsed { padding: 4px 8px; }
+            .atlas-legend.atlas-collapsed > :not(.atlas-toggle),
+            .leaflet-control-layers.atlas-collapsed > :not(.atlas-toggle) { display: none; }
+            .leaflet-control-layers > .atlas-toggle { padding: 2px 4px 4px; }
             </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -75,16 +91,95 @@ class PageStyle(MacroElement):
                 }
                 map.on("zoomend", toggle);
                 toggle();
+                // Leaflet focuses the map on mouse down, and the browser scrolls a focused
+                // element into view: in a page taller than the window the first click on a
+                // settlement only scrolled. Focus without scrolling.
+                var keys = map.keyboard;
+                if (keys && keys.enabled()) {
+                    keys.disable();
+                    keys._onMouseDown = function () {
+                        if (!this._focused) this._map.getContainer().focus({preventScroll: true});
+                    };
+                    keys.enable();
+                }
+                // The legends and the layer list fold to a title bar; when open they would
+                // cover more than {{ this.covered_share }} of the map (a phone), the layer
+                // list folds first, then the largest legend, until they do not.
+                var touched = false;
+                function boxes() {
+                    return Array.prototype.slice.call(map.getContainer().querySelectorAll(
+                        ".atlas-legend, .leaflet-control-layers"));
+                }
+                function area(el) {
+                    var r = el.getBoundingClientRect();
+                    return r.width * r.height;
+                }
+                function setOpen(el, open) {
+                    el.classList.toggle("atlas-collapsed", !open);
+                    el.firstChild.setAttribute("aria-expanded", String(open));
+                }
+                function addToggle(el) {
+                    if (el.firstChild && el.firstChild.className === "atlas-toggle") return;
+                    var layers = el.classList.contains("leaflet-control-layers");
+                    var button = L.DomUtil.create("button", "atlas-toggle");
+                    button.type = "button";
+                    button.textContent = layers ? {{ this.layers_label|tojson }}
+                                                : {{ this.legend_label|tojson }};
+                    L.DomEvent.on(button, "click", function (e) {
+                        L.DomEvent.stop(e);
+                        touched = true;
+                        setOpen(el, el.classList.contains("atlas-collapsed"));
+                    });
+                    L.DomEvent.disableClickPropagation(el);
+                    el.insertBefore(button, el.firstChild);
+                }
+                function fit() {
+                    var box = map.getContainer(), list = boxes();
+                    var whole = box.clientWidth * box.clientHeight;
+                    list.forEach(addToggle);
+                    if (touched || !whole) return;
+                    list.forEach(function (el) { setOpen(el, true); });
+                    var order = list.slice().sort(function (a, b) {
+                        var layers = Number(b.classList.contains("leaflet-control-layers")) -
+                                     Number(a.classList.contains("leaflet-control-layers"));
+                        return layers || area(b) - area(a);
+                    });
+                    var covered = list.reduce(function (s, el) { return s + area(el); }, 0);
+                    for (var i = 0; i < order.length && covered > {{ this.covered_share }} * whole; i++) {
+                        var before = area(order[i]);
+                        setOpen(order[i], false);
+                        covered += area(order[i]) - before;
+                    }
+                }
+                // After the rest of the map's script has added its legends and layer list,
+                // and again whenever the map or a box changes size (Leaflet's style sheet
+                // arriving, the frame resized), on the next frame (no resize loop).
+                var pending = false;
+                function later() {
+                    if (pending) return;
+                    pending = true;
+                    requestAnimationFrame(function () { pending = false; fit(); });
+                }
+                setTimeout(function () {
+                    fit();
+                    if (!window.ResizeObserver) return;
+                    var watch = new ResizeObserver(later);
+                    watch.observe(map.getContainer());
+                    boxes().forEach(function (el) { watch.observe(el); });
+                }, 0);
             })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, label_min_zoom: int = 11) -> None:
+    def __init__(self, label_min_zoom: int = 11, covered_share: float = COVERED_SHARE) -> None:
         super().__init__()
         self._name = "PageStyle"
         self.background = _BACKGROUND
         self.label_min_zoom = int(label_min_zoom)
+        self.covered_share = float(covered_share)
+        self.legend_label = "Legend"
+        self.layers_label = "Layers"
 
 
 def legend_title(metric: str, category: str, standard: Standard | None = None) -> str:

@@ -1,4 +1,8 @@
-"""Map: settlements coloured by their service gap, service points, wards; click for a profile."""
+"""Map: settlements coloured by their service gap, service points, wards; click for a profile.
+
+The map takes the page's width (a projector, a phone) and the clicked settlement's profile
+comes below it; the legends fold (layers.maps).
+"""
 
 import streamlit as st
 
@@ -10,9 +14,13 @@ from pages.state.maps import map_for, show_map
 from pages.state.reports import reports_on_map
 from pages.state.view import view
 
+#: Tall enough to read a cluster, short enough to leave the top of the profile in a 900 px window.
+MAP_HEIGHT = 560
+
 v = view()
 st.header("Map")
-metric = st.radio(
+choice, background = st.columns([3, 2], vertical_alignment="bottom")
+metric = choice.radio(
     "Colour settlements by",
     ["gap", "ratio", "coverage"],
     format_func={
@@ -23,56 +31,56 @@ metric = st.radio(
     horizontal=True,
     key=session.METRIC,
 )
-online = st.toggle(
+online = background.toggle(
     "OpenStreetMap background (needs internet)", value=False, key=session.ONLINE_TILES
 )
 # Rasters chosen on the Population and hazards page: the hazard is drawn on top.
 overlays = tuple(r for r in (v.population, v.hazard) if r is not None)
 # The signed-in user's open reports: drawn on this session's copy of the shared map only.
 reports, reports_key = reports_on_map()
-left, right = st.columns([3, 2])
-with left:
-    clicked = show_map(
-        map_for(
-            v.source,
-            v.standard_name,
-            v.category,
-            str(metric),
-            v.cluster,
-            online,
-            v.population,
-            overlays,
-        ),
-        key=session.map_key(
-            session.MAP,
-            v.source.label,
-            v.standard_name,
-            v.category,
-            metric,
-            v.cluster,
-            online,
-            hash(overlays),
-            reports_key,
-        ),
-        height=640,
-        returned_objects=["last_active_drawing"],
-        overlays=reports,
-    )
-with right:
-    feature = (clicked or {}).get("last_active_drawing") or {}
-    settlement_id = (feature.get("properties") or {}).get("settlement_id")
-    if not settlement_id:
-        st.info("Click a settlement on the map to see its profile here.")
-    else:
-        profile = settlement_profile(v.result, v.dataset, settlement_id)
-        st.subheader(md(profile.record["name"]))
-        for sentence in profile.sentences:
-            st.markdown(f"**{md(sentence)}**")
-        for flag in profile.flags:
-            st.warning(md(flag))
-        st.caption(
-            md(
-                f"Primary ward: {profile.record['ward_id'] or 'none'}. "
-                f"Cluster: {cluster_label(profile.record['cluster'])}."
-            )
+clicked = show_map(
+    map_for(
+        v.source,
+        v.standard_name,
+        v.category,
+        str(metric),
+        v.cluster,
+        online,
+        v.population,
+        overlays,
+    ),
+    key=session.map_key(
+        session.MAP,
+        v.source.label,
+        v.standard_name,
+        v.category,
+        metric,
+        v.cluster,
+        online,
+        hash(overlays),
+        reports_key,
+    ),
+    height=MAP_HEIGHT,
+    returned_objects=["last_active_drawing"],
+    overlays=reports,
+)
+feature = (clicked or {}).get("last_active_drawing") or {}
+settlement_id = (feature.get("properties") or {}).get("settlement_id")
+if not settlement_id:
+    st.info("Click a settlement on the map to see its profile here, below the map.")
+else:
+    # The Settlement profile page opens on the settlement clicked last.
+    session.set_settlement(settlement_id)
+    profile = settlement_profile(v.result, v.dataset, settlement_id)
+    st.subheader(md(profile.record["name"]))
+    for sentence in profile.sentences:
+        st.markdown(f"**{md(sentence)}**")
+    for flag in profile.flags:
+        st.warning(md(flag))
+    st.caption(
+        md(
+            f"Primary ward: {profile.record['ward_id'] or 'none'}. "
+            f"Cluster: {cluster_label(profile.record['cluster'])}."
         )
+    )
+    st.page_link("pages/settlement.py", label="Its full profile", icon=":material/home_work:")

@@ -54,6 +54,11 @@ def test_chosen_rasters_are_drawn_on_the_map_offline(page: Page, server: str) ->
     assert not frame.get_by_text("people per cell").is_visible()  # its box hides with it
     ARTIFACTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(ARTIFACTS / "map_raster.png"))
+    # With two rasters' boxes the layer list starts folded (the boxes would cover more than a
+    # fifth of the map); a click on its title opens it.
+    layers = frame.locator(".leaflet-control-layers > .atlas-toggle")
+    assert layers.get_attribute("aria-expanded") == "false"
+    layers.click()
     frame.locator(".leaflet-control-layers label", has_text="Sample population").click()
     images = wait_for_images(frame, 2)
     assert all(i["w"] > 100 for i in images)
