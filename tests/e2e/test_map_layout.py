@@ -4,12 +4,15 @@ first click on a settlement opens it, even when the map runs past the bottom of 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import atlas
-from tests.e2e.conftest import ARTIFACTS, Page
+from tests.atlas.real_common import CPT_WARDS, INFORMAL
+from tests.conftest import real_path
+from tests.e2e.conftest import ARTIFACTS, Page, start_app
 from tests.e2e.test_browser import map_frame
 
 pytestmark = pytest.mark.e2e
@@ -136,5 +139,52 @@ def test_the_first_click_on_a_settlement_opens_it(browser: Any, server: str) -> 
         page.page.get_by_text("Its full profile").click()
         page.page.get_by_role("heading", name="Settlement profile").wait_for(timeout=30_000)
         page.page.get_by_role("heading", name=name, exact=True).first.wait_for(timeout=30_000)
+    finally:
+        page.page.context.close()
+
+
+#: How many drawn settlements the open legend covers, and how many are drawn.
+UNDER_LEGEND = """() => {
+  const legend = document.querySelector('.atlas-legend').getBoundingClientRect();
+  let covered = 0, drawn = 0;
+  for (const key of Object.keys(window)) {
+    const layer = window[key];
+    if (!key.startsWith('geo_json_') || !layer || !layer.eachLayer) continue;
+    layer.eachLayer(l => {
+      if (!l._path || !l._path.isConnected) return;
+      drawn += 1;
+      const r = l._path.getBoundingClientRect();
+      if (r.right > legend.left && r.left < legend.right && r.bottom > legend.top &&
+          r.top < legend.bottom) covered += 1;
+    });
+  }
+  return {covered, drawn};
+}"""
+
+
+@pytest.fixture(scope="module")
+def cape_town() -> Iterator[str]:
+    """`atlas serve` on the City of Cape Town's informal settlements and 2011 wards."""
+    settlements, wards = real_path(*INFORMAL), real_path(*CPT_WARDS)
+    proc, url = start_app(
+        "--settlements", str(settlements), "--wards", str(wards),
+        "--map", "settlements.name=InformalSe", "--map", "settlements.households=HHs",
+        "--map", "settlements.population=Popn",
+        "--map", "settlements.sanitation_working=Tlt_Total",
+    )  # fmt: skip
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_on_cape_town_the_legend_covers_no_settlement(browser: Any, cape_town: str) -> None:
+    """On the City's 326 settlements the legend used to sit on Khayelitsha."""
+    page, frame = _open_map(browser, cape_town, 1400, 900)
+    try:
+        layout = frame.evaluate(CONTROLS)
+        assert _covered(layout) <= 0.2, layout
+        assert frame.evaluate(UNDER_LEGEND) == {"covered": 0, "drawn": 326}
+        page.page.screenshot(path=str(ARTIFACTS / "map-cape-town-1400x900.png"))
+        assert page.blocked == []
     finally:
         page.page.context.close()
