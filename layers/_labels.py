@@ -64,10 +64,17 @@ def _free_spot(
 
 def place_numbers(
     ax: Axes, shapes: gpd.GeoSeries, labels: Sequence[str], size: float, renderer: Any
-) -> None:
+) -> np.ndarray:
     """Each member's number in a circle at a point inside it; a number that would sit on one
     already placed is led out to the nearest free spot with a leader line, and a further part
-    of a multi-part settlement that would is left unnumbered."""
+    of a multi-part settlement that would is left unnumbered.
+
+    Returns
+    -------
+    numpy.ndarray
+        The circles drawn, one row each: centre x, centre y and radius in ``ax``'s data
+        units (so that what is drawn later, such as ward names, can keep clear of them).
+    """
     circle = {
         "boxstyle": f"circle,pad={_CIRCLE_PAD}",
         "facecolor": "white",
@@ -85,7 +92,7 @@ def place_numbers(
             (firsts if i == largest else seconds).append((label, part.representative_point()))
     spots = firsts + seconds
     if not spots:
-        return
+        return np.empty((0, 3))
     ax.apply_aspect()
     frame = ax.get_window_extent(renderer)
     anchors = ax.transData.transform([(p.x, p.y) for _, p in spots])
@@ -121,3 +128,6 @@ def place_numbers(
         )
         starts = np.array([line[0] for line in leaders])
         ax.scatter(starts[:, 0], starts[:, 1], s=4, color="black", zorder=6.6, linewidths=0)
+    to_data = ax.transData.inverted()
+    (x0, _), (x1, _) = to_data.transform([(0.0, 0.0), (1.0, 0.0)])
+    return np.column_stack([to_data.transform(placed[:, :2]), placed[:, 2] * abs(x1 - x0)])

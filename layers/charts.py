@@ -8,7 +8,7 @@ import pandas as pd
 
 from atlas.schedules import STATUS_WORDS
 
-__all__ = ["OUTCOME_COLOURS", "delivery_timeline"]
+__all__ = ["OUTCOME_COLOURS", "OUTCOME_SHAPES", "delivery_timeline"]
 
 #: The colour of each delivery outcome on the timeline, in legend order.
 OUTCOME_COLOURS = {
@@ -18,17 +18,33 @@ OUTCOME_COLOURS = {
     "missed": "#b2182b",
     "unscheduled": "#6a6a6a",
 }
+#: The marker of each outcome (Vega symbol names): the shape tells the outcome apart without
+#: colour (a grey printout, colour-blind readers), and the legend shows both.
+OUTCOME_SHAPES = {
+    "delivered": "circle",
+    "late": "triangle-up",
+    "short": "square",
+    "missed": "cross",
+    "unscheduled": "diamond",
+}
+_LEGEND_TITLE = "Outcome"
 
 
 def delivery_timeline(timeline: pd.DataFrame) -> alt.Chart:
     """Every delivery as a point: its day across, its settlement down, coloured and shaped by
     outcome, with the window, arrival and litres in the tooltip.
 
+    One legend explains both: colour and shape encode the same outcome words over the same
+    domain and under the same title, so Vega-Lite merges them into a single legend whose
+    symbols have each outcome's shape and colour, listed in :data:`OUTCOME_COLOURS` order.
+
     Parameters
     ----------
     timeline
         One row per delivery, as :func:`atlas.schedules.timeline_frame` returns it.
     """
+    words = [STATUS_WORDS[s] for s in OUTCOME_COLOURS]
+    legend = alt.Legend(title=_LEGEND_TITLE, symbolSize=90, labelLimit=0)
     return (
         alt.Chart(timeline)
         .mark_point(filled=True, size=90)
@@ -37,13 +53,16 @@ def delivery_timeline(timeline: pd.DataFrame) -> alt.Chart:
             y=alt.Y("settlement:N", title=None),
             color=alt.Color(
                 "outcome:N",
-                title="Outcome",
-                scale=alt.Scale(
-                    domain=[STATUS_WORDS[s] for s in OUTCOME_COLOURS],
-                    range=list(OUTCOME_COLOURS.values()),
-                ),
+                title=_LEGEND_TITLE,
+                scale=alt.Scale(domain=words, range=list(OUTCOME_COLOURS.values())),
+                legend=legend,
             ),
-            shape=alt.Shape("outcome:N", legend=None),
+            shape=alt.Shape(
+                "outcome:N",
+                title=_LEGEND_TITLE,
+                scale=alt.Scale(domain=words, range=[OUTCOME_SHAPES[s] for s in OUTCOME_COLOURS]),
+                legend=legend,
+            ),
             tooltip=["settlement", "day:T", "outcome", "window", "arrived", "delivered_litres"],
         )
         .properties(height=alt.Step(28))

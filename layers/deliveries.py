@@ -47,8 +47,15 @@ __all__ = [
 COMPLIANCE_BINS = (0.2, 0.4, 0.6, 0.8, 1.0)
 #: Fill of each class, dark (low compliance, bad) to light (high compliance).
 COMPLIANCE_COLOURS = palette(len(COMPLIANCE_BINS), reverse=True)
-#: Legend text of each class.
-COMPLIANCE_LABELS = ("under 20 %", "20 – 39 %", "40 – 59 %", "60 – 79 %", "80 – 100 %")
+#: Legend text of each class: no two share a value, so 39.5 % is plainly in the second, and a
+#: value on a bound (40 %) in the class that starts there (as in :func:`layers.style.classify`).
+COMPLIANCE_LABELS = (
+    "0 to under 20 %",
+    "20 to under 40 %",
+    "40 to under 60 %",
+    "60 to under 80 %",
+    "80 to 100 %",
+)
 #: Legend text of settlements without scheduled deliveries (drawn in :data:`NO_DATA` grey).
 NO_SCHEDULE = "no schedule"
 _OUTLINE = {"color": "#4d4d4d", "weight": 1, "opacity": 0.9, "fillOpacity": 0.75}

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from fpdf import FPDF, FontFace
@@ -25,7 +26,10 @@ from atlas.measure.pipeline import GapResult
 from atlas.summaries.cluster_report import REPORT_CATEGORIES, ClusterReport, build_cluster_report
 from layers._pdf import FONT, finish, prepare, release
 
-__all__ = ["FONT", "MAX_PAGES", "cluster_report", "render_pdf"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["FONT", "MAX_PAGES", "cluster_report", "render_pdf", "report_map"]
 
 #: The page budget: the text shrinks step by step (down to ``_SCALES[-1]``) to stay within it.
 MAX_PAGES = 2
@@ -270,13 +274,28 @@ def cluster_report(
         sources=sources,
         compliance=compliance,
     )
+    image = _map_png(report)
+    for scale in _SCALES:
+        document = _layout(report, image, scale)
+        if document.pages_count <= MAX_PAGES or scale == _SCALES[-1]:
+            break
+        release(document)
+    pdf = finish(document)
+    if output is not None:
+        Path(output).write_bytes(pdf)
+    return pdf
+
+
+def report_map(report: ClusterReport) -> Figure:
+    """The report's map of ``report``'s cluster (the A4 text width, :data:`_MAP_SIZE`): its
+    settlements numbered as in the table and shaded by how many taps are missing."""
     # Imported here: layers (folium, mapclassify) is not loaded by the library until it draws.
-    from layers.static_map import cluster_map, map_png
+    from layers.static_map import cluster_map
 
     category = REPORT_CATEGORIES[0]
     label = report.standard.rule(category).point_label
     services = report.services[report.services["category"] == category]
-    figure = cluster_map(
+    return cluster_map(
         report.members,
         report.members[f"{category}_gap"].astype(float).to_numpy(),
         [row[0] for row in report.rows],
@@ -288,13 +307,9 @@ def cluster_report(
         points_title=f"{label.capitalize()}s",
         size_mm=_MAP_SIZE,
     )
-    image = map_png(figure)
-    for scale in _SCALES:
-        document = _layout(report, image, scale)
-        if document.pages_count <= MAX_PAGES or scale == _SCALES[-1]:
-            break
-        release(document)
-    pdf = finish(document)
-    if output is not None:
-        Path(output).write_bytes(pdf)
-    return pdf
+
+
+def _map_png(report: ClusterReport) -> bytes:
+    from layers.static_map import map_png
+
+    return map_png(report_map(report))

@@ -5,9 +5,10 @@ mid greys *and* hatching that gets denser with the gap (either survives a poor p
 numbered like the report's table (a number that would sit on another is led out to a free
 spot with a leader line, :mod:`layers._labels`); service points differ by marker shape, not
 colour (filled circle working, cross broken, hollow triangle unknown); wards are dashed
-outlines labelled with their names. The legend is a column on the right (the A4 report), or
-placed wherever the map comes out largest (``legend="fit"``, the wall map). Drawing in the projected CRS makes the scale bar exact in metres; the north arrow
-allows for the grid convergence of that CRS. No web tiles: the map needs no internet.
+outlines labelled with their names, never under a number. The legend is a column on the right
+(the A4 report), or placed wherever the map comes out largest (``legend="fit"``, the wall map).
+Drawing in the projected CRS makes the scale bar exact in metres; the north arrow allows for
+the grid convergence of that CRS. No web tiles: the map needs no internet.
 
 The figure is a bare :class:`matplotlib.figure.Figure` on an Agg canvas, never pyplot, so no
 global backend is chosen and no figure registry is shared between users of the app.
@@ -157,26 +158,48 @@ def _ward_lines(ax: Axes, wards: gpd.GeoSeries, frame: BaseGeometry) -> None:
     ax.add_collection(LineCollection(lines, colors="black", linewidths=1.1, linestyles=_DASH))
 
 
-def _ward_labels(ax: Axes, wards: gpd.GeoDataFrame, inner: BaseGeometry, busy: Any) -> None:
+def _ward_labels(
+    ax: Axes, wards: gpd.GeoDataFrame, inner: BaseGeometry, busy: Any, numbers: BaseGeometry
+) -> None:
+    """Each ward's name at the emptiest spot of its part of the map, never under a
+    settlement's number (``numbers``: their circles); a name with no room left is not drawn
+    (the report's table gives every settlement's ward)."""
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    to_data = ax.transData.inverted()
     for ward_id, name, geom in zip(wards["ward_id"], wards["name"], wards.geometry, strict=True):
         piece = geom.intersection(inner)
         if piece.is_empty or piece.area < 0.02 * inner.area:
             continue
-        # Label the emptiest spot: away from settlements, the scale bar and the north arrow.
-        free = piece.difference(busy)
-        free = free if free.area > 0.25 * piece.area else piece
-        largest = max(shapely.get_parts(free), key=lambda g: g.area)
-        spot = polylabel(largest, tolerance=10.0)
         text = f"Ward {ward_id}" if not name or str(name) == str(ward_id) else str(name)
         if str(ward_id) not in text:
             text += f"\n{ward_id}"
-        ax.text(
-            spot.x, spot.y, text, ha="center", va="center", fontsize=6.5, color="#333333",
+        label = ax.text(
+            0, 0, text, ha="center", va="center", fontsize=6.5, color="#333333",
             zorder=6, path_effects=_HALO, parse_math=False,
         )  # fmt: skip
+        extent = label.get_window_extent(renderer)
+        (ex0, ey0), (ex1, ey1) = to_data.transform([(extent.x0, extent.y0), (extent.x1, extent.y1)])
+        # Label the emptiest spot: away from settlements, the scale bar and the north arrow,
+        # and at least half the name's diagonal from every number's circle.
+        free = piece.difference(busy)
+        free = free if free.area > 0.25 * piece.area else piece
+        free = free.difference(numbers.buffer(math.hypot(ex1 - ex0, ey1 - ey0) / 2))
+        if free.is_empty:
+            label.remove()
+            continue
+        largest = max(shapely.get_parts(free), key=lambda g: g.area)
+        spot = polylabel(largest, tolerance=10.0)
+        label.set_position((spot.x, spot.y))
 
 
-def _wards(ax: Axes, wards: gpd.GeoDataFrame, crs: CRS, shapes: gpd.GeoSeries, e: Extent) -> None:
+def _wards(
+    ax: Axes,
+    wards: gpd.GeoDataFrame,
+    crs: CRS,
+    shapes: gpd.GeoSeries,
+    e: Extent,
+    numbers: np.ndarray,
+) -> None:
     x0, y0, x1, y1 = e
     w, h = x1 - x0, y1 - y0
     shown = to_metric(wards, crs)
@@ -184,7 +207,9 @@ def _wards(ax: Axes, wards: gpd.GeoDataFrame, crs: CRS, shapes: gpd.GeoSeries, e
     _ward_lines(ax, shown.geometry, box(*e))
     corners = [box(x0, y0, x0 + 0.4 * w, y0 + 0.18 * h), box(x1 - 0.14 * w, y1 - 0.36 * h, x1, y1)]
     busy = shapely.union_all([*shapes.buffer(0.02 * w).to_numpy(), *corners])
-    _ward_labels(ax, shown, box(x0 + 0.04 * w, y0 + 0.04 * h, x1 - 0.04 * w, y1 - 0.04 * h), busy)
+    circles = shapely.union_all(shapely.buffer(shapely.points(numbers[:, :2]), numbers[:, 2]))
+    inner = box(x0 + 0.04 * w, y0 + 0.04 * h, x1 - 0.04 * w, y1 - 0.04 * h)
+    _ward_labels(ax, shown, inner, busy, circles)
 
 
 def _classes(values: Sequence[float]) -> tuple[list[dict[str, Any]], list[str], list[int], int]:
@@ -398,10 +423,11 @@ def cluster_map(
     sections: list[Section] = [(value_title, handles, names)]
     if services is not None and len(services):
         sections.append(_points(ax, services, metric_crs, extent, points_title))
+    # Numbers first: the ward names then keep clear of them.
+    numbers = place_numbers(ax, shapes, labels, number_size, canvas.get_renderer())
     if wards is not None and len(wards):
-        _wards(ax, wards, metric_crs, shapes, extent)
+        _wards(ax, wards, metric_crs, shapes, extent, numbers)
         sections.append(("Wards", [Line2D([], [], color="black", lw=1.1, ls=_DASH)], ["boundary"]))
-    place_numbers(ax, shapes, labels, number_size, canvas.get_renderer())
     _scale_bar(ax, extent)
     _north_arrow(ax, extent, metric_crs)
     _legend(lax, canvas, sections, across)

@@ -4,6 +4,11 @@
   classes; fewer when there are fewer distinct values) and coloured with ColorBrewer's YlOrRd,
   a colour-blind-safe sequential palette: darker is worse. For coverage higher is better, so the
   palette is reversed. Missing values (unknown demand) are grey and get a "no data" entry.
+* Legend labels never share a value: ``0 – 8``, ``9 – 19`` for whole numbers; ``42 to under
+  90``, ``90 to 187`` for numbers with decimals and percentages (the plain-words form of
+  mapclassify's half-open intervals; QGIS's default ``42 - 90``, ``90 - 187`` leaves 90 in
+  doubt). Values are classed as the tooltips show them (rounded), so a settlement whose tooltip
+  says 90 has the colour of the class whose label holds 90.
 * Service points are coloured by status with Okabe–Ito colours (blue working, vermillion broken,
   white unknown), distinguishable with the common colour-vision deficiencies.
 * :class:`Legend` draws the legend as a Leaflet control from local HTML and CSS only (branca's
@@ -33,6 +38,7 @@ __all__ = [
     "LegendSection",
     "classify",
     "palette",
+    "shown_values",
 ]
 
 #: The most classes a choropleth gets (more are hard to tell apart on a projector).
@@ -66,30 +72,46 @@ def palette(n: int, *, reverse: bool = False) -> tuple[str, ...]:
 class Classes:
     """Classes of a choropleth.
 
+    Values are classed as they are shown (:func:`shown_values`: rounded like the tooltips),
+    so a value shown as ``90`` is in the class whose label holds 90.
+
     Parameters
     ----------
     bins
-        Upper bound of each class (inclusive), ascending; class *i* holds values in
-        ``(bins[i-1], bins[i]]`` and the first class everything up to ``bins[0]``.
+        The largest value of each class, ascending (the last is the largest value classed).
     colours
         Fill of each class.
     labels
-        Legend text of each class, e.g. ``6 – 12``.
+        Legend text of each class: ``6 – 12`` (whole numbers), ``42 to under 90`` (numbers
+        with decimals and percentages), see :func:`classify`.
     missing
         How many values were missing (drawn in :data:`NO_DATA`).
+    starts
+        The smallest value of each class, ascending: class *i* holds the shown values from
+        ``starts[i]`` up to, not including, ``starts[i + 1]``; the first also holds anything
+        smaller and the last anything larger. Empty: class *i* holds ``(bins[i-1], bins[i]]``.
+    kind
+        How values are shown: ``integer``, ``number`` or ``percent`` (see :func:`classify`).
     """
 
     bins: tuple[float, ...]
     colours: tuple[str, ...]
     labels: tuple[str, ...]
     missing: int = 0
+    starts: tuple[float, ...] = ()
+    kind: str = "number"
 
     def index_of(self, values: Sequence[float] | np.ndarray) -> np.ndarray:
         """The class of each value (any shape), -1 when missing or when there are no classes."""
         y = np.asarray(values, dtype=float)
         if not self.bins:
             return np.full(y.shape, -1)
-        index = np.searchsorted(np.asarray(self.bins), y, side="left").clip(0, len(self.bins) - 1)
+        shown = shown_values(y, self.kind)
+        if self.starts:
+            index = np.searchsorted(np.asarray(self.starts[1:]), shown, side="right")
+        else:
+            index = np.searchsorted(np.asarray(self.bins), shown, side="left")
+        index = index.clip(0, len(self.bins) - 1)
         return np.where(np.isnan(y), -1, index)
 
     def colour_of(self, values: Sequence[float] | np.ndarray) -> list[str]:
@@ -97,7 +119,35 @@ class Classes:
         return [NO_DATA if i < 0 else self.colours[i] for i in self.index_of(values)]
 
 
+def shown_values(values: Sequence[float] | np.ndarray, kind: str) -> np.ndarray:
+    """``values`` as the map's words show them: ``integer`` rounded to whole numbers,
+    ``number`` like :func:`layers.text.format_number` (whole from 10 up, one decimal below),
+    ``percent`` (shares 0–1) rounded *down* to whole percents like the tooltips (99.6 % is not
+    full coverage). NaN stays NaN.
+
+    Examples
+    --------
+    >>> shown_values([89.6, 9.96, 4.55, 42.0], "number").tolist()
+    [90.0, 10.0, 4.5, 42.0]
+    >>> shown_values([0.996, 0.5], "percent").tolist()
+    [0.99, 0.5]
+    """
+    y = np.asarray(values, dtype=float)
+    if kind == "percent":
+        return np.floor(y * 100 + 1e-9) / 100
+    if kind == "integer":
+        return np.round(y)
+    tenths = np.round(y, 1)
+    # numpy rounds 10·y, Python the exact binary value: they differ only near a half tenth
+    # (4.55 is 4.5499… in binary: "4.5" in words), so those few take Python's rounding.
+    near = np.isfinite(y) & (np.abs(np.abs(y * 10) % 1 - 0.5) < 1e-6)
+    tenths[near] = [round(float(v), 1) for v in y[near]]
+    return np.where(np.abs(y) >= 10, np.round(y), tenths)
+
+
 def _breaks(y: np.ndarray, k: int) -> np.ndarray:
+    """The largest value of each natural-breaks class of ``y`` (at most ``k``), each one of
+    the values of ``y``."""
     unique = np.unique(y)
     if len(unique) <= k:
         return unique
@@ -107,7 +157,9 @@ def _breaks(y: np.ndarray, k: int) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
         bins = np.asarray(mapclassify.FisherJenks(fit, k=k).bins, dtype=float)
-    bins[-1] = y.max()
+    # Quantiles fall between values: each bound becomes the largest value at or under it.
+    bins = unique[np.searchsorted(unique, bins, side="right").clip(1) - 1]
+    bins[-1] = unique[-1]
     return np.unique(bins)
 
 
@@ -116,6 +168,29 @@ def _format(value: float, kind: str) -> str:
         # Rounded down like the tooltips: 99.6 % is not full coverage.
         return f"{math.floor(value * 100 + 1e-9)} %"
     return format_number(value)
+
+
+def _labels(bins: np.ndarray, starts: np.ndarray, kind: str, exact: bool) -> list[str]:
+    """The legend text of each class (see :func:`classify`)."""
+    unit = " %" if kind == "percent" else ""
+
+    def text(value: float) -> str:
+        return _format(value, kind).removesuffix(unit)
+
+    labels = []
+    for i, (low, high) in enumerate(zip(starts, bins, strict=True)):
+        last = i + 1 == len(bins)
+        if exact or ((kind == "integer" or last) and text(low) == text(high)):
+            labels.append(f"{text(high)}{unit}")
+        elif kind == "integer":
+            labels.append(f"{text(low)} – {text(high)}")
+        elif not last:
+            # Up to where the next class starts, even past this class's own largest value:
+            # the labels leave no gap, and each value has exactly one class.
+            labels.append(f"{text(low)} to under {text(starts[i + 1])}{unit}")
+        else:
+            labels.append(f"{text(low)} to {text(high)}{unit}")
+    return labels
 
 
 def classify(
@@ -127,6 +202,17 @@ def classify(
 ) -> Classes:
     """Natural-breaks classes of ``values`` (NaN is missing), with colours and legend labels.
 
+    Values are classed as they are shown (:func:`shown_values`), and no two labels share a
+    value. The first class starts at the smallest value and the last ends at the largest
+    (both ends closed: the legend also tells the range of the data):
+
+    * ``integer``: ``0 – 8``, ``9 – 19``, ``20 – 120``: every whole number in one class.
+    * ``number`` and ``percent``: ``4.3 to under 42``, ``42 to under 90``, ``90 to 187``;
+      ``0 to under 30 %``, ``30 to under 60 %``, ``60 to 100 %``: a value on a bound is in
+      the class that starts there.
+    * A class of a single value is labelled by it (``187``), and so is every class when each
+      distinct value has its own.
+
     Parameters
     ----------
     values
@@ -136,46 +222,49 @@ def classify(
     reverse
         Dark for low values (for measures where higher is better, like coverage).
     kind
-        How labels are written: ``integer`` (``0 – 5``, ``6 – 12``), ``number`` or ``percent``
+        How values are shown and labels written: ``integer``, ``number`` or ``percent``
         (values are shares 0–1).
 
     Returns
     -------
     Classes
         No classes at all when every value is missing.
+
+    Examples
+    --------
+    >>> classify([10, 20, 20, 30, 90, 90, 187], k=3).labels
+    ('10 to under 90', '90 to under 187', '187')
+    >>> classify([10, 20, 20, 30, 90, 90, 187], k=3, kind="integer").labels
+    ('10 – 30', '31 – 90', '91 – 187')
+    >>> classify([0.1, 0.25, 0.3, 0.62, 0.7, 1.0], k=3, kind="percent").labels
+    ('10 to under 62 %', '62 to under 100 %', '100 %')
     """
     if not 1 <= k <= MAX_CLASSES:
         raise ValueError(f"k must be between 1 and {MAX_CLASSES}, not {k}.")
     if kind not in ("integer", "number", "percent"):
         raise ValueError(f"kind must be 'integer', 'number' or 'percent', not {kind!r}.")
     y = np.asarray(values, dtype=float)
-    present = y[~np.isnan(y)]
+    present = shown_values(y[~np.isnan(y)], kind)
     missing = len(y) - len(present)
     if len(present) == 0:
-        return Classes(bins=(), colours=(), labels=(), missing=missing)
+        return Classes(bins=(), colours=(), labels=(), missing=missing, kind=kind)
     bins = _breaks(present, k)
+    unique = np.unique(present)
     # Few distinct values: each is its own class, labelled by itself.
-    exact = len(bins) == len(np.unique(present))
-    labels = []
-    for i, high in enumerate(bins):
-        if exact:
-            low = high
-        elif kind == "integer":
-            low = float(present.min()) if i == 0 else math.floor(bins[i - 1]) + 1
-        else:
-            # The smallest value in the class: "0 – 47 %" after a class "0 %" would overlap.
-            above = present > bins[i - 1] if i else np.ones(len(present), dtype=bool)
-            low = float(present[above & (present <= high)].min())
-        text = _format(high, kind)
-        low_text = _format(low, kind)
-        labels.append(text if low_text == text else f"{low_text} – {text}")
-    if kind == "percent":
-        labels = [label.replace(" % –", " –") for label in labels]
+    exact = len(bins) == len(unique)
+    if kind == "integer":
+        # Every whole number in one class: the next class starts one above the last's top.
+        starts = np.concatenate([[unique[0]], bins[:-1] + 1])
+    else:
+        # The smallest value in each class: "42 to under 90" ends where the next begins.
+        starts = unique[np.searchsorted(unique, np.r_[-np.inf, bins[:-1]], side="right")]
     return Classes(
         bins=tuple(float(b) for b in bins),
         colours=palette(len(bins), reverse=reverse),
-        labels=tuple(labels),
+        labels=tuple(_labels(bins, starts, kind, exact)),
         missing=missing,
+        starts=tuple(float(s) for s in starts),
+        kind=kind,
     )
 
 

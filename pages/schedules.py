@@ -67,4 +67,8 @@ timeline = timeline_frame(result.outcomes, names)
 if timeline.empty:
     st.info("No deliveries were scheduled or reported in this period.")
 else:
+    st.caption(
+        "One mark per delivery, on its scheduled day (or the day it came, when it was not on "
+        "the schedule); its shape and colour say how it went, as the legend names them."
+    )
     st.altair_chart(delivery_timeline(timeline), width="stretch")

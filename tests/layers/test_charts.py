@@ -18,7 +18,8 @@ def test_timeline_colours_each_outcome_in_words() -> None:
         "domain": ["on time and in full", "late", "short", "missed", "not on the schedule"],
         "range": ["#1b7837", "#e08214", "#c2a5cf", "#b2182b", "#6a6a6a"],
     }
-    assert encoding["shape"]["legend"] is None
+    # The shapes have the legend too, merged with the colours' (tests/layers/test_polish_legends).
+    assert encoding["shape"]["legend"]["title"] == "Outcome"
     assert [t["field"] for t in encoding["tooltip"]] == [
         "settlement",
         "day",
