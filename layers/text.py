@@ -96,14 +96,25 @@ def gap_words(gap: float, demand_missing: bool, rule: CategoryRule) -> str:
 
 
 def coverage_words(coverage: float, rule: CategoryRule) -> str:
-    """``85 % of the area within 200 m of a working tap``."""
+    """``85 % of the area within 200 m of a working tap``.
+
+    >>> from atlas.measure.standards import CategoryRule
+    >>> rule = CategoryRule(unit="households", max_per_point=25, max_distance_m=200,
+    ...                     point_label="tap")
+    >>> coverage_words(0.29, rule)  # 0.29 * 100 is 28.999… in binary floating point
+    '29 % of the area within 200 m of a working tap'
+    >>> coverage_words(0.996, rule)
+    '99 % of the area within 200 m of a working tap'
+    """
     if math.isnan(coverage):
         return "coverage unknown"
     distance = (
         f"{format_number(rule.max_distance_m)} m" if rule.max_distance_m else "walking distance"
     )
     # Rounded down: a gap tool must never show 99.6 % as full coverage.
-    percent = math.floor(coverage * 100)
+    # The legend's classes round the same way (layers.style), so a tooltip's percent always
+    # lies in its colour's class; 1e-9 keeps 0.29 from reading 28 %.
+    percent = math.floor(coverage * 100 + 1e-9)
     return f"{percent} % of the area within {distance} of a working {rule.point_label}"
 
 
