@@ -47,6 +47,7 @@ PAGES = [
         "pages/reports.py", title="Reports", icon=":material/inbox:", visibility=_shown(Role.VIEWER)
     ),
     st.Page("pages/clusters.py", title="Clusters", icon=":material/bar_chart:"),
+    st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
     st.Page("pages/settlement.py", title="Settlement profile", icon=":material/home_work:"),
     st.Page("pages/schedules.py", title="Water deliveries", icon=":material/local_shipping:"),
     st.Page("pages/hazards.py", title="Population and hazards", icon=":material/flood:"),

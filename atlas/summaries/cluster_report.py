@@ -20,7 +20,7 @@ from atlas.exports.records import to_records
 from atlas.i18n import long_date, plural, shown_number
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
-from atlas.measure.standards import Standard
+from atlas.measure.standards import CategoryRule, Standard
 from atlas.problems import Problem
 from atlas.schedules import compliance_sentence
 from atlas.summaries.phrases import (
@@ -32,7 +32,7 @@ from atlas.summaries.phrases import (
     with_cluster_labels,
 )
 
-__all__ = ["REPORT_CATEGORIES", "ClusterReport", "build_cluster_report"]
+__all__ = ["REPORT_CATEGORIES", "ClusterReport", "build_cluster_report", "rule_words"]
 
 #: The categories a cluster report covers, in order.
 REPORT_CATEGORIES = ("water", "sanitation")
@@ -191,21 +191,33 @@ def _cells(frame: pd.DataFrame, text_columns: Sequence[str]) -> list[list[str]]:
     return rows
 
 
+def rule_words(rule: CategoryRule) -> str:
+    """One category's rule in words, as the report and the slides say it (plain words, not
+    escaped).
+
+    >>> import atlas
+    >>> rule_words(atlas.load_standard("cape-town").rule("water"))
+    '1 tap for 25 households, within 200 m'
+    >>> rule_words(atlas.load_standard("cape-town").rule("electricity"))
+    'the standard sets no ratio, within 200 m (atlas default, not set by the source)'
+    """
+    if rule.max_per_point:
+        text = f"1 {rule.point_label} for " + plural(
+            rule.max_per_point, "household" if rule.unit == "households" else rule.unit
+        )
+    else:
+        text = "the standard sets no ratio"
+    if rule.max_distance_m:
+        text += f", within {shown_number(rule.max_distance_m)} m"
+        if rule.distance_note:
+            text += f" ({rule.distance_note})"
+    return text
+
+
 def _standard_lines(standard: Standard) -> list[str]:
     lines = [f"Standard used: {standard.name}."]
     for category in REPORT_CATEGORIES:
-        rule = standard.rule(category)
-        if rule.max_per_point:
-            text = f"{category.capitalize()}: 1 {rule.point_label} for " + plural(
-                rule.max_per_point, "household" if rule.unit == "households" else rule.unit
-            )
-        else:
-            text = f"{category.capitalize()}: the standard sets no ratio"
-        if rule.max_distance_m:
-            text += f", within {shown_number(rule.max_distance_m)} m"
-            if rule.distance_note:
-                text += f" ({rule.distance_note})"
-        lines.append(text + ".")
+        lines.append(f"{category.capitalize()}: {rule_words(standard.rule(category))}.")
     lines.append(f"Source: {standard.source}.")
     return lines
 

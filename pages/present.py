@@ -1,0 +1,41 @@
+"""Present: the meeting room's slides, one settlement at a time, for the projector or a wall."""
+
+import streamlit as st
+
+import atlas
+from atlas.summaries.slides import build_slides
+from layers.slides import deck_html
+from layers.text import markdown_text as md
+from pages.state.messages import error_text
+from pages.state.view import view
+
+v = view()
+# The sidebar's named clusters, in its order.
+named = [str(c) for c in v.result.clusters["cluster"].dropna()]
+# The title and the choice share a row, so that the slides fit under them on a 720 px screen.
+title, choice = st.columns([1, 2], vertical_alignment="bottom")
+title.header("Present")
+if not named:
+    st.info("This dataset has no clusters: give the settlements a cluster on the Data page.")
+    st.stop()
+cluster = v.cluster
+if cluster is None:
+    # "All clusters" in the sidebar: the slides are of one cluster, chosen here.
+    cluster = choice.selectbox("Cluster to present", named)
+else:
+    choice.caption(md(f"{cluster} (chosen in the sidebar)"))
+try:
+    deck = build_slides(v.result, v.dataset, cluster, v.category)
+except atlas.AtlasError as exc:
+    st.error(error_text(exc, "The slides cannot be made"))
+    st.stop()
+st.html(
+    deck_html(deck, v.result.settlements, metric_crs=v.dataset.metric_crs),
+    unsafe_allow_javascript=True,
+)
+st.caption(
+    md(f"{cluster}: {v.category}, measured against {v.standard.name}. ")
+    + "Click the slides, then ← → or PageUp / PageDown (a presentation clicker) to move; "
+    "F or the Full screen button for the projector. The Service in the sidebar chooses what "
+    "the slides are about."
+)
