@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -146,13 +147,27 @@ def output_download(
     clusters: Sequence[str] | str | None = None,
     category: str | None = None,
     metric: str = "gap",
-    stem: str = "atlas",
     compliance: pd.DataFrame | None = None,
     source_columns: bool = True,
+    on: date | None = None,
+    subject: str | None = None,
 ) -> Download:
     """One file to offer for download in any of :data:`FORMATS` (see
     :func:`atlas.exports.to_download`): the map or GeoPackage as it is, else a zip (CSV files
-    with their records)."""
+    with their records), named by ``subject`` (default: the one cluster chosen, else the
+    dataset), the standard, the date ``on`` (default today) and the format
+    (:func:`atlas.exports.download_names.data_download_name`).
+
+    Examples
+    --------
+    >>> import atlas
+    >>> from datetime import date
+    >>> ds = atlas.load_sample()
+    >>> result = atlas.compute_gaps(ds, atlas.load_standard("cape-town"))
+    >>> output_download(result, ds, "html", clusters="Ilanga East Cluster", on=date(2026, 12, 1)
+    ...     ).file_name
+    'ilanga-east-cluster_cape-town_2026-12-01_map.html'
+    """
     return to_download(
         result,
         dataset,
@@ -160,8 +175,9 @@ def output_download(
         clusters=clusters,
         category=category,
         metric=metric,
-        stem=stem,
         compliance=compliance,
         source_columns=source_columns,
         write=write_output,
+        on=on,
+        subject=subject,
     )

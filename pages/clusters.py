@@ -1,8 +1,11 @@
 """Clusters: where each cluster, and each settlement of the chosen cluster, stands."""
 
+from datetime import date
+
 import streamlit as st
 
 from atlas.exports import FORMATS
+from atlas.exports.download_names import download_name
 from atlas.summaries import cluster_figures
 from atlas.summaries.phrases import (
     cluster_sentences,
@@ -16,34 +19,83 @@ from pages.state import session
 from pages.state.downloads import download, poster_pdf, report_pdf
 from pages.state.view import exposure_by_cluster, view
 
+#: The bars the chart shows at first: enough to see who is worst, few enough for a phone.
+WORST = 15
+
 v = view()
 shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))
+label = v.standard.rule(v.category).point_label
+gap = f"{label.capitalize()}s missing"
+# Cluster totals add each settlement's gap; nobody reads that from the numbers alone.
+added_up = md(
+    f"Why {label}s missing can be more than {label}s needed minus working {label}s: a cluster's "
+    f"{label}s missing are added up settlement by settlement, and a settlement with more "
+    f"{label}s than it needs does not lend the extra ones to its neighbours."
+)
+# The name stays on screen while a phone scrolls the table sideways to the numbers.
+pinned = st.column_config.Column(pinned=True)
 # The settlements in no cluster are one row, shown as "Not in a cluster".
 clusters = with_cluster_labels(v.result.clusters)
 st.header("Clusters")
 st.caption(md(f"Measured against: {v.standard.name} ({v.standard.source})."))
 
 st.subheader("All clusters")
+if v.cluster is not None:
+    st.caption(md(f"Every cluster, to compare with {v.cluster}; the rest of the page is about it."))
+# As text: the name, then what is missing, first; every empty cell says why it is empty.
 st.dataframe(
-    gap_table(clusters, v.standard, key="cluster", categories=shown),
+    gap_table(clusters, v.standard, key="cluster", categories=shown, text=True),
     hide_index=True,
     width="stretch",
+    column_config={"Cluster": pinned},
 )
 
 members = v.result.settlements
 if v.cluster is not None:
     members = members[members["cluster"] == v.cluster]
+    clusters = clusters[clusters["cluster"] == v.cluster]
     st.subheader(md(v.cluster))
     figures = cluster_figures(v.result.clusters, v.cluster, v.standard, v.category)
-    for col, (label, number) in zip(st.columns(len(figures)), figures, strict=True):
-        col.metric(label, number)
+    for col, (name, number) in zip(st.columns(len(figures)), figures, strict=True):
+        col.metric(name, number)
+    st.caption(added_up)
 else:
+    st.caption(added_up)
     st.subheader("All settlements")
 
-table = gap_table(with_cluster_labels(members), v.standard, categories=shown)
-st.dataframe(table, hide_index=True, width="stretch")
-missing = [c for c in table.columns if c.endswith("missing")]
-st.bar_chart(table.set_index("Settlement")[missing], horizontal=True, stack=False)
+# With one cluster chosen its name in every row only pushes the numbers off a phone's screen.
+columns = {"Settlement": pinned, **({"Cluster": None} if v.cluster is not None else {})}
+words = gap_table(members, v.standard, categories=shown, text=True)
+st.dataframe(words, hide_index=True, width="stretch", column_config=columns)
+
+# The chart's numbers: worst first, the chosen service's gap deciding; unknown gaps are not
+# bars of zero.
+table = gap_table(members, v.standard, categories=shown)
+missing = [gap, *(c for c in table.columns if c.endswith("missing") and c != gap)]
+ranked = table.dropna(subset=[gap]).sort_values(gap, ascending=False, kind="stable")
+# Named as the table names them (the rows of both come in the same order).
+names = words.loc[ranked.index, "Settlement"]
+# Two settlements of one name would share a bar: number them.
+again = names.groupby(names).cumcount() + 1
+names = names.where(~names.duplicated(keep=False), names + " (" + again.astype(str) + ")")
+bars = ranked.assign(Settlement=names).set_index("Settlement")[missing].dropna(axis=1, how="all")
+unknown = len(table) - len(ranked)
+left_out = f" Left out: {unknown} whose {gap.lower()} are not known." if unknown else ""
+if bars.empty:
+    why = "not known for any of these settlements"
+    if not v.standard.rule(v.category).max_per_point:
+        why = f"the standard sets no number of {label}s to compare with"
+    st.caption(md(f"No chart of {gap.lower()}: {why}."))
+elif len(bars) > WORST:
+    st.caption(
+        md(f"The {WORST} settlements with the most {gap.lower()}, of {len(bars)}.{left_out}")
+    )
+    st.bar_chart(bars.head(WORST), horizontal=True, stack=False, sort=False)
+    with st.expander(md(f"All {len(bars)} settlements, the most {gap.lower()} first")):
+        st.bar_chart(bars, horizontal=True, stack=False, sort=False)
+else:
+    st.caption(md(f"All {len(bars)} settlements, the most {gap.lower()} first.{left_out}"))
+    st.bar_chart(bars, horizontal=True, stack=False, sort=False)
 
 st.subheader("In plain words")
 sentences = cluster_sentences(clusters, v.standard, v.category)
@@ -56,13 +108,14 @@ st.markdown(markdown_list(sentences))
 
 # The comparison last shown on the Water deliveries page, if any, for this dataset.
 deliveries = session.deliveries_used()
+today = date.today()
 if v.cluster is not None:
     st.subheader("Printable report")
     st.caption("A4, black and white: map, table, totals and sentences to read aloud at a meeting.")
     st.download_button(
         f"Download the report of {v.cluster} (PDF)",
         report_pdf(v.source, v.standard_name, v.cluster, deliveries, v.population),
-        file_name="cluster-report.pdf",
+        file_name=download_name(v.cluster, v.standard.id, "report", ".pdf", on=today),
         mime="application/pdf",
         key=session.REPORT_PDF,
     )
@@ -79,7 +132,7 @@ if v.cluster is not None:
         f"Download the wall map of {cluster} ({size}, PDF)",
         # Drawn only when asked for: a wall map takes a few seconds.
         lambda: poster_pdf(source, standard_name, cluster, str(size), population),
-        file_name=f"wall-map-{size}.pdf",
+        file_name=download_name(cluster, v.standard.id, f"wall-map-{size}", ".pdf", on=today),
         mime="application/pdf",
         key=session.POSTER_PDF,
     )
@@ -93,7 +146,7 @@ st.caption(
 )
 fmt = st.selectbox("Format", FORMATS, key=session.DOWNLOAD_FORMAT)
 file = download(
-    v.source, v.standard_name, str(fmt), v.cluster, v.category, deliveries, v.population
+    v.source, v.standard_name, str(fmt), v.cluster, v.category, deliveries, v.population, today
 )
 st.download_button(
     f"Download {file.file_name}", file.data, file_name=file.file_name, mime=file.mime

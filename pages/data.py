@@ -4,6 +4,7 @@ or build the standard they are measured against."""
 import streamlit as st
 
 import atlas
+from atlas.i18n import plural
 from atlas.load.uploads import MAX_UPLOAD_BYTES
 from layers.text import markdown_text as md
 from pages.state import session
@@ -17,9 +18,9 @@ v = view()
 st.header("Data")
 points = len(v.dataset.services)
 st.write(
-    f"Now showing: **{md(v.source.label)}** ({len(v.dataset.settlements)} settlements, "
+    f"Now showing: **{md(v.source.label)}** ({plural(len(v.dataset.settlements), 'settlement')}, "
     + (
-        f"{points} service points)."
+        f"{plural(points, 'service point')})."
         if points
         else "no service points, only the settlements' own counts)."
     )
@@ -28,7 +29,8 @@ measured = atlas.Report("measuring", problems=tuple(getattr(v.result, "problems"
 for report in (*v.dataset.reports, measured):
     if report.problems:
         with st.expander(
-            f"{report.layer}: {len(report.errors)} errors, {len(report.warnings)} warnings"
+            f"{report.layer}: {plural(len(report.errors), 'error')}, "
+            f"{plural(len(report.warnings), 'warning')}"
         ):
             st.markdown(report_text(report))
 

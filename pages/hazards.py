@@ -8,10 +8,10 @@ hazard raster (flood zones, levels above a threshold) shows who lives in the haz
 import streamlit as st
 
 from atlas.raster import estimate_table, most_exposed_first
+from atlas.summaries.exposure import shown_estimates, shown_exposure, shown_hazard_clusters
 from atlas.summaries.phrases import hazard_sentences, raster_demand_sentences, with_cluster_labels
 from layers.text import markdown_list
 from layers.text import markdown_text as md
-from pages.state.columns import hazard_columns
 from pages.state.rasters import (
     choose_kind,
     choose_raster,
@@ -22,11 +22,15 @@ from pages.state.rasters import (
 )
 from pages.state.view import exposure, exposure_by_cluster, view
 
+# The name stays on screen while a phone scrolls a table sideways to the numbers.
+pinned = st.column_config.Column(pinned=True)
 st.header("Population and hazards")
 st.caption(
     "Load a single-band GeoTIFF in any CRS, e.g. a WorldPop population count or a flood map. "
-    "Files stay on this computer's server; the map shows the raster with a legend and opacity."
+    "Files stay on this computer's server. This page gives the numbers; the rasters you choose "
+    "here are drawn on the Map page, with a legend and opacity."
 )
+st.page_link("pages/map.py", label="See them on the Map page", icon=":material/map:")
 
 left, right = st.columns(2)
 with left:
@@ -45,16 +49,28 @@ if v.population is not None:
     st.subheader("People: the settlements' own figures and the raster's estimate")
     for sentence in raster_demand_sentences(v.result.settlements):
         st.markdown(md(sentence))
-    table = estimate_table(v.result.settlements)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=hazard_columns())
+    table = shown_estimates(estimate_table(v.result.settlements))
+    st.dataframe(table, hide_index=True, width="stretch", column_config={"Settlement": pinned})
 if v.hazard is not None:
     per_cluster = with_cluster_labels(
         exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
     )
     st.subheader(f"Who lives in {v.hazard.zone} ({v.hazard.rule})")
     st.markdown(markdown_list(hazard_sentences(per_cluster, v.hazard.zone)))
-    st.dataframe(per_cluster, hide_index=True, width="stretch", column_config=hazard_columns())
+    st.caption("Per cluster:")
+    st.dataframe(
+        shown_hazard_clusters(per_cluster),
+        hide_index=True,
+        width="stretch",
+        column_config={"Cluster": pinned},
+    )
+    st.caption("Per settlement, the largest share of area first:")
     worst = most_exposed_first(exposure(v.source, v.standard_name, v.hazard, v.population))
-    st.dataframe(worst, hide_index=True, width="stretch", column_config=hazard_columns())
+    st.dataframe(
+        shown_exposure(worst),
+        hide_index=True,
+        width="stretch",
+        column_config={"Settlement": pinned},
+    )
 if v.population is None and v.hazard is None:
     st.info("Choose a population or a hazard raster above.")

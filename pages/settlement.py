@@ -3,9 +3,15 @@
 import streamlit as st
 
 import atlas
-from atlas.i18n import shown_number
+from atlas.i18n import shown_count
 from atlas.summaries.phrases import cluster_label, estimate_sentence, settlement_hazard_sentence
-from atlas.summaries.profile import service_table, settlement_profile
+from atlas.summaries.profile import (
+    point_table,
+    primary_ward,
+    service_table,
+    settlement_profile,
+    ward_table,
+)
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.messages import error_text
@@ -36,12 +42,12 @@ except atlas.AtlasError as exc:
 record = profile.record
 st.subheader(md(record["name"]))
 cols = st.columns(5 if v.population else 4)
-cols[0].metric("Households", shown_number(record["households"]))
-cols[1].metric("Population", shown_number(record["population"]))
+cols[0].metric("Households", shown_count(record["households"]))
+cols[1].metric("Population", shown_count(record["population"]))
 cols[2].metric("Cluster", cluster_label(record["cluster"]))
-cols[3].metric("Primary ward", record["ward_id"] or "none")
+cols[3].metric("Primary ward", primary_ward(profile))
 if v.population is not None:
-    cols[4].metric("People (raster estimate)", shown_number(record["population_estimate"]))
+    cols[4].metric("People (raster estimate)", shown_count(record["population_estimate"]))
     st.markdown(md(estimate_sentence(record) or ""))
 if v.hazard is not None:
     hit = exposure(v.source, v.standard_name, v.hazard, v.population).set_index("settlement_id")
@@ -54,24 +60,30 @@ for flag in profile.flags:
 for sentence in profile.sentences:
     st.markdown(f"#### {md(sentence)}")
 
+# The name stays on screen while a phone scrolls a table sideways to the numbers.
+pinned = st.column_config.Column(pinned=True)
 st.subheader("Against the standard")
 st.dataframe(
-    service_table(profile),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Within walking distance": st.column_config.ProgressColumn(
-            format="percent", min_value=0, max_value=1
-        )
-    },
+    service_table(profile), hide_index=True, width="stretch", column_config={"Service": pinned}
 )
 st.subheader("Wards")
-st.dataframe(
-    profile.wards.rename(columns={"ward_id": "Ward", "share": "Share of area"}),
-    hide_index=True,
-    column_config={"Share of area": st.column_config.NumberColumn(format="percent")},
-)
+if profile.wards.empty:
+    st.caption(
+        "It lies in no ward of the wards layer."
+        if profile.has_wards
+        else "No wards layer is loaded: add one on the Data page to see its wards."
+    )
+else:
+    st.dataframe(ward_table(profile), hide_index=True)
 st.subheader(f"Service points ({len(profile.services)})")
-st.dataframe(profile.services, hide_index=True, width="stretch")
+if profile.services.empty:
+    st.caption("No service point is attributed to it.")
+else:
+    st.dataframe(
+        point_table(profile),
+        hide_index=True,
+        width="stretch",
+        column_config={"Service point": pinned},
+    )
 st.subheader("Open reports")
 settlement_reports(chosen, record["cluster"])

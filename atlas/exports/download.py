@@ -6,13 +6,16 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 import pandas as pd
 
+from atlas.exports.clusters import chosen_clusters
+from atlas.exports.download_names import data_download_name
 from atlas.exports.formats import write_export
-from atlas.exports.paths import check_format, file_name, single_file
+from atlas.exports.paths import check_format, single_file
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 
@@ -140,27 +143,36 @@ def to_download(
     clusters: Sequence[str] | str | None = None,
     category: str | None = None,
     metric: str = "gap",
-    stem: str = "atlas",
     compliance: pd.DataFrame | None = None,
     source_columns: bool = True,
     write: Writer = write_export,
+    on: date | None = None,
+    subject: str | None = None,
 ) -> Download:
     """One file to offer for download: the file itself for gpkg and html, else a zip.
+
+    The file is named by :func:`~atlas.exports.download_names.data_download_name`: the cluster
+    (when one is chosen, else the dataset), the standard, the date and the format, e.g.
+    ``kgotso-south-cluster_cape-town_2026-12-01_geojson.zip``. Inside a zip the files keep
+    their default names (``settlements.geojson``…).
 
     Parameters
     ----------
     result, dataset, fmt, clusters, category, metric, compliance, source_columns
         As for :func:`~atlas.exports.write_export`.
-    stem
-        The downloaded file's name without suffix.
     write
         What writes the files (default :func:`~atlas.exports.write_export`).
+    on
+        The date in the file's name (default: today).
+    subject
+        What the file's name starts with (default: the one cluster chosen, else the
+        dataset's name).
 
     Returns
     -------
     Download
-        ``(file_name, data, mime)``, e.g. ``("atlas-geojson.zip", b"PK…", "application/zip")``
-        or ``("atlas.gpkg", b"SQLite format 3…", "application/geopackage+sqlite3")``.
+        ``(file_name, data, mime)``, e.g. ``("…_geojson.zip", b"PK…", "application/zip")``
+        or ``("…_data.gpkg", b"SQLite format 3…", "application/geopackage+sqlite3")``.
 
     Examples
     --------
@@ -168,21 +180,28 @@ def to_download(
     >>> from atlas.exports import to_download
     >>> ds = atlas.load_sample()
     >>> result = atlas.compute_gaps(ds, atlas.load_standard("cape-town"))
-    >>> csv = to_download(result, ds, "csv")
+    >>> from datetime import date
+    >>> csv = to_download(result, ds, "csv", on=date(2026, 12, 1))
     >>> csv.file_name, csv.mime
-    ('atlas-csv.zip', 'application/zip')
+    ('sample_cape-town_2026-12-01_csv.zip', 'application/zip')
     >>> zipfile.ZipFile(io.BytesIO(csv.data)).namelist()
     ['settlements.csv', 'settlements.metadata.json', 'clusters.csv', 'clusters.metadata.json']
-    >>> gpkg = to_download(result, ds, "gpkg", clusters="Kgotso South Cluster", stem="kgotso")
+    >>> gpkg = to_download(result, ds, "gpkg", clusters="Kgotso South Cluster", on=date(2026, 12, 1))
     >>> gpkg.file_name, gpkg.mime, gpkg.data[:15]
-    ('kgotso.gpkg', 'application/geopackage+sqlite3', b'SQLite format 3')
+    ('kgotso-south-cluster_cape-town_2026-12-01_data.gpkg', 'application/geopackage+sqlite3', b'SQLite format 3')
     """
     check_format(fmt)
-    single = file_name(fmt, stem) if single_file(fmt) else None
+    if subject is None:
+        chosen = chosen_clusters(clusters)
+        many = f"{len(chosen)} clusters" if chosen else dataset.name
+        subject = chosen[0] if len(chosen) == 1 else many
+    name = data_download_name(fmt, subject, result.standard.id, on=on or date.today())
+    # A single-file format is written under its download name; the others go into a zip.
+    single = name if single_file(fmt) else None
     files = _exported(
         result, dataset, fmt, single, clusters, category, metric, compliance, source_columns, write
     )
     if single:
-        ((name, data),) = files
+        ((_, data),) = files
         return Download(name, data, _MIME[fmt])
-    return Download(f"{stem}-{fmt}.zip", _zipped(files), _MIME["zip"])
+    return Download(name, _zipped(files), _MIME["zip"])

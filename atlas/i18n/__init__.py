@@ -6,12 +6,36 @@ languages will live beside it.
 
 from atlas.i18n.formats import (
     MONTHS,
+    NO_STANDARD,
+    NOT_COUNTED,
+    NOT_KNOWN,
+    NOT_MEASURED,
     format_number,
+    format_percent,
     is_missing,
     long_date,
     noun,
     plural,
+    shown_count,
     shown_number,
+    shown_percent,
+    shown_text,
 )
 
-__all__ = ["MONTHS", "format_number", "is_missing", "long_date", "noun", "plural", "shown_number"]
+__all__ = [
+    "MONTHS",
+    "NOT_COUNTED",
+    "NOT_KNOWN",
+    "NOT_MEASURED",
+    "NO_STANDARD",
+    "format_number",
+    "format_percent",
+    "is_missing",
+    "long_date",
+    "noun",
+    "plural",
+    "shown_count",
+    "shown_number",
+    "shown_percent",
+    "shown_text",
+]

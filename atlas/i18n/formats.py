@@ -11,7 +11,34 @@ import math
 from datetime import date
 from typing import Any
 
-__all__ = ["MONTHS", "format_number", "is_missing", "long_date", "noun", "plural", "shown_number"]
+__all__ = [
+    "MONTHS",
+    "NOT_COUNTED",
+    "NOT_KNOWN",
+    "NOT_MEASURED",
+    "NO_STANDARD",
+    "format_number",
+    "format_percent",
+    "is_missing",
+    "long_date",
+    "noun",
+    "plural",
+    "shown_count",
+    "shown_number",
+    "shown_percent",
+    "shown_text",
+]
+
+# What an empty cell of a table on screen says, by why it is empty: a table never shows a bare
+# gap (a browser writes "None" there), and never 0 for what nobody counted.
+#: Nobody knows the number: households unknown, no population figure.
+NOT_KNOWN = "not known"
+#: Nothing counts the points: no service points of the category and no count of its own.
+NOT_COUNTED = "not counted"
+#: The standard sets no ratio for the category, so nothing is needed or missing by it.
+NO_STANDARD = "no standard"
+#: The atlas cannot measure it: a count without locations has no walking distance.
+NOT_MEASURED = "not measured"
 
 #: English month names, fixed so that the date never depends on the machine's locale.
 MONTHS = (
@@ -48,9 +75,58 @@ def format_number(value: float) -> str:
     return f"{value:.1f}"
 
 
-def shown_number(value: Any) -> str:
-    """A count for a page: spaced thousands, or ``unknown`` for a missing value."""
-    return "unknown" if is_missing(value) else format_number(float(value))
+def shown_number(value: Any, missing: str = "unknown") -> str:
+    """A number for a page: spaced thousands, or ``missing`` (``unknown``) for a missing value.
+
+    >>> shown_number(6287.0), shown_number(2.5), shown_number(None), shown_number(None, NOT_KNOWN)
+    ('6 287', '2.5', 'unknown', 'not known')
+    """
+    return missing if is_missing(value) else format_number(float(value))
+
+
+def shown_count(value: Any, missing: str = NOT_KNOWN) -> str:
+    """A count for a table on screen: a whole number with spaced thousands, as the sentences
+    write it (an estimate of 228.4 households reads ``228``), or ``missing`` for a missing value.
+
+    >>> shown_count(6287), shown_count(228.4), shown_count(float("nan")), shown_count(None, NOT_COUNTED)
+    ('6 287', '228', 'not known', 'not counted')
+    """
+    return missing if is_missing(value) else format_number(round(float(value)))
+
+
+def format_percent(share: float) -> str:
+    """A share (0–1) as people read it: ``75 %``, never rounded to a misleading ``0 %`` or
+    ``100 %`` (``less than 1 %``, ``more than 99 %``).
+
+    >>> [format_percent(s) for s in (0, 0.001, 0.4238, 0.996, 1)]
+    ['0 %', 'less than 1 %', '42 %', 'more than 99 %', '100 %']
+    """
+    if 0 < share < 0.005:
+        return "less than 1 %"
+    if 0.995 <= share < 1:
+        return "more than 99 %"
+    # Half up, not to even: 0.5 % is 1 %, never a misleading 0 %.
+    return f"{math.floor(share * 100 + 0.5)} %"
+
+
+def shown_percent(value: Any, missing: str = NOT_KNOWN) -> str:
+    """:func:`format_percent` for a table on screen, or ``missing`` for a missing value."""
+    return missing if is_missing(value) else format_percent(float(value))
+
+
+def shown_text(value: Any, missing: str = NOT_KNOWN) -> str:
+    """A name or a word for a table on screen, or ``missing`` for None, NaN or a blank value.
+
+    >>> shown_text("SET-001"), shown_text(None), shown_text(float("nan"), "no ward"), shown_text(" ")
+    ('SET-001', 'not known', 'no ward', 'not known')
+    """
+    try:
+        if value is None or value != value:  # NaN and NaT are not equal to themselves
+            return missing
+    except TypeError:  # pandas' NA: neither equal nor unequal
+        return missing
+    text = str(value)
+    return text if text.strip() else missing
 
 
 def noun(label: str, count: float) -> str:

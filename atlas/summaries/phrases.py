@@ -8,16 +8,31 @@ from typing import Any
 import pandas as pd
 
 from atlas.exports.records import to_records
-from atlas.i18n import format_number, is_missing, noun, plural, shown_number
+from atlas.i18n import (
+    NO_STANDARD,
+    NOT_COUNTED,
+    NOT_KNOWN,
+    format_number,
+    format_percent,
+    is_missing,
+    noun,
+    plural,
+    shown_count,
+    shown_number,
+    shown_text,
+)
 from atlas.measure.standards import DEMAND_COLUMN, CategoryRule, Standard
 
 __all__ = [
+    "IN_NO_WARD",
     "NOT_IN_A_CLUSTER",
     "cluster_label",
     "cluster_sentences",
     "estimate_sentence",
     "gap_table",
     "hazard_sentences",
+    "missing_words",
+    "needed_words",
     "raster_demand_sentences",
     "ratio_phrase",
     "ratio_words",
@@ -27,23 +42,25 @@ __all__ = [
     "with_cluster_labels",
 ]
 
-#: Shown where a settlement lies in no ward.
+#: Shown in the printed report's ward column where a settlement lies in no ward.
 NO_WARD = "–"
+#: Shown on screen where a settlement lies in no ward of the wards layer.
+IN_NO_WARD = "no ward"
 #: What a missing cluster reads as: the settlements in no cluster, and their one row of
 #: ``GapResult.clusters`` (whose ``cluster`` is empty).
 NOT_IN_A_CLUSTER = "Not in a cluster"
 
 
 def cluster_label(cluster: object) -> str:
-    """A cluster as people read it: its name, or :data:`NOT_IN_A_CLUSTER` when it is missing.
+    """A cluster as people read it: its name, or :data:`NOT_IN_A_CLUSTER` when it is missing
+    (None, NaN, or a blank name in the file).
 
     >>> cluster_label("Ilanga East Cluster"), cluster_label(None), cluster_label(float("nan"))
     ('Ilanga East Cluster', 'Not in a cluster', 'Not in a cluster')
+    >>> cluster_label("  ")
+    'Not in a cluster'
     """
-    missing = (
-        cluster is None or cluster is pd.NA or (isinstance(cluster, float) and cluster != cluster)
-    )
-    return NOT_IN_A_CLUSTER if missing else str(cluster)
+    return shown_text(cluster, NOT_IN_A_CLUSTER)
 
 
 def with_cluster_labels(frame: pd.DataFrame, column: str = "cluster") -> pd.DataFrame:
@@ -146,12 +163,36 @@ def settlement_sentences(
     return out
 
 
+def needed_words(record: Mapping[str, Any], category: str, standard: Standard) -> str:
+    """How many points of ``category`` a gap record needs, as a table cell on screen: a count,
+    or why there is none (:data:`~atlas.i18n.NO_STANDARD`, :data:`~atlas.i18n.NOT_KNOWN`)."""
+    if not standard.rule(category).max_per_point:
+        return NO_STANDARD
+    return shown_count(_value(record, f"{category}_needed"), NOT_KNOWN)
+
+
+def missing_words(record: Mapping[str, Any], category: str, standard: Standard) -> str:
+    """How many points of ``category`` a gap record misses, as a table cell on screen: a count,
+    or why there is none: the standard sets no ratio (``no standard``), its households are
+    unknown (``not known``), or nothing counts its points (``not counted``)."""
+    rule = standard.rule(category)
+    gap = _value(record, f"{category}_gap")
+    if not rule.max_per_point:
+        return NO_STANDARD
+    if not is_missing(gap):
+        return shown_count(gap)
+    if is_missing(_value(record, DEMAND_COLUMN[rule.unit])):
+        return NOT_KNOWN
+    return NOT_COUNTED if is_missing(_value(record, f"{category}_working")) else NOT_KNOWN
+
+
 def gap_table(
     table: pd.DataFrame,
     standard: Standard,
     *,
     key: str = "settlement",
     categories: tuple[str, ...] = ("water", "sanitation"),
+    text: bool = False,
 ) -> pd.DataFrame:
     """A readable table of settlement or cluster gaps, worst water gap first.
 
@@ -164,25 +205,51 @@ def gap_table(
     key
         ``settlement`` (name, primary ward) or ``cluster`` (cluster, number of settlements).
     categories
-        The categories to show.
+        The categories to show; the first decides the order of the rows.
+    text
+        False: numbers stay numbers (empty where unknown), in the printed report's order (name,
+        ward or settlements, cluster, households, then per category working, needed, missing
+        and the ratio in words), for charts and for layouts that write the numbers themselves.
+        True: the table as a page shows it. The column a person came for comes first: the
+        name, then each category's missing points, then the rest. Every cell is text, numbers
+        written as the sentences write them (``6 287``) and every empty cell worded:
+        ``no standard`` (the standard sets no ratio), ``not known`` (households unknown),
+        ``not counted`` (nothing counts the points), ``no ward``, ``Not in a cluster``.
 
     Returns
     -------
     DataFrame
-        Plain column names; per category working, needed, gap and the ratio in words.
+        Plain column names; per category working, needed, missing and the ratio in words.
+
+    Examples
+    --------
+    >>> import atlas
+    >>> result = atlas.compute_gaps(atlas.load_sample(), atlas.load_standard("cape-town"))
+    >>> shown = gap_table(result.clusters, result.standard, key="cluster",
+    ...                   categories=("water", "electricity"), text=True)
+    >>> list(shown.columns[:4])
+    ['Cluster', 'Taps missing', 'Lights missing', 'Settlements']
+    >>> shown.iloc[0, :4].tolist()
+    ['Ilanga East Cluster', '213', 'no standard', '10']
+    >>> shown.loc[0, "Households"], shown.loc[3, "Cluster"]
+    ('6 287', 'Not in a cluster')
     """
+    first = f"{categories[0]}_gap"
+    ordered = table.sort_values(first, ascending=False, na_position="last", kind="stable")
+    build = _gap_words if text else _gap_numbers
+    return pd.DataFrame(build(ordered, standard, key, categories)).reset_index(drop=True)
+
+
+def _gap_numbers(
+    table: pd.DataFrame, standard: Standard, key: str, categories: tuple[str, ...]
+) -> dict[str, Any]:
     records = to_records(table)
+    out: dict[str, Any]
     if key == "cluster":
-        out = pd.DataFrame({"Cluster": table["cluster"], "Settlements": table["settlements"]})
+        out = {"Cluster": table["cluster"], "Settlements": table["settlements"]}
     else:
-        out = pd.DataFrame(
-            {
-                "Settlement": table["name"],
-                "Ward": table["ward_id"].astype(object).where(table["ward_id"].notna(), NO_WARD),
-                "Cluster": table["cluster"],
-            },
-            index=table.index,
-        )
+        ward = table["ward_id"].astype(object).where(table["ward_id"].notna(), NO_WARD)
+        out = {"Settlement": table["name"], "Ward": ward, "Cluster": table["cluster"]}
     out["Households"] = table["households"].round().astype("Int64")
     if "population_estimate" in table:
         # A population raster is in use: its estimate beside the settlements' own figures.
@@ -193,11 +260,39 @@ def gap_table(
         out[f"Working {label}s"] = table[f"{category}_working"]
         out[f"{label.capitalize()}s needed"] = table[f"{category}_needed"]
         out[f"{label.capitalize()}s missing"] = table[f"{category}_gap"]
-        out[f"{label.capitalize()} ratio"] = [ratio_phrase(r, category, standard) for r in records]
-    first_gap = f"{standard.rule(categories[0]).point_label.capitalize()}s missing"
-    return out.sort_values(
-        first_gap, ascending=False, na_position="last", kind="stable"
-    ).reset_index(drop=True)
+        ratios = [ratio_phrase(r, category, standard) for r in records]
+        out[f"{label.capitalize()} ratio"] = pd.Series(ratios, index=table.index, dtype=object)
+    return out
+
+
+def _gap_words(
+    table: pd.DataFrame, standard: Standard, key: str, categories: tuple[str, ...]
+) -> dict[str, list[str]]:
+    records = to_records(table)
+    labels = {c: standard.rule(c).point_label for c in categories}
+    rest: dict[str, list[str]]
+    if key == "cluster":
+        out = {"Cluster": [cluster_label(r["cluster"]) for r in records]}
+        rest = {"Settlements": [shown_count(r["settlements"]) for r in records]}
+    else:
+        out = {"Settlement": [shown_text(r["name"], NOT_KNOWN) for r in records]}
+        rest = {
+            "Ward": [shown_text(r["ward_id"], IN_NO_WARD) for r in records],
+            "Cluster": [cluster_label(r["cluster"]) for r in records],
+        }
+    for c in categories:
+        out[f"{labels[c].capitalize()}s missing"] = [missing_words(r, c, standard) for r in records]
+    out.update(rest)
+    out["Households"] = [shown_count(r["households"]) for r in records]
+    if "population_estimate" in table:
+        out["People"] = [shown_count(r["population"]) for r in records]
+        out["People (raster estimate)"] = [shown_count(r["population_estimate"]) for r in records]
+    for c in categories:
+        label = labels[c]
+        out[f"Working {label}s"] = [shown_count(r[f"{c}_working"], NOT_COUNTED) for r in records]
+        out[f"{label.capitalize()}s needed"] = [needed_words(r, c, standard) for r in records]
+        out[f"{label.capitalize()} ratio"] = [ratio_phrase(r, c, standard) for r in records]
+    return out
 
 
 def cluster_sentences(clusters: pd.DataFrame, standard: Standard, category: str) -> list[str]:
@@ -267,8 +362,7 @@ def settlement_hazard_sentence(
         return f"{name} has no boundary to compare with {zone}."
     if share <= 0:
         return f"{name} lies outside {zone}."
-    percent = "less than 1 %" if share < 0.005 else f"{round(share * 100)} %"
-    text = f"{name} has {percent} of its area in {zone}"
+    text = f"{name} has {format_percent(share)} of its area in {zone}"
     return text + ("." if people is None or is_missing(people) else f"; {_people(people)}.")
 
 
@@ -307,17 +401,25 @@ def raster_demand_sentences(settlements: pd.DataFrame) -> list[str]:
 
 
 def standard_table(standard: Standard) -> pd.DataFrame:
-    """A standard's rules as a readable table: one row per category with its point, what
-    demand is counted in, the most one point serves, the walking distance (m) and the note on
-    where that distance comes from."""
+    """A standard's rules as a page shows them: one row per category with its point, what
+    demand is counted in, the most one point serves (``no ratio set`` where the standard sets
+    none), the walking distance in metres (``not set``) and the note on where that distance
+    comes from; every cell text, numbers written as the sentences write them.
+
+    >>> import atlas
+    >>> standard_table(atlas.load_standard("cape-town")).iloc[2, :5].tolist()
+    ['electricity', 'light', 'households', 'no ratio set', '200']
+    """
     rules = standard.categories.values()
     return pd.DataFrame(
         {
             "Service": list(standard.categories),
             "Point": [r.point_label for r in rules],
             "Counted in": [r.unit for r in rules],
-            "Most served by one point": [r.max_per_point for r in rules],
-            "Walking distance (m)": [r.max_distance_m for r in rules],
-            "Note": [r.distance_note for r in rules],
+            "Most served by one point": [
+                shown_number(r.max_per_point, "no ratio set") for r in rules
+            ],
+            "Walking distance (m)": [shown_number(r.max_distance_m, "not set") for r in rules],
+            "Note": [r.distance_note or "" for r in rules],
         }
     )

@@ -9,11 +9,34 @@ import pandas as pd
 
 from atlas.errors import SchemaError
 from atlas.exports.records import to_records
+from atlas.i18n import (
+    NOT_COUNTED,
+    NOT_KNOWN,
+    NOT_MEASURED,
+    shown_count,
+    shown_number,
+    shown_percent,
+    shown_text,
+)
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
-from atlas.summaries.phrases import ratio_phrase, settlement_sentences
+from atlas.measure.standards import Standard
+from atlas.summaries.phrases import (
+    IN_NO_WARD,
+    missing_words,
+    needed_words,
+    ratio_phrase,
+    settlement_sentences,
+)
 
-__all__ = ["SettlementProfile", "service_table", "settlement_profile"]
+__all__ = [
+    "SettlementProfile",
+    "point_table",
+    "primary_ward",
+    "service_table",
+    "settlement_profile",
+    "ward_table",
+]
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,12 @@ class SettlementProfile:
         Data-quality notes (estimated or unknown demand, repaired geometry, no ward).
     sentences
         Plain sentences about water and sanitation.
+    has_wards
+        Whether the dataset has a wards layer: without one a settlement's ward is not known,
+        rather than none.
+    standard
+        The standard it was measured against (None for a profile made by hand: its needed
+        and missing points are then read from the record alone).
     """
 
     record: dict[str, Any]
@@ -43,6 +72,8 @@ class SettlementProfile:
     services: pd.DataFrame
     flags: tuple[str, ...]
     sentences: tuple[str, ...]
+    has_wards: bool = True
+    standard: Standard | None = None
 
 
 def settlement_profile(
@@ -91,7 +122,8 @@ def settlement_profile(
     source = dataset.settlements.loc[match.index[0]]
     if bool(source.get("geometry_repaired", False)):
         flags.append("The boundary was invalid in the file and was repaired (make_valid).")
-    if record["ward_id"] is None:
+    has_wards = dataset.wards is not None
+    if record["ward_id"] is None and has_wards:
         flags.append("The settlement lies in no ward of the wards layer.")
     return SettlementProfile(
         record=record,
@@ -102,6 +134,8 @@ def settlement_profile(
         .reset_index(drop=True),
         flags=tuple(flags),
         sentences=tuple(settlement_sentences(record, standard)),
+        has_wards=has_wards,
+        standard=standard,
     )
 
 
@@ -109,11 +143,31 @@ def settlement_profile(
 COUNTED_FROM = {"points": "service points", "attribute": "the settlement's own count"}
 
 
+def _needs(record: dict[str, Any], category: str, standard: Standard | None) -> tuple[str, str]:
+    if standard is None:
+        return (
+            shown_count(record.get(f"{category}_needed")),
+            shown_count(record.get(f"{category}_gap")),
+        )
+    return needed_words(record, category, standard), missing_words(record, category, standard)
+
+
 def service_table(profile: SettlementProfile) -> pd.DataFrame:
-    """A profile against its standard, one row per category: where its counts come from,
-    working, broken and unknown points, how many are needed and missing, the ratio in words and
-    the share of the area within walking distance."""
+    """A profile against its standard, as a page shows it: one row per category with where its
+    counts come from, working, broken and unknown points, how many are needed and missing, the
+    ratio in words and the share of the area within walking distance. Every cell is text:
+    numbers as the sentences write them, and every empty cell worded (``not counted``,
+    ``no standard``, ``not known``, ``not measured``: a count has no locations to walk from).
+
+    >>> import atlas
+    >>> dataset = atlas.load_sample()
+    >>> result = atlas.compute_gaps(dataset, atlas.load_standard("cape-town"))
+    >>> table = service_table(settlement_profile(result, dataset, "SET-001"))
+    >>> table.set_index("Service").loc["electricity", ["Needed", "Missing"]].tolist()
+    ['no standard', 'no standard']
+    """
     record = profile.record
+    needs = {c: _needs(record, c, profile.standard) for c in profile.ratios}
     return pd.DataFrame(
         [
             {
@@ -121,14 +175,61 @@ def service_table(profile: SettlementProfile) -> pd.DataFrame:
                 "Counted from": COUNTED_FROM.get(
                     str(record.get(f"{c}_source")), "nothing counts it"
                 ),
-                "Working": record[f"{c}_working"],
-                "Broken": record[f"{c}_broken"],
-                "Unknown": record[f"{c}_unknown"],
-                "Needed": record[f"{c}_needed"],
-                "Missing": record[f"{c}_gap"],
+                "Working": shown_count(record.get(f"{c}_working"), NOT_COUNTED),
+                "Broken": shown_count(record.get(f"{c}_broken"), NOT_COUNTED),
+                "Unknown": shown_count(record.get(f"{c}_unknown"), NOT_COUNTED),
+                "Needed": needs[c][0],
+                "Missing": needs[c][1],
                 "Ratio": ratio,
-                "Within walking distance": record[f"{c}_coverage"],
+                "Within walking distance": shown_percent(record.get(f"{c}_coverage"), NOT_MEASURED),
             }
             for c, ratio in profile.ratios.items()
         ]
     )
+
+
+def primary_ward(profile: SettlementProfile) -> str:
+    """The settlement's primary ward as a page names it: its id, ``no ward`` when it lies in
+    none, ``not known`` when the dataset has no wards layer."""
+    return shown_text(profile.record.get("ward_id"), IN_NO_WARD if profile.has_wards else NOT_KNOWN)
+
+
+def ward_table(profile: SettlementProfile) -> pd.DataFrame:
+    """The wards the settlement overlaps, largest share first, as a page shows them: ``Ward``
+    and ``Share of area`` (``42 %``)."""
+    wards = profile.wards
+    return pd.DataFrame(
+        {
+            "Ward": [shown_text(w) for w in wards["ward_id"]],
+            "Share of area": [shown_percent(s) for s in wards["share"]],
+        }
+    )
+
+
+#: The headings of the service points table, by field (the fields a services layer has).
+POINT_HEADINGS = {
+    "service_id": "Service point",
+    "category": "Service",
+    "kind": "Kind",
+    "status": "Status",
+    "provider": "Provider",
+    "distance_m": "Distance (m)",
+}
+
+
+def point_table(profile: SettlementProfile) -> pd.DataFrame:
+    """The service points attributed to the settlement, as a page shows them: plain headings
+    (:data:`POINT_HEADINGS`), the distance in metres as the sentences write numbers (0 inside
+    the boundary), ``not known`` where the file says nothing."""
+    points = profile.services
+    columns: dict[str, list[str]] = {}
+    for field, heading in POINT_HEADINGS.items():
+        if field not in points:
+            continue
+        values = points[field].tolist()
+        columns[heading] = (
+            [shown_number(v, NOT_MEASURED) for v in values]
+            if field == "distance_m"
+            else [shown_text(v) for v in values]
+        )
+    return pd.DataFrame(columns)

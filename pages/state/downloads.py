@@ -3,6 +3,9 @@ takes a second or two)."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import streamlit as st
 
 from atlas.exports import Download
@@ -24,8 +27,14 @@ def download(
     category: str,
     deliveries: DeliveriesUsed | None = None,
     population: RasterChoice | None = None,
+    on: date | None = None,
 ) -> Download:
-    """The current view as a file to download (cached: rendering HTML takes a second or two)."""
+    """The current view as a file to download (cached: rendering HTML takes a second or two),
+    named by the cluster (else the settlements file, or ``sample``), the standard, the date
+    ``on`` (default today: pass it, so that the cache keeps no file named for yesterday) and
+    the format."""
+    # The dataset's own name is the app's label ("Files: informal.shp"): name by the file.
+    subject = cluster or (Path(source.settlements).stem if source.settlements else None)
     return output_download(
         gaps(source, standard, population),
         dataset_of(source, standard),
@@ -33,6 +42,8 @@ def download(
         clusters=[cluster] if cluster else None,
         category=category,
         compliance=delivery_compliance(deliveries, source, standard),
+        on=on,
+        subject=subject,
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import atlas
+from atlas.i18n import format_number
 from atlas.summaries.phrases import cluster_label
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,15 +68,16 @@ def test_changing_the_standard_changes_cluster_totals_to_the_api_values() -> Non
         assert len(shown) == len(expected)
         for _, row in expected.iterrows():
             label = cluster_label(row["cluster"])  # the settlements in no cluster: one row
-            assert shown.loc[label, "Taps missing"] == row["water_gap"]
-            assert shown.loc[label, "Toilets needed"] == row["sanitation_needed"]
+            # The page's tables are text, numbers written as the sentences write them.
+            assert shown.loc[label, "Taps missing"] == format_number(row["water_gap"])
+            assert shown.loc[label, "Toilets needed"] == format_number(row["sanitation_needed"])
 
 
 def test_choosing_a_cluster_shows_its_settlements_worst_first() -> None:
     at = app("pages/clusters.py", cluster="Kgotso South Cluster")
     table = frame(at, 1)
     assert set(table["Cluster"]) == {"Kgotso South Cluster"}
-    gaps = table["Taps missing"].dropna().tolist()
+    gaps = [int(g.replace(" ", "")) for g in table["Taps missing"] if g != "not known"]
     assert gaps == sorted(gaps, reverse=True)
     assert any(m.label == "Households" for m in at.metric)
 
@@ -151,11 +153,14 @@ def test_clusters_page_offers_the_view_for_download() -> None:
     at.selectbox(key="download_format").set_value("geojson").run()
     assert not at.exception
     assert at.get("download_button"), "no download button on the clusters page"
+    from datetime import date
+
     from pages.state.downloads import download
     from pages.state.sources import SAMPLE
 
-    file = download(SAMPLE, "cape-town", "geojson", "Kgotso South Cluster", "water")
-    assert file.file_name == "atlas-geojson.zip"
+    day = date(2026, 12, 1)
+    file = download(SAMPLE, "cape-town", "geojson", "Kgotso South Cluster", "water", on=day)
+    assert file.file_name == "kgotso-south-cluster_cape-town_2026-12-01_geojson.zip"
     names = zipfile.ZipFile(io.BytesIO(file.data)).namelist()
     assert "settlements.geojson" in names
     import json
@@ -172,11 +177,13 @@ def test_clusters_page_offers_the_cluster_report() -> None:
 
     pdf = report_pdf(SAMPLE, "cape-town", "Ilanga East Cluster")
     assert pdf.startswith(b"%PDF")
+    from datetime import date
+
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
         "Download the report of Ilanga East Cluster (PDF)",
         "Download the wall map of Ilanga East Cluster (A2, PDF)",
-        "Download atlas-geojson.zip",
+        f"Download ilanga-east-cluster_cape-town_{date.today().isoformat()}_geojson.zip",
     ], labels
     at.radio(key="poster_size").set_value("A3").run()
     assert "Download the wall map of Ilanga East Cluster (A3, PDF)" in [

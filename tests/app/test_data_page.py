@@ -281,7 +281,7 @@ def test_the_settlements_in_no_cluster_are_one_row_never_a_sidebar_choice() -> N
     at = app("pages/clusters.py")
     clusters = at.dataframe[0].value
     assert clusters["Cluster"].tolist()[-1] == NOT_IN_A_CLUSTER
-    assert clusters.set_index("Cluster").loc[NOT_IN_A_CLUSTER, "Settlements"] == 1
+    assert clusters.set_index("Cluster").loc[NOT_IN_A_CLUSTER, "Settlements"] == "1"
     settlements = at.dataframe[1].value
     assert settlements["Cluster"].isna().sum() == 0
     assert (settlements["Cluster"] == NOT_IN_A_CLUSTER).sum() == 1

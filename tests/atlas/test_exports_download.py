@@ -6,7 +6,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyogrio
@@ -58,10 +58,13 @@ def test_export_zip_holds_the_same_files(
 
 
 def test_to_download_gives_single_files_as_they_are(result: GapResult, ds: Dataset) -> None:
-    gpkg = to_download(result, ds, "gpkg", stem="k1")
-    assert gpkg.file_name == "k1.gpkg" and gpkg.data.startswith(b"SQLite format 3\x00")
-    csv = to_download(result, ds, "csv")
-    assert csv.file_name == "atlas-csv.zip" and csv.mime == "application/zip"
+    day = date(2026, 12, 1)
+    gpkg = to_download(result, ds, "gpkg", clusters=[CLUSTER_1], on=day)
+    assert gpkg.data.startswith(b"SQLite format 3\x00")
+    assert gpkg.file_name == f"k1-b-cluster-b_{result.standard.id}_2026-12-01_data.gpkg"
+    csv = to_download(result, ds, "csv", on=day)
+    assert csv.file_name == f"hostile_{result.standard.id}_2026-12-01_csv.zip"
+    assert csv.mime == "application/zip"
 
 
 def test_to_download_carries_compliance(result: GapResult, ds: Dataset, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+from dataclasses import replace
 
 import pandas as pd
 
@@ -21,6 +21,12 @@ STANDARD = Standard(
     },
 )
 
+#: The same categories, but the standard sets no ratio for sanitation.
+NO_RATIO = replace(
+    STANDARD,
+    categories={**STANDARD.categories, "sanitation": CategoryRule("people", None, None, "toilet")},
+)
+
 
 def test_standard_table_has_a_row_per_category() -> None:
     table = standard_table(STANDARD)
@@ -32,10 +38,10 @@ def test_standard_table_has_a_row_per_category() -> None:
         "Walking distance (m)",
         "Note",
     ]
-    assert table.iloc[0].tolist() == ["water", "tap", "households", 25, 200, ""]
+    # Text as the page shows it: numbers written as the sentences write them, gaps worded.
+    assert table.iloc[0].tolist() == ["water", "tap", "households", "25", "200", ""]
     sanitation = table.iloc[1].tolist()
-    assert sanitation[:4] == ["sanitation", "toilet", "people", 5]
-    assert math.isnan(sanitation[4]) and sanitation[5] == "no distance set"
+    assert sanitation == ["sanitation", "toilet", "people", "5", "not set", "no distance set"]
 
 
 def test_service_table_has_a_row_per_category_of_the_profile() -> None:
@@ -67,21 +73,29 @@ def test_service_table_has_a_row_per_category_of_the_profile() -> None:
     assert table.iloc[0].to_dict() == {
         "Service": "water",
         "Counted from": "service points",
-        "Working": 2,
-        "Broken": 1,
-        "Unknown": 0,
-        "Needed": 4,
-        "Missing": 2,
+        "Working": "2",
+        "Broken": "1",
+        "Unknown": "0",
+        "Needed": "4",
+        "Missing": "2",
         "Ratio": "1 tap : 50 households",
-        "Within walking distance": 0.75,
+        "Within walking distance": "75 %",
     }
     sanitation = table.iloc[1]
     assert sanitation["Counted from"] == "the settlement's own count"
     assert sanitation[["Service", "Working", "Unknown", "Ratio"]].tolist() == [
         "sanitation",
-        0,
-        3,
+        "0",
+        "3",
         "no working toilet",
     ]
-    # Unknown needs (no ratio set) stay empty, never zero.
-    assert sanitation[["Needed", "Missing", "Within walking distance"]].isna().all()
+    # A profile made by hand has no standard: unknown needs read "not known", never zero or
+    # empty; a count has no locations, so its walking distance is not measured.
+    assert sanitation[["Needed", "Missing", "Within walking distance"]].tolist() == [
+        "not known",
+        "not known",
+        "not measured",
+    ]
+    # Against its standard, a category it sets no ratio for needs "no standard".
+    measured = service_table(replace(profile, standard=NO_RATIO)).iloc[1]
+    assert measured[["Needed", "Missing"]].tolist() == ["no standard", "no standard"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -61,8 +61,10 @@ def test_write_output_writes_data_formats_exactly_as_write_export(
 
 @pytest.mark.skipif(bool(missing_assets()), reason="map assets missing: python -m layers.assets")
 def test_output_download_gives_the_map_as_one_html_file(result: GapResult, ds: Dataset) -> None:
-    download = output_download(result, ds, "html", stem="k1", clusters=[CLUSTER_1])
-    assert (download.file_name, download.mime) == ("k1.html", "text/html")
+    download = output_download(result, ds, "html", clusters=[CLUSTER_1], on=date(2026, 12, 1))
+    # Named by the cluster ("K1 <b>Cluster</b>", made safe), the standard and the date.
+    name = f"k1-b-cluster-b_{result.standard.id}_2026-12-01_map.html"
+    assert (download.file_name, download.mime) == (name, "text/html")
     assert download.data.startswith(b"<!DOCTYPE html>") or b"<html" in download.data[:500]
 
 
