@@ -28,6 +28,7 @@ from atlas.summaries.phrases import (
     NOT_IN_A_CLUSTER,
     cluster_sentences,
     gap_table,
+    raster_demand_sentences,
     settlement_sentences,
     with_cluster_labels,
 )
@@ -222,6 +223,10 @@ def _standard_lines(standard: Standard) -> list[str]:
     return lines
 
 
+#: The columns a population raster adds to the gap table, left out of the A4 table.
+_RASTER_COLUMNS = ("People", "People (raster estimate)")
+
+
 def _notes(members: pd.DataFrame, standard: Standard) -> list[str]:
     notes = []
     estimated = members.loc[members["demand_estimated"].astype(bool), "name"]
@@ -230,6 +235,8 @@ def _notes(members: pd.DataFrame, standard: Standard) -> list[str]:
             "Household counts estimated from population "
             f"({standard.household_size:g} people per household): {', '.join(map(str, estimated))}."
         )
+    if "population_from_raster" in members:
+        notes.extend(raster_demand_sentences(members))
     unknown = members.loc[members["demand_missing"].astype(bool), "name"]
     if len(unknown):
         notes.append(
@@ -340,8 +347,9 @@ def build_cluster_report(
     members, totals = _select(result, cluster)
     table = gap_table(members, standard, categories=REPORT_CATEGORIES)
     ratio_columns = [c for c in table.columns if c.endswith("ratio")]
-    # The report shows the water ratio only: the sanitation ratio would not fit on A4.
-    table = table.drop(columns=["Cluster", *ratio_columns[1:]])
+    # The report shows the water ratio only: the sanitation ratio would not fit on A4; nor
+    # would a population raster's two people columns (its use is said in the notes).
+    table = table.drop(columns=["Cluster", *ratio_columns[1:], *_RASTER_COLUMNS], errors="ignore")
     headings = ("No.", *table.columns)
     rows = [
         [str(i), *cells]
@@ -349,7 +357,8 @@ def build_cluster_report(
     ]
     total_table = gap_table(totals, standard, key="cluster", categories=REPORT_CATEGORIES)
     total_cells = _cells(
-        total_table.drop(columns=ratio_columns[1:]), ("Cluster", ratio_columns[0])
+        total_table.drop(columns=[*ratio_columns[1:], *_RASTER_COLUMNS], errors="ignore"),
+        ("Cluster", ratio_columns[0]),
     )[0]
     # Cluster, Settlements, Households, …: the first two become the label of the row.
     settlements = plural(float(total_table["Settlements"].iloc[0]), "settlement")

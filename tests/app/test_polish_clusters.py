@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import atlas
 from pages.state import session
-from pages.state.rasters import sample_flood
+from pages.state.rasters import sample_flood, sample_population
 from tests.app.test_app import app
 from tests.atlas.real_common import INFORMAL
 from tests.conftest import real_path
@@ -276,3 +276,22 @@ def test_without_a_cluster_the_data_is_named_by_the_dataset(
     monkeypatch.setattr(streamlit, "download_button", spy)
     app("pages/clusters.py", **{session.STANDARD: "sphere-2018"})
     assert named == [f"sample_sphere-2018_{date.today().isoformat()}_geojson.zip"]
+
+
+def test_a_population_raster_and_a_cluster_still_make_the_report() -> None:
+    """The raster adds two people columns to the gap table; the A4 report's table has no room
+    for them and leaves them out (it used to fail: fpdf had no width for column 12)."""
+    at = app(
+        "pages/clusters.py",
+        **{
+            session.CLUSTER: "Ilanga East Cluster",
+            "population_raster": sample_population(),
+            "hazard_raster": sample_flood(),
+        },
+    )
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    # The page itself shows the raster's estimate beside the settlements' own people.
+    assert "People (raster estimate)" in at.dataframe[1].value.columns
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any("report" in label.lower() for label in labels), labels
