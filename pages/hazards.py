@@ -45,16 +45,24 @@ remember_checked("population", population)
 remember_checked("hazard", hazard)
 
 v = view()
+# The cluster chosen in the sidebar, as on every other page.
+settlements = v.result.settlements
+if v.cluster is not None:
+    settlements = settlements[settlements["cluster"] == v.cluster]
+    st.caption(md(f"{v.cluster} only: choose All clusters in the sidebar to see every one."))
 if v.population is not None:
     st.subheader("People: the settlements' own figures and the raster's estimate")
-    for sentence in raster_demand_sentences(v.result.settlements):
+    for sentence in raster_demand_sentences(settlements):
         st.markdown(md(sentence))
-    table = shown_estimates(estimate_table(v.result.settlements))
+    table = shown_estimates(estimate_table(settlements))
     st.dataframe(table, hide_index=True, width="stretch", column_config={"Settlement": pinned})
 if v.hazard is not None:
-    per_cluster = with_cluster_labels(
-        exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
-    )
+    per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
+    hit = exposure(v.source, v.standard_name, v.hazard, v.population)
+    if v.cluster is not None:
+        per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
+        hit = hit[hit["cluster"] == v.cluster]
+    per_cluster = with_cluster_labels(per_cluster)
     st.subheader(f"Who lives in {v.hazard.zone} ({v.hazard.rule})")
     st.markdown(markdown_list(hazard_sentences(per_cluster, v.hazard.zone)))
     st.caption("Per cluster:")
@@ -65,7 +73,7 @@ if v.hazard is not None:
         column_config={"Cluster": pinned},
     )
     st.caption("Per settlement, the largest share of area first:")
-    worst = most_exposed_first(exposure(v.source, v.standard_name, v.hazard, v.population))
+    worst = most_exposed_first(hit)
     st.dataframe(
         shown_exposure(worst),
         hide_index=True,

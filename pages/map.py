@@ -7,7 +7,7 @@ comes below it; the legends fold (layers.maps).
 import streamlit as st
 
 from atlas.summaries.phrases import cluster_label
-from atlas.summaries.profile import settlement_profile
+from atlas.summaries.profile import primary_ward, settlement_profile
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.maps import map_for, show_map
@@ -79,7 +79,7 @@ else:
         st.warning(md(flag))
     st.caption(
         md(
-            f"Primary ward: {profile.record['ward_id'] or 'none'}. "
+            f"Primary ward: {primary_ward(profile)}. "
             f"Cluster: {cluster_label(profile.record['cluster'])}."
         )
     )

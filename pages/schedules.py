@@ -8,6 +8,7 @@ from atlas.schedules import (
     compliance_table,
     delivery_sentences,
     litres_note,
+    readable_compliance,
     settlement_names,
     timeline_frame,
 )
@@ -44,7 +45,9 @@ st.markdown(markdown_list(delivery_sentences(result.outcomes, (used.start, used.
 names = settlement_names(v.dataset.settlements)
 st.subheader("Per settlement")
 st.caption(litres_note())
-per_settlement = compliance_table(delivery_rollup(used, v.standard_name), "settlement", names)
+per_settlement = readable_compliance(
+    compliance_table(delivery_rollup(used, v.standard_name), "settlement", names)
+)
 st.dataframe(per_settlement, hide_index=True, width="stretch", column_config=compliance_columns())
 
 st.subheader("On the map")
@@ -59,7 +62,9 @@ show_map(
 )
 
 st.subheader("Per provider")
-per_provider = compliance_table(delivery_rollup(used, v.standard_name, "provider"), "provider")
+per_provider = readable_compliance(
+    compliance_table(delivery_rollup(used, v.standard_name, "provider"), "provider")
+)
 st.dataframe(per_provider, hide_index=True, width="stretch", column_config=compliance_columns())
 
 st.subheader("Every delivery")

@@ -50,6 +50,7 @@ from atlas.schedules.tables import (
     ROLLUP_LABELS,
     compliance_table,
     delivery_sentences,
+    readable_compliance,
     settlement_names,
 )
 
@@ -82,6 +83,7 @@ __all__ = [
     "read_deliveries",
     "read_schedule",
     "read_table",
+    "readable_compliance",
     "settlement_names",
     "timeline_frame",
 ]

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from atlas.errors import SchemaError
-from atlas.i18n import format_number
+from atlas.i18n import format_number, shown_number
 from atlas.schedules.constants import _KEYS
 from atlas.schedules.rollup import compliance_sentence
 
@@ -17,6 +17,7 @@ __all__ = [
     "SHOWN_PLACES",
     "compliance_table",
     "delivery_sentences",
+    "readable_compliance",
     "settlement_names",
 ]
 
@@ -108,3 +109,27 @@ def compliance_table(
     shown = rounded.rename(columns={"settlement_id": "Id", **ROLLUP_LABELS})
     shown.insert(0, "Settlement", rollup["settlement_id"].map(dict(names or {})))
     return shown[["Settlement", "Id", *ROLLUP_LABELS.values()]]
+
+
+#: What an empty litres-per-person cell means: the settlement's population is not known.
+POPULATION_NOT_KNOWN = "population not known"
+
+
+def readable_compliance(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`compliance_table` for a page: litres per person per day written as the
+    sentences write numbers, and "population not known" where it cannot be worked out (never
+    an empty cell that reads "None"); the compliance share stays a number (drawn as a bar).
+
+    >>> table = pd.DataFrame({"Compliance": [0.5, 1.0], "Litres per person per day": [18.3, None]})
+    >>> readable_compliance(table)["Litres per person per day"].tolist()
+    ['18', 'population not known']
+    >>> readable_compliance(table.assign(**{"Litres per person per day": [4.3, 1250.0]}))[
+    ...     "Litres per person per day"].tolist()
+    ['4.3', '1 250']
+    """
+    column = ROLLUP_LABELS["litres_per_person_day"]
+    if column not in table:
+        return table
+    return table.assign(
+        **{column: [shown_number(v, POPULATION_NOT_KNOWN) for v in table[column].tolist()]}
+    )

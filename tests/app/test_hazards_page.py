@@ -169,3 +169,24 @@ def test_a_bad_raster_gives_a_clear_message(tmp_path: Path, case: str) -> None:
     assert not at.exception
     assert any(message in w.value and "is not used" in w.value for w in at.warning)
     assert "People (raster estimate)" not in at.dataframe[0].value
+
+
+@pytest.mark.parametrize("cluster", ["Kgotso South Cluster", "Ilanga East Cluster"])
+def test_the_page_follows_the_sidebar_cluster(cluster: str) -> None:
+    at = app("pages/hazards.py", cluster=cluster, **BOTH)
+    assert not at.exception and not at.error
+    members = atlas.load_sample().settlements
+    names = set(members.loc[members["cluster"] == cluster, "name"])
+    people, per_cluster, per_settlement = (d.value for d in at.dataframe)
+    assert set(people["Settlement"]) == names
+    assert per_cluster["Cluster"].tolist() == [cluster]
+    assert set(per_settlement["Settlement"]) == names
+    # Its sentences are about it only.
+    expected = hazard_sentences(
+        with_cluster_labels(flood_by_cluster(threshold=1).query("cluster == @cluster")),
+        "the flood zone",
+    )
+    sentences = next(m.value for m in at.markdown if "flood zone" in m.value)
+    assert sentences.count("- ") == len(expected) == 1
+    assert cluster in sentences
+    assert any(f"{cluster} only" in c.value for c in at.caption)

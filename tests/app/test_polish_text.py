@@ -64,9 +64,7 @@ CAPE_TOWN = {"Cape Town": {}, "Cape Town, lights": {session.CATEGORY: "electrici
 #: the empty cells of a numeric column of a table made in atlas/ (atlas.schedules: its litres
 #: per person per day is empty where the population is unknown). A place listed here and found
 #: makes the case xfail; any other place fails.
-KNOWN: dict[str, set[tuple[str, str]]] = {
-    "Water deliveries": {("table by Settlement", "Litres per person per day")},
-}
+KNOWN: dict[str, set[tuple[str, str]]] = {}
 
 
 def visible_pages() -> dict[str, str]:
