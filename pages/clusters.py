@@ -11,6 +11,7 @@ from atlas.summaries.phrases import (
     cluster_sentences,
     gap_table,
     hazard_sentences,
+    totals_note,
     with_cluster_labels,
 )
 from layers.text import markdown_list
@@ -27,11 +28,7 @@ shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))
 label = v.standard.rule(v.category).point_label
 gap = f"{label.capitalize()}s missing"
 # Cluster totals add each settlement's gap; nobody reads that from the numbers alone.
-added_up = md(
-    f"Why {label}s missing can be more than {label}s needed minus working {label}s: a cluster's "
-    f"{label}s missing are added up settlement by settlement, and a settlement with more "
-    f"{label}s than it needs does not lend the extra ones to its neighbours."
-)
+added_up = md(totals_note([label]))
 # The name stays on screen while a phone scrolls the table sideways to the numbers.
 pinned = st.column_config.Column(pinned=True)
 # The settlements in no cluster are one row, shown as "Not in a cluster".

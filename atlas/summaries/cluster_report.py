@@ -30,6 +30,7 @@ from atlas.summaries.phrases import (
     gap_table,
     raster_demand_sentences,
     settlement_sentences,
+    totals_note,
     with_cluster_labels,
 )
 
@@ -237,6 +238,8 @@ def _notes(members: pd.DataFrame, standard: Standard) -> list[str]:
         )
     if "population_from_raster" in members:
         notes.extend(raster_demand_sentences(members))
+    # The totals row adds each settlement's gap: said once, beside the data notes.
+    notes.append(totals_note([standard.rule(c).point_label for c in REPORT_CATEGORIES]))
     unknown = members.loc[members["demand_missing"].astype(bool), "name"]
     if len(unknown):
         notes.append(

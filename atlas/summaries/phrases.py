@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -39,6 +39,7 @@ __all__ = [
     "settlement_hazard_sentence",
     "settlement_sentences",
     "standard_table",
+    "totals_note",
     "with_cluster_labels",
 ]
 
@@ -422,4 +423,29 @@ def standard_table(standard: Standard) -> pd.DataFrame:
             "Walking distance (m)": [shown_number(r.max_distance_m, "not set") for r in rules],
             "Note": [r.distance_note or "" for r in rules],
         }
+    )
+
+
+def totals_note(labels: Sequence[str]) -> str:
+    """Why a cluster's missing points can be more than its needed minus its working points
+    (gaps are added up per settlement; a settlement's surplus is not lent to its neighbours),
+    said once where cluster totals are shown (plain words, not escaped).
+
+    >>> totals_note(["tap"])[:62]
+    'Why taps missing can be more than taps needed minus working ta'
+    >>> print(totals_note(["tap", "toilet"]))
+    Why a cluster's taps or toilets missing can be more than those needed minus those working: they are added up settlement by settlement, and a settlement with more than it needs does not lend the extra ones to its neighbours.
+    """
+    names = [noun(label, 2) for label in labels]
+    if len(names) == 1:
+        (name,) = names
+        return (
+            f"Why {name} missing can be more than {name} needed minus working {name}: a "
+            f"cluster's {name} missing are added up settlement by settlement, and a settlement "
+            f"with more {name} than it needs does not lend the extra ones to its neighbours."
+        )
+    return (
+        f"Why a cluster's {' or '.join(names)} missing can be more than those needed minus those "
+        "working: they are added up settlement by settlement, and a settlement with more than "
+        "it needs does not lend the extra ones to its neighbours."
     )
