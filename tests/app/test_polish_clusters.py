@@ -235,17 +235,21 @@ def test_the_names_are_pinned_so_a_phone_keeps_them_beside_the_numbers() -> None
 # -- the downloads' names ----------------------------------------------------------------------
 
 
-def test_downloads_are_named_by_cluster_standard_and_date(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    named: list[str] = []
+@pytest.fixture
+def named(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The file names the page gives its download buttons, in order."""
+    names: list[str] = []
     button = streamlit.download_button
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        named.append(kwargs["file_name"])
+        names.append(kwargs["file_name"])
         return button(*args, **kwargs)
 
     monkeypatch.setattr(streamlit, "download_button", spy)
+    return names
+
+
+def test_downloads_are_named_by_cluster_standard_and_date(named: list[str]) -> None:
     at = app("pages/clusters.py", **{session.CLUSTER: "Northern Ridge Cluster"})
     day = date.today().isoformat()  # the page names files by the day they are made
     assert named == [
@@ -263,17 +267,7 @@ def test_downloads_are_named_by_cluster_standard_and_date(
     ]
 
 
-def test_without_a_cluster_the_data_is_named_by_the_dataset(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    named: list[str] = []
-    button = streamlit.download_button
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        named.append(kwargs["file_name"])
-        return button(*args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", spy)
+def test_without_a_cluster_the_data_is_named_by_the_dataset(named: list[str]) -> None:
     app("pages/clusters.py", **{session.STANDARD: "sphere-2018"})
     assert named == [f"sample_sphere-2018_{date.today().isoformat()}_geojson.zip"]
 
