@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import atlas
+from atlas.i18n import plural
 from atlas.load.columns import Constant
 from atlas.measure.standards import with_category
 from atlas.summaries.phrases import NOT_IN_A_CLUSTER, cluster_sentences, with_cluster_labels
@@ -132,8 +133,8 @@ def test_clinics_as_health_with_the_cape_town_settlements(
     )
     result = atlas.compute_gaps(expected, standard)
     now = (
-        f"Now showing: Uploaded: informal.zip ({len(expected.settlements)} settlements, "
-        f"{len(expected.services)} service points)."
+        f"Now showing: Uploaded: informal.zip ({plural(len(expected.settlements), 'settlement')}, "
+        f"{plural(len(expected.services), 'service point')})."
     )
     p.get_by_text(now, exact=False).wait_for(timeout=120_000)
     assert len(expected.settlements) == 326 and len(expected.services) > 2600
