@@ -216,6 +216,33 @@ def render_pdf(report: ClusterReport, image: bytes, *, scale: float = 1.0) -> by
     return finish(_layout(report, image, scale))
 
 
+def _fitted(report: ClusterReport, image: bytes) -> FPDF:
+    """The layout at the largest of :data:`_SCALES` that keeps within :data:`MAX_PAGES` (the
+    smallest when none does). Smaller text never takes more pages, so the full size is tried
+    first, then the smallest, then a halving search between: at most four layouts of five,
+    and two for a cluster too large for two pages at any size (each layout of a 52-settlement
+    cluster takes seconds)."""
+    first = _layout(report, image, _SCALES[0])
+    if first.pages_count <= MAX_PAGES or len(_SCALES) == 1:
+        return first
+    release(first)
+    # _SCALES[low] is too large; _SCALES[high] fits, and best is its layout.
+    low, high = 0, len(_SCALES) - 1
+    best = _layout(report, image, _SCALES[high])
+    if best.pages_count > MAX_PAGES:
+        return best
+    while high - low > 1:
+        middle = (low + high) // 2
+        document = _layout(report, image, _SCALES[middle])
+        if document.pages_count <= MAX_PAGES:
+            release(best)
+            best, high = document, middle
+        else:
+            release(document)
+            low = middle
+    return best
+
+
 def cluster_report(
     result: GapResult,
     dataset: Dataset,
@@ -274,13 +301,7 @@ def cluster_report(
         sources=sources,
         compliance=compliance,
     )
-    image = _map_png(report)
-    for scale in _SCALES:
-        document = _layout(report, image, scale)
-        if document.pages_count <= MAX_PAGES or scale == _SCALES[-1]:
-            break
-        release(document)
-    pdf = finish(document)
+    pdf = finish(_fitted(report, _map_png(report)))
     if output is not None:
         Path(output).write_bytes(pdf)
     return pdf
