@@ -6,7 +6,7 @@ import streamlit as st
 from atlas.store import Role
 from pages.state import session
 from pages.state.accounts import require
-from pages.state.reports import big_controls, report_form
+from pages.state.report_form import big_controls, report_form
 
 st.header("Report a problem")
 store, user = require(Role.MEMBER, "Reporting a problem")

@@ -5,8 +5,8 @@ import streamlit as st
 
 from atlas.store import Role
 from pages.state.accounts import require, show_notice
+from pages.state.report_form import big_controls
 from pages.state.reports import (
-    big_controls,
     chosen_report,
     open_reports,
     queue_filters,

@@ -11,8 +11,9 @@ that choose them), :mod:`~pages.state.view` (the measured view every page starts
 :mod:`~pages.state.deliveries` (the water-delivery comparison and its widgets),
 :mod:`~pages.state.downloads` (files and the cluster report),
 :mod:`~pages.state.accounts` (the cluster's store, opened once per process, and who is signed
-in to it in this session), :mod:`~pages.state.reports` (the widgets of the cluster's reports:
-the report form, the queue, the counts, the reports drawn on this session's map),
+in to it in this session), :mod:`~pages.state.report_form` (the form that reports a problem),
+:mod:`~pages.state.reports` (the rest of the cluster's reports' widgets: the queue, the counts,
+the reports drawn on this session's map),
 :mod:`~pages.state.columns` (how tables' columns are shown) and
 :mod:`~pages.state.messages` (errors and problems worded for the app).
 
