@@ -3,10 +3,9 @@
 import streamlit as st
 
 import atlas
-from atlas.summaries.slides import build_slides
-from layers.slides import deck_html
 from layers.text import markdown_text as md
 from pages.state.messages import error_text
+from pages.state.slides import deck_page
 from pages.state.view import view
 
 v = view()
@@ -25,14 +24,11 @@ if cluster is None:
 else:
     choice.caption(md(f"{cluster} (chosen in the sidebar)"))
 try:
-    deck = build_slides(v.result, v.dataset, cluster, v.category)
+    deck = deck_page(v.source, v.standard_name, cluster, v.category, v.population)
 except atlas.AtlasError as exc:
     st.error(error_text(exc, "The slides cannot be made"))
     st.stop()
-st.html(
-    deck_html(deck, v.result.settlements, metric_crs=v.dataset.metric_crs),
-    unsafe_allow_javascript=True,
-)
+st.html(deck, unsafe_allow_javascript=True)
 st.caption(
     md(f"{cluster}: {v.category}, measured against {v.standard.name}. ")
     + "Click the slides, then ← → or PageUp / PageDown (a presentation clicker) to move; "
