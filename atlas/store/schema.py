@@ -31,8 +31,10 @@ from sqlalchemy import (
 __all__ = [
     "APPEND_ONLY",
     "audit",
+    "deliveries",
     "metadata",
     "report_history",
+    "report_versions",
     "reports",
     "services",
     "settlements",
@@ -153,6 +155,43 @@ report_history = Table(
     Column("reference", String(200)),
     Column("duplicate_of", String(32)),
     Index("ix_report_history_report", "report_id", "id"),
+)
+
+#: Water deliveries residents saw arrive, for the schedule comparison (DESIGN §5): when, how
+#: much, recorded by whom. A delivery recorded by mistake is withdrawn, never deleted.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("external_id", String(200), unique=True),
+    Column(
+        "settlement_id",
+        String(200),
+        ForeignKey("settlements.settlement_id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("arrived_at", UTCDateTime, nullable=False, index=True),
+    Column("litres", Float),
+    Column("tanks", Float),
+    Column("provider", String(300)),
+    Column("note", Text),
+    Column("channel", String(20), nullable=False),
+    Column("reporter", String(100), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("withdrawn_at", UTCDateTime),
+    Column("withdrawn_by", String(100)),
+)
+
+#: Every external id a report came in under: its first form submission and each edit of it
+#: (a record whose ``meta/deprecatedID`` names an earlier one), so that importing an export
+#: again finds the report whichever version the export holds.
+report_versions = Table(
+    "report_versions",
+    metadata,
+    Column("external_id", String(200), primary_key=True),
+    Column("report_id", String(32), ForeignKey("reports.id"), nullable=False, index=True),
+    Column("recorded_at", UTCDateTime, nullable=False),
 )
 
 #: Append-only: who did what, when. Never holds a reporter's contact details.

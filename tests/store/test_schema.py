@@ -16,10 +16,19 @@ from atlas.store import schema
 from atlas.store.engine import head_revision, migrate, revision_of
 from tests.store.conftest import scalar
 
-TABLES = {"settlements", "services", "users", "reports", "report_history", "audit"}
+TABLES = {
+    "settlements",
+    "services",
+    "users",
+    "reports",
+    "report_history",
+    "report_versions",
+    "deliveries",
+    "audit",
+}
 
 
-def test_metadata_names_the_six_tables() -> None:
+def test_metadata_names_the_eight_tables() -> None:
     assert set(schema.metadata.tables) == TABLES
     assert set(schema.APPEND_ONLY) == {"audit", "report_history"}
 
@@ -51,18 +60,18 @@ def test_append_only_triggers_exist(store: st.Store) -> None:
 
 
 def test_revision_is_head_and_migrating_again_changes_nothing(store: st.Store) -> None:
-    assert head_revision() == "0001"
-    assert store.revision == "0001"
-    assert revision_of(store.engine) == "0001"
+    assert head_revision() == "0002"
+    assert store.revision == "0002"
+    assert revision_of(store.engine) == "0002"
     tables_before = sorted(inspect(store.engine).get_table_names())
-    assert migrate(store.engine) == "0001"
-    assert migrate(store.engine) == "0001"
+    assert migrate(store.engine) == "0002"
+    assert migrate(store.engine) == "0002"
     assert scalar(store, "SELECT count(*) FROM alembic_version") == 1
-    assert scalar(store, "SELECT version_num FROM alembic_version") == "0001"
+    assert scalar(store, "SELECT version_num FROM alembic_version") == "0002"
     assert sorted(inspect(store.engine).get_table_names()) == tables_before
     again = st.open_store(store.url)
     try:
-        assert again.revision == "0001"
+        assert again.revision == "0002"
     finally:
         again.close()
 
