@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 
+from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress, write_result
 from atlas.cli.inputs import measure
 from atlas.cli.options import add_data_options, add_format, add_output, add_raster_options
+from atlas.cli.timing import add_as_of
 from atlas.errors import SchemaError
 from atlas.exports import CLUSTER_FIELDS, SETTLEMENT_FIELDS, fields_of
 from atlas.exports.records import to_csv, to_geojson, to_json
@@ -24,6 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     gaps = subparsers.add_parser("gaps", help="service gaps per settlement or per cluster")
     add_data_options(gaps)
     add_raster_options(gaps)
+    add_acting(gaps, required=False)
+    add_as_of(gaps)
     gaps.add_argument("--level", choices=["settlement", "cluster"], default="settlement")
     add_format(gaps, ["json", "csv", "geojson"])
     add_output(gaps)

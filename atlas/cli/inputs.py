@@ -12,6 +12,7 @@ import pandas as pd
 
 from atlas.cli.console import Progress
 from atlas.cli.options import config_of, pairs
+from atlas.cli.timing import statuses_from_store
 from atlas.cli.wording import CLI
 from atlas.config import Config
 from atlas.errors import SchemaError
@@ -80,6 +81,7 @@ def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult
             progress=say,
         )
     say_warnings(dataset.reports, say)
+    dataset = statuses_from_store(dataset, args, say)
     if getattr(args, "population_raster", None):
         say(f"estimating people per settlement from {args.population_raster}")
         raster = load_raster(args.population_raster, crs=pairs(args.crs, "--crs").get("raster"))

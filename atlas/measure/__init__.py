@@ -22,7 +22,7 @@ from atlas.measure.gaps import (
     service_counts,
     settlement_gaps,
 )
-from atlas.measure.pipeline import GapResult, compute_gaps
+from atlas.measure.pipeline import GapResult, compute_gaps, recount
 from atlas.measure.standards import CategoryRule, Standard, load_standard, parse_standard
 from atlas.measure.wards import primary_wards, settlement_wards
 
@@ -40,6 +40,7 @@ __all__ = [
     "load_standard",
     "parse_standard",
     "primary_wards",
+    "recount",
     "service_counts",
     "settlement_gaps",
     "settlement_wards",
