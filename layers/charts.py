@@ -8,7 +8,7 @@ import pandas as pd
 
 from atlas.schedules import STATUS_WORDS
 
-__all__ = ["OUTCOME_COLOURS", "OUTCOME_SHAPES", "delivery_timeline"]
+__all__ = ["OUTCOME_COLOURS", "OUTCOME_SHAPES", "delivery_timeline", "working_timeline"]
 
 #: The colour of each delivery outcome on the timeline, in legend order.
 OUTCOME_COLOURS = {
@@ -66,4 +66,41 @@ def delivery_timeline(timeline: pd.DataFrame) -> alt.Chart:
             tooltip=["settlement", "day:T", "outcome", "window", "arrived", "delivered_litres"],
         )
         .properties(height=alt.Step(28))
+    )
+
+
+def working_timeline(periods: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """Working points per service over time: one line per category, a point per period (as
+    of its end), with the broken and unknown points and the gap in the tooltip.
+
+    Parameters
+    ----------
+    periods
+        The ``periods`` table of :func:`atlas.history.history` (``period``, ``start``,
+        ``category``, ``working``, ``broken``, ``unknown``, ``gap``).
+    labels
+        The word for each category's points, for the legend ("taps").
+    """
+    frame = periods.assign(
+        service=periods["category"].map(lambda c: str(labels.get(c) or c).capitalize()),
+        day=pd.to_datetime(periods["start"].str.slice(0, 10)),
+    )
+    frame = frame.astype({c: "float" for c in ("working", "broken", "unknown", "gap")})
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("day:T", title="Period"),
+            y=alt.Y("working:Q", title="Working points (as of the end of each period)"),
+            color=alt.Color("service:N", title="Service", legend=alt.Legend(labelLimit=0)),
+            tooltip=[
+                alt.Tooltip("period:N", title="Period"),
+                alt.Tooltip("service:N", title="Service"),
+                alt.Tooltip("working:Q", title="Working"),
+                alt.Tooltip("broken:Q", title="Broken"),
+                alt.Tooltip("unknown:Q", title="Status not known"),
+                alt.Tooltip("gap:Q", title="Missing"),
+            ],
+        )
+        .properties(height=260)
     )

@@ -17,7 +17,13 @@ of a dataset, its gaps and those lifecycles.
 from atlas.history.moments import STEPS, Period, as_of, periods, since
 from atlas.history.outages import Spell, spells
 from atlas.history.responses import RESPONSE_FIELDS, responses
-from atlas.history.status import dataset_as_of, days_out_of_service, status_at, statuses_as_of
+from atlas.history.status import (
+    dataset_as_of,
+    days_out_of_service,
+    out_of_service_for,
+    status_at,
+    statuses_as_of,
+)
 from atlas.history.timeline import PERIOD_FIELDS, POINT_FIELDS, History, history, scope_of
 
 __all__ = [
@@ -32,6 +38,7 @@ __all__ = [
     "dataset_as_of",
     "days_out_of_service",
     "history",
+    "out_of_service_for",
     "periods",
     "responses",
     "scope_of",

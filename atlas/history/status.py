@@ -26,7 +26,13 @@ from atlas.history.outages import Spell, spells
 from atlas.load import Dataset
 from atlas.store.timeline import ReportLife
 
-__all__ = ["dataset_as_of", "days_out_of_service", "status_at", "statuses_as_of"]
+__all__ = [
+    "dataset_as_of",
+    "days_out_of_service",
+    "out_of_service_for",
+    "status_at",
+    "statuses_as_of",
+]
 
 
 def status_at(
@@ -85,14 +91,17 @@ def statuses_as_of(
 def dataset_as_of(
     dataset: Dataset,
     moment: datetime,
-    lives: Iterable[ReportLife],
+    lives: Iterable[ReportLife] = (),
     *,
     since: datetime | None = None,
+    point_spells: Mapping[str, Sequence[Spell]] | None = None,
 ) -> Dataset:
     """``dataset`` with each service point's status as of ``moment``, changed by the confirmed
-    reports ``lives`` (the layer's other columns and the settlements unchanged)."""
+    reports ``lives`` (or by their ``point_spells``, :func:`atlas.history.spells`, when given);
+    the layer's other columns and the settlements unchanged."""
     services = dataset.services.copy()
-    services["status"] = statuses_as_of(services, moment, spells(lives), since=since)
+    found = spells(lives) if point_spells is None else point_spells
+    services["status"] = statuses_as_of(services, moment, found, since=since)
     return replace(dataset, services=services)
 
 
@@ -149,4 +158,26 @@ def days_out_of_service(
             continue
         pieces = _segments(statuses[i], point_spells[sid], start, end, since)
         days[i] = sum((b - a).total_seconds() for a, b, s in pieces if s == "broken") / 86400
+    return pd.Series(days, index=services.index, dtype=float)
+
+
+def out_of_service_for(
+    services: pd.DataFrame, moment: datetime, point_spells: Mapping[str, Sequence[Spell]]
+) -> pd.Series:
+    """Days each point had been out of service at ``moment`` by a confirmed report (NaN when
+    no report had it out then: working, or broken in the file since a date nobody knows).
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> d = lambda day: datetime(2026, 3, day, tzinfo=UTC)
+    >>> points = pd.DataFrame({"service_id": ["T1", "T2"], "status": ["working", "broken"]})
+    >>> out_of_service_for(points, d(20), {"T1": [Spell("T1", d(3), None, "r")]}).tolist()
+    [17.0, nan]
+    """
+    days = np.full(len(services), np.nan)
+    for i, sid in enumerate(services["service_id"].astype(str).tolist()):
+        starts = [s.start for s in point_spells.get(sid, ()) if s.covers(moment)]
+        if starts:
+            days[i] = (moment - min(starts)).total_seconds() / 86400
     return pd.Series(days, index=services.index, dtype=float)

@@ -32,7 +32,7 @@ from atlas.measure import GapResult, cluster_gaps, recount
 from atlas.store.timeline import ReportLife
 from atlas.store.times import iso
 
-__all__ = ["PERIOD_FIELDS", "POINT_FIELDS", "History", "history", "scope_of"]
+__all__ = ["PERIOD_FIELDS", "POINT_FIELDS", "History", "history", "period_rows", "scope_of"]
 
 #: The fields of a period row.
 PERIOD_FIELDS = ("period", "start", "end", "category", "working", "broken", "unknown", "gap")
@@ -126,7 +126,7 @@ def scope_of(
     return {"level": "all"}, settlements
 
 
-def _period_rows(
+def period_rows(
     dataset: Dataset,
     result: GapResult,
     members: pd.Index,
@@ -134,6 +134,9 @@ def _period_rows(
     point_spells: dict[str, Any],
     since: datetime | None,
 ) -> pd.DataFrame:
+    """Per period of ``spans`` and category: the working, broken and unknown points and the gap
+    of the settlements ``members`` (index labels of ``result.settlements``), as of the period's
+    end, with the points' statuses changed by ``point_spells``."""
     categories = list(result.standard.categories)
     rows = []
     for period in spans:
@@ -218,7 +221,7 @@ def history(
     reports = [life for life in lives if life.settlement_id in ids]
     point_spells = spells(reports)
     start, end = day_start(first), day_start(last + timedelta(days=1))
-    table = _period_rows(dataset, result, members.index, spans, point_spells, since)
+    table = period_rows(dataset, result, members.index, spans, point_spells, since)
 
     services = result.services
     mine = services["settlement_id"].astype(object).isin(ids).to_numpy()

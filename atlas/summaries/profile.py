@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,9 @@ from atlas.summaries.phrases import (
 )
 
 __all__ = [
+    "OUT_OF_SERVICE_HEADING",
     "SettlementProfile",
+    "days_out_words",
     "point_table",
     "primary_ward",
     "service_table",
@@ -217,11 +220,46 @@ POINT_HEADINGS = {
 }
 
 
-def point_table(profile: SettlementProfile) -> pd.DataFrame:
+#: The heading of the days a point has been out of service by a confirmed report.
+OUT_OF_SERVICE_HEADING = "Out of service"
+#: That column for a point no report has out of service, by its status.
+_NOT_OUT = {"working": "in service", "broken": "since a date not known"}
+
+
+def days_out_words(days: float) -> str:
+    """How long a point has been out of service, in words.
+
+    >>> days_out_words(0.4), days_out_words(1.2), days_out_words(43.9)
+    ('since today', 'for 1 day', 'for 43 days')
+    """
+    whole = int(days)
+    if whole < 1:
+        return "since today"
+    return f"for {whole} day" if whole == 1 else f"for {whole} days"
+
+
+def point_table(
+    profile: SettlementProfile, out_of_service: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     """The service points attributed to the settlement, as a page shows them: plain headings
     (:data:`POINT_HEADINGS`), the distance in metres as the sentences write numbers (0 inside
-    the boundary), ``not known`` where the file says nothing."""
+    the boundary), ``not known`` where the file says nothing.
+
+    Parameters
+    ----------
+    out_of_service
+        Days each point has been out of service by a confirmed report (a missing or NaN entry:
+        none has it out): an *Out of service* column ("for 43 days") after the status, with
+        the points out longest first, when any point is out.
+    """
     points = profile.services
+    days = [(out_of_service or {}).get(str(sid), float("nan")) for sid in points["service_id"]]
+    if any(d == d for d in days):  # some point is out by a report
+        order = sorted(range(len(days)), key=lambda i: -days[i] if days[i] == days[i] else 1.0)
+        points = points.iloc[order]
+        days = [days[i] for i in order]
+    else:
+        days = []
     columns: dict[str, list[str]] = {}
     for field, heading in POINT_HEADINGS.items():
         if field not in points:
@@ -232,4 +270,9 @@ def point_table(profile: SettlementProfile) -> pd.DataFrame:
             if field == "distance_m"
             else [shown_text(v) for v in values]
         )
+        if field == "status" and days:
+            columns[OUT_OF_SERVICE_HEADING] = [
+                days_out_words(d) if d == d else _NOT_OUT.get(str(status), NOT_KNOWN)
+                for d, status in zip(days, values, strict=True)
+            ]
     return pd.DataFrame(columns)
