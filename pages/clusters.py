@@ -6,6 +6,7 @@ import streamlit as st
 
 from atlas.exports import FORMATS
 from atlas.exports.download_names import download_name
+from atlas.i18n import noun
 from atlas.summaries import cluster_figures
 from atlas.summaries.phrases import (
     cluster_sentences,
@@ -18,12 +19,16 @@ from layers.text import markdown_list
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.downloads import download, poster_pdf, report_pdf
+from pages.state.reports import reports_open_about
+from pages.state.timeline import as_of_control, working_history_chart
 from pages.state.view import exposure_by_cluster, view
 
 #: The bars the chart shows at first: enough to see who is worst, few enough for a phone.
 WORST = 15
 
-v = view()
+st.header("Clusters")
+timing = as_of_control()
+v = view(timing)
 shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))
 label = v.standard.rule(v.category).point_label
 gap = f"{label.capitalize()}s missing"
@@ -33,7 +38,6 @@ added_up = md(totals_note([label]))
 pinned = st.column_config.Column(pinned=True)
 # The settlements in no cluster are one row, shown as "Not in a cluster".
 clusters = with_cluster_labels(v.result.clusters)
-st.header("Clusters")
 st.caption(md(f"Measured against: {v.standard.name} ({v.standard.source})."))
 
 st.subheader("All clusters")
@@ -102,6 +106,19 @@ if v.hazard is not None:
         per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
     sentences += hazard_sentences(with_cluster_labels(per_cluster), v.hazard.zone)
 st.markdown(markdown_list(sentences))
+
+if v.cluster is not None:
+    st.subheader("Over time")
+    working_history_chart(
+        v.source,
+        v.standard_name,
+        v.population,
+        timing,
+        tuple(str(s) for s in members["settlement_id"]),
+        {c: noun(v.standard.rule(c).point_label, 2) for c in v.standard.categories},
+    )
+    st.subheader("Open reports, the oldest first")
+    reports_open_about(v.cluster)
 
 # The comparison last shown on the Water deliveries page, if any, for this dataset.
 deliveries = session.deliveries_used()

@@ -1,6 +1,8 @@
 """Data: upload your own layers, map their columns, read the validation report, use them; load
 or build the standard they are measured against."""
 
+from datetime import date
+
 import streamlit as st
 
 import atlas
@@ -10,6 +12,7 @@ from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.messages import error_text, report_text
 from pages.state.standard_form import offer_categories, standard_form
+from pages.state.timeline import today
 from pages.state.uploads import UPLOAD_LAYERS, files_source, upload_layer, use_files
 from pages.state.view import view
 from pages.state.wording import STANDARD_FORM, ZEROS_BOX
@@ -68,6 +71,19 @@ elif st.button("Use these files", type="primary"):
         st.error(error_text(exc, "These files cannot be used together"))
     else:
         st.rerun()
+
+st.subheader("When the statuses were checked")
+checked = st.date_input(
+    "The services' statuses describe the day",
+    value=session.services_as_of(),
+    min_value=date(2000, 1, 1),
+    max_value=today(),
+    format="YYYY-MM-DD",
+    help="The day the working, broken and unknown statuses of the service points were "
+    "checked. Before it, the Map, Clusters and profile pages count them as not known when "
+    "showing statuses as of an earlier date; leave it empty when they hold from the beginning.",
+)
+session.remember_services_as_of(checked if isinstance(checked, date) else None)
 
 st.subheader(STANDARD_FORM)
 standard_form(v.standard_name)

@@ -12,13 +12,15 @@ from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.maps import map_for, show_map
 from pages.state.reports import reports_on_map
+from pages.state.timeline import as_of_control
 from pages.state.view import view
 
 #: Tall enough to read a cluster, short enough to leave the top of the profile in a 900 px window.
 MAP_HEIGHT = 560
 
-v = view()
 st.header("Map")
+timing = as_of_control()
+v = view(timing)
 choice, background = st.columns([3, 2], vertical_alignment="bottom")
 metric = choice.radio(
     "Colour settlements by",
@@ -48,6 +50,7 @@ clicked = show_map(
         online,
         v.population,
         overlays,
+        timing,
     ),
     key=session.map_key(
         session.MAP,
@@ -58,6 +61,7 @@ clicked = show_map(
         v.cluster,
         online,
         hash(overlays),
+        hash(timing),
         reports_key,
     ),
     height=MAP_HEIGHT,

@@ -16,9 +16,16 @@ from layers.charts import delivery_timeline
 from layers.text import markdown_list
 from pages.state import session
 from pages.state.columns import compliance_columns
-from pages.state.deliveries import choose_comparison, delivery_map, delivery_rollup, schedule_files
+from pages.state.deliveries import (
+    choose_comparison,
+    delivery_map,
+    delivery_rollup,
+    schedule_files,
+    sources_text,
+)
 from pages.state.maps import show_map
 from pages.state.messages import warning_texts
+from pages.state.recorded import delivery_form, recorded_deliveries
 from pages.state.view import view
 
 v = view()
@@ -28,10 +35,16 @@ st.caption(
     "on time within the tolerance around its window, and in full unless it brought less "
     "than the scheduled volume by more than the tolerance."
 )
-schedule_path, deliveries_path = schedule_files()
-used, result = choose_comparison(v.source, v.standard_name, schedule_path, deliveries_path)
+# Signed in: the deliveries recorded in the atlas too (read now, as this user).
+recorded = recorded_deliveries()
+schedule_path, deliveries_path = schedule_files(reports_optional=recorded is not None)
+used, result, combined = choose_comparison(
+    v.source, v.standard_name, schedule_path, deliveries_path, recorded
+)
 # The Clusters page's downloads and report include this comparison for this dataset.
 session.set_deliveries_used(used)
+st.caption(sources_text(used, combined))
+delivery_form()
 
 left_out = warning_texts(result.reports)
 if left_out:
@@ -46,7 +59,7 @@ names = settlement_names(v.dataset.settlements)
 st.subheader("Per settlement")
 st.caption(litres_note())
 per_settlement = readable_compliance(
-    compliance_table(delivery_rollup(used, v.standard_name), "settlement", names)
+    compliance_table(delivery_rollup(used, v.standard_name, recorded=recorded), "settlement", names)
 )
 st.dataframe(per_settlement, hide_index=True, width="stretch", column_config=compliance_columns())
 
@@ -55,15 +68,15 @@ online = st.toggle(
     "OpenStreetMap background (needs internet)", value=False, key=session.DELIVERIES_ONLINE_TILES
 )
 show_map(
-    delivery_map(used, v.standard_name, online),
-    key=session.deliveries_map_key(used, online),
+    delivery_map(used, v.standard_name, online, recorded),
+    key=session.map_key(session.deliveries_map_key(used, online), recorded.key if recorded else ""),
     height=520,
     returned_objects=[],
 )
 
 st.subheader("Per provider")
 per_provider = readable_compliance(
-    compliance_table(delivery_rollup(used, v.standard_name, "provider"), "provider")
+    compliance_table(delivery_rollup(used, v.standard_name, "provider", recorded), "provider")
 )
 st.dataframe(per_provider, hide_index=True, width="stretch", column_config=compliance_columns())
 

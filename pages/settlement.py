@@ -3,7 +3,8 @@
 import streamlit as st
 
 import atlas
-from atlas.i18n import shown_count
+from atlas.history import out_of_service_for
+from atlas.i18n import noun, shown_count
 from atlas.summaries.phrases import cluster_label, estimate_sentence, settlement_hazard_sentence
 from atlas.summaries.profile import (
     point_table,
@@ -16,10 +17,12 @@ from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.messages import error_text
 from pages.state.reports import settlement_reports
+from pages.state.timeline import as_of_control, working_history_chart
 from pages.state.view import exposure, view
 
-v = view()
 st.header("Settlement profile")
+timing = as_of_control()
+v = view(timing)
 settlements = v.result.settlements
 if v.cluster is not None:
     settlements = settlements[settlements["cluster"] == v.cluster]
@@ -79,11 +82,28 @@ st.subheader(f"Service points ({len(profile.services)})")
 if profile.services.empty:
     st.caption("No service point is attributed to it.")
 else:
+    out = (
+        {}
+        if timing is None
+        else out_of_service_for(profile.services, timing.moment, timing.point_spells())
+        .set_axis(profile.services["service_id"].astype(str))
+        .dropna()
+        .to_dict()
+    )
     st.dataframe(
-        point_table(profile),
+        point_table(profile, out),
         hide_index=True,
         width="stretch",
         column_config={"Service point": pinned},
     )
-st.subheader("Open reports")
+st.subheader("Over time")
+working_history_chart(
+    v.source,
+    v.standard_name,
+    v.population,
+    timing,
+    (str(chosen),),
+    {c: noun(v.standard.rule(c).point_label, 2) for c in v.standard.categories},
+)
+st.subheader("Open reports, the oldest first")
 settlement_reports(chosen, record["cluster"])

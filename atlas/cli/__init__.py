@@ -20,8 +20,10 @@ from types import ModuleType
 from atlas.cli import (
     audit,
     db,
+    deliveries,
     export,
     gaps,
+    history,
     poster,
     report,
     reports,
@@ -57,6 +59,8 @@ COMMANDS: dict[str, ModuleType] = {
     "db": db,
     "users": users,
     "reports": reports,
+    "deliveries": deliveries,
+    "history": history,
     "audit": audit,
 }
 

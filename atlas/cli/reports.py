@@ -1,5 +1,8 @@
 """``atlas reports add|import|list|update|summary``: residents' reports in the store.
 
+``reports import FILE --kind csv|kobo|odk|survey`` reads the atlas's own reports table (the
+default), a KoboToolbox or ODK Central export of the atlas's report form, or a survey table.
+
 Every command acts as a user (``--as``), and the store checks what that user's role allows: a
 viewer counts reports (``summary``) only; a member adds and lists their own cluster's reports,
 never with contact details; a coordinator changes states and may list contacts
@@ -10,23 +13,29 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from atlas.cli.acting import add_acting, add_store_format, emit, open_cli_store, signed_in
 from atlas.cli.console import Progress
 from atlas.cli.options import add_output, add_quiet
+from atlas.errors import DataFileError
 from atlas.exports.records import csv_text
 from atlas.store import (
     CHANNELS,
     STATES,
     NewReport,
+    Store,
+    User,
     add_report,
     import_reports,
     list_reports,
     report_counts,
     update_report,
 )
+from atlas.store.fieldforms import KINDS, import_form_export
 from atlas.store.imports import COLUMNS
+from atlas.store.surveys import QUESTIONS, import_survey, parse_question
 
 __all__ = ["add_parser", "run"]
 
@@ -85,10 +94,28 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
     imp = sub.add_parser(
         "import",
-        help=f"import reports from a CSV file (columns {', '.join(COLUMNS)}); "
-        "importing the same file again adds nothing twice",
+        help="import reports from a file (CSV or XLSX): the atlas's reports table, a field-form "
+        "export or a survey; importing the same file again adds nothing twice",
     )
-    imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument(
+        "--kind",
+        choices=["csv", *KINDS, "survey"],
+        default="csv",
+        help=f"csv: the atlas's reports table (columns {', '.join(COLUMNS)}); kobo, odk: a "
+        "KoboToolbox or ODK Central export of the atlas's report form "
+        "(data/forms/atlas-report.xlsx), whose edits correct their reports; survey: a table of "
+        "settlement_id, period_start and a yes/no column per question, each 'no' a report "
+        f"(built in: {', '.join(q.column for q in QUESTIONS)})",
+    )
+    imp.add_argument(
+        "--question",
+        action="append",
+        default=[],
+        metavar="COLUMN=CATEGORY:PROBLEM",
+        help="with --kind survey: read COLUMN as a yes/no question whose 'no' reports PROBLEM "
+        "of CATEGORY, e.g. 'taps working=water:broken' (repeatable)",
+    )
     add_acting(imp)
     add_store_format(imp)
     add_quiet(imp)
@@ -154,6 +181,37 @@ def _geojson(records: list[dict[str, Any]]) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
 
 
+def _import(store: Store, user: User, args: argparse.Namespace, say: Progress) -> None:
+    """``reports import``: the file read as ``--kind`` says, the refused rows warned about."""
+
+    def progress(done: int, added: int) -> None:
+        say(f"committed {done} rows of the file ({added} added)")
+
+    if args.question and args.kind != "survey":
+        raise DataFileError("--question maps a survey table's columns: use it with --kind survey.")
+    if args.kind == "survey":
+        questions = [parse_question(q) for q in args.question]
+        result = import_survey(store, user, args.file, questions, progress=progress)
+    elif args.kind in KINDS:
+        result = import_form_export(store, user, args.file, args.kind, progress=progress)
+    else:
+        result = import_reports(store, user, args.file, progress=progress)
+    where = "row" if Path(args.file).suffix.lower() in (".xlsx", ".xlsm") else "line"
+    for rejected in result.rejected:
+        say.warn(f"{where} {rejected['line']} not imported: {rejected['reason']}")
+    record = result.to_record()
+    if args.kind in KINDS:  # a form's edits: always said, even when none
+        record = {"added": result.added, "edited": result.edited} | record
+
+    def text(d: dict[str, Any]) -> str:
+        edited = f"{d['edited']} edited, " if "edited" in d else ""
+        return (
+            f"{d['added']} added, {edited}{d['unchanged']} unchanged, {len(d['rejected'])} rejected"
+        )
+
+    emit(args, record, text)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``atlas reports …``."""
     command = args.reports_command
@@ -177,21 +235,7 @@ def run(args: argparse.Namespace) -> int:
                 say.warn(f"report {added['id']} may be the same problem as the open report {other}")
             emit(args, added, lambda d: d["id"])
         elif command == "import":
-            result = import_reports(
-                store,
-                user,
-                args.file,
-                progress=lambda done, n: say(f"committed {done} rows of the file ({n} added)"),
-            )
-            for rejected in result.rejected:
-                say.warn(f"line {rejected['line']} not imported: {rejected['reason']}")
-            emit(
-                args,
-                result.to_record(),
-                lambda d: (
-                    f"{d['added']} added, {d['unchanged']} unchanged, {len(d['rejected'])} rejected"
-                ),
-            )
+            _import(store, user, args, say)
         elif command == "list":
             records = list_reports(
                 store,

@@ -1,4 +1,11 @@
-"""``atlas schedule``: were the promised water deliveries made? (DESIGN §5)."""
+"""``atlas schedule``: were the promised water deliveries made? (DESIGN §5).
+
+With ``--db URL --as USER`` (or ``--as`` alone, for the store of ``ATLAS_DB``) the deliveries
+recorded in the store are compared too: beside ``--deliveries CSV`` when it is given (a delivery
+in both, the same settlement and minute of arrival, is counted once and the command says how
+many were), else on their own, against ``--schedule`` or the sample schedule. Without them the
+command reads files only, as it always has.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from atlas.cli.acting import add_acting, open_cli_store, signed_in
 from atlas.cli.console import Progress, write_result
 from atlas.cli.options import add_format, add_map, add_output, add_quiet
 from atlas.cli.wording import CLI
@@ -28,6 +36,7 @@ from atlas.schedules import (
     read_deliveries,
     read_schedule,
 )
+from atlas.store import combine_deliveries, delivery_frame
 
 __all__ = ["add_parser", "run"]
 _KEYS = {"settlement": "settlement_id", "cluster": "cluster", "provider": "provider"}
@@ -48,7 +57,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "schedule",
         help="water deliveries against the published schedule: missed, late, short, compliance",
         description="Compare a water delivery schedule with what residents reported arriving. "
-        "Without files, the sample schedule, reports and settlements are used.",
+        "Without files, the sample schedule, reports and settlements are used. With --db "
+        "and --as, the deliveries recorded in the store are compared too (beside --deliveries "
+        "when given, each delivery once).",
     )
     parser.add_argument(
         "--schedule", metavar="PATH", help="schedule CSV (default: the sample schedule)"
@@ -100,6 +111,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="map a column: schedule.FIELD, deliveries.FIELD or settlements.FIELD "
         "(repeatable), e.g. deliveries.arrived_at=When",
     )
+    add_acting(parser, required=False)
     add_output(parser)
     add_quiet(parser)
 
@@ -109,6 +121,25 @@ def _check(report: Report, say: Progress) -> None:
         raise ValidationError(report)
     for problem in report.warnings:
         say.warn(f"{report.layer}: {problem.format(CLI)}")
+
+
+def _with_store(
+    args: argparse.Namespace, from_file: pd.DataFrame | None, ids: list[str], say: Progress
+) -> pd.DataFrame:
+    """The file's delivery reports (if any) and those recorded in the store, each once."""
+    store = open_cli_store(args)
+    try:
+        say(f"reading the deliveries recorded in {store.where}")
+        recorded = delivery_frame(store, signed_in(store, args))
+    finally:
+        store.close()
+    combined = combine_deliveries(from_file, recorded, ids)
+    file = None if from_file is None else Path(args.deliveries).name
+    first, *notes = combined.sentences(file)
+    say(first)
+    for note in notes:  # counted once, or left out: shown even with --quiet
+        say.warn(note)
+    return combined.frame
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,20 +153,34 @@ def run(args: argparse.Namespace) -> int:
     settlements, report = load_layer(settlements_path, "settlements", mapping=layer_mapping)
     _check(report, say)
     ids = [str(s) for s in settlements["settlement_id"]]
-    if (args.schedule is None) != (args.deliveries is None):
+    with_store = args.db is not None or args.acting is not None
+    if with_store and args.acting is None:
+        raise SchemaError(
+            "--db needs --as USER: the deliveries in the store are read as one of its users "
+            "(the password comes from $ATLAS_PASSWORD or a prompt)."
+        )
+    if with_store and args.deliveries is not None and args.schedule is None:
+        raise SchemaError("Give --schedule with --deliveries (or neither, for the sample).")
+    if not with_store and (args.schedule is None) != (args.deliveries is None):
         raise SchemaError("Give both --schedule and --deliveries (or neither, for the sample).")
     schedule_path = Path(args.schedule or SAMPLE_SCHEDULE)
-    deliveries_path = Path(args.deliveries or SAMPLE_DELIVERIES)
     say(f"reading the schedule from {schedule_path}")
     schedule, report = read_schedule(
         schedule_path, mapping=mapping.get("schedule"), settlement_ids=ids
     )
     _check(report, say)
-    say(f"reading delivery reports from {deliveries_path}")
-    deliveries, report = read_deliveries(
-        deliveries_path, mapping=mapping.get("deliveries"), settlement_ids=ids
-    )
-    _check(report, say)
+
+    def from_file(path: Path) -> pd.DataFrame:
+        say(f"reading delivery reports from {path}")
+        table, report = read_deliveries(path, mapping=mapping.get("deliveries"), settlement_ids=ids)
+        _check(report, say)
+        return table
+
+    if not with_store:
+        deliveries = from_file(Path(args.deliveries or SAMPLE_DELIVERIES))
+    else:
+        given = None if args.deliveries is None else from_file(Path(args.deliveries))
+        deliveries = _with_store(args, given, ids, say)
     if args.late_hours < 0 or not 0 <= args.short_percent < 100:
         raise SchemaError("--late-hours must be 0 or more and --short-percent from 0 to 99.")
     outcomes = classify_deliveries(

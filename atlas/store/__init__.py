@@ -30,8 +30,18 @@ from atlas.store.accounts import (
     set_password,
     sign_in,
 )
+from atlas.store.deliveries import NewDelivery, add_delivery, withdraw_delivery
+from atlas.store.delivery_imports import import_deliveries, read_delivery_rows
+from atlas.store.delivery_listing import (
+    CombinedDeliveries,
+    combine_deliveries,
+    compare_with_store,
+    delivery_frame,
+    list_deliveries,
+)
 from atlas.store.engine import backup
-from atlas.store.imports import ImportResult, import_reports, read_report_rows
+from atlas.store.fieldforms import import_form_export, read_form_export
+from atlas.store.imports import FormVersion, ImportResult, import_reports, read_report_rows
 from atlas.store.lifecycle import history, update_report
 from atlas.store.listing import list_reports, reveal_contact
 from atlas.store.location import DB_ENV, default_path, store_url
@@ -45,6 +55,7 @@ from atlas.store.register import (
 from atlas.store.reports import AddedReport, NewReport, add_report, nearest_services
 from atlas.store.store import Store, open_store
 from atlas.store.summary import read_audit, report_counts
+from atlas.store.surveys import Question, import_survey, parse_question, read_survey
 from atlas.store.vocabulary import (
     CHANNELS,
     CLOSED_STATES,
@@ -66,26 +77,42 @@ __all__ = [
     "PROBLEMS",
     "STATES",
     "AddedReport",
+    "CombinedDeliveries",
+    "FormVersion",
     "ImportResult",
+    "NewDelivery",
     "NewReport",
+    "Question",
     "RegisterCounts",
     "Role",
     "SettlementEntry",
     "Store",
     "User",
+    "add_delivery",
     "add_report",
     "add_user",
     "backup",
+    "combine_deliveries",
+    "compare_with_store",
     "default_path",
+    "delivery_frame",
     "history",
+    "import_deliveries",
+    "import_form_export",
     "import_reports",
+    "import_survey",
+    "list_deliveries",
     "list_reports",
     "list_users",
     "nearest_services",
     "needs_first_admin",
     "open_store",
+    "parse_question",
     "read_audit",
+    "read_delivery_rows",
+    "read_form_export",
     "read_report_rows",
+    "read_survey",
     "register_size",
     "registered_settlements",
     "report_counts",
@@ -95,4 +122,5 @@ __all__ = [
     "store_url",
     "sync_register",
     "update_report",
+    "withdraw_delivery",
 ]

@@ -1,18 +1,24 @@
-"""Reports from a CSV file: each row checked like a typed report, idempotent on ``external_id``.
+"""Reports from a file: each row checked like a typed report, idempotent on its external id.
 
 Rows are written in batches, each its own transaction: when a batch is committed the import
 says so (``progress``), and those reports are kept whatever happens next, even a kill. Running
 the same file again adds nothing twice: a row whose ``external_id`` is already kept with the
 same values is *unchanged*; with other values it is *rejected* (the store never overwrites a
 report; change it with ``update_report``).
+
+Besides the atlas's own reports table (:data:`COLUMNS`), :func:`import_reports` takes rows
+already read from other files: :class:`~atlas.store.reports.NewReport` entries (a survey,
+:mod:`atlas.store.surveys`), :class:`FormVersion` entries (one version of a field-form
+submission, :mod:`atlas.store.fieldforms`, whose later versions correct the report: see
+:mod:`atlas.store.edits`) and :class:`Refused` rows (what a reader could not make a report of,
+with why); :func:`~atlas.store.tables.read_table` reads their CSV or XLSX files.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +27,25 @@ from sqlalchemy import Connection, select
 from atlas.errors import AccessDenied, DataFileError, StoreError
 from atlas.store import schema
 from atlas.store.accounts import User, acting
+from atlas.store.edits import write_version
 from atlas.store.engine import serialise_report_writers, writing
 from atlas.store.reports import NewReport, checked_row, insert_report
 from atlas.store.store import Store, audit_row
+from atlas.store.tables import read_table
 from atlas.store.times import now
 from atlas.store.vocabulary import Role
 
-__all__ = ["BATCH", "COLUMNS", "REQUIRED", "ImportResult", "import_reports", "read_report_rows"]
+__all__ = [
+    "BATCH",
+    "COLUMNS",
+    "REQUIRED",
+    "FormVersion",
+    "ImportResult",
+    "ImportRow",
+    "Refused",
+    "import_reports",
+    "read_report_rows",
+]
 
 #: The columns of a reports file, in order.
 COLUMNS = (
@@ -60,20 +78,52 @@ _COMPARED = (
 
 @dataclass
 class ImportResult:
-    """What an import did: rows added, rows already kept as they are, rows refused (with the
-    file's line number and the reason)."""
+    """What an import did: rows added, reports corrected by a later version of their form
+    (``edited``), rows already kept as they are, rows refused (with the file's line number, or
+    the sheet's row number, and the reason)."""
 
     added: int = 0
     unchanged: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    edited: int = 0
 
     def to_record(self) -> dict[str, Any]:
-        """``{"added": N, "unchanged": N, "rejected": [{"line": N, "reason": …}]}``."""
-        return {"added": self.added, "unchanged": self.unchanged, "rejected": list(self.rejected)}
+        """``{"added": N, "unchanged": N, "rejected": [{"line": N, "reason": …}]}``, with
+        ``"edited": N`` when a report was edited."""
+        record: dict[str, Any] = {"added": self.added}
+        if self.edited:
+            record["edited"] = self.edited
+        return record | {"unchanged": self.unchanged, "rejected": list(self.rejected)}
+
+
+@dataclass(frozen=True)
+class FormVersion:
+    """One version of a field-form submission, as a report.
+
+    ``report.external_id`` is this version's instance id (``uuid:…``); ``root`` the id the
+    submission was first sent under, when the export says it (KoboToolbox's ``meta/rootUuid``,
+    ODK Central's ``KEY``); ``replaces`` the version this one edits (``meta/deprecatedID``).
+    """
+
+    report: NewReport
+    root: str | None = None
+    replaces: str | None = None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A row a reader could make no report of, and why (what is wrong, how to fix it)."""
+
+    reason: str
+
+
+#: A row of an import: the columns of a reports file, or an entry a reader made of a row.
+ImportRow = Mapping[str, str] | NewReport | FormVersion | Refused
 
 
 def read_report_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a reports CSV with the line each starts on (the header is line 1).
+    """The rows of a reports CSV (or XLSX) file with the line each starts on (the header is
+    line 1).
 
     Raises
     ------
@@ -81,41 +131,18 @@ def read_report_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
         The file cannot be read, is not UTF-8 text, or lacks a required column.
     """
     source = Path(path)
-    try:
-        text = source.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DataFileError(f"There is no file {source}: check the path.") from None
-    except UnicodeDecodeError:
+    header, body = read_table(source)
+    header = [h.lower() for h in header]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
         raise DataFileError(
-            f"{source.name} is not UTF-8 text: save it as 'CSV UTF-8' and import it again."
-        ) from None
-    except OSError as exc:
-        raise DataFileError(f"Cannot read {source}: {exc.strerror}.") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader, [])]
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise DataFileError(
-                f"{source.name} has no column {', '.join(missing)}: a reports file has the "
-                f"columns {', '.join(COLUMNS)} (the first line names them)."
-            )
-        rows = []
-        while True:
-            # A row starts on the line after the previous one ended (a quoted note may span
-            # several lines; blank lines are skipped but still counted).
-            start = reader.line_num + 1
-            fields = next(reader, None)
-            if fields is None:
-                break
-            if not any(f.strip() for f in fields):
-                continue
-            values = dict(zip(header, (f.strip() for f in fields), strict=False))
-            rows.append((start, {k: values.get(k, "") for k in header}))
-    except csv.Error as exc:
-        raise DataFileError(
-            f"{source.name} is not a readable CSV file (line {reader.line_num}): {exc}."
-        ) from None
+            f"{source.name} has no column {', '.join(missing)}: a reports file has the "
+            f"columns {', '.join(COLUMNS)} (the first line names them)."
+        )
+    rows = []
+    for line, cells in body:
+        values = dict(zip(header, cells, strict=False))
+        rows.append((line, {k: values.get(k, "") for k in header}))
     return rows
 
 
@@ -133,74 +160,120 @@ def _entry(values: Mapping[str, str]) -> NewReport:
     )
 
 
+def _key(item: ImportRow) -> str:
+    """The external id a row comes in under (empty when it has none)."""
+    if isinstance(item, Refused):
+        return ""
+    if isinstance(item, FormVersion):
+        return (item.report.external_id or "").strip()
+    if isinstance(item, NewReport):
+        return (item.external_id or "").strip()
+    return (item.get("external_id") or "").strip()
+
+
 def _same(kept: Any, row: Mapping[str, Any]) -> bool:
     return all(getattr(kept, name) == row[name] for name in _COMPARED)
+
+
+def _write_one(conn: Connection, user: User, item: ImportRow, stamp: datetime) -> str:
+    """Write one row: ``added``, ``edited`` or ``unchanged``; a refused row raises StoreError
+    (or AccessDenied) saying why."""
+    if isinstance(item, Refused):
+        raise StoreError(item.reason)
+    entry = item.report if isinstance(item, FormVersion) else item
+    row = checked_row(conn, user, entry if isinstance(entry, NewReport) else _entry(entry))
+    if isinstance(item, FormVersion):
+        earlier = tuple(x for x in (item.replaces, item.root) if x)
+        return write_version(conn, user, row, earlier, root=item.root, at=stamp)
+    if row["external_id"] is None:
+        raise StoreError(
+            "No external_id: give every row its own id (the form's or the paper's number), so "
+            "that importing the file again adds nothing twice."
+        )
+    kept = conn.execute(
+        select(schema.reports).where(schema.reports.c.external_id == row["external_id"])
+    ).first()
+    if kept is None:
+        insert_report(conn, user, row, stamp)
+        return "added"
+    if _same(kept, row):
+        return "unchanged"
+    raise StoreError(
+        f"external_id {row['external_id']} is already kept (report {kept.id}) with other "
+        "values; the store never overwrites a report: a coordinator changes its state instead."
+    )
 
 
 def _write_batch(
     conn: Connection,
     user: User,
-    batch: Iterable[tuple[int, Mapping[str, str]]],
+    batch: Iterable[tuple[int, ImportRow]],
     result: ImportResult,
     first_line: Mapping[str, int],
-) -> int:
-    added = 0
+) -> tuple[int, int]:
+    counts = {"added": 0, "edited": 0, "unchanged": 0}
     stamp = now()
-    for line, values in batch:
-        external_id = (values.get("external_id") or "").strip()
+    for line, item in batch:
+        external_id = _key(item)
         if external_id and first_line.get(external_id, line) != line:
-            result.rejected.append(
-                {
-                    "line": line,
-                    "reason": f"external_id {external_id} is on line "
-                    f"{first_line[external_id]} already: give every row its own id.",
-                }
+            where = f"is on line {first_line[external_id]} already"
+            reason = (
+                f"submission {external_id} {where}: an export holds each submission once; "
+                "remove the copy."
+                if isinstance(item, FormVersion)
+                else f"external_id {external_id} {where}: give every row its own id."
             )
+            result.rejected.append({"line": line, "reason": reason})
             continue
         try:
-            row = checked_row(conn, user, _entry(values))
+            counts[_write_one(conn, user, item, stamp)] += 1
         except (StoreError, AccessDenied) as exc:
             result.rejected.append({"line": line, "reason": str(exc)})
-            continue
-        if row["external_id"] is None:
-            result.rejected.append(
-                {
-                    "line": line,
-                    "reason": "No external_id: give every row its own id (the form's or the "
-                    "paper's number), so that importing the file again adds nothing twice.",
-                }
-            )
-            continue
-        kept = conn.execute(
-            select(schema.reports).where(schema.reports.c.external_id == row["external_id"])
-        ).first()
-        if kept is None:
-            insert_report(conn, user, row, stamp)
-            added += 1
-        elif _same(kept, row):
-            result.unchanged += 1
-        else:
-            result.rejected.append(
-                {
-                    "line": line,
-                    "reason": f"external_id {row['external_id']} is already kept (report "
-                    f"{kept.id}) with other values; the store never overwrites a report: "
-                    "a coordinator changes its state instead.",
-                }
-            )
-    result.added += added
-    return added
+    result.added += counts["added"]
+    result.edited += counts["edited"]
+    result.unchanged += counts["unchanged"]
+    return counts["added"], counts["edited"]
+
+
+def _in_order(items: Sequence[tuple[int, ImportRow]]) -> list[tuple[int, ImportRow]]:
+    """``items`` with each edit after the version it edits when both are in the file (an
+    export may list an edit first), otherwise in the file's order."""
+    versions: dict[str, int] = {}
+    for i, (_, item) in enumerate(items):
+        if isinstance(item, FormVersion) and item.report.external_id:
+            versions.setdefault(item.report.external_id, i)
+    if not versions:
+        return list(items)
+
+    def depth(i: int) -> int:
+        seen = {i}
+        found = 0
+        item = items[i][1]
+        while isinstance(item, FormVersion):
+            own = item.report.external_id
+            parents = [versions.get(x) for x in (item.replaces, item.root) if x and x != own]
+            parent = next((j for j in parents if j is not None and j not in seen), None)
+            if parent is None:
+                break
+            seen.add(parent)
+            found += 1
+            item = items[parent][1]
+        return found
+
+    order = sorted(range(len(items)), key=lambda i: (depth(i), i))
+    return [items[i] for i in order]
 
 
 def import_reports(
     store: Store,
     actor: User,
-    rows: str | Path | Iterable[tuple[int, Mapping[str, str]]],
+    rows: str | Path | Iterable[tuple[int, ImportRow]],
     *,
     progress: Callable[[int, int], None] = lambda _done, _added: None,
     batch: int = BATCH,
 ) -> ImportResult:
-    """Import reports from a CSV file (or rows of :func:`read_report_rows`).
+    """Import reports from a CSV file (or rows of :func:`read_report_rows`, or entries a
+    reader made: see :data:`ImportRow`).
 
     ``progress(rows_done, added)`` is called after each batch is committed: from then on
     those reports are kept.
@@ -217,19 +290,23 @@ def import_reports(
     items = read_report_rows(rows) if isinstance(rows, str | Path) else list(rows)
     result = ImportResult()
     first_line: dict[str, int] = {}
-    for line, values in items:
-        external_id = (values.get("external_id") or "").strip()
+    for line, item in items:
+        external_id = _key(item)
         if external_id:
             first_line.setdefault(external_id, line)
+    items = _in_order(items)
     done = 0
     for start in range(0, len(items), batch):
         chunk = items[start : start + batch]
         with writing(store.engine) as conn:
             user = acting(conn, actor, Role.MEMBER, "importing reports")
             serialise_report_writers(conn)
-            added = _write_batch(conn, user, chunk, result, first_line)
-            if added:
+            added, edited = _write_batch(conn, user, chunk, result, first_line)
+            if edited:
+                audit_row(conn, user.name, "reports.imported", None, added=added, edited=edited)
+            elif added:
                 audit_row(conn, user.name, "reports.imported", None, added=added)
         done += len(chunk)
         progress(done, result.added)
+    result.rejected.sort(key=lambda r: r["line"])
     return result

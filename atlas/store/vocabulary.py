@@ -87,8 +87,9 @@ NEXT_STATES: MappingProxyType[str, frozenset[str]] = MappingProxyType(
     }
 )
 
-#: How a report reached the atlas.
-CHANNELS = ("app", "paper", "meeting", "kobo", "sms")
+#: How a report reached the atlas: ``kobo`` and ``odk`` are field forms sent from phones
+#: (KoboToolbox and ODK Central exports), ``survey`` a periodic survey's "no" answer.
+CHANNELS = ("app", "paper", "meeting", "kobo", "sms", "odk", "survey")
 
 #: What may be wrong, per service category (the first entries are the commonest).
 PROBLEMS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(

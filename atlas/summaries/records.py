@@ -84,6 +84,8 @@ _CHANNELS = {
     "paper": "Paper form",
     "meeting": "At a meeting",
     "kobo": "KoBoToolbox form",
+    "odk": "ODK Central form",
+    "survey": "Survey",
     "sms": "SMS",
 }
 _ACTIONS = {

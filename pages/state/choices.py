@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from atlas.history import Spell
 from atlas.i18n import format_number
 from atlas.raster import parse_classes
 from layers.raster import describe_rule
 
-__all__ = ["DeliveriesUsed", "RasterChoice", "Source"]
+__all__ = ["DeliveriesUsed", "RasterChoice", "Source", "Timing"]
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,26 @@ class DeliveriesUsed:
     end: date
     late_hours: float
     short_percent: float
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The service points' statuses as of a moment (the Map, Clusters and profile pages'
+    "as of" date): the services file's, changed by the confirmed reports' out-of-service
+    ``spells`` (no text, no contact: the same for every role, so safe as a cache key).
+
+    ``day`` is the date chosen, ``moment`` its end; ``since`` the date the services file's
+    statuses describe (before it they are unknown), when the Data page gave one.
+    """
+
+    day: date
+    moment: datetime
+    since: datetime | None = None
+    spells: tuple[Spell, ...] = ()
+
+    def point_spells(self) -> dict[str, list[Spell]]:
+        """The spells per service point."""
+        found: dict[str, list[Spell]] = {}
+        for spell in self.spells:
+            found.setdefault(spell.service_id, []).append(spell)
+        return found

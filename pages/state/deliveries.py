@@ -1,10 +1,17 @@
 """The water-delivery comparison: the widgets that choose the files, tolerances and period, and
 the schedule against the reports for a dataset, cached (the comparison chosen is remembered in
-the session so that downloads and reports can include it)."""
+the session so that downloads and reports can include it).
+
+With someone signed in, the deliveries recorded in the cluster's store are compared too, beside
+the delivery file's (:func:`atlas.store.compare_with_store`): :mod:`pages.state.recorded` reads
+them on every run, as the signed-in user, without who recorded them or their notes, and the
+comparison made of them is cached by a digest of exactly what was read.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import folium
 import pandas as pd
@@ -13,10 +20,13 @@ import streamlit as st
 import atlas
 from atlas.registry import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.schedules import Comparison, compare_files, compliance, picked_period
+from atlas.store import CombinedDeliveries, compare_with_store
 from layers.deliveries import compliance_map
+from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.choices import DeliveriesUsed, Source
-from pages.state.messages import error_text
+from pages.state.messages import error_text, shown_source
+from pages.state.recorded import Recorded, recorded_deliveries
 from pages.state.sources import dataset_of
 from pages.state.uploads import store_upload
 
@@ -24,20 +34,27 @@ __all__ = [
     "DeliveriesUsed",
     "choose_comparison",
     "compared",
+    "compared_with",
     "comparison",
     "delivery_compliance",
     "delivery_map",
     "delivery_rollup",
     "schedule_files",
+    "sources_text",
 ]
 
 
 def choose_comparison(
-    source: Source, standard: str, schedule: str, deliveries: str
-) -> tuple[DeliveriesUsed, Comparison]:
+    source: Source,
+    standard: str,
+    schedule: str,
+    deliveries: str,
+    recorded: Recorded | None = None,
+) -> tuple[DeliveriesUsed, Comparison, CombinedDeliveries | None]:
     """Widgets: the tolerances and the period to compare (by default the period the files
-    cover); the comparison they name, and its result (the page stops, saying what is wrong,
-    when the files cannot be compared)."""
+    and the recorded deliveries cover); the comparison they name, its result, and how the
+    file's and the store's deliveries were combined (None without the store). The page stops,
+    saying what is wrong, when they cannot be compared."""
     cols = st.columns(3)
     late_hours = cols[0].number_input(
         "On time within (hours of the window)", 0.0, 12.0, 2.0, 0.5, key=session.LATE_HOURS
@@ -47,22 +64,24 @@ def choose_comparison(
     )
     files = (source, standard, schedule, deliveries)
     try:
-        first = comparison(*files, None, None, late_hours, short_percent)
+        first, _ = compared_with(*files, None, None, late_hours, short_percent, recorded)
         period = cols[2].date_input(
             "Period", value=first.period, format="YYYY-MM-DD", key=session.SCHEDULE_PERIOD
         )
         start, end = picked_period(period, first.period)
-        result = comparison(*files, start, end, late_hours, short_percent)
+        result, combined = compared_with(*files, start, end, late_hours, short_percent, recorded)
     except atlas.AtlasError as exc:
         st.error(error_text(exc))
         st.stop()
     used = DeliveriesUsed(source, schedule, deliveries, start, end, late_hours, short_percent)
-    return used, result
+    return used, result, combined
 
 
-def schedule_files() -> tuple[str, str]:
+def schedule_files(reports_optional: bool = False) -> tuple[str, str]:
     """Widgets: the schedule and reports to compare, the sample's or the user's own; the paths
-    of both (the page stops, asking for them, until both are uploaded)."""
+    of both (the page stops, asking for them, until both are uploaded). With
+    ``reports_optional`` (the store's deliveries are compared) the schedule alone will do:
+    the reports' path is then empty."""
     chosen = st.radio(
         "Schedule and reports",
         ["Sample schedule and reports", "My files"],
@@ -74,19 +93,25 @@ def schedule_files() -> tuple[str, str]:
     upload = st.columns(2)
     schedule = upload[0].file_uploader("Schedule (CSV)", type=["csv"], key=session.SCHEDULE_FILE)
     deliveries = upload[1].file_uploader(
-        "Delivery reports (CSV)", type=["csv"], key=session.DELIVERIES_FILE
+        "Delivery reports (CSV" + (", optional)" if reports_optional else ")"),
+        type=["csv"],
+        key=session.DELIVERIES_FILE,
     )
     st.caption(
         "Schedule columns: settlement_id, provider, weekday or date, start, end, litres and/or "
         "tanks, valid_from, valid_to. Reports: settlement_id, arrived_at, litres and/or tanks, "
         "reporter, note. Times are local (South African) time."
     )
-    if schedule is None or deliveries is None:
-        st.info("Upload both files to compare them.")
+    if schedule is None or (deliveries is None and not reports_optional):
+        st.info(
+            "Upload the schedule to compare it."
+            if reports_optional
+            else "Upload both files to compare them."
+        )
         st.stop()
     return (
         str(store_upload(schedule.getvalue(), schedule.name)),
-        str(store_upload(deliveries.getvalue(), deliveries.name)),
+        "" if deliveries is None else str(store_upload(deliveries.getvalue(), deliveries.name)),
     )
 
 
@@ -100,40 +125,67 @@ def comparison(
     end: date | None,
     late_hours: float,
     short_percent: float,
-) -> Comparison:
+    recorded_key: str | None = None,
+    _recorded: pd.DataFrame | None = None,
+) -> tuple[Comparison, CombinedDeliveries | None]:
     """The schedule/reports comparison for the settlements of a source (cached by file paths,
-    which hold uploads' hashes); by default over the period the files cover."""
-    settlements = dataset_of(source, standard).settlements
-    return compare_files(
+    which hold uploads' hashes, and by ``recorded_key``, the digest of the store's deliveries
+    ``_recorded``); by default over the period the deliveries cover. ``deliveries`` empty:
+    the store's alone."""
+    ids = tuple(dataset_of(source, standard).settlements["settlement_id"].astype(str))
+    late, short = timedelta(hours=late_hours), short_percent / 100
+    if recorded_key is None or _recorded is None:
+        result = compare_files(
+            schedule, deliveries, ids, start, end, late_tolerance=late, short_tolerance=short
+        )
+        return result, None
+    return compare_with_store(
         schedule,
-        deliveries,
-        tuple(settlements["settlement_id"].astype(str)),
+        deliveries or None,
+        _recorded,
+        ids,
         start,
         end,
-        late_tolerance=timedelta(hours=late_hours),
-        short_tolerance=short_percent / 100,
+        late_tolerance=late,
+        short_tolerance=short,
     )
 
 
-def compared(used: DeliveriesUsed, standard: str) -> Comparison:
-    """The comparison a :class:`DeliveriesUsed` names (cached by :func:`comparison`)."""
+def compared_with(
+    source: Source,
+    standard: str,
+    schedule: str,
+    deliveries: str,
+    start: date | None,
+    end: date | None,
+    late_hours: float,
+    short_percent: float,
+    recorded: Recorded | None,
+) -> tuple[Comparison, CombinedDeliveries | None]:
+    """:func:`comparison` with the store's deliveries ``recorded`` (None: the files alone)."""
+    key, frame = (None, None) if recorded is None else (recorded.key, recorded.frame)
     return comparison(
-        used.source,
-        standard,
-        used.schedule,
-        used.deliveries,
-        used.start,
-        used.end,
-        used.late_hours,
-        used.short_percent,
+        source, standard, schedule, deliveries, start, end, late_hours, short_percent, key, frame
     )
 
 
-def delivery_rollup(used: DeliveriesUsed, standard: str, level: str = "settlement") -> pd.DataFrame:
+def compared(used: DeliveriesUsed, standard: str, recorded: Recorded | None = None) -> Comparison:
+    """The comparison a :class:`DeliveriesUsed` names, with the store's deliveries
+    ``recorded`` (cached by :func:`comparison`)."""
+    files = (used.source, standard, used.schedule, used.deliveries, used.start, used.end)
+    return compared_with(*files, used.late_hours, used.short_percent, recorded)[0]
+
+
+def delivery_rollup(
+    used: DeliveriesUsed,
+    standard: str,
+    level: str = "settlement",
+    recorded: Recorded | None = None,
+) -> pd.DataFrame:
     """Delivery compliance per settlement (or provider, cluster…) over the period of ``used``
     (see :func:`atlas.schedules.compliance`)."""
     return compliance(
-        compared(used, standard).outcomes,
+        compared(used, standard, recorded).outcomes,
         level,
         settlements=dataset_of(used.source, standard).settlements,
         period=(used.start, used.end),
@@ -144,14 +196,40 @@ def delivery_compliance(
     used: DeliveriesUsed | None, source: Source, standard: str
 ) -> pd.DataFrame | None:
     """Per-settlement delivery compliance for exports and reports, when the Water deliveries
-    page compared a schedule for this same dataset; else None."""
+    page compared a schedule for this same dataset (with the deliveries the signed-in user
+    compares there, read again now); else None."""
     if used is None or used.source != source:
         return None
-    return delivery_rollup(used, standard)
+    return delivery_rollup(used, standard, recorded=recorded_deliveries())
 
 
 @st.cache_resource(max_entries=16, show_spinner="Drawing the map…")
-def delivery_map(used: DeliveriesUsed, standard: str, online_tiles: bool) -> folium.Map:
-    """The settlements coloured by delivery compliance (cached; st_folium gets a copy)."""
+def _compliance_map(
+    used: DeliveriesUsed,
+    standard: str,
+    online_tiles: bool,
+    recorded_key: str | None,
+    _recorded: Recorded | None,
+) -> folium.Map:
     polygons = dataset_of(used.source, standard).settlements
-    return compliance_map(polygons, delivery_rollup(used, standard), online_tiles=online_tiles)
+    rollup = delivery_rollup(used, standard, recorded=_recorded)
+    return compliance_map(polygons, rollup, online_tiles=online_tiles)
+
+
+def delivery_map(
+    used: DeliveriesUsed, standard: str, online_tiles: bool, recorded: Recorded | None = None
+) -> folium.Map:
+    """The settlements coloured by delivery compliance (cached by what it shows, the store's
+    deliveries by their digest; st_folium gets a copy)."""
+    key = None if recorded is None else recorded.key
+    return _compliance_map(used, standard, online_tiles, key, recorded)
+
+
+def sources_text(used: DeliveriesUsed, combined: CombinedDeliveries | None) -> str:
+    """Which deliveries were compared, in plain words (Markdown, escaped)."""
+    file = shown_source(used.deliveries) if used.deliveries else None
+    if file is not None and Path(used.deliveries) == SAMPLE_DELIVERIES:
+        file = f"the sample's {file}"
+    if combined is None:
+        return md(f"Deliveries compared: those reported in {file}.")
+    return md(" ".join(combined.sentences(file, "the atlas")))

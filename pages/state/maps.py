@@ -15,19 +15,21 @@ from streamlit_folium import st_folium
 from layers.display import DisplayLayers, prepare_display
 from layers.maps import add_overlays, build_map
 from layers.raster import raster_overlay
-from pages.state.choices import RasterChoice, Source
+from pages.state.choices import RasterChoice, Source, Timing
 from pages.state.rasters import overlay_title, raster_picture
 from pages.state.sources import categories_of, load_source
-from pages.state.view import gaps
+from pages.state.view import dataset_as_of_timing, gaps, gaps_as_of
 
 __all__ = ["display_layers", "map_for", "show_map"]
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the map layers…")
-def display_layers(source: Source, categories: tuple[str, ...]) -> DisplayLayers:
-    """A dataset's layers simplified and encoded for maps (cached per dataset: a filter change
-    only classifies and colours)."""
-    dataset = load_source(source, categories)
+def display_layers(
+    source: Source, categories: tuple[str, ...], timing: Timing | None = None
+) -> DisplayLayers:
+    """A dataset's layers simplified and encoded for maps (cached per dataset and "as of"
+    timing: a filter change only classifies and colours)."""
+    dataset = dataset_as_of_timing(load_source(source, categories), timing)
     return prepare_display(dataset.settlements, dataset.services, dataset.wards)
 
 
@@ -41,11 +43,16 @@ def map_for(
     online_tiles: bool,
     population: RasterChoice | None = None,
     overlays: tuple[RasterChoice, ...] = (),
+    timing: Timing | None = None,
 ) -> folium.Map:
     """The map of a view (cached: a filter change rebuilds only what changed; a raster is
     drawn once per choice, and only its small folium wrapping is made per map; a new view
     reuses the dataset's prepared layers)."""
-    result = gaps(source, standard, population)
+    result = (
+        gaps(source, standard, population)
+        if timing is None
+        else gaps_as_of(source, standard, population, timing)[1]
+    )
     categories = categories_of(standard)
     # The last overlay is on top and shown; earlier ones start hidden (the layer control).
     rasters = [
@@ -68,7 +75,7 @@ def map_for(
         online_tiles=online_tiles,
         service_categories=[category],
         rasters=rasters,
-        display=display_layers(source, categories),
+        display=display_layers(source, categories, timing),
     )
 
 

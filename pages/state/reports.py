@@ -62,6 +62,7 @@ __all__ = [
     "queue_table",
     "report_details",
     "reports_on_map",
+    "reports_open_about",
     "same_place_reports",
     "settlement_reports",
     "viewer_counts",
@@ -284,10 +285,18 @@ def settlement_reports(settlement_id: str, cluster: str | None) -> None:
     """The records' part of a settlement's profile: its open reports for a member or above
     (a member: of their own cluster only), its counts for a viewer, a word on signing in for
     a session with nobody signed in."""
+    reports_open_about(cluster, settlement_id)
+
+
+def reports_open_about(cluster: str | None, settlement_id: str | None = None) -> None:
+    """The open reports of a settlement (or of a whole cluster), the oldest seen first, with
+    the days each has been open, for a member or above (a member: of their own cluster only);
+    counts for a viewer; a word on signing in for a session with nobody signed in."""
+    about = "this settlement" if settlement_id is not None else "this cluster"
     user = session.user()
     if user is None:
         st.caption(
-            f"The cluster's reports about this settlement are shown once you sign in. {SIGN_IN_HELP}"
+            f"The cluster's reports about {about} are shown once you sign in. {SIGN_IN_HELP}"
         )
         return
     try:
@@ -298,12 +307,19 @@ def settlement_reports(settlement_id: str, cluster: str | None) -> None:
         if user.role is Role.MEMBER and cluster != user.cluster:
             st.caption(md(f"A member sees the reports of their own cluster ({user.cluster}) only."))
             return
-        records = list_reports(store, user, settlement_id=settlement_id, state=sorted(OPEN_STATES))
+        records = list_reports(
+            store,
+            user,
+            settlement_id=settlement_id,
+            cluster=cluster if settlement_id is None else None,
+            state=sorted(OPEN_STATES),
+        )
     except AtlasError as exc:
         st.warning(error_text(exc, "The reports cannot be shown"))
         return
     if not records:
-        st.info("No open report about this settlement.")
+        st.info(f"No open report about {about}.")
         return
-    table = report_table(records).drop(columns=["Settlement", "Cluster"])
+    records = sorted(records, key=lambda r: (r["observed_at"] or "", r["service_request_id"]))
+    table = report_table(records).drop(columns=["Cluster", *(["Settlement"] * bool(settlement_id))])
     st.dataframe(table, hide_index=True, width="stretch")

@@ -35,6 +35,7 @@ __all__ = [
     "ADMIN_PASSWORD",
     "ADMIN_REPEAT",
     "ADMIN_SUBMIT",
+    "AS_OF",
     "CATEGORY",
     "CLUSTER",
     "DELIVERIES_FILE",
@@ -77,6 +78,7 @@ __all__ = [
     "SCHEDULE_FILE",
     "SCHEDULE_PERIOD",
     "SCHEDULE_SOURCE",
+    "SERVICES_AS_OF",
     "SETTLEMENT",
     "SHORT_PERCENT",
     "SIGN_IN_FORM",
@@ -92,6 +94,7 @@ __all__ = [
     "add_category_key",
     "added_report",
     "apply_chosen_standard",
+    "as_of_day",
     "category",
     "choose_standard",
     "cluster",
@@ -112,11 +115,15 @@ __all__ = [
     "own_standards",
     "raster",
     "raster_upload",
+    "remember_as_of",
     "remember_own_raster",
     "remember_raster",
+    "remember_services_as_of",
     "report_key",
     "report_when",
     "reset_report_form",
+    "restore_as_of",
+    "services_as_of",
     "set_added_report",
     "set_deliveries_used",
     "set_notice",
@@ -201,6 +208,12 @@ SCHEDULE_PERIOD: Final = "schedule_period"
 DELIVERIES_ONLINE_TILES: Final = "deliveries_online_tiles"
 #: The start of the Water deliveries page's map key (:func:`map_key`).
 DELIVERIES_MAP: Final = "deliveries-map"
+#: The "Statuses as of" date of the Map, Clusters and profile pages, and the Data page's date
+#: of the services file; the day itself is kept under ``_AS_OF_DAY`` across pages.
+AS_OF: Final = "as_of"
+SERVICES_AS_OF: Final = "services_as_of"
+_AS_OF_DAY: Final = "as_of_day"
+_SERVICES_AS_OF: Final = "services_as_of_day"
 
 # The cluster's records (every key starts with _RECORDS: signing out removes them all).
 _RECORDS: Final = "records_"
@@ -582,3 +595,30 @@ def linked_report() -> str | None:
     """The report a link opened the Reports page on (``?report=ID``), if any."""
     value = st.query_params.get(_LINKED_REPORT)
     return str(value) if value else None
+
+
+def as_of_day() -> date | None:
+    """The day the Map, Clusters and profile pages show statuses as of (None: today)."""
+    return _get(_AS_OF_DAY, date)
+
+
+def restore_as_of(today: date) -> None:
+    """Give the "as of" widget the day chosen on another page (Streamlit forgets a widget's
+    state on a page that does not show it), or today."""
+    if AS_OF not in st.session_state:
+        st.session_state[AS_OF] = as_of_day() or today
+
+
+def remember_as_of(day: date | None) -> None:
+    """Keep the "as of" day for the other pages (None: today)."""
+    _set(_AS_OF_DAY, day)
+
+
+def services_as_of() -> date | None:
+    """The date the services file's statuses describe, from the Data page (None: always)."""
+    return _get(_SERVICES_AS_OF, date)
+
+
+def remember_services_as_of(day: date | None) -> None:
+    """Keep the services file's date (None: its statuses hold from the beginning)."""
+    _set(_SERVICES_AS_OF, day)

@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 import atlas
+from atlas.history import dataset_as_of
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
 from layers.text import markdown_text as md
 from pages.state import session
-from pages.state.choices import RasterChoice, Source
+from pages.state.choices import RasterChoice, Source, Timing
 from pages.state.messages import error_text
 from pages.state.rasters import check_raster
 from pages.state.sources import (
@@ -23,7 +24,15 @@ from pages.state.sources import (
     served_config,
 )
 
-__all__ = ["View", "exposure", "exposure_by_cluster", "gaps", "view"]
+__all__ = [
+    "View",
+    "dataset_as_of_timing",
+    "exposure",
+    "exposure_by_cluster",
+    "gaps",
+    "measured_dataset",
+    "view",
+]
 
 
 @st.cache_resource(max_entries=32, show_spinner="Measuring service gaps…")
@@ -31,11 +40,37 @@ def gaps(source: Source, standard: str, population: RasterChoice | None = None) 
     """The gap result of a source under a standard, with demand filled from a population raster
     when one is chosen (cached; changing the standard re-measures but never re-reads the files;
     computed with the app's one configuration, :func:`~pages.state.sources.served_config`)."""
+    dataset = measured_dataset(source, standard, population)
+    return atlas.compute_gaps(dataset, load_standard(standard), config=served_config())
+
+
+def measured_dataset(
+    source: Source, standard: str, population: RasterChoice | None
+) -> atlas.Dataset:
     dataset = dataset_of(source, standard)
     if population is not None:
         kind = "density" if population.kind == "density" else "count"
         dataset = estimate_dataset(dataset, load_raster(population.path), kind=kind)
-    return atlas.compute_gaps(dataset, load_standard(standard), config=served_config())
+    return dataset
+
+
+def dataset_as_of_timing(dataset: atlas.Dataset, timing: Timing | None) -> atlas.Dataset:
+    """``dataset`` with its service points' statuses as of ``timing`` (unchanged for None)."""
+    if timing is None:
+        return dataset
+    return dataset_as_of(
+        dataset, timing.moment, since=timing.since, point_spells=timing.point_spells()
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner="Measuring service gaps as of the date…")
+def gaps_as_of(
+    source: Source, standard: str, population: RasterChoice | None, timing: Timing
+) -> tuple[atlas.Dataset, atlas.GapResult]:
+    """The dataset with its statuses as of ``timing`` and its gaps (cached by the timing,
+    which holds only the confirmed reports' spells: the same for every role)."""
+    dataset = dataset_as_of_timing(measured_dataset(source, standard, population), timing)
+    return dataset, atlas.compute_gaps(dataset, load_standard(standard), config=served_config())
 
 
 @st.cache_data(max_entries=16, show_spinner="Measuring hazard exposure…")
@@ -76,6 +111,7 @@ class View:
     result: atlas.GapResult
     population: RasterChoice | None = None
     hazard: RasterChoice | None = None
+    timing: Timing | None = None
 
     @property
     def standard(self) -> atlas.Standard:
@@ -95,8 +131,10 @@ def _usable(choice: RasterChoice | None, source: Source, standard: str) -> Raste
     return choice
 
 
-def view() -> View:
-    """The current view; shows a clear error and stops the page when the data cannot be used."""
+def view(timing: Timing | None = None) -> View:
+    """The current view (its statuses as of ``timing`` when given: the Map, Clusters and
+    profile pages' "as of" date); shows a clear error and stops the page when the data cannot
+    be used."""
     source = current_source()
     standard = current_standard()
     try:
@@ -109,10 +147,12 @@ def view() -> View:
     population, hazard = (_usable(session.raster(r), source, standard) for r in session.ROLES)
     if population is not None:
         result = gaps(source, standard, population)
+    if timing is not None:
+        dataset, result = gaps_as_of(source, standard, population, timing)
     cluster = session.cluster()
     if cluster not in set(result.clusters["cluster"]):
         cluster = None
     category = session.category() or "water"
     if category not in result.standard.categories:
         category = "water"
-    return View(source, standard, cluster, category, dataset, result, population, hazard)
+    return View(source, standard, cluster, category, dataset, result, population, hazard, timing)

@@ -1,0 +1,156 @@
+"""Time on the Map, Clusters and profile pages: the "Statuses as of" date, the service points
+out of service, and a settlement's or cluster's working points over time (DESIGN §4).
+
+The statuses are the services file's, changed by the cluster's confirmed reports: those are read
+from the store on every run, as the signed-in user (:func:`atlas.store.timeline.report_lives`,
+which every role may read: ids, categories and times, no text or contact). Only their
+out-of-service spells reach the caches, through :class:`~pages.state.choices.Timing`: the same
+for every role. Without anyone signed in the statuses are the file's, and the page says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from atlas.errors import AtlasError
+from atlas.history import as_of, periods, since, spells
+from atlas.history.moments import day_start
+from atlas.history.timeline import period_rows
+from atlas.i18n import long_date, plural
+from atlas.store.timeline import report_lives
+from atlas.store.times import LOCAL_ZONE, now
+from layers.charts import working_timeline
+from pages.state import session
+from pages.state.accounts import records_store
+from pages.state.choices import RasterChoice, Source, Timing
+from pages.state.messages import error_text
+from pages.state.view import gaps, measured_dataset
+
+__all__ = ["as_of_control", "today", "working_history", "working_history_chart"]
+
+#: The farthest back a timeline goes by default.
+YEAR = timedelta(days=365)
+
+
+def today() -> date:
+    """Today in South African time."""
+    return now().astimezone(LOCAL_ZONE).date()
+
+
+def _end_of(day: date) -> datetime:
+    # The end of the day (not clamped to now, so that "today" is one cache key all day).
+    return day_start(day + timedelta(days=1)) - timedelta(microseconds=1)
+
+
+def as_of_control() -> Timing | None:
+    """The "Statuses as of" date with a line saying what the statuses are; the timing to
+    measure with, or None when nothing changes them (nobody signed in, no confirmed report
+    that puts a point out of service, no date for the services file)."""
+    user = session.user()
+    current = today()
+    if user is None:
+        st.caption(
+            "Statuses are the services file's. Sign in to the cluster's records (sidebar) to "
+            "see them as of a date, changed by the confirmed reports."
+        )
+        return None
+    session.restore_as_of(current)
+    chosen = st.date_input(
+        "Statuses as of",
+        min_value=date(2000, 1, 1),
+        max_value=current,
+        format="YYYY-MM-DD",
+        key=session.AS_OF,
+        help="The service points' statuses at the end of this day: the services file's, "
+        "changed by the confirmed reports of a broken tap, no water, no power or a blocked "
+        "toilet from when the problem was seen until it was fixed.",
+    )
+    day = chosen if isinstance(chosen, date) else current
+    session.remember_as_of(None if day == current else day)
+    try:
+        lives = report_lives(records_store(), user)
+    except AtlasError as exc:
+        st.warning(error_text(exc, "The reports cannot be read: the statuses are the file's"))
+        return None
+    found = tuple(s for entries in spells(lives).values() for s in entries)
+    file_day = session.services_as_of()
+    file_since = since(file_day) if file_day is not None else None
+    moment = _end_of(day) if day == current else as_of(day)
+    out = sum(1 for s in found if s.covers(moment))
+    words = "today" if day == current else long_date(day)
+    note = f" The services file describes {long_date(file_day)}." if file_day else ""
+    st.caption(
+        f"Statuses as of {words}: the services file's, with {plural(out, 'service point')} "
+        f"out of service by a confirmed report.{note}"
+    )
+    if not found and file_since is None:
+        return None
+    return Timing(day, moment, file_since, found)
+
+
+def _range(timing: Timing | None) -> tuple[date, date, str]:
+    last = timing.day if timing is not None else today()
+    starts = [s.start for s in (timing.spells if timing else ())]
+    first = max(
+        min(starts, default=day_start(last) - YEAR).astimezone(LOCAL_ZONE).date(),
+        last - YEAR,
+    )
+    first = min(first, last - timedelta(days=27))
+    span = (last - first).days
+    step = "day" if span <= 31 else "week" if span <= 120 else "month"
+    return first, last, step
+
+
+@st.cache_data(max_entries=32, show_spinner="Going back through the reports…")
+def working_history(
+    source: Source,
+    standard: str,
+    population: RasterChoice | None,
+    timing: Timing,
+    settlement_ids: tuple[str, ...],
+) -> pd.DataFrame:
+    """Per period and category, the working, broken and unknown points and the gap of the
+    settlements ``settlement_ids`` (cached by the timing, which holds no personal data)."""
+    result = gaps(source, standard, population)
+    dataset = measured_dataset(source, standard, population)
+    first, last, step = _range(timing)
+    members = result.settlements.index[
+        result.settlements["settlement_id"].astype(str).isin(settlement_ids)
+    ]
+    return period_rows(
+        dataset,
+        result,
+        members,
+        periods(first, last, step),
+        timing.point_spells(),
+        timing.since,
+    )
+
+
+def working_history_chart(
+    source: Source,
+    standard: str,
+    population: RasterChoice | None,
+    timing: Timing | None,
+    settlement_ids: tuple[str, ...],
+    labels: dict[str, str],
+) -> None:
+    """The timeline of working points per service, or a line saying why there is none."""
+    if timing is None:
+        st.caption(
+            "The working points over time come from the cluster's confirmed reports: sign in "
+            "to see them. Without reports the statuses are the services file's, the same on "
+            "every date."
+        )
+        return
+    table = working_history(source, standard, population, timing, settlement_ids)
+    first, last, step = _range(timing)
+    st.altair_chart(working_timeline(table, labels), width="stretch")
+    st.caption(
+        f"Working points at the end of each {step}, from {long_date(first)} to "
+        f"{long_date(last)}: the services file's statuses, changed by the "
+        "confirmed reports from when a problem was seen until it was fixed."
+    )
