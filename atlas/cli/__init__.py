@@ -1,7 +1,8 @@
 """The ``atlas`` command line, one module per subcommand.
 
 ``gaps``, ``export``, ``report``, ``poster``, ``validate``, ``standards``, ``schedule``,
-``zonal``, ``serve`` and the store's ``db``, ``users``, ``reports`` and ``audit`` each have a module here with ``add_parser(subparsers)`` and ``run(args)``; the options
+``zonal``, ``serve`` and the store's ``db``, ``users``, ``reports``, ``deliveries``, ``history``
+and ``audit`` each have a module here with ``add_parser(subparsers)`` and ``run(args)``; the options
 they share are declared once in :mod:`atlas.cli.options`, progress and results are printed by
 :mod:`atlas.cli.console`. This package is an entry point, like ``pages/``: it may import
 ``layers`` (the HTML map, the PDF); the rest of ``atlas`` never does.
