@@ -139,10 +139,16 @@ def period_rows(
     end, with the points' statuses changed by ``point_spells``."""
     categories = list(result.standard.categories)
     rows = []
+    # Statuses change only where a spell starts or ends: periods with the same statuses share
+    # one recount (a year by day is a few dozen recounts, not 365).
+    totals: dict[tuple[object, ...], pd.Series] = {}
     for period in spans:
         status = statuses_as_of(dataset.services, period.last, point_spells, since=since)
-        gaps = recount(dataset, result, status).loc[members]
-        total = cluster_gaps(gaps.assign(cluster=_SCOPE), result.standard).iloc[0]
+        key = tuple(status.tolist())
+        if key not in totals:
+            gaps = recount(dataset, result, status).loc[members]
+            totals[key] = cluster_gaps(gaps.assign(cluster=_SCOPE), result.standard).iloc[0]
+        total = totals[key]
         for category in categories:
             rows.append(
                 {
