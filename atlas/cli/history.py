@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 
 from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress, write_result
 from atlas.cli.inputs import measure
-from atlas.cli.options import add_data_options, add_output
+from atlas.cli.options import add_data_options, add_output, day
 from atlas.cli.timing import add_services_as_of, lives_of, services_since
 from atlas.errors import SchemaError
 from atlas.exports.records import csv_text
@@ -25,15 +24,6 @@ from atlas.history import STEPS, history
 __all__ = ["add_parser", "run"]
 
 TABLES = ("periods", "points", "settlements", "clusters")
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2026-03-31"
-        ) from None
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,10 +42,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     scope.add_argument("--settlement", metavar="ID", help="one settlement")
     scope.add_argument("--cluster", metavar="NAME", help="one cluster's settlements")
     parser.add_argument(
-        "--from", dest="first", type=_day, required=True, metavar="DATE", help="the first day"
+        "--from", dest="first", type=day, required=True, metavar="DATE", help="the first day"
     )
     parser.add_argument(
-        "--to", dest="last", type=_day, required=True, metavar="DATE", help="the last day"
+        "--to", dest="last", type=day, required=True, metavar="DATE", help="the last day"
     )
     parser.add_argument("--step", choices=list(STEPS), default="month")
     add_services_as_of(parser)

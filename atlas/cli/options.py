@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Collection, Sequence
+from datetime import date
 
 from atlas.config import Config
 from atlas.errors import SchemaError
@@ -21,6 +22,7 @@ __all__ = [
     "add_quiet",
     "add_raster_options",
     "config_of",
+    "day",
     "pairs",
 ]
 
@@ -210,3 +212,13 @@ def config_of(args: argparse.Namespace) -> Config:
     if workers is not None and workers < 1:
         raise SchemaError(f"--workers {workers}: give 1 or more threads, e.g. --workers 2.")
     return Config().replace(metric_crs=getattr(args, "metric_crs", None), workers=workers)
+
+
+def day(text: str) -> date:
+    """A ``YYYY-MM-DD`` option's value (``type=day``), with a message argparse prints."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2026-08-01"
+        ) from None

@@ -13,14 +13,14 @@ import argparse
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 
 from atlas.cli.acting import add_acting, open_cli_store, signed_in
 from atlas.cli.console import Progress, write_result
-from atlas.cli.options import add_format, add_map, add_output, add_quiet
+from atlas.cli.options import add_format, add_map, add_output, add_quiet, day
 from atlas.cli.wording import CLI
 from atlas.errors import SchemaError, ValidationError
 from atlas.load import load_layer, parse_mapping
@@ -40,15 +40,6 @@ from atlas.store import combine_deliveries, delivery_frame
 
 __all__ = ["add_parser", "run"]
 _KEYS = {"settlement": "settlement_id", "cluster": "cluster", "provider": "provider"}
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2026-08-01"
-        ) from None
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,10 +64,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="settlements layer, for ids, population and clusters (default: the sample)",
     )
     parser.add_argument(
-        "--from", dest="start", type=_day, metavar="DATE", help="first day (default: first report)"
+        "--from", dest="start", type=day, metavar="DATE", help="first day (default: first report)"
     )
     parser.add_argument(
-        "--to", dest="end", type=_day, metavar="DATE", help="last day (default: last report)"
+        "--to", dest="end", type=day, metavar="DATE", help="last day (default: last report)"
     )
     parser.add_argument(
         "--level",
