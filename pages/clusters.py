@@ -128,7 +128,7 @@ if v.cluster is not None:
     st.caption("A4, black and white: map, table, totals and sentences to read aloud at a meeting.")
     st.download_button(
         f"Download the report of {v.cluster} (PDF)",
-        report_pdf(v.source, v.standard_name, v.cluster, deliveries, v.population),
+        report_pdf(v.source, v.standard_name, v.cluster, deliveries, v.population, timing),
         file_name=download_name(v.cluster, v.standard.id, "report", ".pdf", on=today),
         mime="application/pdf",
         key=session.REPORT_PDF,
@@ -145,7 +145,7 @@ if v.cluster is not None:
     st.download_button(
         f"Download the wall map of {cluster} ({size}, PDF)",
         # Drawn only when asked for: a wall map takes a few seconds.
-        lambda: poster_pdf(source, standard_name, cluster, str(size), population),
+        lambda: poster_pdf(source, standard_name, cluster, str(size), population, timing),
         file_name=download_name(cluster, v.standard.id, f"wall-map-{size}", ".pdf", on=today),
         mime="application/pdf",
         key=session.POSTER_PDF,
@@ -160,7 +160,15 @@ st.caption(
 )
 fmt = st.selectbox("Format", FORMATS, key=session.DOWNLOAD_FORMAT)
 file = download(
-    v.source, v.standard_name, str(fmt), v.cluster, v.category, deliveries, v.population, today
+    v.source,
+    v.standard_name,
+    str(fmt),
+    v.cluster,
+    v.category,
+    deliveries,
+    v.population,
+    today,
+    timing,
 )
 st.download_button(
     f"Download {file.file_name}", file.data, file_name=file.file_name, mime=file.mime

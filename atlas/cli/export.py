@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress
 from atlas.cli.inputs import delivery_compliance, measure
 from atlas.cli.options import (
@@ -18,6 +19,7 @@ from atlas.cli.options import (
     add_output,
     add_raster_options,
 )
+from atlas.cli.timing import add_as_of
 from atlas.exports.paths import FORMATS
 
 __all__ = ["add_parser", "run"]
@@ -53,6 +55,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "under their own names, src_NAME when the name is an atlas field)",
     )
     add_delivery_options(export)
+    add_acting(export, required=False)
+    add_as_of(export)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress
 from atlas.cli.inputs import measure
 from atlas.cli.options import add_data_options, add_raster_options
+from atlas.cli.timing import add_as_of, statuses_note
 from atlas.errors import SchemaError
 
 __all__ = ["SIZES", "add_parser", "run"]
@@ -49,6 +51,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="NAME",
         help="the same as --municipality-name (default: from the wards)",
     )
+    add_acting(poster, required=False)
+    add_as_of(poster)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         Path(args.output),
         size=args.size,
         municipality=args.municipality_name,
+        sources=statuses_note(args),
         dpi=args.dpi,
     )
     say(f"wrote {args.output}")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress
 from atlas.cli.inputs import delivery_compliance, measure
 from atlas.cli.options import add_data_options, add_delivery_options, add_raster_options
+from atlas.cli.timing import add_as_of, statuses_note
 
 __all__ = ["add_parser", "run"]
 
@@ -27,6 +29,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="the same as --municipality-name (default: from the wards)",
     )
     add_delivery_options(report)
+    add_acting(report, required=False)
+    add_as_of(report)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         args.cluster,
         Path(args.output),
         municipality=args.municipality_name,
+        sources=statuses_note(args),
         compliance=per_settlement,
     )
     say(f"wrote {args.output}")

@@ -13,13 +13,22 @@ from datetime import datetime
 from atlas.cli.acting import open_cli_store, signed_in
 from atlas.cli.console import Progress
 from atlas.errors import SchemaError
-from atlas.history import as_of, dataset_as_of, since
+from atlas.history import as_of, dataset_as_of, since, spells
+from atlas.i18n import plural
 from atlas.load import Dataset
 from atlas.store import Store
 from atlas.store.timeline import ReportLife, report_lives
-from atlas.store.times import iso
+from atlas.store.times import LOCAL_ZONE, iso
+from atlas.summaries.timing import as_of_sentence
 
-__all__ = ["add_as_of", "add_services_as_of", "lives_of", "services_since", "statuses_from_store"]
+__all__ = [
+    "add_as_of",
+    "add_services_as_of",
+    "lives_of",
+    "services_since",
+    "statuses_from_store",
+    "statuses_note",
+]
 
 
 def add_services_as_of(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +92,7 @@ def lives_of(args: argparse.Namespace, say: Progress) -> list[ReportLife]:
         lives = report_lives(store, signed_in(store, args))
     finally:
         store.close()
-    say(f"read {len(lives)} reports from {store.where}")
+    say(f"read {plural(len(lives), 'report')} from {store.where}")
     return lives
 
 
@@ -111,7 +120,22 @@ def statuses_from_store(dataset: Dataset, args: argparse.Namespace, say: Progres
     except ValueError as exc:
         raise SchemaError(str(exc)) from None
     lives = lives_of(args, say)
-    changed = dataset_as_of(dataset, moment, lives, since=services_since(args))
+    file_since = services_since(args)
+    point_spells = spells(lives)
+    changed = dataset_as_of(dataset, moment, since=file_since, point_spells=point_spells)
     differ = int((changed.services["status"] != dataset.services["status"]).sum())
-    say(f"statuses as of {iso(moment)}: {differ} service points differ from the file")
+    out = sum(any(s.covers(moment) for s in entries) for entries in point_spells.values())
+    local = LOCAL_ZONE
+    args.statuses_note = as_of_sentence(
+        moment.astimezone(local).date(),
+        out,
+        file_since.astimezone(local).date() if file_since else None,
+    )
+    say(f"statuses as of {iso(moment)}: {plural(differ, 'service point')} differ from the file")
     return changed
+
+
+def statuses_note(args: argparse.Namespace) -> list[str]:
+    """The line a report or wall map names its statuses' date with (none without a store)."""
+    note = getattr(args, "statuses_note", None)
+    return [note] if note else []

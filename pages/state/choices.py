@@ -14,6 +14,8 @@ from datetime import date, datetime
 from atlas.history import Spell
 from atlas.i18n import format_number
 from atlas.raster import parse_classes
+from atlas.store.times import LOCAL_ZONE
+from atlas.summaries.timing import as_of_sentence
 from layers.raster import describe_rule
 
 __all__ = ["DeliveriesUsed", "RasterChoice", "Source", "Timing"]
@@ -114,6 +116,17 @@ class Timing:
     moment: datetime
     since: datetime | None = None
     spells: tuple[Spell, ...] = ()
+
+    @property
+    def out(self) -> int:
+        """How many service points confirmed reports had out of service at ``moment``."""
+        return len({s.service_id for s in self.spells if s.covers(self.moment)})
+
+    @property
+    def sentence(self) -> str:
+        """The statuses' date in words, for a printed page (the day written out)."""
+        file_day = self.since.astimezone(LOCAL_ZONE).date() if self.since else None
+        return as_of_sentence(self.day, self.out, file_day)
 
     def point_spells(self) -> dict[str, list[Spell]]:
         """The spells per service point."""

@@ -8,14 +8,26 @@ from pathlib import Path
 
 import streamlit as st
 
+import atlas
 from atlas.exports import Download
 from layers.standalone import output_download
-from pages.state.choices import DeliveriesUsed, RasterChoice, Source
+from pages.state.choices import DeliveriesUsed, RasterChoice, Source, Timing
 from pages.state.deliveries import delivery_compliance
 from pages.state.sources import dataset_of
-from pages.state.view import gaps
+from pages.state.view import gaps, gaps_as_of
 
 __all__ = ["download", "poster_pdf", "report_pdf"]
+
+
+def _measured(
+    source: Source, standard: str, population: RasterChoice | None, timing: Timing | None
+) -> tuple[atlas.GapResult, atlas.Dataset, list[str]]:
+    """The gaps, the dataset and the source lines a file says them with: as of ``timing``
+    (the page's "Statuses as of" date) when given."""
+    if timing is None:
+        return gaps(source, standard, population), dataset_of(source, standard), []
+    dataset, result = gaps_as_of(source, standard, population, timing)
+    return result, dataset, [timing.sentence]
 
 
 @st.cache_data(max_entries=16, show_spinner="Preparing the download…")
@@ -28,6 +40,7 @@ def download(
     deliveries: DeliveriesUsed | None = None,
     population: RasterChoice | None = None,
     on: date | None = None,
+    timing: Timing | None = None,
 ) -> Download:
     """The current view as a file to download (cached: rendering HTML takes a second or two),
     named by the cluster (else the settlements file, or ``sample``), the standard, the date
@@ -35,9 +48,10 @@ def download(
     the format."""
     # The dataset's own name is the app's label ("Files: informal.shp"): name by the file.
     subject = cluster or (Path(source.settlements).stem if source.settlements else None)
+    result, dataset, _ = _measured(source, standard, population, timing)
     return output_download(
-        gaps(source, standard, population),
-        dataset_of(source, standard),
+        result,
+        dataset,
         fmt,
         clusters=[cluster] if cluster else None,
         category=category,
@@ -54,15 +68,18 @@ def report_pdf(
     cluster: str,
     deliveries: DeliveriesUsed | None = None,
     population: RasterChoice | None = None,
+    timing: Timing | None = None,
 ) -> bytes:
-    """The printable PDF report of a cluster (cached by source, standard, cluster, deliveries
-    and population raster)."""
+    """The printable PDF report of a cluster (cached by source, standard, cluster, deliveries,
+    population raster and "as of" timing, which the report names)."""
     from layers.report_pdf import cluster_report
 
+    result, dataset, lines = _measured(source, standard, population, timing)
     return cluster_report(
-        gaps(source, standard, population),
-        dataset_of(source, standard),
+        result,
+        dataset,
         cluster,
+        sources=lines,
         compliance=delivery_compliance(deliveries, source, standard),
     )
 
@@ -74,10 +91,10 @@ def poster_pdf(
     cluster: str,
     size: str,
     population: RasterChoice | None = None,
+    timing: Timing | None = None,
 ) -> bytes:
     """The cluster's wall map at ``size`` (A3, A2 or A1), cached like the report."""
     from layers.poster_pdf import cluster_poster
 
-    return cluster_poster(
-        gaps(source, standard, population), dataset_of(source, standard), cluster, size=size
-    )
+    result, dataset, lines = _measured(source, standard, population, timing)
+    return cluster_poster(result, dataset, cluster, size=size, sources=lines)

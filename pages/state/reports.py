@@ -248,17 +248,21 @@ def report_details(store: Store, user: User, record: Mapping[str, Any]) -> None:
     show_notice("queue")
 
 
-def viewer_counts(store: Store, user: User, settlement_id: str | None = None) -> None:
-    """Counts of reports per settlement (or of one settlement) and per cluster: what a viewer
-    sees of the records (never a report, never a contact)."""
+def viewer_counts(
+    store: Store, user: User, settlement_id: str | None = None, cluster: str | None = None
+) -> None:
+    """Counts of reports per settlement (or of one settlement, or of one cluster's) and per
+    cluster: what a viewer sees of the records (never a report, never a contact)."""
     per_settlement: Sequence[Mapping[str, Any]] = report_counts(store, user, "settlement")
     if settlement_id is not None:
         per_settlement = of_settlement(per_settlement, settlement_id)
+    elif cluster is not None:
+        per_settlement = [row for row in per_settlement if row.get("cluster") == cluster]
     if not per_settlement:
         st.info("No reports yet.")
         return
     st.dataframe(count_table(per_settlement), hide_index=True, width="stretch")
-    if settlement_id is None:
+    if settlement_id is None and cluster is None:
         st.markdown("**Per cluster**")
         st.dataframe(count_table(report_counts(store, user, "cluster")), hide_index=True)
 
@@ -302,7 +306,7 @@ def reports_open_about(cluster: str | None, settlement_id: str | None = None) ->
     try:
         store = records_store()
         if not user.can(Role.MEMBER):
-            viewer_counts(store, user, settlement_id)
+            viewer_counts(store, user, settlement_id, None if settlement_id else cluster)
             return
         if user.role is Role.MEMBER and cluster != user.cluster:
             st.caption(md(f"A member sees the reports of their own cluster ({user.cluster}) only."))

@@ -19,9 +19,10 @@ from atlas.errors import AtlasError
 from atlas.history import as_of, periods, since, spells
 from atlas.history.moments import day_start
 from atlas.history.timeline import period_rows
-from atlas.i18n import long_date, plural
+from atlas.i18n import long_date
 from atlas.store.timeline import report_lives
 from atlas.store.times import LOCAL_ZONE, now
+from atlas.summaries.timing import as_of_sentence
 from layers.charts import working_timeline
 from pages.state import session
 from pages.state.accounts import records_store
@@ -80,12 +81,7 @@ def as_of_control() -> Timing | None:
     file_since = since(file_day) if file_day is not None else None
     moment = _end_of(day) if day == current else as_of(day)
     out = sum(1 for s in found if s.covers(moment))
-    words = "today" if day == current else long_date(day)
-    note = f" The services file describes {long_date(file_day)}." if file_day else ""
-    st.caption(
-        f"Statuses as of {words}: the services file's, with {plural(out, 'service point')} "
-        f"out of service by a confirmed report.{note}"
-    )
+    st.caption(as_of_sentence(None if day == current else day, out, file_day))
     if not found and file_since is None:
         return None
     return Timing(day, moment, file_since, found)

@@ -17,6 +17,7 @@ import pytest
 
 import atlas
 from tests.atlas.test_cli_store import PEOPLE, as_user, made, run, store
+from tests.atlas.test_report import needs_poppler, pdf_text
 
 __all__ = ["made", "store"]  # the fixtures, imported for this module's tests
 
@@ -166,3 +167,21 @@ def test_history_refuses_what_it_cannot_answer(reported, capsys, monkeypatch) ->
     code, _, err = run(capsys, monkeypatch, *argv, password="wrong password")
     assert code == 77 and "Traceback" not in err
     assert PEOPLE["lebo"][0] == "viewer"
+
+
+@needs_poppler
+def test_the_report_as_of_a_date_says_so(reported, tmp_path, capsys, monkeypatch) -> None:
+    pdf = tmp_path / "report.pdf"
+    argv, password = as_user(
+        "lebo", "report", "--cluster", CLUSTER, "--as-of", "2026-03-10", "--output", str(pdf),
+        "--quiet",
+    )  # fmt: skip
+    code, _, err = run(capsys, monkeypatch, *argv, password=password)
+    assert code == 0, err
+    text = " ".join(pdf_text(pdf).split())
+    assert (
+        "Statuses as of 10 March 2026: the services file's, with 1 service point out of service "
+        "by a confirmed report." in text
+    )
+    # Khayalethu's row: 12 working taps on 10 March (13 in the file).
+    assert "Khayalethu" in text
