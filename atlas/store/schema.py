@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -31,6 +32,7 @@ from sqlalchemy import (
 __all__ = [
     "APPEND_ONLY",
     "audit",
+    "contacts",
     "deliveries",
     "metadata",
     "report_history",
@@ -38,6 +40,7 @@ __all__ = [
     "reports",
     "services",
     "settlements",
+    "submissions",
     "users",
 ]
 
@@ -192,6 +195,55 @@ report_versions = Table(
     Column("external_id", String(200), primary_key=True),
     Column("report_id", String(32), ForeignKey("reports.id"), nullable=False, index=True),
     Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+#: Who is responsible (DESIGN §1, §3): public officials' work details, shown to every role
+#: (never a resident's). ``role`` is ward_councillor, ward_committee, department (for a
+#: ``category``), idp_office, mpac_chair, speaker, contractor (for a ``provider``) or other.
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("role", String(30), nullable=False, index=True),
+    Column("name", String(300), nullable=False),
+    Column("office", String(300)),
+    Column("phone", String(100)),
+    Column("email", String(300)),
+    Column("ward_id", String(200), index=True),
+    Column("category", String(40)),
+    Column("provider", String(300)),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    Column("source", String(500)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(100), nullable=False),
+)
+
+#: What the cluster sent to whom (a submission pack, a petition), the municipality's
+#: reference, when a response is due and what it was. ``status`` is sent, acknowledged or
+#: answered as recorded; ``overdue`` is worked out when listing (due passed, no answer).
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("cluster", String(300), nullable=False, index=True),
+    Column("recipient", String(500), nullable=False),
+    Column("recipient_role", String(30)),
+    Column("contact_id", String(32), ForeignKey("contacts.id")),
+    Column("sent", Date, nullable=False),
+    Column("reference", String(200)),
+    Column("due", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("response", Text),
+    Column("answered", Date),
+    Column("pack_sha256", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(100), nullable=False),
 )
 
 #: Append-only: who did what, when. Never holds a reporter's contact details.

@@ -6,7 +6,7 @@ Examples
 >>> folder = tempfile.mkdtemp()
 >>> store = open_store(pathlib.Path(folder) / "atlas.sqlite")
 >>> store.backend, store.revision
-('sqlite', '0002')
+('sqlite', '0003')
 >>> store.close()
 """
 

@@ -98,7 +98,7 @@ def test_init_registers_the_sample_and_says_so_in_json(
     code, out, _ = run(capsys, monkeypatch, "db", "init", "--db", str(db), "--quiet")
     assert code == 0
     data = json.loads(out)
-    assert data["schema"] == "0002" and data["settlements"] == 30
+    assert data["schema"] == "0003" and data["settlements"] == 30
     assert data["register"]["settlements_added"] == 30
     assert data["register"]["services_added"] == 800
     # Again: the schema is up to date, the register is not touched.

@@ -38,7 +38,7 @@ def test_a_backup_opens_with_the_same_records(
 
     copy = st.open_store(output)
     try:
-        assert (copy.backend, copy.revision) == ("sqlite", "0002")
+        assert (copy.backend, copy.revision) == ("sqlite", "0003")
         assert _table_rows(copy) == _table_rows(registered)
         admin = st.sign_in(copy, "admin", PASSWORD)
         assert st.list_reports(copy, admin) == st.list_reports(registered, team.admin)

@@ -124,7 +124,7 @@ def test_four_first_opens_at_once_migrate_once(
         db = server.url(drop)
     try:
         results = _at_once(*[lambda: _open_and_close(db)] * 4)
-        assert results == ["0002"] * 4
+        assert results == ["0003"] * 4
         opened = st.open_store(db)
         try:
             assert scalar(opened, "SELECT count(*) FROM alembic_version") == 1

@@ -24,11 +24,13 @@ TABLES = {
     "report_history",
     "report_versions",
     "deliveries",
+    "contacts",
+    "submissions",
     "audit",
 }
 
 
-def test_metadata_names_the_eight_tables() -> None:
+def test_metadata_names_the_ten_tables() -> None:
     assert set(schema.metadata.tables) == TABLES
     assert set(schema.APPEND_ONLY) == {"audit", "report_history"}
 
@@ -60,18 +62,18 @@ def test_append_only_triggers_exist(store: st.Store) -> None:
 
 
 def test_revision_is_head_and_migrating_again_changes_nothing(store: st.Store) -> None:
-    assert head_revision() == "0002"
-    assert store.revision == "0002"
-    assert revision_of(store.engine) == "0002"
+    assert head_revision() == "0003"
+    assert store.revision == "0003"
+    assert revision_of(store.engine) == "0003"
     tables_before = sorted(inspect(store.engine).get_table_names())
-    assert migrate(store.engine) == "0002"
-    assert migrate(store.engine) == "0002"
+    assert migrate(store.engine) == "0003"
+    assert migrate(store.engine) == "0003"
     assert scalar(store, "SELECT count(*) FROM alembic_version") == 1
-    assert scalar(store, "SELECT version_num FROM alembic_version") == "0002"
+    assert scalar(store, "SELECT version_num FROM alembic_version") == "0003"
     assert sorted(inspect(store.engine).get_table_names()) == tables_before
     again = st.open_store(store.url)
     try:
-        assert again.revision == "0002"
+        assert again.revision == "0003"
     finally:
         again.close()
 
