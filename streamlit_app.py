@@ -46,9 +46,16 @@ PAGES = [
     st.Page(
         "pages/reports.py", title="Reports", icon=":material/inbox:", visibility=_shown(Role.VIEWER)
     ),
+    st.Page(
+        "pages/submissions.py",
+        title="Submissions",
+        icon=":material/outgoing_mail:",
+        visibility=_shown(Role.VIEWER),
+    ),
     st.Page("pages/clusters.py", title="Clusters", icon=":material/bar_chart:"),
     st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
     st.Page("pages/settlement.py", title="Settlement profile", icon=":material/home_work:"),
+    st.Page("pages/contacts.py", title="Contacts", icon=":material/contact_phone:"),
     st.Page("pages/schedules.py", title="Water deliveries", icon=":material/local_shipping:"),
     st.Page("pages/hazards.py", title="Population and hazards", icon=":material/flood:"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),

@@ -18,7 +18,9 @@ from atlas.summaries.phrases import (
 from layers.text import markdown_list
 from layers.text import markdown_text as md
 from pages.state import session
+from pages.state.contacts import cluster_responsible_section
 from pages.state.downloads import download, poster_pdf, report_pdf
+from pages.state.pack import pack_section
 from pages.state.reports import reports_open_about
 from pages.state.timeline import as_of_control, working_history_chart
 from pages.state.view import exposure_by_cluster, view
@@ -119,6 +121,8 @@ if v.cluster is not None:
     )
     st.subheader("Open reports, the oldest first")
     reports_open_about(v.cluster)
+    st.subheader("Who is responsible")
+    cluster_responsible_section(members, v.standard.categories, v.dataset)
 
 # The comparison last shown on the Water deliveries page, if any, for this dataset.
 deliveries = session.deliveries_used()
@@ -133,6 +137,13 @@ if v.cluster is not None:
         mime="application/pdf",
         key=session.REPORT_PDF,
     )
+    st.subheader("Submission pack")
+    st.caption(
+        "For a ward councillor, the IDP office, MPAC, the Speaker or a department: a one-page "
+        "letter with the law and the asks, the evidence, how the numbers were made and a "
+        "signature sheet."
+    )
+    pack_section(v, deliveries, timing)
     st.subheader("Wall map")
     st.caption(
         "One large page for the meeting room: the settlements numbered on the map, and each "

@@ -10,6 +10,7 @@ from atlas.summaries.phrases import cluster_label
 from atlas.summaries.profile import primary_ward, settlement_profile
 from layers.text import markdown_text as md
 from pages.state import session
+from pages.state.contacts import responsible_lines
 from pages.state.maps import map_for, show_map
 from pages.state.reports import reports_on_map
 from pages.state.timeline import as_of_control
@@ -87,4 +88,5 @@ else:
             f"Cluster: {cluster_label(profile.record['cluster'])}."
         )
     )
+    responsible_lines(profile, v.standard.categories, v.dataset)
     st.page_link("pages/settlement.py", label="Its full profile", icon=":material/home_work:")

@@ -15,6 +15,7 @@ from atlas.summaries.profile import (
 )
 from layers.text import markdown_text as md
 from pages.state import session
+from pages.state.contacts import responsible_section
 from pages.state.messages import error_text
 from pages.state.reports import settlement_reports
 from pages.state.timeline import as_of_control, working_history_chart
@@ -69,6 +70,8 @@ st.subheader("Against the standard")
 st.dataframe(
     service_table(profile), hide_index=True, width="stretch", column_config={"Service": pinned}
 )
+st.subheader("Who is responsible")
+responsible_section(profile, v.standard.categories, v.dataset)
 st.subheader("Wards")
 if profile.wards.empty:
     st.caption(

@@ -1,6 +1,6 @@
 """The ``atlas`` command line, one module per subcommand.
 
-``gaps``, ``export``, ``report``, ``poster``, ``validate``, ``standards``, ``schedule``,
+``gaps``, ``export``, ``report``, ``poster``, ``pack``, ``validate``, ``standards``, ``schedule``,
 ``zonal``, ``serve`` and the store's ``db``, ``users``, ``reports``, ``deliveries``, ``history``
 and ``audit`` each have a module here with ``add_parser(subparsers)`` and ``run(args)``; the options
 they share are declared once in :mod:`atlas.cli.options`, progress and results are printed by
@@ -20,17 +20,20 @@ from types import ModuleType
 
 from atlas.cli import (
     audit,
+    contacts,
     db,
     deliveries,
     export,
     gaps,
     history,
+    pack,
     poster,
     report,
     reports,
     schedule,
     serve,
     standards,
+    submissions,
     users,
     validate,
     zonal,
@@ -52,6 +55,7 @@ COMMANDS: dict[str, ModuleType] = {
     "export": export,
     "report": report,
     "poster": poster,
+    "pack": pack,
     "validate": validate,
     "standards": standards,
     "zonal": zonal,
@@ -61,6 +65,8 @@ COMMANDS: dict[str, ModuleType] = {
     "users": users,
     "reports": reports,
     "deliveries": deliveries,
+    "contacts": contacts,
+    "submissions": submissions,
     "history": history,
     "audit": audit,
 }

@@ -30,6 +30,15 @@ from atlas.store.accounts import (
     set_password,
     sign_in,
 )
+from atlas.store.contacts import (
+    CONTACT_ROLES,
+    NewContact,
+    add_contact,
+    import_contacts,
+    list_contacts,
+    retire_contact,
+    update_contact,
+)
 from atlas.store.deliveries import NewDelivery, add_delivery, withdraw_delivery
 from atlas.store.delivery_imports import import_deliveries, read_delivery_rows
 from atlas.store.delivery_listing import (
@@ -54,6 +63,13 @@ from atlas.store.register import (
 )
 from atlas.store.reports import AddedReport, NewReport, add_report, nearest_services
 from atlas.store.store import Store, open_store
+from atlas.store.submissions import (
+    SUBMISSION_STATES,
+    NewSubmission,
+    add_submission,
+    list_submissions,
+    update_submission,
+)
 from atlas.store.summary import read_audit, report_counts
 from atlas.store.surveys import Question, import_survey, parse_question, read_survey
 from atlas.store.vocabulary import (
@@ -70,26 +86,32 @@ from atlas.store.vocabulary import (
 __all__ = [
     "CHANNELS",
     "CLOSED_STATES",
+    "CONTACT_ROLES",
     "DB_ENV",
     "NEXT_STATES",
     "OPEN_STATES",
     "OUT_OF_SERVICE",
     "PROBLEMS",
     "STATES",
+    "SUBMISSION_STATES",
     "AddedReport",
     "CombinedDeliveries",
     "FormVersion",
     "ImportResult",
+    "NewContact",
     "NewDelivery",
     "NewReport",
+    "NewSubmission",
     "Question",
     "RegisterCounts",
     "Role",
     "SettlementEntry",
     "Store",
     "User",
+    "add_contact",
     "add_delivery",
     "add_report",
+    "add_submission",
     "add_user",
     "backup",
     "combine_deliveries",
@@ -97,12 +119,15 @@ __all__ = [
     "default_path",
     "delivery_frame",
     "history",
+    "import_contacts",
     "import_deliveries",
     "import_form_export",
     "import_reports",
     "import_survey",
+    "list_contacts",
     "list_deliveries",
     "list_reports",
+    "list_submissions",
     "list_users",
     "nearest_services",
     "needs_first_admin",
@@ -116,11 +141,14 @@ __all__ = [
     "register_size",
     "registered_settlements",
     "report_counts",
+    "retire_contact",
     "reveal_contact",
     "set_password",
     "sign_in",
     "store_url",
     "sync_register",
+    "update_contact",
     "update_report",
+    "update_submission",
     "withdraw_delivery",
 ]

@@ -3,20 +3,22 @@ takes a second or two)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import streamlit as st
 
 import atlas
 from atlas.exports import Download
+from atlas.store.timeline import ReportLife
+from atlas.summaries.pack_recipient import Recipient
 from layers.standalone import output_download
 from pages.state.choices import DeliveriesUsed, RasterChoice, Source, Timing
 from pages.state.deliveries import delivery_compliance
 from pages.state.sources import dataset_of
 from pages.state.view import gaps, gaps_as_of
 
-__all__ = ["download", "poster_pdf", "report_pdf"]
+__all__ = ["download", "pack_pdf", "poster_pdf", "report_pdf"]
 
 
 def _measured(
@@ -98,3 +100,39 @@ def poster_pdf(
 
     result, dataset, lines = _measured(source, standard, population, timing)
     return cluster_poster(result, dataset, cluster, size=size, sources=lines)
+
+
+@st.cache_data(max_entries=8, show_spinner="Drawing the submission pack…")
+def pack_pdf(
+    source: Source,
+    standard: str,
+    cluster: str,
+    recipient: Recipient,
+    on: date,
+    deliveries: DeliveriesUsed | None = None,
+    population: RasterChoice | None = None,
+    timing: Timing | None = None,
+    lives: tuple[ReportLife, ...] | None = None,
+    moment: datetime | None = None,
+    references: tuple[tuple[str, str | None], ...] = (),
+) -> bytes:
+    """The cluster's submission pack to ``recipient``, dated ``on`` (cached like the report;
+    keyed by everything it shows: the reports' lifecycles, which every role may read, and
+    the municipality's references a member or coordinator was given)."""
+    from layers.pack_pdf import submission_pack
+
+    result, dataset, lines = _measured(source, standard, population, timing)
+    used = deliveries if deliveries is not None and deliveries.source == source else None
+    return submission_pack(
+        result,
+        dataset,
+        cluster,
+        recipient,
+        generated=on,
+        sources=lines,
+        compliance=delivery_compliance(deliveries, source, standard),
+        delivery_period=None if used is None else (used.start, used.end),
+        lives=None if lives is None else list(lives),
+        moment=moment,
+        references=dict(references),
+    )

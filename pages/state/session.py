@@ -38,6 +38,9 @@ __all__ = [
     "AS_OF",
     "CATEGORY",
     "CLUSTER",
+    "CONTACT_ADD",
+    "CONTACT_CHOSEN",
+    "CONTACT_FORM",
     "DELIVERIES_FILE",
     "DELIVERIES_MAP",
     "DELIVERIES_ONLINE_TILES",
@@ -90,6 +93,21 @@ __all__ = [
     "STANDARD_DOWNLOAD",
     "STANDARD_FILE",
     "STANDARD_FILE_USE",
+    "SUBMISSIONS_CLUSTER",
+    "SUBMISSION_ADD",
+    "SUBMISSION_ANSWER",
+    "SUBMISSION_ANSWERED",
+    "SUBMISSION_ANSWER_FORM",
+    "SUBMISSION_CHOSEN",
+    "SUBMISSION_CLUSTER",
+    "SUBMISSION_DUE",
+    "SUBMISSION_FORM",
+    "SUBMISSION_NEW_REFERENCE",
+    "SUBMISSION_RECIPIENT",
+    "SUBMISSION_REFERENCE",
+    "SUBMISSION_RESPONSE",
+    "SUBMISSION_SENT",
+    "SUBMISSION_STATUS",
     "ZEROS_ARE_COUNTS",
     "add_category_key",
     "added_report",
@@ -100,6 +118,7 @@ __all__ = [
     "cluster",
     "column_key",
     "constant_key",
+    "contact_key",
     "crs_key",
     "deliveries_map_key",
     "deliveries_used",
@@ -121,7 +140,9 @@ __all__ = [
     "remember_services_as_of",
     "report_key",
     "report_when",
+    "reset_contact_form",
     "reset_report_form",
+    "reset_submission_form",
     "restore_as_of",
     "services_as_of",
     "set_added_report",
@@ -251,6 +272,32 @@ QUEUE_STATES: Final = "records_queue_states"
 QUEUE_CATEGORY: Final = "records_queue_category"
 #: The report shown in detail.
 QUEUE_REPORT: Final = "records_queue_report"
+# Submissions:
+#: The list's cluster (None: every cluster).
+SUBMISSIONS_CLUSTER: Final = "records_submissions_cluster"
+#: The form that records a submission: cluster, recipient, day sent, reference, due day.
+SUBMISSION_FORM: Final = "records_submission_form"
+SUBMISSION_CLUSTER: Final = "records_submission_cluster"
+SUBMISSION_RECIPIENT: Final = "records_submission_recipient"
+SUBMISSION_SENT: Final = "records_submission_sent"
+SUBMISSION_REFERENCE: Final = "records_submission_reference"
+SUBMISSION_DUE: Final = "records_submission_due"
+SUBMISSION_ADD: Final = "records_submission_add"
+#: The form that records what came of one: which, its status, the day answered, the
+#: response, the reference given with it.
+SUBMISSION_ANSWER_FORM: Final = "records_submission_answer_form"
+SUBMISSION_CHOSEN: Final = "records_submission_chosen"
+SUBMISSION_STATUS: Final = "records_submission_status"
+SUBMISSION_ANSWERED: Final = "records_submission_answered"
+SUBMISSION_RESPONSE: Final = "records_submission_response"
+SUBMISSION_NEW_REFERENCE: Final = "records_submission_new_reference"
+SUBMISSION_ANSWER: Final = "records_submission_answer"
+# Contacts (the widgets of one contact's fields: contact_key):
+#: The form that adds a contact, and its button.
+CONTACT_FORM: Final = "records_contact_form"
+CONTACT_ADD: Final = "records_contact_add"
+#: The contact chosen to change or retire.
+CONTACT_CHOSEN: Final = "records_contact_chosen"
 
 # The meeting code (atlas serve --share): its form, and whether this session gave it.
 GUEST_FORM: Final = "guest_form"
@@ -543,6 +590,12 @@ def report_key(report_id: str, *parts: object) -> str:
     return "_".join([f"{_RECORDS}queue", report_id, *(str(p) for p in parts)])
 
 
+def contact_key(contact_id: str | None, field: str) -> str:
+    """The key of a widget of one contact on the Contacts page (its ``field``, its buttons):
+    of the one chosen to change (its id), or of the form that adds one (None)."""
+    return "_".join([f"{_RECORDS}contact", contact_id or "new", field])
+
+
 def report_when(now: datetime) -> tuple[date, time]:
     """The day and time the report form shows: what the user chose, else ``now`` (put in
     the widgets before they are drawn, so that their default is the time the form opened)."""
@@ -551,6 +604,13 @@ def report_when(now: datetime) -> tuple[date, time]:
     if _get(REPORT_TIME, time) is None:
         _set(REPORT_TIME, now.time().replace(second=0, microsecond=0))
     return st.session_state[REPORT_DAY], st.session_state[REPORT_TIME]
+
+
+def reset_contact_form(empty: dict[str, Any]) -> None:
+    """Give the fields of the form that adds a contact their ``empty`` values (after one is
+    added; its role stays for the next one)."""
+    for field, value in empty.items():
+        _set(contact_key(None, field), value)
 
 
 def reset_report_form(now: datetime) -> None:
@@ -564,6 +624,14 @@ def reset_report_form(now: datetime) -> None:
     _set(REPORT_CONTACT, "")
     _set(REPORT_DAY, now.date())
     _set(REPORT_TIME, now.time().replace(second=0, microsecond=0))
+
+
+def reset_submission_form() -> None:
+    """Empty the submission form's recipient, reference and due day (after one is recorded;
+    the cluster and the day sent stay for the next one)."""
+    _set(SUBMISSION_RECIPIENT, "")
+    _set(SUBMISSION_REFERENCE, "")
+    _set(SUBMISSION_DUE, None)
 
 
 def added_report() -> AddedReport | None:

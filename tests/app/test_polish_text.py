@@ -40,6 +40,7 @@ PAGES = {
     "Clusters": "pages/clusters.py",
     "Present": "pages/present.py",
     "Settlement profile": "pages/settlement.py",
+    "Contacts": "pages/contacts.py",
     "Water deliveries": "pages/schedules.py",
     "Population and hazards": "pages/hazards.py",
     "Data": "pages/data.py",
