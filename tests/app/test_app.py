@@ -182,6 +182,7 @@ def test_clusters_page_offers_the_cluster_report() -> None:
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
         "Download the report of Ilanga East Cluster (PDF)",
+        "Download the submission pack of Ilanga East Cluster (PDF)",
         "Download the wall map of Ilanga East Cluster (A2, PDF)",
         f"Download ilanga-east-cluster_cape-town_{date.today().isoformat()}_geojson.zip",
     ], labels

@@ -254,14 +254,16 @@ def test_downloads_are_named_by_cluster_standard_and_date(named: list[str]) -> N
     day = date.today().isoformat()  # the page names files by the day they are made
     assert named == [
         f"northern-ridge-cluster_cape-town_{day}_report.pdf",
+        f"northern-ridge-cluster_cape-town_{day}_submission-ward-councillor.pdf",
         f"northern-ridge-cluster_cape-town_{day}_wall-map-A2.pdf",
         f"northern-ridge-cluster_cape-town_{day}_geojson.zip",
     ]
     named.clear()
     at.radio(key=session.POSTER_SIZE).set_value("A3").run()
     at.selectbox(key=session.DOWNLOAD_FORMAT).set_value("html").run()
-    assert named[-3:] == [
+    assert named[-4:] == [
         f"northern-ridge-cluster_cape-town_{day}_report.pdf",
+        f"northern-ridge-cluster_cape-town_{day}_submission-ward-councillor.pdf",
         f"northern-ridge-cluster_cape-town_{day}_wall-map-A3.pdf",
         f"northern-ridge-cluster_cape-town_{day}_map.html",
     ]
