@@ -16,6 +16,7 @@ from layers.charts import delivery_timeline
 from layers.text import markdown_list
 from pages.state import session
 from pages.state.columns import compliance_columns
+from pages.state.contacts import contractor_lines
 from pages.state.deliveries import (
     choose_comparison,
     delivery_map,
@@ -75,10 +76,12 @@ show_map(
 )
 
 st.subheader("Per provider")
-per_provider = readable_compliance(
-    compliance_table(delivery_rollup(used, v.standard_name, "provider", recorded), "provider")
-)
+by_provider = delivery_rollup(used, v.standard_name, "provider", recorded)
+per_provider = readable_compliance(compliance_table(by_provider, "provider"))
 st.dataframe(per_provider, hide_index=True, width="stretch", column_config=compliance_columns())
+# The contractor of each provider that came late or not at all.
+failing = by_provider[(by_provider["late"] + by_provider["missed"]) > 0]["provider"]
+contractor_lines([str(p) for p in failing.dropna()], v.dataset)
 
 st.subheader("Every delivery")
 timeline = timeline_frame(result.outcomes, names)

@@ -37,6 +37,7 @@ from atlas.summaries.responsible import (
     contact_table,
     missing_sentences,
     providers_of_broken,
+    responsible,
     responsible_sentences,
     responsible_table,
     settlement_responsible,
@@ -54,6 +55,7 @@ __all__ = [
     "change_contact_form",
     "cluster_responsible_section",
     "contacts_list",
+    "contractor_lines",
     "known_contacts",
     "responsible_lines",
     "responsible_section",
@@ -130,6 +132,17 @@ def responsible_lines(
         on=_today(),
     )
     st.markdown("**Who is responsible**\n\n" + markdown_list(responsible_sentences(entries)))
+
+
+def contractor_lines(providers: Sequence[str], dataset: atlas.Dataset) -> None:
+    """Who answers for the late and missed water deliveries: the contractor recorded for each
+    of ``providers`` (the tanker providers with late or missed deliveries), or how to add one."""
+    if not providers:
+        return
+    found = responsible({}, "water", known_contacts(dataset), provider=list(providers), on=_today())
+    lines = [r.sentence() for r in found if r.role == "contractor"]
+    st.markdown("**Who answers for the late and missed deliveries**\n\n" + markdown_list(lines))
+    _signed_out_note()
 
 
 def cluster_responsible_section(
