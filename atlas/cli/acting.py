@@ -12,7 +12,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "open_cli_store",
     "password_of",
     "signed_in",
+    "text_table",
 ]
 
 #: The environment variable the acting user's password may come from.
@@ -110,3 +111,20 @@ def emit(
     ``output`` (standard output when None)."""
     body = json.dumps(data, ensure_ascii=False, indent=2) if args.format == "json" else text(data)
     write_result(body, output, say or Progress(True), done)
+
+
+def text_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    """``rows`` as aligned text columns for a person (``--format text``), ``(none)`` for none.
+
+    >>> print(text_table([{"id": "a1", "state": "reported"}, {"id": "b22", "state": None}], ["id", "state"]))
+    id   state
+    a1   reported
+    b22
+    """
+    if not rows:
+        return "(none)"
+    shown = [{c: "" if r.get(c) is None else str(r.get(c)) for c in columns} for r in rows]
+    width = {c: max(len(c), *(len(r[c]) for r in shown)) for c in columns}
+    lines = ["  ".join(c.ljust(width[c]) for c in columns)]
+    lines += ["  ".join(r[c].ljust(width[c]) for c in columns).rstrip() for r in shown]
+    return "\n".join(lines)

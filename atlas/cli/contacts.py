@@ -14,7 +14,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from atlas.cli.acting import add_acting, add_store_format, emit, open_cli_store, signed_in
+from atlas.cli.acting import (
+    add_acting,
+    add_store_format,
+    emit,
+    open_cli_store,
+    signed_in,
+    text_table,
+)
 from atlas.cli.console import Progress
 from atlas.cli.options import add_output, add_quiet, day
 from atlas.exports.records import csv_text
@@ -110,19 +117,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_store_format(retire)
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "(none)"
-    width = {c: max(len(c), *(len(_shown(r.get(c))) for r in rows)) for c in _SHOWN}
-    head = "  ".join(c.ljust(width[c]) for c in _SHOWN)
-    body = ["  ".join(_shown(r.get(c)).ljust(width[c]) for c in _SHOWN) for r in rows]
-    return "\n".join([head, *body])
-
-
-def _shown(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def _summary(record: dict[str, Any]) -> str:
     edited = f"{record['edited']} updated, " if "edited" in record else ""
     return (
@@ -160,7 +154,11 @@ def run(args: argparse.Namespace) -> int:
                 provider=args.provider,
                 on=args.on,
             )
-            text = (lambda r: csv_text(r, LIST_COLUMNS)) if args.format == "csv" else _table
+            text = (
+                (lambda r: csv_text(r, LIST_COLUMNS))
+                if args.format == "csv"
+                else (lambda r: text_table(r, _SHOWN))
+            )
             emit(args, records, text, say, f"{len(records)} contacts", output=args.output)
         elif command == "update":
             changes = given | ({"role": args.role} if args.role else {})

@@ -10,9 +10,15 @@ marked withdrawn, and the comparison leaves it out).
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from atlas.cli.acting import add_acting, add_store_format, emit, open_cli_store, signed_in
+from atlas.cli.acting import (
+    add_acting,
+    add_store_format,
+    emit,
+    open_cli_store,
+    signed_in,
+    text_table,
+)
 from atlas.cli.console import Progress
 from atlas.cli.options import add_output, add_quiet
 from atlas.exports.records import csv_text
@@ -110,19 +116,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_store_format(withdraw)
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "(none)"
-    width = {c: max(len(c), *(len(_shown(r.get(c))) for r in rows)) for c in _SHOWN}
-    head = "  ".join(c.ljust(width[c]) for c in _SHOWN)
-    body = ["  ".join(_shown(r.get(c)).ljust(width[c]) for c in _SHOWN) for r in rows]
-    return "\n".join([head, *body])
-
-
-def _shown(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``atlas deliveries …``."""
     command = args.deliveries_command
@@ -168,7 +161,11 @@ def run(args: argparse.Namespace) -> int:
                 end=args.end,
                 withdrawn=args.withdrawn,
             )
-            text = (lambda r: csv_text(r, LIST_COLUMNS)) if args.format == "csv" else _table
+            text = (
+                (lambda r: csv_text(r, LIST_COLUMNS))
+                if args.format == "csv"
+                else (lambda r: text_table(r, _SHOWN))
+            )
             emit(args, records, text, say, f"{len(records)} deliveries", output=args.output)
         else:
             record = withdraw_delivery(store, user, args.id, args.note)

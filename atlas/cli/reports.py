@@ -16,7 +16,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from atlas.cli.acting import add_acting, add_store_format, emit, open_cli_store, signed_in
+from atlas.cli.acting import (
+    add_acting,
+    add_store_format,
+    emit,
+    open_cli_store,
+    signed_in,
+    text_table,
+)
 from atlas.cli.console import Progress
 from atlas.cli.options import add_output, add_quiet
 from atlas.errors import DataFileError
@@ -154,19 +161,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_output(summary)
 
 
-def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    if not rows:
-        return "(none)"
-    width = {c: max(len(c), *(len(_shown(r.get(c))) for r in rows)) for c in columns}
-    head = "  ".join(c.ljust(width[c]) for c in columns)
-    body = ["  ".join(_shown(r.get(c)).ljust(width[c]) for c in columns) for r in rows]
-    return "\n".join([head, *body])
-
-
-def _shown(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def _geojson(records: list[dict[str, Any]]) -> str:
     features = [
         {
@@ -270,7 +264,7 @@ def run(args: argparse.Namespace) -> int:
                 emit(
                     args,
                     records,
-                    lambda r: _table(r, shown),
+                    lambda r: text_table(r, shown),
                     say,
                     f"{len(records)} reports",
                     output=args.output,
@@ -304,7 +298,7 @@ def run(args: argparse.Namespace) -> int:
                 emit(
                     args,
                     rows,
-                    lambda r: _table(r, columns),
+                    lambda r: text_table(r, columns),
                     say,
                     f"{len(rows)} rows",
                     output=args.output,

@@ -13,7 +13,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from atlas.cli.acting import add_acting, add_store_format, emit, open_cli_store, signed_in
+from atlas.cli.acting import (
+    add_acting,
+    add_store_format,
+    emit,
+    open_cli_store,
+    signed_in,
+    text_table,
+)
 from atlas.cli.console import Progress
 from atlas.cli.options import add_output, day
 from atlas.exports.records import csv_text
@@ -90,19 +97,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_output(listing)
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "(none)"
-    width = {c: max(len(c), *(len(_shown(r.get(c))) for r in rows)) for c in _SHOWN}
-    head = "  ".join(c.ljust(width[c]) for c in _SHOWN)
-    body = ["  ".join(_shown(r.get(c)).ljust(width[c]) for c in _SHOWN) for r in rows]
-    return "\n".join([head, *body])
-
-
-def _shown(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def _line(record: dict[str, Any]) -> str:
     late = record["days_overdue"]
     return f"{record['id']}: {record['status']}" + (f", {late} days overdue" if late else "")
@@ -138,7 +132,11 @@ def run(args: argparse.Namespace) -> int:
             emit(args, record, _line)
         else:
             records = list_submissions(store, user, cluster=args.cluster, on=args.on)
-            text = (lambda r: csv_text(r, FIELDS)) if args.format == "csv" else _table
+            text = (
+                (lambda r: csv_text(r, FIELDS))
+                if args.format == "csv"
+                else (lambda r: text_table(r, _SHOWN))
+            )
             done = f"{len(records)} submissions"
             emit(args, records, text, Progress(False), done, output=args.output)
     finally:
