@@ -143,16 +143,20 @@ def _references(store: Store, user: User, cluster: str) -> dict[str, str | None]
     }
 
 
-def _said(recipient: Recipient, say: Progress) -> None:
+def _said(recipient: Recipient, say: Progress, *, with_store: bool = False) -> None:
     if recipient.source == "contacts":
         say(f"addressed to {recipient.line} (the store's contacts)")
     elif recipient.source == "wards":
         say(f"addressed to {recipient.line} (the councillor the wards layer names)")
     else:
+        how = (
+            "add the contact with atlas contacts add or import, or on the Contacts page"
+            if with_store
+            else "add the contact to the store, and give --db and --as"
+        )
         say.warn(
             f"no contact is known for the {recipient.title}: the letter is addressed to "
-            f"'{recipient.addressee}' (add the contact to the store, and give --db and --as, to "
-            "address it by name)"
+            f"'{recipient.addressee}' ({how}, to address it by name)"
         )
 
 
@@ -229,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
                 category=args.category,
                 on=today(),
             )
-            _said(recipient, say)
+            _said(recipient, say, with_store=uses_store)
             say(f"drawing the submission pack of {args.cluster}")
             pdf = submission_pack(
                 result,
