@@ -9,7 +9,7 @@ import streamlit as st
 from atlas.store import Role
 from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.accounts import sign_in_section
 from pages.state.sharing import door
 from pages.state.sources import (
@@ -88,9 +88,9 @@ with st.sidebar:
     st.selectbox(
         "Standard",
         options,
-        index=session.initial_index(session.STANDARD, options, current_standard()),
+        index=session.initial_index(keys.STANDARD, options, current_standard()),
         format_func=standard_label,
-        key=session.STANDARD,
+        key=keys.STANDARD,
     )
     current = view()
     # None is "All clusters": the row of settlements in no cluster is never a choice here.
@@ -99,10 +99,10 @@ with st.sidebar:
         "Cluster",
         [None, *named],
         format_func=lambda c: "All clusters" if c is None else c,
-        key=session.CLUSTER,
+        key=keys.CLUSTER,
         help=f"The Clusters page also shows the settlements in no cluster ({NOT_IN_A_CLUSTER}).",
     )
-    st.selectbox("Service", list(current.standard.categories), key=session.CATEGORY)
+    st.selectbox("Service", list(current.standard.categories), key=keys.CATEGORY)
     st.caption(md(f"Standard: {current.standard.name}. Source: {current.standard.source}."))
     sign_in_section()
 

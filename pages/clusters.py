@@ -17,7 +17,7 @@ from atlas.summaries.phrases import (
 )
 from layers.text import markdown_list
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.contacts import cluster_responsible_section
 from pages.state.downloads import download, poster_pdf, report_pdf
 from pages.state.pack import pack_section
@@ -135,7 +135,7 @@ if v.cluster is not None:
         report_pdf(v.source, v.standard_name, v.cluster, deliveries, v.population, timing),
         file_name=download_name(v.cluster, v.standard.id, "report", ".pdf", on=today),
         mime="application/pdf",
-        key=session.REPORT_PDF,
+        key=keys.REPORT_PDF,
     )
     st.subheader("Submission pack")
     st.caption(
@@ -150,7 +150,7 @@ if v.cluster is not None:
         "one's numbers in type that reads from across the room. Black and white safe."
     )
     size = st.radio(
-        "Paper size", ["A3", "A2", "A1"], index=1, horizontal=True, key=session.POSTER_SIZE
+        "Paper size", ["A3", "A2", "A1"], index=1, horizontal=True, key=keys.POSTER_SIZE
     )
     cluster, source, standard_name, population = v.cluster, v.source, v.standard_name, v.population
     st.download_button(
@@ -159,7 +159,7 @@ if v.cluster is not None:
         lambda: poster_pdf(source, standard_name, cluster, str(size), population, timing),
         file_name=download_name(cluster, v.standard.id, f"wall-map-{size}", ".pdf", on=today),
         mime="application/pdf",
-        key=session.POSTER_PDF,
+        key=keys.POSTER_PDF,
     )
 else:
     st.info("Choose a cluster in the sidebar for its printable report.")
@@ -169,7 +169,7 @@ st.caption(
     "What you are looking at (dataset, standard and cluster) for QGIS, a notebook or a "
     "meeting: GeoJSON, GeoPackage, CSV and GeoParquet files, or a map that opens offline."
 )
-fmt = st.selectbox("Format", FORMATS, key=session.DOWNLOAD_FORMAT)
+fmt = st.selectbox("Format", FORMATS, key=keys.DOWNLOAD_FORMAT)
 file = download(
     v.source,
     v.standard_name,

@@ -9,7 +9,7 @@ import atlas
 from atlas.i18n import plural
 from atlas.load.uploads import MAX_UPLOAD_BYTES
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.messages import error_text, report_text
 from pages.state.standard_form import offer_categories, standard_form
 from pages.state.timeline import today
@@ -46,13 +46,13 @@ st.caption(
 )
 municipality = st.text_input(
     "Municipality's name",
-    key=session.MUNICIPALITY_NAME,
+    key=keys.MUNICIPALITY_NAME,
     placeholder="City of Cape Town",
     help="Titles the reports, when the wards give only a code (such as CPT).",
 )
 zeros = st.checkbox(
     ZEROS_BOX,
-    key=session.ZEROS_ARE_COUNTS,
+    key=keys.ZEROS_ARE_COUNTS,
     help="By default a settlement with 0 households and 0 people is read as not counted: "
     "its demand is unknown, never 'the standard is met'.",
 )

@@ -9,7 +9,7 @@ import streamlit as st
 from atlas.summaries.phrases import cluster_label
 from atlas.summaries.profile import primary_ward, settlement_profile
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.contacts import responsible_lines
 from pages.state.maps import map_for, show_map
 from pages.state.reports import reports_on_map
@@ -32,10 +32,10 @@ metric = choice.radio(
         "coverage": "within walking distance",
     }.get,
     horizontal=True,
-    key=session.METRIC,
+    key=keys.METRIC,
 )
 online = background.toggle(
-    "OpenStreetMap background (needs internet)", value=False, key=session.ONLINE_TILES
+    "OpenStreetMap background (needs internet)", value=False, key=keys.ONLINE_TILES
 )
 # Rasters chosen on the Population and hazards page: the hazard is drawn on top.
 overlays = tuple(r for r in (v.population, v.hazard) if r is not None)
@@ -53,8 +53,8 @@ clicked = show_map(
         overlays,
         timing,
     ),
-    key=session.map_key(
-        session.MAP,
+    key=keys.map_key(
+        keys.MAP,
         v.source.label,
         v.standard_name,
         v.category,

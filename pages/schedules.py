@@ -14,7 +14,7 @@ from atlas.schedules import (
 )
 from layers.charts import delivery_timeline
 from layers.text import markdown_list
-from pages.state import session
+from pages.state import keys, session
 from pages.state.columns import compliance_columns
 from pages.state.contacts import contractor_lines
 from pages.state.deliveries import (
@@ -66,11 +66,11 @@ st.dataframe(per_settlement, hide_index=True, width="stretch", column_config=com
 
 st.subheader("On the map")
 online = st.toggle(
-    "OpenStreetMap background (needs internet)", value=False, key=session.DELIVERIES_ONLINE_TILES
+    "OpenStreetMap background (needs internet)", value=False, key=keys.DELIVERIES_ONLINE_TILES
 )
 show_map(
     delivery_map(used, v.standard_name, online, recorded),
-    key=session.map_key(session.deliveries_map_key(used, online), recorded.key if recorded else ""),
+    key=keys.map_key(keys.deliveries_map_key(used, online), recorded.key if recorded else ""),
     height=520,
     returned_objects=[],
 )

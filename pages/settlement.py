@@ -14,7 +14,7 @@ from atlas.summaries.profile import (
     ward_table,
 )
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.contacts import responsible_section
 from pages.state.messages import error_text
 from pages.state.reports import settlement_reports
@@ -32,7 +32,7 @@ names = dict(zip(settlements["settlement_id"], settlements["name"], strict=True)
 if session.settlement() not in ids:
     session.set_settlement(ids[0] if ids else None)
 chosen = st.selectbox(
-    "Settlement", ids, format_func=lambda i: f"{names[i]} ({i})", key=session.SETTLEMENT
+    "Settlement", ids, format_func=lambda i: f"{names[i]} ({i})", key=keys.SETTLEMENT
 )
 if chosen is None:
     st.info("No settlement in this selection.")

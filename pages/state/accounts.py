@@ -27,7 +27,7 @@ from atlas.store import Role, Store, User, add_user, needs_first_admin, open_sto
 from atlas.store import store_url as default_store_url
 from atlas.summaries.records import user_label
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.messages import error_text
 from pages.state.sources import served_db
 
@@ -144,9 +144,9 @@ def show_notice(place: str) -> None:
 
 
 def _sign_in() -> None:
-    name = session.widget_text(session.SIGN_IN_NAME)
-    password = session.widget_text(session.SIGN_IN_PASSWORD)
-    session.set_widget_text(session.SIGN_IN_PASSWORD, "")  # never kept beyond this call
+    name = session.widget_text(keys.SIGN_IN_NAME)
+    password = session.widget_text(keys.SIGN_IN_PASSWORD)
+    session.set_widget_text(keys.SIGN_IN_PASSWORD, "")  # never kept beyond this call
     try:
         signed_in = sign_in(records_store(), name, password)
     except AtlasError as exc:
@@ -156,10 +156,10 @@ def _sign_in() -> None:
 
 
 def _create_admin() -> None:
-    name = session.widget_text(session.ADMIN_NAME)
-    password = session.widget_text(session.ADMIN_PASSWORD)
-    repeat = session.widget_text(session.ADMIN_REPEAT)
-    for key in (session.ADMIN_PASSWORD, session.ADMIN_REPEAT):
+    name = session.widget_text(keys.ADMIN_NAME)
+    password = session.widget_text(keys.ADMIN_PASSWORD)
+    repeat = session.widget_text(keys.ADMIN_REPEAT)
+    for key in (keys.ADMIN_PASSWORD, keys.ADMIN_REPEAT):
         session.set_widget_text(key, "")
     # Checked again here: the form is drawn only on this computer, but a button's message
     # could come from anywhere.
@@ -198,24 +198,24 @@ def _first_admin() -> None:
         "coordinators, members and viewers of the clusters."
     )
     st.html(_NO_INSTRUCTIONS)
-    with st.form(session.ADMIN_FORM):
-        st.text_input("Admin's user name", key=session.ADMIN_NAME, autocomplete="username")
+    with st.form(keys.ADMIN_FORM):
+        st.text_input("Admin's user name", key=keys.ADMIN_NAME, autocomplete="username")
         st.text_input(
             "Password (at least 8 characters)",
             type="password",
-            key=session.ADMIN_PASSWORD,
+            key=keys.ADMIN_PASSWORD,
             autocomplete="new-password",
         )
         st.text_input(
             "The same password again",
             type="password",
-            key=session.ADMIN_REPEAT,
+            key=keys.ADMIN_REPEAT,
             autocomplete="new-password",
         )
         st.form_submit_button(
             "Create the admin account",
             on_click=_create_admin,
-            key=session.ADMIN_SUBMIT,
+            key=keys.ADMIN_SUBMIT,
             type="primary",
             width="stretch",
         )
@@ -234,7 +234,7 @@ def sign_in_section() -> None:
     user = session.user()
     if user is not None:
         st.markdown(md(f"Signed in as {user_label(user)}"))
-        st.button("Sign out", key=session.SIGN_OUT, on_click=session.forget_user)
+        st.button("Sign out", key=keys.SIGN_OUT, on_click=session.forget_user)
         return
     show_notice("sign_in")
     if empty:
@@ -243,18 +243,18 @@ def sign_in_section() -> None:
     st.subheader("Sign in")
     # Streamlit's "Press Enter to submit form" covers a password in a narrow sidebar.
     st.html(_NO_INSTRUCTIONS)
-    with st.form(session.SIGN_IN_FORM):
-        st.text_input("User name", key=session.SIGN_IN_NAME, autocomplete="username")
+    with st.form(keys.SIGN_IN_FORM):
+        st.text_input("User name", key=keys.SIGN_IN_NAME, autocomplete="username")
         st.text_input(
             "Password",
             type="password",
-            key=session.SIGN_IN_PASSWORD,
+            key=keys.SIGN_IN_PASSWORD,
             autocomplete="current-password",
         )
         st.form_submit_button(
             "Sign in",
             on_click=_sign_in,
-            key=session.SIGN_IN_SUBMIT,
+            key=keys.SIGN_IN_SUBMIT,
             type="primary",
             width="stretch",
         )

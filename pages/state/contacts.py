@@ -45,7 +45,7 @@ from atlas.summaries.responsible import (
 )
 from layers.text import markdown_list
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.accounts import SIGN_IN_HELP, records_store, show_notice
 from pages.state.messages import error_text
 
@@ -192,7 +192,7 @@ def contacts_list(dataset: atlas.Dataset) -> list[dict[str, Any]]:
 def _values(contact_id: str | None) -> dict[str, Any]:
     """What the form of ``contact_id`` (None: the new contact's) holds."""
     fields = ["role", *_TEXTS, "category", *_DAYS]
-    return {f: session.widget_value(session.contact_key(contact_id, f)) for f in fields}
+    return {f: session.widget_value(keys.contact_key(contact_id, f)) for f in fields}
 
 
 def _add() -> None:
@@ -220,10 +220,10 @@ def _fields(contact: Mapping[str, Any] | None, categories: Sequence[str]) -> Non
         roles,
         index=roles.index(old["role"]) if old.get("role") in roles else 0,
         format_func=ROLE_LABELS.get,
-        key=session.contact_key(cid, "role"),
+        key=keys.contact_key(cid, "role"),
     )
     for field, label in _TEXTS.items():
-        st.text_input(label, value=old.get(field) or "", key=session.contact_key(cid, field))
+        st.text_input(label, value=old.get(field) or "", key=keys.contact_key(cid, field))
     options = [
         None,
         *dict.fromkeys([*categories, *([old["category"]] if old.get("category") else [])]),
@@ -233,14 +233,14 @@ def _fields(contact: Mapping[str, Any] | None, categories: Sequence[str]) -> Non
         options,
         index=options.index(old.get("category")),
         format_func=lambda c: "none" if c is None else c,
-        key=session.contact_key(cid, "category"),
+        key=keys.contact_key(cid, "category"),
     )
     for field, label in _DAYS.items():
         day = old.get(field)
         st.date_input(
             label,
             value=date.fromisoformat(day) if day else None,
-            key=session.contact_key(cid, field),
+            key=keys.contact_key(cid, field),
         )
 
 
@@ -248,10 +248,10 @@ def add_contact_form(categories: Sequence[str]) -> None:
     """The form that adds a contact (coordinators and admins)."""
     st.subheader("Add a contact")
     show_notice("contacts")
-    with st.form(session.CONTACT_FORM):
+    with st.form(keys.CONTACT_FORM):
         _fields(None, categories)
         st.form_submit_button(
-            "Add the contact", on_click=_add, key=session.CONTACT_ADD, type="primary"
+            "Add the contact", on_click=_add, key=keys.CONTACT_ADD, type="primary"
         )
 
 
@@ -293,16 +293,16 @@ def change_contact_form(kept: Sequence[Mapping[str, Any]], categories: Sequence[
         "Contact",
         list(by_id),
         format_func=lambda i: contact_label(by_id[i]),
-        key=session.CONTACT_CHOSEN,
+        key=keys.CONTACT_CHOSEN,
     )
     contact = by_id[chosen]
-    with st.form(session.contact_key(chosen, "form")):
+    with st.form(keys.contact_key(chosen, "form")):
         _fields(contact, categories)
         st.form_submit_button(
             "Save the changes",
             on_click=_change,
             args=(chosen,),
-            key=session.contact_key(chosen, "save"),
+            key=keys.contact_key(chosen, "save"),
             type="primary",
         )
     st.caption(
@@ -313,7 +313,7 @@ def change_contact_form(kept: Sequence[Mapping[str, Any]], categories: Sequence[
         "Retire this contact",
         on_click=_retire,
         args=(chosen,),
-        key=session.contact_key(chosen, "retire"),
+        key=keys.contact_key(chosen, "retire"),
     )
 
 

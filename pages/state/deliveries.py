@@ -23,7 +23,7 @@ from atlas.schedules import Comparison, compare_files, compliance, picked_period
 from atlas.store import CombinedDeliveries, compare_with_store
 from layers.deliveries import compliance_map
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys
 from pages.state.choices import DeliveriesUsed, Source
 from pages.state.messages import error_text, shown_source
 from pages.state.recorded import Recorded, recorded_deliveries
@@ -57,16 +57,16 @@ def choose_comparison(
     saying what is wrong, when they cannot be compared."""
     cols = st.columns(3)
     late_hours = cols[0].number_input(
-        "On time within (hours of the window)", 0.0, 12.0, 2.0, 0.5, key=session.LATE_HOURS
+        "On time within (hours of the window)", 0.0, 12.0, 2.0, 0.5, key=keys.LATE_HOURS
     )
     short_percent = cols[1].number_input(
-        "In full within (% below the volume)", 0.0, 90.0, 10.0, 5.0, key=session.SHORT_PERCENT
+        "In full within (% below the volume)", 0.0, 90.0, 10.0, 5.0, key=keys.SHORT_PERCENT
     )
     files = (source, standard, schedule, deliveries)
     try:
         first, _ = compared_with(*files, None, None, late_hours, short_percent, recorded)
         period = cols[2].date_input(
-            "Period", value=first.period, format="YYYY-MM-DD", key=session.SCHEDULE_PERIOD
+            "Period", value=first.period, format="YYYY-MM-DD", key=keys.SCHEDULE_PERIOD
         )
         start, end = picked_period(period, first.period)
         result, combined = compared_with(*files, start, end, late_hours, short_percent, recorded)
@@ -86,16 +86,16 @@ def schedule_files(reports_optional: bool = False) -> tuple[str, str]:
         "Schedule and reports",
         ["Sample schedule and reports", "My files"],
         horizontal=True,
-        key=session.SCHEDULE_SOURCE,
+        key=keys.SCHEDULE_SOURCE,
     )
     if chosen != "My files":
         return str(SAMPLE_SCHEDULE), str(SAMPLE_DELIVERIES)
     upload = st.columns(2)
-    schedule = upload[0].file_uploader("Schedule (CSV)", type=["csv"], key=session.SCHEDULE_FILE)
+    schedule = upload[0].file_uploader("Schedule (CSV)", type=["csv"], key=keys.SCHEDULE_FILE)
     deliveries = upload[1].file_uploader(
         "Delivery reports (CSV" + (", optional)" if reports_optional else ")"),
         type=["csv"],
-        key=session.DELIVERIES_FILE,
+        key=keys.DELIVERIES_FILE,
     )
     st.caption(
         "Schedule columns: settlement_id, provider, weekday or date, start, end, litres and/or "

@@ -39,7 +39,7 @@ from atlas.summaries.records import (
     state_label,
 )
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.accounts import records_store, show_notice
 from pages.state.messages import error_text
 
@@ -84,19 +84,19 @@ def _send() -> None:
             "report", "error", "The day and time are later than now: check them and send again."
         )
         return
-    problem = session.widget_value(session.REPORT_PROBLEM)
+    problem = session.widget_value(keys.REPORT_PROBLEM)
     if problem is None:
         session.set_notice("report", "error", "Choose what is wrong, then send the report.")
         return
     entry = NewReport(
-        settlement_id=str(session.widget_value(session.REPORT_SETTLEMENT)),
-        category=str(session.widget_value(session.REPORT_CATEGORY)),
+        settlement_id=str(session.widget_value(keys.REPORT_SETTLEMENT)),
+        category=str(session.widget_value(keys.REPORT_CATEGORY)),
         problem=str(problem),
         observed_at=observed,
-        service_id=session.widget_value(session.REPORT_POINT),
-        note=session.widget_text(session.REPORT_NOTE),
-        contact=session.widget_text(session.REPORT_CONTACT),
-        channel=str(session.widget_value(session.REPORT_CHANNEL) or "app"),
+        service_id=session.widget_value(keys.REPORT_POINT),
+        note=session.widget_text(keys.REPORT_NOTE),
+        contact=session.widget_text(keys.REPORT_CONTACT),
+        channel=str(session.widget_value(keys.REPORT_CHANNEL) or "app"),
     )
     user = session.user()
     if user is None:
@@ -133,17 +133,17 @@ def report_form(store: Store, user: User, category: str | None) -> None:
     settlement_id = st.selectbox(
         "Settlement",
         ids,
-        index=session.initial_index(session.REPORT_SETTLEMENT, ids, ids[0]),
+        index=session.initial_index(keys.REPORT_SETTLEMENT, ids, ids[0]),
         format_func=labels.__getitem__,
-        key=session.REPORT_SETTLEMENT,
+        key=keys.REPORT_SETTLEMENT,
     )
     categories = list(PROBLEMS)
     chosen = st.radio(
         "Which service",
         categories,
-        index=session.initial_index(session.REPORT_CATEGORY, categories, category),
+        index=session.initial_index(keys.REPORT_CATEGORY, categories, category),
         format_func=category_label,
-        key=session.REPORT_CATEGORY,
+        key=keys.REPORT_CATEGORY,
     )
     points = nearest_services(store, user, str(settlement_id), str(chosen), limit=100)
     point_labels: dict[Any, str] = {None: _NO_POINT}
@@ -152,19 +152,19 @@ def report_form(store: Store, user: User, category: str | None) -> None:
     st.selectbox(
         "Which service point (nearest to the middle of the settlement first)",
         options,
-        index=session.initial_index(session.REPORT_POINT, options, None),
+        index=session.initial_index(keys.REPORT_POINT, options, None),
         format_func=point_labels.__getitem__,
-        key=session.REPORT_POINT,
+        key=keys.REPORT_POINT,
     )
     problems = list(PROBLEMS[str(chosen)])
     # No default: a report says what its reporter chose, never what the form happened to show.
-    session.initial_index(session.REPORT_PROBLEM, problems, None)
+    session.initial_index(keys.REPORT_PROBLEM, problems, None)
     st.radio(
         "What is wrong",
         problems,
         index=None,
         format_func=problem_label,
-        key=session.REPORT_PROBLEM,
+        key=keys.REPORT_PROBLEM,
     )
     today = _sast_now().date()
     session.report_when(_sast_now())
@@ -173,31 +173,31 @@ def report_form(store: Store, user: User, category: str | None) -> None:
         min_value=today - timedelta(days=365 * 5),
         max_value=today,
         format="YYYY-MM-DD",
-        key=session.REPORT_DAY,
+        key=keys.REPORT_DAY,
     )
     st.time_input(
-        "Time it was seen (South African time)", step=timedelta(minutes=1), key=session.REPORT_TIME
+        "Time it was seen (South African time)", step=timedelta(minutes=1), key=keys.REPORT_TIME
     )
     st.text_area(
         "Note (optional)",
         max_chars=MAX_NOTE,
         placeholder="Where exactly, since when, how many households are affected…",
-        key=session.REPORT_NOTE,
+        key=keys.REPORT_NOTE,
     )
     st.text_input(
         "The resident's phone number or name (optional)",
         max_chars=MAX_CONTACT,
-        key=session.REPORT_CONTACT,
+        key=keys.REPORT_CONTACT,
     )
     st.caption(CONTACT_PRIVATE)
     st.selectbox(
         "How the report reached you",
         list(CHANNELS),
         format_func=channel_label,
-        key=session.REPORT_CHANNEL,
+        key=keys.REPORT_CHANNEL,
     )
     st.button(
-        "Send the report", type="primary", width="stretch", key=session.REPORT_SEND, on_click=_send
+        "Send the report", type="primary", width="stretch", key=keys.REPORT_SEND, on_click=_send
     )
     # Under the button: where the phone's screen is when it was pressed.
     show_notice("report")

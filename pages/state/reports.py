@@ -51,7 +51,7 @@ from atlas.summaries.records import (
 )
 from layers.reports import report_overlays
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.accounts import SIGN_IN_HELP, records_store, show_notice
 from pages.state.messages import error_text
 
@@ -83,21 +83,21 @@ def queue_filters(store: Store, user: User) -> dict[str, Any]:
             "Cluster",
             [None, *cluster_names(registered_settlements(store))],
             format_func=lambda c: "All clusters" if c is None else c,
-            key=session.QUEUE_CLUSTER,
+            key=keys.QUEUE_CLUSTER,
         )
     states = columns[1].multiselect(
         "States",
         list(STATES),
         default=[s for s in STATES if s in OPEN_STATES],
         format_func=state_label,
-        key=session.QUEUE_STATES,
+        key=keys.QUEUE_STATES,
         placeholder="Every state",
     )
     category = columns[2].selectbox(
         "Service",
         [None, *PROBLEMS],
         format_func=lambda c: "Every service" if c is None else category_label(c),
-        key=session.QUEUE_CATEGORY,
+        key=keys.QUEUE_CATEGORY,
     )
     return {"cluster": cluster, "states": tuple(states), "category": category}
 
@@ -134,21 +134,19 @@ def chosen_report(records: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | N
     chosen = st.selectbox(
         "Report",
         ids,
-        index=session.initial_index(
-            session.QUEUE_REPORT, ids, linked if linked in by_id else ids[0]
-        ),
+        index=session.initial_index(keys.QUEUE_REPORT, ids, linked if linked in by_id else ids[0]),
         format_func=lambda i: f"{i}: {report_title(by_id[i])}",
-        key=session.QUEUE_REPORT,
+        key=keys.QUEUE_REPORT,
     )
     return by_id[chosen]
 
 
 def _update(report_id: str, state: str) -> None:
     """A next-step button: move the report, or say why it cannot move."""
-    step = session.widget_value(session.report_key(report_id, state, "step"))
-    note = session.widget_text(session.report_key(report_id, state, "note"))
-    reference = session.widget_text(session.report_key(report_id, state, "reference"))
-    original = session.widget_value(session.report_key(report_id, state, "duplicate_of"))
+    step = session.widget_value(keys.report_key(report_id, state, "step"))
+    note = session.widget_text(keys.report_key(report_id, state, "note"))
+    reference = session.widget_text(keys.report_key(report_id, state, "reference"))
+    original = session.widget_value(keys.report_key(report_id, state, "duplicate_of"))
     user = session.user()
     if user is None or step is None:
         session.set_notice("queue", "error", "Sign in again to change the report.")
@@ -178,7 +176,7 @@ def _details(record: Mapping[str, Any]) -> str:
 
 def _contact(store: Store, user: User, report_id: str) -> None:
     """The "Show contact" button of one report (coordinators): the contact, this run only."""
-    if not st.button("Show contact", key=session.report_key(report_id, "contact")):
+    if not st.button("Show contact", key=keys.report_key(report_id, "contact")):
         st.caption("The resident's contact is hidden: showing it is written in the atlas's log.")
         return
     try:
@@ -204,12 +202,12 @@ def _next_step(store: Store, user: User, record: Mapping[str, Any]) -> None:
         steps,
         horizontal=True,
         format_func=action_label,
-        key=session.report_key(report_id, state, "step"),
+        key=keys.report_key(report_id, state, "step"),
     )
     if step == "referred":
         st.text_input(
             "The municipality's reference number (required)",
-            key=session.report_key(report_id, state, "reference"),
+            key=keys.report_key(report_id, state, "reference"),
         )
     if step == "duplicate":
         others = same_place_reports(store, user, record)
@@ -221,13 +219,13 @@ def _next_step(store: Store, user: User, record: Mapping[str, Any]) -> None:
             "Duplicate of which report",
             list(titles),
             format_func=lambda i: f"{i}: {titles[i]}",
-            key=session.report_key(report_id, state, "duplicate_of"),
+            key=keys.report_key(report_id, state, "duplicate_of"),
         )
-    st.text_area("Note (optional)", key=session.report_key(report_id, state, "note"))
+    st.text_area("Note (optional)", key=keys.report_key(report_id, state, "note"))
     st.button(
         action_label(str(step)),
         type="primary",
-        key=session.report_key(report_id, state, "save"),
+        key=keys.report_key(report_id, state, "save"),
         on_click=_update,
         args=(report_id, state),
     )

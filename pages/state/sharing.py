@@ -18,7 +18,7 @@ import streamlit as st
 
 from layers.qr import png_qr
 from layers.text import markdown_text as md
-from pages.state import accounts, session
+from pages.state import accounts, keys, session
 from pages.state.sources import served_share
 
 __all__ = ["TRIES", "WINDOW_S", "door", "share_panel"]
@@ -53,8 +53,8 @@ def _throttle() -> _Throttle:
 
 def _enter() -> None:
     share = served_share() or {}
-    given = session.widget_text(session.GUEST_CODE).strip()
-    session.set_widget_text(session.GUEST_CODE, "")
+    given = session.widget_text(keys.GUEST_CODE).strip()
+    session.set_widget_text(keys.GUEST_CODE, "")
     throttle, now = _throttle(), time.monotonic()
     if throttle.blocked(now):
         session.set_notice(
@@ -83,10 +83,10 @@ def door() -> None:
     st.title("Settlement Atlas")
     st.subheader("Enter the meeting code")
     accounts.show_notice("guest")
-    with st.form(session.GUEST_FORM):
-        st.text_input("Meeting code", key=session.GUEST_CODE, max_chars=40)
+    with st.form(keys.GUEST_FORM):
+        st.text_input("Meeting code", key=keys.GUEST_CODE, max_chars=40)
         st.form_submit_button(
-            "Look at the atlas", key=session.GUEST_SUBMIT, on_click=_enter, type="primary"
+            "Look at the atlas", key=keys.GUEST_SUBMIT, on_click=_enter, type="primary"
         )
     st.caption(
         "The code lets you look at the maps and figures, not change them. To report a "

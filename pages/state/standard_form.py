@@ -26,7 +26,7 @@ from atlas.measure.standards import (
 )
 from atlas.registry import standard_names
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.messages import error_text
 from pages.state.sources import load_standard, standard_label, standard_options
 from pages.state.uploads import LayerUpload, store_upload
@@ -125,7 +125,7 @@ def offer_categories(upload: LayerUpload | None, standard: str) -> None:
     for category in unknown[:OFFERED_AT_MOST]:
         if st.button(
             f"Add “{md(category)}” to the standard",
-            key=session.add_category_key(category),
+            key=keys.add_category_key(category),
             help=f"Measures {category} too, counted in households with no ratio or walking "
             f"distance yet: set them under “{STANDARD_FORM}” below.",
         ):
@@ -136,7 +136,7 @@ def offer_categories(upload: LayerUpload | None, standard: str) -> None:
 
 
 def _upload(current: str) -> None:
-    upload = st.file_uploader("Standard file (TOML)", type=["toml"], key=session.STANDARD_FILE)
+    upload = st.file_uploader("Standard file (TOML)", type=["toml"], key=keys.STANDARD_FILE)
     if upload is None:
         return
     try:
@@ -146,7 +146,7 @@ def _upload(current: str) -> None:
         return
     if path == current:
         st.success(md(f"In use: {standard_label(path)}."))
-    elif st.button(f"Use {md(upload.name)}", key=session.STANDARD_FILE_USE):
+    elif st.button(f"Use {md(upload.name)}", key=keys.STANDARD_FILE_USE):
         _use(path)
 
 
@@ -157,25 +157,25 @@ def _build(current: str) -> None:
     base = st.selectbox(
         "Start from",
         options,
-        index=session.initial_index(session.FORM_BASE, options, current),
+        index=session.initial_index(keys.FORM_BASE, options, current),
         format_func=standard_label,
-        key=session.FORM_BASE,
+        key=keys.FORM_BASE,
     )
     category = st.text_input(
-        "Category (one lower-case word, such as health)", key=session.FORM_CATEGORY
+        "Category (one lower-case word, such as health)", key=keys.FORM_CATEGORY
     ).strip()
-    unit = st.radio("Demand is counted in", UNITS, horizontal=True, key=session.FORM_UNIT)
+    unit = st.radio("Demand is counted in", UNITS, horizontal=True, key=keys.FORM_UNIT)
     per_point = st.number_input(
         "People or households per point (0: no ratio)",
         min_value=0.0,
         step=1.0,
-        key=session.FORM_PER_POINT,
+        key=keys.FORM_PER_POINT,
     )
     distance = st.number_input(
-        "Walking distance in m (0: none)", min_value=0.0, step=50.0, key=session.FORM_DISTANCE
+        "Walking distance in m (0: none)", min_value=0.0, step=50.0, key=keys.FORM_DISTANCE
     )
-    label = st.text_input("What one point is called (such as clinic)", key=session.FORM_LABEL)
-    if st.button("Add the category and use this standard", key=session.FORM_ADD):
+    label = st.text_input("What one point is called (such as clinic)", key=keys.FORM_LABEL)
+    if st.button("Add the category and use this standard", key=keys.FORM_ADD):
         try:
             rule = category_rule(
                 str(unit),
@@ -204,5 +204,5 @@ def standard_form(current: str) -> None:
         standard_to_toml(standard),
         file_name=f"{standard.id}.toml",
         mime="application/toml",
-        key=session.STANDARD_DOWNLOAD,
+        key=keys.STANDARD_DOWNLOAD,
     )

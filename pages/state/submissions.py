@@ -32,7 +32,7 @@ from atlas.store import (
 from atlas.store.submissions import DUE_AFTER, FIELDS, MAX_RESPONSE, NewSubmission, today
 from atlas.summaries.records import cluster_names
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.accounts import records_store, show_notice
 from pages.state.messages import error_text
 
@@ -75,9 +75,9 @@ def submission_list(store: Store, user: User) -> list[dict[str, Any]]:
         cluster = st.selectbox(
             "Cluster",
             [None, *clusters],
-            index=session.initial_index(session.SUBMISSIONS_CLUSTER, [None, *clusters], None),
+            index=session.initial_index(keys.SUBMISSIONS_CLUSTER, [None, *clusters], None),
             format_func=lambda c: "All clusters" if c is None else c,
-            key=session.SUBMISSIONS_CLUSTER,
+            key=keys.SUBMISSIONS_CLUSTER,
         )
         records = list_submissions(store, user, cluster=cluster)
     except AtlasError as exc:
@@ -96,8 +96,8 @@ def submission_list(store: Store, user: User) -> list[dict[str, Any]]:
 def _add() -> None:
     """The "Record the submission" button: keep it in the store, or say what is wrong."""
     user = session.user()
-    sent = session.widget_value(session.SUBMISSION_SENT)
-    due = session.widget_value(session.SUBMISSION_DUE)
+    sent = session.widget_value(keys.SUBMISSION_SENT)
+    due = session.widget_value(keys.SUBMISSION_DUE)
     if user is None:
         session.set_notice("submission", "error", "Sign in again to record the submission.")
         return
@@ -105,10 +105,10 @@ def _add() -> None:
         session.set_notice("submission", "error", "Give the day the submission was sent.")
         return
     entry = NewSubmission(
-        cluster=str(session.widget_value(session.SUBMISSION_CLUSTER) or ""),
-        recipient=session.widget_text(session.SUBMISSION_RECIPIENT),
+        cluster=str(session.widget_value(keys.SUBMISSION_CLUSTER) or ""),
+        recipient=session.widget_text(keys.SUBMISSION_RECIPIENT),
         sent=sent,
-        reference=session.widget_text(session.SUBMISSION_REFERENCE) or None,
+        reference=session.widget_text(keys.SUBMISSION_REFERENCE) or None,
         due=due if isinstance(due, date) else None,
     )
     try:
@@ -136,45 +136,45 @@ def submission_form(store: Store, user: User) -> None:
     if not clusters:
         st.info("Register settlements with clusters to record the clusters' submissions.")
         return
-    with st.expander("Record a submission the cluster sent"), st.form(session.SUBMISSION_FORM):
+    with st.expander("Record a submission the cluster sent"), st.form(keys.SUBMISSION_FORM):
         st.selectbox(
             "Cluster",
             clusters,
-            index=session.initial_index(session.SUBMISSION_CLUSTER, clusters, clusters[0]),
-            key=session.SUBMISSION_CLUSTER,
+            index=session.initial_index(keys.SUBMISSION_CLUSTER, clusters, clusters[0]),
+            key=keys.SUBMISSION_CLUSTER,
         )
         st.text_input(
             "Sent to (name and office)",
             max_chars=500,
             placeholder="e.g. IDP Office, City of Cape Town",
-            key=session.SUBMISSION_RECIPIENT,
+            key=keys.SUBMISSION_RECIPIENT,
         )
         days = st.columns(2)
         days[0].date_input(
-            "Day sent", today(), max_value=today(), format="YYYY-MM-DD", key=session.SUBMISSION_SENT
+            "Day sent", today(), max_value=today(), format="YYYY-MM-DD", key=keys.SUBMISSION_SENT
         )
         days[1].date_input(
             "Response due (empty: 30 days after)",
             None,
             format="YYYY-MM-DD",
-            key=session.SUBMISSION_DUE,
+            key=keys.SUBMISSION_DUE,
         )
         st.text_input(
             "The municipality's reference (optional)",
             max_chars=200,
-            key=session.SUBMISSION_REFERENCE,
+            key=keys.SUBMISSION_REFERENCE,
         )
         st.form_submit_button(
-            "Record the submission", type="primary", on_click=_add, key=session.SUBMISSION_ADD
+            "Record the submission", type="primary", on_click=_add, key=keys.SUBMISSION_ADD
         )
 
 
 def _answer() -> None:
     """The "Record it" button of the answer form: change the submission, or say why not."""
     user = session.user()
-    sid = session.widget_value(session.SUBMISSION_CHOSEN)
-    status = session.widget_value(session.SUBMISSION_STATUS)
-    day = session.widget_value(session.SUBMISSION_ANSWERED)
+    sid = session.widget_value(keys.SUBMISSION_CHOSEN)
+    status = session.widget_value(keys.SUBMISSION_STATUS)
+    day = session.widget_value(keys.SUBMISSION_ANSWERED)
     if user is None or sid is None or status not in _STEPS:
         session.set_notice("submission", "error", "Sign in again to record what came of it.")
         return
@@ -185,14 +185,14 @@ def _answer() -> None:
             str(sid),
             status=str(status),
             answered=day if status == "answered" and isinstance(day, date) else None,
-            response=session.widget_text(session.SUBMISSION_RESPONSE) or None,
-            reference=session.widget_text(session.SUBMISSION_NEW_REFERENCE) or None,
+            response=session.widget_text(keys.SUBMISSION_RESPONSE) or None,
+            reference=session.widget_text(keys.SUBMISSION_NEW_REFERENCE) or None,
         )
     except AtlasError as exc:
         session.set_notice("submission", "error", error_text(exc))
         return
-    session.set_widget_text(session.SUBMISSION_RESPONSE, "")
-    session.set_widget_text(session.SUBMISSION_NEW_REFERENCE, "")
+    session.set_widget_text(keys.SUBMISSION_RESPONSE, "")
+    session.set_widget_text(keys.SUBMISSION_NEW_REFERENCE, "")
     text = f"Submission {sid} to {record['recipient']} is now {record['status']}."
     session.set_notice("submission", "success", md(text))
 
@@ -206,40 +206,40 @@ def answer_form(user: User, records: Sequence[Mapping[str, Any]]) -> None:
         ids = list(titles)
         with (
             st.expander("Record an acknowledgement or an answer"),
-            st.form(session.SUBMISSION_ANSWER_FORM),
+            st.form(keys.SUBMISSION_ANSWER_FORM),
         ):
             st.selectbox(
                 "Submission",
                 ids,
-                index=session.initial_index(session.SUBMISSION_CHOSEN, ids, ids[0]),
+                index=session.initial_index(keys.SUBMISSION_CHOSEN, ids, ids[0]),
                 format_func=titles.__getitem__,
-                key=session.SUBMISSION_CHOSEN,
+                key=keys.SUBMISSION_CHOSEN,
             )
             st.radio(
                 "What came of it",
                 list(_STEPS),
                 horizontal=True,
                 format_func=_STEPS.__getitem__,
-                key=session.SUBMISSION_STATUS,
+                key=keys.SUBMISSION_STATUS,
             )
             st.date_input(
                 "Day it was answered (for an answer)",
                 today(),
                 max_value=today(),
                 format="YYYY-MM-DD",
-                key=session.SUBMISSION_ANSWERED,
+                key=keys.SUBMISSION_ANSWERED,
             )
             st.text_area(
                 "What the answer said (optional)",
                 max_chars=MAX_RESPONSE,
-                key=session.SUBMISSION_RESPONSE,
+                key=keys.SUBMISSION_RESPONSE,
             )
             st.text_input(
                 "The municipality's reference, if it gave one (optional)",
                 max_chars=200,
-                key=session.SUBMISSION_NEW_REFERENCE,
+                key=keys.SUBMISSION_NEW_REFERENCE,
             )
             st.form_submit_button(
-                "Record it", type="primary", on_click=_answer, key=session.SUBMISSION_ANSWER
+                "Record it", type="primary", on_click=_answer, key=keys.SUBMISSION_ANSWER
             )
     show_notice("submission")

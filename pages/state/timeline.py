@@ -24,7 +24,7 @@ from atlas.store.timeline import report_lives
 from atlas.store.times import LOCAL_ZONE, now
 from atlas.summaries.timing import as_of_sentence
 from layers.charts import working_timeline
-from pages.state import session
+from pages.state import keys, session
 from pages.state.accounts import records_store
 from pages.state.choices import RasterChoice, Source, Timing
 from pages.state.messages import error_text
@@ -64,7 +64,7 @@ def as_of_control() -> Timing | None:
         min_value=date(2000, 1, 1),
         max_value=current,
         format="YYYY-MM-DD",
-        key=session.AS_OF,
+        key=keys.AS_OF,
         help="The service points' statuses at the end of this day: the services file's, "
         "changed by the confirmed reports of a broken tap, no water, no power or a blocked "
         "toilet from when the problem was seen until it was fixed.",

@@ -14,7 +14,7 @@ from atlas.load.columns import guess_columns, parse_mapping
 from atlas.load.crs import parse_crs
 from atlas.load.schema import layer_spec
 from atlas.load.uploads import content_hash, save_upload
-from pages.state import session
+from pages.state import keys, session
 from pages.state.choices import Source
 from pages.state.messages import error_text, report_text, shown_report
 from pages.state.sources import categories_of, dataset_of, load_standard
@@ -106,12 +106,12 @@ def choose_columns(
                 f"{spec.name}{' (required)' if spec.required else ''}",
                 options,
                 index=options.index(guess) if guess in options else 0,
-                key=session.column_key(layer, spec.name),
+                key=keys.column_key(layer, spec.name),
             )
             constant = ""
             if spec.kind in ("category", "status", "text"):
                 constant = st.text_input(
-                    f"…or one {spec.name} for every row", key=session.constant_key(layer, spec.name)
+                    f"…or one {spec.name} for every row", key=keys.constant_key(layer, spec.name)
                 ).strip()
             if constant:
                 mapping.append(f"{layer}.{spec.name}='{constant}'")
@@ -142,7 +142,7 @@ def _typed_crs(layer: str, name: str) -> tuple[str | None, bool]:
     """The CRS box of an upload: its text (None when empty) and whether it is a CRS."""
     text = st.text_input(
         CRS_BOX,
-        key=session.crs_key(layer),
+        key=keys.crs_key(layer),
         placeholder="EPSG:32734",
         help="Only when the atlas cannot tell where the file is: an EPSG code such as "
         "EPSG:32734 (UTM 34S) or EPSG:4326 (longitude/latitude).",
@@ -160,7 +160,7 @@ def _typed_crs(layer: str, name: str) -> tuple[str | None, bool]:
 def upload_layer(layer: str, standard: str, zeros_are_counts: bool = False) -> LayerUpload | None:
     """The widgets of one layer on the Data page: the file, its CRS box, its columns and its
     check. None when no file is uploaded."""
-    upload = st.file_uploader(_LABELS[layer], type=UPLOAD_KINDS, key=session.upload_key(layer))
+    upload = st.file_uploader(_LABELS[layer], type=UPLOAD_KINDS, key=keys.upload_key(layer))
     if upload is None:
         return None
     try:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import atlas
 from atlas.store import NewReport, add_report, update_report
-from pages.state import session
+from pages.state import keys
 from tests.app.test_store_pages import (
     as_user,
     empty_store,
@@ -46,7 +46,7 @@ def point(store: atlas.store.Store) -> str:
 
 def profile(at: AppTest) -> AppTest:
     at = open_page(at, "pages/settlement.py")
-    at.selectbox(key=session.SETTLEMENT).select("SET-021").run()
+    at.selectbox(key=keys.SETTLEMENT).select("SET-021").run()
     assert not at.exception, at.exception
     return at
 
@@ -64,7 +64,7 @@ def test_the_profile_as_of_a_date_shows_the_outage_and_its_days(point: str) -> N
     plain = next(m.value for m in at.markdown if "working taps" in m.value)
 
     at = profile(sign_in(start(), "ayanda"))  # a viewer
-    at.date_input(key=session.AS_OF).set_value(date(2026, 3, 10)).run()
+    at.date_input(key=keys.AS_OF).set_value(date(2026, 3, 10)).run()
     assert not at.exception, at.exception
     captions = " ".join(c.value for c in at.caption)
     assert (
@@ -85,7 +85,7 @@ def test_the_profile_as_of_a_date_shows_the_outage_and_its_days(point: str) -> N
     assert march != plain and "12 working taps" in march and "13 working taps" in plain
 
     # After the fix the point is in service again; the chosen day carries to the Map page.
-    at.date_input(key=session.AS_OF).set_value(date(2026, 3, 25)).run()
+    at.date_input(key=keys.AS_OF).set_value(date(2026, 3, 25)).run()
     assert "Out of service" not in points_of(at).columns
     at = open_page(at, "pages/map.py")
-    assert at.date_input(key=session.AS_OF).value == date(2026, 3, 25)
+    assert at.date_input(key=keys.AS_OF).value == date(2026, 3, 25)

@@ -24,7 +24,7 @@ import atlas
 from atlas.store import NewContact, add_contact, add_user, list_contacts, open_store, sync_register
 from atlas.store import sign_in as store_sign_in
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -79,9 +79,9 @@ def start() -> AppTest:
 
 
 def sign_in(at: AppTest, name: str) -> AppTest:
-    at.sidebar.text_input(key=session.SIGN_IN_NAME).input(name)
-    at.sidebar.text_input(key=session.SIGN_IN_PASSWORD).input(USERS[name][1])
-    at.sidebar.button(key=session.SIGN_IN_SUBMIT).click().run()
+    at.sidebar.text_input(key=keys.SIGN_IN_NAME).input(name)
+    at.sidebar.text_input(key=keys.SIGN_IN_PASSWORD).input(USERS[name][1])
+    at.sidebar.button(key=keys.SIGN_IN_SUBMIT).click().run()
     assert not at.exception, at.exception
     return at
 
@@ -103,7 +103,7 @@ def councillor_row(at: AppTest) -> dict[str, str]:
 
 
 def new(field: str) -> str:
-    return session.contact_key(None, field)
+    return keys.contact_key(None, field)
 
 
 def test_a_coordinator_adds_a_contact_and_the_profile_names_them(
@@ -121,7 +121,7 @@ def test_a_coordinator_adds_a_contact_and_the_profile_names_them(
     at.text_input(key=new("ward_id")).input(WARD)
     at.date_input(key=new("valid_from")).set_value(date(2021, 11, 1))
     at.text_input(key=new("source")).input("Council minutes, 2021")
-    at.button(key=session.CONTACT_ADD).click().run()
+    at.button(key=keys.CONTACT_ADD).click().run()
     assert not at.exception, at.exception
     assert md("Added: Zodwa Khumalo (Ward councillor, ward 99900002).") in [
         s.value for s in at.success
@@ -144,7 +144,7 @@ def test_a_coordinator_adds_a_contact_and_the_profile_names_them(
         "Zodwa Khumalo", "021 400 1616", "Council minutes, 2021",
     )  # fmt: skip
     # And per ward on the cluster page (SET-001 is in the Northern Ridge Cluster).
-    at.session_state[session.CLUSTER] = "Northern Ridge Cluster"
+    at.session_state[keys.CLUSTER] = "Northern Ridge Cluster"
     at = open_page(at, "pages/clusters.py")
     table = table_with(at, "Who")
     names = table[table["Ward"] == WARD]["Name"].tolist()
@@ -155,7 +155,7 @@ def test_a_wrong_contact_says_what_to_fix(store: atlas.store.Store) -> None:
     at = open_page(sign_in(start(), "nomsa"), "pages/contacts.py")
     at.selectbox(key=new("role")).set_value("department")
     at.text_input(key=new("name")).input("Roads")
-    at.button(key=session.CONTACT_ADD).click().run()
+    at.button(key=keys.CONTACT_ADD).click().run()
     assert not at.exception, at.exception
     (error,) = at.error
     assert "A department is named for a service category" in error.value
@@ -163,7 +163,7 @@ def test_a_wrong_contact_says_what_to_fix(store: atlas.store.Store) -> None:
     # What was typed stays, to correct it; once added, the form is empty again.
     assert at.text_input(key=new("name")).value == "Roads"
     at.selectbox(key=new("category")).set_value("water")
-    at.button(key=session.CONTACT_ADD).click().run()
+    at.button(key=keys.CONTACT_ADD).click().run()
     assert not at.exception and not at.error
     (kept,) = list_contacts(store, as_user(store, "ayanda"))
     assert (kept["role"], kept["name"], kept["category"]) == ("department", "Roads", "water")
@@ -197,21 +197,21 @@ def test_a_coordinator_changes_and_retires_a_contact(store: atlas.store.Store) -
     coordinator = as_user(store, "nomsa")
     cid = add_contact(store, coordinator, NewContact("department", "Water", category="water"))
     at = open_page(sign_in(start(), "nomsa"), "pages/contacts.py")
-    assert at.selectbox(key=session.CONTACT_CHOSEN).value == cid
-    at.text_input(key=session.contact_key(cid, "phone")).input("021 400 2222")
-    at.button(key=session.contact_key(cid, "save")).click().run()
+    assert at.selectbox(key=keys.CONTACT_CHOSEN).value == cid
+    at.text_input(key=keys.contact_key(cid, "phone")).input("021 400 2222")
+    at.button(key=keys.contact_key(cid, "save")).click().run()
     assert not at.exception, at.exception
     assert md("Saved: Water (Department, water).") in [s.value for s in at.success]
     assert list_contacts(store, coordinator)[0]["phone"] == "021 400 2222"
 
-    at.button(key=session.contact_key(cid, "retire")).click().run()
+    at.button(key=keys.contact_key(cid, "retire")).click().run()
     assert not at.exception, at.exception
     assert md("Retired: Water (Department, water).") in [s.value for s in at.success]
     assert list_contacts(store, coordinator) == []
     assert "No contact is kept yet." in [i.value for i in at.info]
 
     # Signing out forgets everything typed on the page.
-    at.sidebar.button(key=session.SIGN_OUT).click().run()
+    at.sidebar.button(key=keys.SIGN_OUT).click().run()
     assert not [k for k in at.session_state.to_dict() if str(k).startswith("records_contact")]
 
 
@@ -223,8 +223,8 @@ def test_a_viewer_sees_the_contacts_but_no_form(store: atlas.store.Store) -> Non
     )
     at = open_page(sign_in(start(), "ayanda"), "pages/contacts.py")
     assert table_with(at, "Role")["Email"].tolist() == ["zk@example.org"]
-    keys = [w.key for kind in ("button", "text_input", "selectbox") for w in at.get(kind)]
-    assert not [k for k in keys if k and str(k).startswith("records_contact")]
+    shown = [w.key for kind in ("button", "text_input", "selectbox") for w in at.get(kind)]
+    assert not [k for k in shown if k and str(k).startswith("records_contact")]
     assert not any("Add a contact" in s.value for s in at.subheader)
     # The profile names them for a viewer too.
     at = open_page(at, "pages/settlement.py")

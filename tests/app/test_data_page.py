@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 import atlas
 from atlas.measure.standards import category_rule, standard_to_toml, with_category
 from atlas.summaries.phrases import NOT_IN_A_CLUSTER
-from pages.state import session
+from pages.state import keys
 from pages.state.choices import Source
 from pages.state.messages import error_text, report_text
 from pages.state.sources import dataset_of, standard_label
@@ -73,12 +73,12 @@ def test_the_data_page_names_its_controls() -> None:
 
 def test_the_form_builds_a_standard_that_the_sidebar_then_shows() -> None:
     at = app("pages/data.py")
-    at.text_input(key=session.FORM_CATEGORY).input("health")
-    at.radio(key=session.FORM_UNIT).set_value("people")
-    at.number_input(key=session.FORM_PER_POINT).set_value(10000.0)
-    at.number_input(key=session.FORM_DISTANCE).set_value(5000.0)
-    at.text_input(key=session.FORM_LABEL).input("clinic")
-    at.button(key=session.FORM_ADD).click().run()
+    at.text_input(key=keys.FORM_CATEGORY).input("health")
+    at.radio(key=keys.FORM_UNIT).set_value("people")
+    at.number_input(key=keys.FORM_PER_POINT).set_value(10000.0)
+    at.number_input(key=keys.FORM_DISTANCE).set_value(5000.0)
+    at.text_input(key=keys.FORM_LABEL).input("clinic")
+    at.button(key=keys.FORM_ADD).click().run()
     assert not at.exception and not at.error
     path = at.session_state["chosen_standard"]
     assert Path(path).parent.parent == UPLOAD_ROOT  # stored under its content hash
@@ -95,17 +95,17 @@ def test_the_form_builds_a_standard_that_the_sidebar_then_shows() -> None:
     full.session_state["chosen_standard"] = path
     full.run()
     assert not full.exception
-    box_ = full.sidebar.selectbox(key=session.STANDARD)
+    box_ = full.sidebar.selectbox(key=keys.STANDARD)
     assert box_.value == path
     assert box_.options[-1] == "City of Cape Town target, with health (cape-town-health.toml)"
-    assert "health" in full.sidebar.selectbox(key=session.CATEGORY).options
+    assert "health" in full.sidebar.selectbox(key=keys.CATEGORY).options
     assert standard_label(path) == box_.options[-1] and "/" not in standard_label(path)
 
 
 def test_a_category_the_form_cannot_use_is_an_error_in_the_page() -> None:
     at = app("pages/data.py")
-    at.text_input(key=session.FORM_CATEGORY).input("Health care")
-    at.button(key=session.FORM_ADD).click().run()
+    at.text_input(key=keys.FORM_CATEGORY).input("Health care")
+    at.button(key=keys.FORM_ADD).click().run()
     assert not at.exception
     assert "lower-case word" in at.error[0].value
     assert "chosen_standard" not in at.session_state
@@ -275,7 +275,7 @@ def test_the_settlements_in_no_cluster_are_one_row_never_a_sidebar_choice() -> N
     full = AppTest.from_file(APP_FILE, default_timeout=60)
     full.run()
     assert not full.exception
-    options = full.sidebar.selectbox(key=session.CLUSTER).options
+    options = full.sidebar.selectbox(key=keys.CLUSTER).options
     assert options[0] == "All clusters" and NOT_IN_A_CLUSTER not in options
     assert "None" not in options and len(options) == 4
     at = app("pages/clusters.py")

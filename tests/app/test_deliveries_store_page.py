@@ -33,7 +33,7 @@ from atlas.store import (
     sign_in,
     sync_register,
 )
-from pages.state import recorded, session
+from pages.state import keys, recorded
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -81,9 +81,9 @@ def water_page(name: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     if name is not None:
-        at.sidebar.text_input(key=session.SIGN_IN_NAME).input(name)
-        at.sidebar.text_input(key=session.SIGN_IN_PASSWORD).input(USERS[name][1])
-        at.sidebar.button(key=session.SIGN_IN_SUBMIT).click().run()
+        at.sidebar.text_input(key=keys.SIGN_IN_NAME).input(name)
+        at.sidebar.text_input(key=keys.SIGN_IN_PASSWORD).input(USERS[name][1])
+        at.sidebar.button(key=keys.SIGN_IN_SUBMIT).click().run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     return at
@@ -152,7 +152,7 @@ def test_a_member_records_a_delivery_and_the_comparison_counts_it(
     assert any("is already recorded" in e.value for e in at.error)
     assert thabong(at)["On time and in full"] == 24
     # Signing out forgets the form with the rest of the records' widgets.
-    at.sidebar.button(key=session.SIGN_OUT).click().run()
+    at.sidebar.button(key=keys.SIGN_OUT).click().run()
     for key in (recorded.DELIVERY_SETTLEMENT, recorded.DELIVERY_TIME, recorded.DELIVERY_NOTE):
         assert key not in at.session_state
     assert thabong(at)["On time and in full"] == 23

@@ -15,7 +15,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 import atlas
-from pages.state import session
+from pages.state import keys
 from pages.state.rasters import sample_flood, sample_population
 from tests.app.test_app import app
 from tests.atlas.real_common import INFORMAL
@@ -94,7 +94,7 @@ def test_the_chart_shows_the_15_worst_settlements_and_the_rest_a_click_away() ->
 
 
 def test_the_chosen_service_decides_the_order() -> None:
-    at = app("pages/clusters.py", **{session.CATEGORY: "sanitation"})
+    at = app("pages/clusters.py", **{keys.CATEGORY: "sanitation"})
     (spec, frame), _ = charts(at)
     assert frame["series"].iloc[0] == "Toilets missing"
     toilets = assert_worst_first(spec, frame, "Toilets missing")
@@ -104,7 +104,7 @@ def test_the_chosen_service_decides_the_order() -> None:
 
 
 def test_a_small_cluster_is_charted_whole() -> None:
-    at = app("pages/clusters.py", **{session.CLUSTER: "Ilanga East Cluster"})
+    at = app("pages/clusters.py", **{keys.CLUSTER: "Ilanga East Cluster"})
     ((spec, frame),) = charts(at)
     values = assert_worst_first(spec, frame, "Taps missing")
     assert len(values) == 10 and values.index[0] == "Masakhane" and values.iloc[-1] == 0
@@ -123,7 +123,7 @@ def test_the_chart_scales_to_the_326_cape_town_settlements(
         "settlements.sanitation_working=Tlt_Total",  # the City's own toilet counts
     ]
     monkeypatch.setenv("ATLAS_SERVE", json.dumps({"settlements": str(shp), "map": mapping}))
-    at = app("pages/clusters.py", **{session.CATEGORY: "sanitation"})
+    at = app("pages/clusters.py", **{keys.CATEGORY: "sanitation"})
     assert not at.error
     assert len(at.dataframe[1].value) == 326
     (first, first_data), (full, full_data) = charts(at)
@@ -173,7 +173,7 @@ def test_without_a_cluster_the_sentences_cover_every_cluster() -> None:
 
 @pytest.mark.parametrize("cluster", CLUSTERS)
 def test_with_a_cluster_the_sentences_and_hazards_are_about_it_only(cluster: str) -> None:
-    at = app("pages/clusters.py", **{session.CLUSTER: cluster, "hazard_raster": sample_flood()})
+    at = app("pages/clusters.py", **{keys.CLUSTER: cluster, "hazard_raster": sample_flood()})
     said = sentences(at)
     assert len(said) == 2, said  # the service sentence and the flood sentence
     assert said[0].startswith(f"{cluster} \\(")
@@ -196,7 +196,7 @@ def test_with_a_cluster_the_sentences_and_hazards_are_about_it_only(cluster: str
 def test_the_page_says_once_why_missing_is_more_than_needed_minus_working(
     cluster: str | None,
 ) -> None:
-    at = app("pages/clusters.py", **({session.CLUSTER: cluster} if cluster else {}))
+    at = app("pages/clusters.py", **({keys.CLUSTER: cluster} if cluster else {}))
     assert captions(at).count(ADDED_UP) == 1
     if cluster:
         # The numbers: needed 256, working 46, missing 213 (not 210).
@@ -206,7 +206,7 @@ def test_the_page_says_once_why_missing_is_more_than_needed_minus_working(
 
 
 def test_the_sentence_names_the_chosen_services_points() -> None:
-    at = app("pages/clusters.py", **{session.CATEGORY: "sanitation"})
+    at = app("pages/clusters.py", **{keys.CATEGORY: "sanitation"})
     assert any(
         c.startswith("Why toilets missing can be more than toilets needed") for c in captions(at)
     )
@@ -225,7 +225,7 @@ def test_the_names_are_pinned_so_a_phone_keeps_them_beside_the_numbers() -> None
     settlements = column_config(at, 1)
     assert settlements["Settlement"]["pinned"] is True
     assert not settlements.get("Cluster", {}).get("hidden")  # every cluster: which one
-    at = app("pages/clusters.py", **{session.CLUSTER: "Kgotso South Cluster"})
+    at = app("pages/clusters.py", **{keys.CLUSTER: "Kgotso South Cluster"})
     settlements = column_config(at, 1)
     assert settlements["Settlement"]["pinned"] is True
     # One cluster: its name in every row would only push the numbers off a phone's screen.
@@ -250,7 +250,7 @@ def named(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_downloads_are_named_by_cluster_standard_and_date(named: list[str]) -> None:
-    at = app("pages/clusters.py", **{session.CLUSTER: "Northern Ridge Cluster"})
+    at = app("pages/clusters.py", **{keys.CLUSTER: "Northern Ridge Cluster"})
     day = date.today().isoformat()  # the page names files by the day they are made
     assert named == [
         f"northern-ridge-cluster_cape-town_{day}_report.pdf",
@@ -259,8 +259,8 @@ def test_downloads_are_named_by_cluster_standard_and_date(named: list[str]) -> N
         f"northern-ridge-cluster_cape-town_{day}_geojson.zip",
     ]
     named.clear()
-    at.radio(key=session.POSTER_SIZE).set_value("A3").run()
-    at.selectbox(key=session.DOWNLOAD_FORMAT).set_value("html").run()
+    at.radio(key=keys.POSTER_SIZE).set_value("A3").run()
+    at.selectbox(key=keys.DOWNLOAD_FORMAT).set_value("html").run()
     assert named[-4:] == [
         f"northern-ridge-cluster_cape-town_{day}_report.pdf",
         f"northern-ridge-cluster_cape-town_{day}_submission-ward-councillor.pdf",
@@ -270,7 +270,7 @@ def test_downloads_are_named_by_cluster_standard_and_date(named: list[str]) -> N
 
 
 def test_without_a_cluster_the_data_is_named_by_the_dataset(named: list[str]) -> None:
-    app("pages/clusters.py", **{session.STANDARD: "sphere-2018"})
+    app("pages/clusters.py", **{keys.STANDARD: "sphere-2018"})
     assert named == [f"sample_sphere-2018_{date.today().isoformat()}_geojson.zip"]
 
 
@@ -280,7 +280,7 @@ def test_a_population_raster_and_a_cluster_still_make_the_report() -> None:
     at = app(
         "pages/clusters.py",
         **{
-            session.CLUSTER: "Ilanga East Cluster",
+            keys.CLUSTER: "Ilanga East Cluster",
             "population_raster": sample_population(),
             "hazard_raster": sample_flood(),
         },

@@ -26,7 +26,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.registry import SERVE_ENV
-from pages.state import session
+from pages.state import keys
 from tests.app.test_app import APP, app
 from tests.app.test_hazards_page import BOTH
 from tests.atlas.test_polish_tables import cape_town_services
@@ -51,15 +51,15 @@ PAGES = {
 #: whose standard sets no ratio (lights), and with the sample's population and flood rasters.
 SAMPLE = {
     "sample": {},
-    "one cluster": {session.CLUSTER: "Kgotso South Cluster"},
+    "one cluster": {keys.CLUSTER: "Kgotso South Cluster"},
     "one cluster, lights": {
-        session.CLUSTER: "Kgotso South Cluster",
-        session.CATEGORY: "electricity",
+        keys.CLUSTER: "Kgotso South Cluster",
+        keys.CATEGORY: "electricity",
     },
     "rasters": dict(BOTH),
 }
 #: The Cape Town file has no clusters: all of them, and lights.
-CAPE_TOWN = {"Cape Town": {}, "Cape Town, lights": {session.CATEGORY: "electricity"}}
+CAPE_TOWN = {"Cape Town": {}, "Cape Town, lights": {keys.CATEGORY: "electricity"}}
 
 #: Places on pages other engineers own that still write None, as (element, column or text):
 #: the empty cells of a numeric column of a table made in atlas/ (atlas.schedules: its litres

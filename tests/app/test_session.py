@@ -17,7 +17,7 @@ from shapely.geometry import Point, box
 
 import atlas
 import pages.state.downloads as downloads
-from pages.state import session
+from pages.state import keys, session
 from pages.state.choices import DeliveriesUsed
 from pages.state.messages import report_text, warning_texts
 from pages.state.rasters import sample_population
@@ -77,10 +77,10 @@ def test_unknown_raster_roles_are_refused() -> None:
 
 
 def test_keys_made_per_layer_field_and_view() -> None:
-    assert session.upload_key("wards") == "upload_wards"
-    assert session.column_key("services", "category") == "map_services_category"
-    assert session.constant_key("services", "category") == "const_services_category"
-    assert session.map_key(session.MAP, "Sample", "cape-town", None, True) == (
+    assert keys.upload_key("wards") == "upload_wards"
+    assert keys.column_key("services", "category") == "map_services_category"
+    assert keys.constant_key("services", "category") == "const_services_category"
+    assert keys.map_key(keys.MAP, "Sample", "cape-town", None, True) == (
         "map-Sample-cape-town-None-True"
     )
 
@@ -106,11 +106,11 @@ def test_the_comparison_chosen_on_water_deliveries_reaches_the_clusters_page(
     files = recorder(monkeypatch, "download")
     reports = recorder(monkeypatch, "report_pdf")
     at = app("pages/schedules.py")
-    at.number_input(key=session.LATE_HOURS).set_value(0.0).run()
+    at.number_input(key=keys.LATE_HOURS).set_value(0.0).run()
     assert not at.exception
     chosen = at.session_state["deliveries_used"]
     assert isinstance(chosen, DeliveriesUsed) and chosen.late_hours == 0.0
-    at.session_state[session.CLUSTER] = "Kgotso South Cluster"
+    at.session_state[keys.CLUSTER] = "Kgotso South Cluster"
     at.switch_page("pages/clusters.py").run()
     assert not at.exception
     (args, file), *_ = files

@@ -32,7 +32,7 @@ from atlas.store import (
     sync_register,
 )
 from atlas.store import sign_in as store_sign_in
-from pages.state import session
+from pages.state import keys
 from pages.state.accounts import is_local_request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,9 +96,9 @@ def start() -> AppTest:
 
 
 def sign_in(at: AppTest, name: str, password: str | None = None) -> AppTest:
-    at.sidebar.text_input(key=session.SIGN_IN_NAME).input(name)
-    at.sidebar.text_input(key=session.SIGN_IN_PASSWORD).input(password or USERS[name][1])
-    at.sidebar.button(key=session.SIGN_IN_SUBMIT).click().run()
+    at.sidebar.text_input(key=keys.SIGN_IN_NAME).input(name)
+    at.sidebar.text_input(key=keys.SIGN_IN_PASSWORD).input(password or USERS[name][1])
+    at.sidebar.button(key=keys.SIGN_IN_SUBMIT).click().run()
     assert not at.exception, at.exception
     return at
 
@@ -142,7 +142,7 @@ def test_a_wrong_password_says_so_and_signs_nobody_in(store: atlas.store.Store) 
     errors = [e.value for e in at.sidebar.error]
     assert errors and "The user name or the password is wrong" in errors[0]
     assert "Traceback" not in texts(at)
-    assert at.session_state[session.SIGN_IN_PASSWORD] == ""
+    assert at.session_state[keys.SIGN_IN_PASSWORD] == ""
     assert not any("Signed in as" in m.value for m in at.sidebar.markdown)
     # An unknown name reads the same: nobody learns which names exist.
     at = sign_in(at, "nobody", "not the password")
@@ -155,10 +155,10 @@ def test_the_right_password_signs_in_until_sign_out(store: atlas.store.Store) ->
         m.value == "Signed in as sipho \\(member of Ilanga East Cluster\\)"
         for m in at.sidebar.markdown
     )
-    assert at.session_state[session.SIGN_IN_PASSWORD] == ""  # the password is not kept
-    at.sidebar.button(key=session.SIGN_OUT).click().run()
+    assert at.session_state[keys.SIGN_IN_PASSWORD] == ""  # the password is not kept
+    at.sidebar.button(key=keys.SIGN_OUT).click().run()
     assert not at.exception
-    assert at.sidebar.text_input(key=session.SIGN_IN_NAME).value == ""
+    assert at.sidebar.text_input(key=keys.SIGN_IN_NAME).value == ""
     assert not any("Signed in as" in m.value for m in at.sidebar.markdown)
 
 
@@ -198,28 +198,28 @@ def test_the_first_start_creates_the_admin_on_this_computer(
 ) -> None:
     monkeypatch.setattr(accounts, "from_this_computer", lambda: True)
     at = start()
-    assert at.sidebar.button(key=session.ADMIN_SUBMIT).label == "Create the admin account"
-    at.sidebar.text_input(key=session.ADMIN_NAME).input("thandi")
-    at.sidebar.text_input(key=session.ADMIN_PASSWORD).input("admin password")
-    at.sidebar.text_input(key=session.ADMIN_REPEAT).input("admin passwort")
-    at.sidebar.button(key=session.ADMIN_SUBMIT).click().run()
+    assert at.sidebar.button(key=keys.ADMIN_SUBMIT).label == "Create the admin account"
+    at.sidebar.text_input(key=keys.ADMIN_NAME).input("thandi")
+    at.sidebar.text_input(key=keys.ADMIN_PASSWORD).input("admin password")
+    at.sidebar.text_input(key=keys.ADMIN_REPEAT).input("admin passwort")
+    at.sidebar.button(key=keys.ADMIN_SUBMIT).click().run()
     assert "not the same" in at.sidebar.error[0].value
-    at.sidebar.text_input(key=session.ADMIN_NAME).input("thandi")
-    at.sidebar.text_input(key=session.ADMIN_PASSWORD).input("short")
-    at.sidebar.text_input(key=session.ADMIN_REPEAT).input("short")
-    at.sidebar.button(key=session.ADMIN_SUBMIT).click().run()
+    at.sidebar.text_input(key=keys.ADMIN_NAME).input("thandi")
+    at.sidebar.text_input(key=keys.ADMIN_PASSWORD).input("short")
+    at.sidebar.text_input(key=keys.ADMIN_REPEAT).input("short")
+    at.sidebar.button(key=keys.ADMIN_SUBMIT).click().run()
     assert "too short" in at.sidebar.error[0].value
-    at.sidebar.text_input(key=session.ADMIN_NAME).input("thandi")
-    at.sidebar.text_input(key=session.ADMIN_PASSWORD).input("admin password")
-    at.sidebar.text_input(key=session.ADMIN_REPEAT).input("admin password")
-    at.sidebar.button(key=session.ADMIN_SUBMIT).click().run()
+    at.sidebar.text_input(key=keys.ADMIN_NAME).input("thandi")
+    at.sidebar.text_input(key=keys.ADMIN_PASSWORD).input("admin password")
+    at.sidebar.text_input(key=keys.ADMIN_REPEAT).input("admin password")
+    at.sidebar.button(key=keys.ADMIN_SUBMIT).click().run()
     assert not at.exception
     assert any(m.value == "Signed in as thandi \\(admin\\)" for m in at.sidebar.markdown)
     assert store_sign_in(empty_store, "thandi", "admin password").role.label == "admin"
     # The store has its admin now: the next browser is offered the sign-in, not the creation.
     other = start()
-    assert other.sidebar.text_input(key=session.SIGN_IN_NAME)
-    assert not any(b.key == session.ADMIN_SUBMIT for b in other.sidebar.get("button"))
+    assert other.sidebar.text_input(key=keys.SIGN_IN_NAME)
+    assert not any(b.key == keys.ADMIN_SUBMIT for b in other.sidebar.get("button"))
 
 
 # What each role may open.
@@ -236,18 +236,18 @@ def test_a_records_page_without_sign_in_says_how_to_sign_in(
 def test_a_viewer_cannot_report_and_is_told_why(store: atlas.store.Store) -> None:
     at = open_page(sign_in(start(), "ayanda"), "pages/report.py")
     assert "needs a member or above" in at.warning[0].value
-    assert not at.get("button") or not any(b.key == session.REPORT_SEND for b in at.button)
+    assert not at.get("button") or not any(b.key == keys.REPORT_SEND for b in at.button)
 
 
 # Reporting a problem.
 
 
 def report(at: AppTest, problem: str, point: int = 1, contact: str = "", note: str = "") -> AppTest:
-    at.selectbox(key=session.REPORT_POINT).select_index(point)
-    at.radio(key=session.REPORT_PROBLEM).set_value(problem)
-    at.text_input(key=session.REPORT_CONTACT).input(contact)
-    at.text_area(key=session.REPORT_NOTE).input(note)
-    at.button(key=session.REPORT_SEND).click().run()
+    at.selectbox(key=keys.REPORT_POINT).select_index(point)
+    at.radio(key=keys.REPORT_PROBLEM).set_value(problem)
+    at.text_input(key=keys.REPORT_CONTACT).input(contact)
+    at.text_area(key=keys.REPORT_NOTE).input(note)
+    at.button(key=keys.REPORT_SEND).click().run()
     assert not at.exception, at.exception
     return at
 
@@ -260,18 +260,18 @@ def test_a_member_reports_a_problem_and_sees_it(store: atlas.store.Store) -> Non
         for e in atlas.store.registered_settlements(store)
         if e.cluster == "Ilanga East Cluster"
     }
-    assert set(at.selectbox(key=session.REPORT_SETTLEMENT).options) <= {
+    assert set(at.selectbox(key=keys.REPORT_SETTLEMENT).options) <= {
         f"{e.name} ({e.settlement_id})" for e in atlas.store.registered_settlements(store)
     }
-    assert len(at.selectbox(key=session.REPORT_SETTLEMENT).options) == len(ilanga)
-    points = at.selectbox(key=session.REPORT_POINT).options
+    assert len(at.selectbox(key=keys.REPORT_SETTLEMENT).options) == len(ilanga)
+    points = at.selectbox(key=keys.REPORT_POINT).options
     assert points[0].startswith("Not a specific point") and re.search(r", \d+ m \(", points[1])
-    assert at.radio(key=session.REPORT_PROBLEM).value is None  # no default problem
-    assert "No water" in at.radio(key=session.REPORT_PROBLEM).options
+    assert at.radio(key=keys.REPORT_PROBLEM).value is None  # no default problem
+    assert "No water" in at.radio(key=keys.REPORT_PROBLEM).options
     assert any("only the cluster's coordinators" in c.value for c in at.caption)
 
     # Without a problem chosen, nothing is sent.
-    at.button(key=session.REPORT_SEND).click().run()
+    at.button(key=keys.REPORT_SEND).click().run()
     assert "Choose what is wrong" in at.error[0].value
     assert list_reports(store, as_user(store, "nomsa")) == []
 
@@ -279,8 +279,8 @@ def test_a_member_reports_a_problem_and_sees_it(store: atlas.store.Store) -> Non
     sent = at.success[0].value
     rid = re.search(r"\*\*(\w+)\*\*", sent).group(1)  # type: ignore[union-attr]
     # The form is empty again for the next report: no resident's contact left on the screen.
-    assert at.text_input(key=session.REPORT_CONTACT).value == ""
-    assert at.text_area(key=session.REPORT_NOTE).value == ""
+    assert at.text_input(key=keys.REPORT_CONTACT).value == ""
+    assert at.text_area(key=keys.REPORT_NOTE).value == ""
     (kept,) = list_reports(store, as_user(store, "nomsa"), with_contacts=True)
     assert kept["service_request_id"] == rid and kept["contact"] == CONTACT
     assert kept["problem"] == "no_water" and kept["description"] == "Dry since Monday"
@@ -309,7 +309,7 @@ def test_every_state_and_problem_reads_in_plain_words(store: atlas.store.Store) 
     for problem in ("no_water", "low_pressure", "dirty_water"):
         add_report(store, member, NewReport(sid, "water", problem, "2026-11-03T08:30"))
     at = open_page(sign_in(start(), "nomsa"), "pages/reports.py")
-    at.multiselect(key=session.QUEUE_STATES).set_value(list(atlas.store.STATES)).run()
+    at.multiselect(key=keys.QUEUE_STATES).set_value(list(atlas.store.STATES)).run()
     words = shown(at) + "\n" + "\n".join(e.value.to_string() for e in at.dataframe)
     words += "\n".join(o for r in at.radio for o in r.options)
     assert not SNAKE.findall(words), SNAKE.findall(words)
@@ -331,11 +331,11 @@ def first_report(store: atlas.store.Store, contact: str | None = CONTACT) -> str
 
 
 def step(at: AppTest, rid: str, state: str, to: str, **fields: str) -> AppTest:
-    at.radio(key=session.report_key(rid, state, "step")).set_value(to)
+    at.radio(key=keys.report_key(rid, state, "step")).set_value(to)
     for name, value in fields.items():
         widget = at.text_input if name == "reference" else at.text_area
-        widget(key=session.report_key(rid, state, name)).input(value)
-    at.button(key=session.report_key(rid, state, "save")).click().run()
+        widget(key=keys.report_key(rid, state, name)).input(value)
+    at.button(key=keys.report_key(rid, state, "save")).click().run()
     assert not at.exception, at.exception
     return at
 
@@ -345,7 +345,7 @@ def test_a_coordinator_confirms_and_refers_a_report(store: atlas.store.Store) ->
     at = open_page(sign_in(start(), "nomsa"), "pages/reports.py")
     assert list(at.dataframe[0].value["Report"]) == [rid]
     assert CONTACT not in texts(at)  # hidden until asked for
-    assert at.radio(key=session.report_key(rid, "reported", "step")).options == [
+    assert at.radio(key=keys.report_key(rid, "reported", "step")).options == [
         "Confirm",
         "Mark as a duplicate",
         "Reject",
@@ -368,7 +368,7 @@ def test_a_coordinator_confirms_and_refers_a_report(store: atlas.store.Store) ->
 def test_show_contact_reveals_it_once_and_writes_it_in_the_log(store: atlas.store.Store) -> None:
     rid = first_report(store)
     at = open_page(sign_in(start(), "nomsa"), "pages/reports.py")
-    at.button(key=session.report_key(rid, "contact")).click().run()
+    at.button(key=keys.report_key(rid, "contact")).click().run()
     assert any(CONTACT in i.value for i in at.info)
     log = read_audit(store, as_user(store, "thandi"))
     assert [(a["actor"], a["subject"]) for a in log if a["action"] == "contacts.shown"] == [
@@ -387,10 +387,10 @@ def test_a_viewer_sees_counts_and_never_a_report_or_a_contact(store: atlas.store
     assert counts.iloc[0]["Open"] == 1 and counts.iloc[0]["Service"] == "Water"
     text = texts(at)
     assert CONTACT not in text and rid not in text
-    assert not at.get("selectbox") or not any(s.key == session.QUEUE_REPORT for s in at.selectbox)
+    assert not at.get("selectbox") or not any(s.key == keys.QUEUE_REPORT for s in at.selectbox)
     # The settlement profile: counts only.
     settlement = list_reports(store, as_user(store, "nomsa"))[0]["settlement_id"]
-    at.session_state[session.SETTLEMENT] = settlement
+    at.session_state[keys.SETTLEMENT] = settlement
     at = open_page(at, "pages/settlement.py")
     text = texts(at)
     assert CONTACT not in text and rid not in text
@@ -435,11 +435,11 @@ def test_the_map_draws_the_reports_the_signed_in_user_may_see(
 def test_nothing_of_one_session_reaches_another(store: atlas.store.Store) -> None:
     rid = first_report(store)
     first = open_page(sign_in(start(), "nomsa"), "pages/reports.py")
-    first.button(key=session.report_key(rid, "contact")).click().run()
+    first.button(key=keys.report_key(rid, "contact")).click().run()
     assert any(CONTACT in i.value for i in first.info)
 
     second = start()  # another browser, in the same process (the same caches)
-    assert session.SIGN_IN_NAME in [t.key for t in second.sidebar.text_input]
+    assert keys.SIGN_IN_NAME in [t.key for t in second.sidebar.text_input]
     assert not any("Signed in as" in m.value for m in second.sidebar.markdown)
     for page in ("pages/reports.py", "pages/report.py", "pages/settlement.py", "pages/map.py"):
         second = open_page(second, page)
@@ -457,9 +457,9 @@ def test_nothing_of_one_session_reaches_another(store: atlas.store.Store) -> Non
 def test_a_coordinator_marks_a_duplicate_rejects_and_reopens(store: atlas.store.Store) -> None:
     first, second = first_report(store), first_report(store, contact=None)
     at = open_page(sign_in(start(), "nomsa"), "pages/reports.py")
-    at.selectbox(key=session.QUEUE_REPORT).set_value(second).run()
-    at.radio(key=session.report_key(second, "reported", "step")).set_value("duplicate").run()
-    original = at.selectbox(key=session.report_key(second, "reported", "duplicate_of"))
+    at.selectbox(key=keys.QUEUE_REPORT).set_value(second).run()
+    at.radio(key=keys.report_key(second, "reported", "step")).set_value("duplicate").run()
+    original = at.selectbox(key=keys.report_key(second, "reported", "duplicate_of"))
     assert original.options == [f"{first}: {original.options[0].split(': ', 1)[1]}"]
     at = step(at, second, "reported", "duplicate")
     assert any(f"{second} is now duplicate" in s.value for s in at.success)
@@ -467,9 +467,9 @@ def test_a_coordinator_marks_a_duplicate_rejects_and_reopens(store: atlas.store.
     assert list(at.dataframe[0].value["Report"]) == [first]
     at = step(at, first, "reported", "rejected", note="Not a service of the municipality")
     assert any("No report matches" in i.value for i in at.info)
-    at.multiselect(key=session.QUEUE_STATES).set_value(["rejected", "duplicate"]).run()
-    at.selectbox(key=session.QUEUE_REPORT).set_value(first).run()
-    assert at.radio(key=session.report_key(first, "rejected", "step")).options == ["Reopen"]
+    at.multiselect(key=keys.QUEUE_STATES).set_value(["rejected", "duplicate"]).run()
+    at.selectbox(key=keys.QUEUE_REPORT).set_value(first).run()
+    assert at.radio(key=keys.report_key(first, "rejected", "step")).options == ["Reopen"]
     at = step(at, first, "rejected", "reported")
     states = {r["service_request_id"]: r for r in list_reports(store, as_user(store, "nomsa"))}
     assert states[first]["state"] == "reported"

@@ -30,7 +30,7 @@ from atlas.store import (
     sync_register,
 )
 from atlas.store.submissions import today
-from pages.state import session
+from pages.state import keys
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -83,9 +83,9 @@ def page(name: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     if name is not None:
-        at.sidebar.text_input(key=session.SIGN_IN_NAME).input(name)
-        at.sidebar.text_input(key=session.SIGN_IN_PASSWORD).input(USERS[name][1])
-        at.sidebar.button(key=session.SIGN_IN_SUBMIT).click().run()
+        at.sidebar.text_input(key=keys.SIGN_IN_NAME).input(name)
+        at.sidebar.text_input(key=keys.SIGN_IN_PASSWORD).input(USERS[name][1])
+        at.sidebar.button(key=keys.SIGN_IN_SUBMIT).click().run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     return at
@@ -108,15 +108,15 @@ def test_a_coordinator_records_one_and_the_overdue_one_comes_first(
     assert at.dataframe[0].value["Number"].tolist() == [old]
     assert "1 submission**, 1 overdue (first)" in shown(at)
 
-    at.text_input(key=session.SUBMISSION_RECIPIENT).input("IDP Office, City of Cape Town")
-    at.selectbox(key=session.SUBMISSION_CLUSTER).set_value(NORTH)
-    at.text_input(key=session.SUBMISSION_REFERENCE).input("IDP/2026/114")
-    at.button(key=session.SUBMISSION_ADD).click().run()
+    at.text_input(key=keys.SUBMISSION_RECIPIENT).input("IDP Office, City of Cape Town")
+    at.selectbox(key=keys.SUBMISSION_CLUSTER).set_value(NORTH)
+    at.text_input(key=keys.SUBMISSION_REFERENCE).input("IDP/2026/114")
+    at.button(key=keys.SUBMISSION_ADD).click().run()
     assert not at.exception, at.exception
     due = today() + timedelta(days=30)
     assert f"a response is due by {due}" in at.success[0].value
     # The form is empty again for the next one.
-    assert at.text_input(key=session.SUBMISSION_RECIPIENT).value == ""
+    assert at.text_input(key=keys.SUBMISSION_RECIPIENT).value == ""
 
     (new,) = [r for r in list_submissions(store, as_user(store, "ayanda")) if r["id"] != old]
     assert (new["cluster"], new["reference"], new["sent"]) == (
@@ -140,15 +140,15 @@ def test_a_member_records_an_answer_for_their_own_cluster(store: atlas.store.Sto
     mine = add_submission(store, admin, NewSubmission(NORTH, "IDP Office", today()))
     at = page("sipho")
     # Members record for their own cluster only: it is the one offered.
-    assert at.selectbox(key=session.SUBMISSION_CLUSTER).options == [NORTH]
-    assert at.selectbox(key=session.SUBMISSION_CHOSEN).options == [
+    assert at.selectbox(key=keys.SUBMISSION_CLUSTER).options == [NORTH]
+    assert at.selectbox(key=keys.SUBMISSION_CHOSEN).options == [
         f"IDP Office, sent {today()} (sent)"
     ]
     assert len(at.dataframe[0].value) == 2  # but sees every cluster's
 
-    at.radio(key=session.SUBMISSION_STATUS).set_value("answered")
-    at.text_area(key=session.SUBMISSION_RESPONSE).input("A budget line for standpipes.")
-    at.button(key=session.SUBMISSION_ANSWER).click().run()
+    at.radio(key=keys.SUBMISSION_STATUS).set_value("answered")
+    at.text_area(key=keys.SUBMISSION_RESPONSE).input("A budget line for standpipes.")
+    at.button(key=keys.SUBMISSION_ANSWER).click().run()
     assert not at.exception, at.exception
     assert f"Submission {mine} to IDP Office is now answered." in at.success[0].value
     records = {r["id"]: r for r in list_submissions(store, admin)}
@@ -156,17 +156,17 @@ def test_a_member_records_an_answer_for_their_own_cluster(store: atlas.store.Sto
     assert records[mine]["answered"] == today().isoformat()
     assert records[mine]["response"] == "A budget line for standpipes."
     assert records[theirs]["status"] == "sent"
-    assert at.text_area(key=session.SUBMISSION_RESPONSE).value == ""
+    assert at.text_area(key=keys.SUBMISSION_RESPONSE).value == ""
 
 
 def test_a_wrong_entry_says_what_to_fix(store: atlas.store.Store) -> None:
     at = page("nomsa")
     assert "No submission is recorded yet." in shown(at)
-    at.button(key=session.SUBMISSION_ADD).click().run()  # no recipient
+    at.button(key=keys.SUBMISSION_ADD).click().run()  # no recipient
     assert "Say who the submission was sent to" in at.error[0].value
-    at.text_input(key=session.SUBMISSION_RECIPIENT).input("IDP Office")
-    at.date_input(key=session.SUBMISSION_DUE).set_value(today() - timedelta(days=1))
-    at.button(key=session.SUBMISSION_ADD).click().run()
+    at.text_input(key=keys.SUBMISSION_RECIPIENT).input("IDP Office")
+    at.date_input(key=keys.SUBMISSION_DUE).set_value(today() - timedelta(days=1))
+    at.button(key=keys.SUBMISSION_ADD).click().run()
     assert "is before the submission was sent" in at.error[0].value
     assert list_submissions(store, as_user(store, "nomsa")) == []
 
@@ -177,8 +177,8 @@ def test_a_viewer_sees_the_list_without_the_forms_and_nobody_signed_in_sees_none
     add_submission(store, as_user(store, "nomsa"), NewSubmission(NORTH, "IDP Office", today()))
     at = page("ayanda")
     assert at.dataframe[0].value["Sent to"].tolist() == ["IDP Office"]
-    keys = {w.key for kind in ("button", "text_input", "selectbox") for w in at.get(kind)}
-    assert session.SUBMISSION_ADD not in keys and session.SUBMISSION_ANSWER not in keys
+    shown = {w.key for kind in ("button", "text_input", "selectbox") for w in at.get(kind)}
+    assert keys.SUBMISSION_ADD not in shown and keys.SUBMISSION_ANSWER not in shown
 
     at = page()
     assert "needs you to sign in" in at.info[0].value
