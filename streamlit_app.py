@@ -11,6 +11,7 @@ from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
 from layers.text import markdown_text as md
 from pages.state import keys, session
 from pages.state.accounts import sign_in_section
+from pages.state.guard import guard
 from pages.state.sharing import door
 from pages.state.sources import (
     SAMPLE,
@@ -25,7 +26,9 @@ from pages.state.view import view
 
 st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")
 # Shared on the network (atlas serve --share): another device signs in or gives the meeting code.
-door()
+# Nothing is shown past a door that failed.
+with guard("the sign-in", stop=True):
+    door()
 
 
 def _shown(needed: Role) -> Literal["visible", "hidden"]:
@@ -68,42 +71,49 @@ PAGES = [
     ),
 ]
 
-page = st.navigation(PAGES)
+with guard("the app's pages", stop=True):
+    page = st.navigation(PAGES)
 
 with st.sidebar:
     st.title("Settlement Atlas")
-    sources = [s for s in (served_source(), SAMPLE, session.uploaded()) if s is not None]
-    chosen = current_source()
-    session.set_source(
-        st.radio(
-            "Dataset",
-            sources,
-            index=sources.index(chosen) if chosen in sources else 0,
-            format_func=lambda s: s.label,
+    # Each part on its own: signing in still works when the chosen dataset cannot be shown.
+    with guard("the sidebar's choices"):
+        sources = [s for s in (served_source(), SAMPLE, session.uploaded()) if s is not None]
+        chosen = current_source()
+        session.set_source(
+            st.radio(
+                "Dataset",
+                sources,
+                index=sources.index(chosen) if chosen in sources else 0,
+                format_func=lambda s: s.label,
+            )
         )
-    )
-    # A standard loaded or built on the Data page is selected here, before the box is drawn.
-    session.apply_chosen_standard()
-    options = standard_options()
-    st.selectbox(
-        "Standard",
-        options,
-        index=session.initial_index(keys.STANDARD, options, current_standard()),
-        format_func=standard_label,
-        key=keys.STANDARD,
-    )
-    current = view()
-    # None is "All clusters": the row of settlements in no cluster is never a choice here.
-    named = current.result.clusters["cluster"].dropna().tolist()
-    st.selectbox(
-        "Cluster",
-        [None, *named],
-        format_func=lambda c: "All clusters" if c is None else c,
-        key=keys.CLUSTER,
-        help=f"The Clusters page also shows the settlements in no cluster ({NOT_IN_A_CLUSTER}).",
-    )
-    st.selectbox("Service", list(current.standard.categories), key=keys.CATEGORY)
-    st.caption(md(f"Standard: {current.standard.name}. Source: {current.standard.source}."))
-    sign_in_section()
+        # A standard loaded or built on the Data page is selected here, before the box is drawn.
+        session.apply_chosen_standard()
+        options = standard_options()
+        st.selectbox(
+            "Standard",
+            options,
+            index=session.initial_index(keys.STANDARD, options, current_standard()),
+            format_func=standard_label,
+            key=keys.STANDARD,
+        )
+        current = view()
+        # None is "All clusters": the row of settlements in no cluster is never a choice here.
+        named = current.result.clusters["cluster"].dropna().tolist()
+        st.selectbox(
+            "Cluster",
+            [None, *named],
+            format_func=lambda c: "All clusters" if c is None else c,
+            key=keys.CLUSTER,
+            help=f"The Clusters page also shows the settlements in no cluster ({NOT_IN_A_CLUSTER}).",
+        )
+        st.selectbox("Service", list(current.standard.categories), key=keys.CATEGORY)
+        st.caption(md(f"Standard: {current.standard.name}. Source: {current.standard.source}."))
+    with guard("signing in"):
+        sign_in_section()
 
-page.run()
+# Every page runs inside the app's boundary: a failure shows a message and a reference, the
+# details go to the server's log, and the sidebar above stays usable.
+with guard():
+    page.run()

@@ -22,6 +22,7 @@ __all__ = [
     "AtlasError",
     "CRSError",
     "DataFileError",
+    "LayersApartError",
     "MappingError",
     "SchemaError",
     "SignInError",
@@ -95,6 +96,12 @@ class MappingError(SchemaError):
 
 class CRSError(AtlasError, ValueError):
     """A coordinate reference system is missing, wrong or unusable for the operation."""
+
+
+class LayersApartError(AtlasError, ValueError):
+    """The layers do not meet (service points far from every settlement, settlements outside
+    every ward): gaps measured on them would look like facts and be wrong. Its problems name
+    the likely cause (``layers.swapped``, ``layers.other_crs``, ``layers.apart``)."""
 
 
 class StandardError(AtlasError, ValueError):

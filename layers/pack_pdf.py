@@ -26,6 +26,7 @@ from atlas.measure.pipeline import GapResult
 from atlas.store.timeline import ReportLife
 from atlas.summaries.pack import SubmissionPack, build_submission_pack
 from atlas.summaries.pack_recipient import Recipient
+from atlas.writing import write_file
 from layers._pack_pages import draw_evidence, draw_sheet
 from layers._pdf import FONT, finish, prepare, release
 from layers.report_pdf import _GREY_TEXT, _MARGIN, _Document, _line, _map_png
@@ -224,5 +225,5 @@ def submission_pack(
     )
     pdf = render_pack(pack)
     if output is not None:
-        Path(output).write_bytes(pdf)
+        write_file(output, pdf)  # folders made, whole or not at all, clear errors
     return pdf

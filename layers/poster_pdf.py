@@ -40,6 +40,7 @@ from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.summaries.cluster_report import REPORT_CATEGORIES
 from atlas.summaries.poster import ClusterPoster, build_cluster_poster
+from atlas.writing import write_file
 from layers._pdf import FONT, finish, prepare, release
 from layers._poster_layout import (
     CAP_HEIGHT,
@@ -302,5 +303,5 @@ def cluster_poster(
     )
     pdf = render_poster(poster, size, dpi=dpi)
     if output is not None:
-        Path(output).write_bytes(pdf)
+        write_file(output, pdf)  # folders made, whole or not at all, clear errors
     return pdf

@@ -24,6 +24,7 @@ from atlas.i18n import long_date
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.summaries.cluster_report import REPORT_CATEGORIES, ClusterReport, build_cluster_report
+from atlas.writing import write_file
 from layers._pdf import FONT, finish, prepare, release
 
 if TYPE_CHECKING:
@@ -303,7 +304,7 @@ def cluster_report(
     )
     pdf = finish(_fitted(report, _map_png(report)))
     if output is not None:
-        Path(output).write_bytes(pdf)
+        write_file(output, pdf)  # folders made, whole or not at all, clear errors
     return pdf
 
 

@@ -21,6 +21,7 @@ from atlas.exports.clusters import chosen_clusters
 from atlas.exports.paths import FORMATS, check_format, output_paths
 from atlas.load import Dataset
 from atlas.measure import GapResult
+from atlas.writing import make_parents, write_file
 from layers.maps import build_map, standalone_html
 
 __all__ = ["FORMATS", "output_download", "write_html", "write_output"]
@@ -77,7 +78,7 @@ def write_html(
     root = m.get_root()
     if isinstance(root, Figure):
         root.title = html.escape(title)
-    path.write_text(standalone_html(m), encoding="utf-8")
+    write_file(path, standalone_html(m))
 
 
 def write_output(
@@ -134,7 +135,7 @@ def write_output(
         result, dataset, clusters=clusters, compliance=compliance, source_columns=False
     )
     path = output_paths(fmt, output, [name for name in layers if name != "clusters"])["settlements"]
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_parents(path)
     write_html(result, dataset, layers, path, clusters=clusters, category=category, metric=metric)
     return [path]
 

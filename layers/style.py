@@ -27,6 +27,7 @@ import numpy as np
 from branca.element import MacroElement
 from folium.template import Template
 
+from atlas.i18n import round_half_up
 from layers.text import format_number, safe_text
 
 __all__ = [
@@ -127,22 +128,21 @@ def shown_values(values: Sequence[float] | np.ndarray, kind: str) -> np.ndarray:
 
     Examples
     --------
-    >>> shown_values([89.6, 9.96, 4.55, 42.0], "number").tolist()
-    [90.0, 10.0, 4.5, 42.0]
+    >>> shown_values([89.6, 9.96, 4.55, 42.0, 10.5, 2.45], "number").tolist()
+    [90.0, 10.0, 4.6, 42.0, 11.0, 2.5]
     >>> shown_values([0.996, 0.5], "percent").tolist()
     [0.99, 0.5]
     """
     y = np.asarray(values, dtype=float)
     if kind == "percent":
         return np.floor(y * 100 + 1e-9) / 100
+    # Half up on the decimal text, as the words write them (round_half_up: 10.5 is 11, 4.55
+    # is 4.6), never numpy's or Python's half to even.
+    flat = y.ravel()
     if kind == "integer":
-        return np.round(y)
-    tenths = np.round(y, 1)
-    # numpy rounds 10·y, Python the exact binary value: they differ only near a half tenth
-    # (4.55 is 4.5499… in binary: "4.5" in words), so those few take Python's rounding.
-    near = np.isfinite(y) & (np.abs(np.abs(y * 10) % 1 - 0.5) < 1e-6)
-    tenths[near] = [round(float(v), 1) for v in y[near]]
-    return np.where(np.abs(y) >= 10, np.round(y), tenths)
+        return np.array([round_half_up(v) for v in flat], dtype=float).reshape(y.shape)
+    shown = [round_half_up(v) if abs(v) >= 10 else round_half_up(v, 1) for v in flat]
+    return np.array(shown, dtype=float).reshape(y.shape)
 
 
 def _breaks(y: np.ndarray, k: int) -> np.ndarray:

@@ -1,7 +1,5 @@
 """Clusters: where each cluster, and each settlement of the chosen cluster, stands."""
 
-from datetime import date
-
 import streamlit as st
 
 from atlas.exports import FORMATS
@@ -20,10 +18,12 @@ from layers.text import markdown_text as md
 from pages.state import keys, session
 from pages.state.contacts import cluster_responsible_section
 from pages.state.downloads import download, poster_pdf, report_pdf
+from pages.state.guard import guard
 from pages.state.pack import pack_section
 from pages.state.reports import reports_open_about
 from pages.state.timeline import as_of_control, working_history_chart
-from pages.state.view import exposure_by_cluster, view
+from pages.state.timeline import today as south_african_today
+from pages.state.view import exposure_by_cluster, gaps_shown, view
 
 #: The bars the chart shows at first: enough to see who is worst, few enough for a phone.
 WORST = 15
@@ -31,6 +31,7 @@ WORST = 15
 st.header("Clusters")
 timing = as_of_control()
 v = view(timing)
+gaps_shown(v)
 shown = tuple(dict.fromkeys((v.category, "water", "sanitation")))
 label = v.standard.rule(v.category).point_label
 gap = f"{label.capitalize()}s missing"
@@ -101,49 +102,55 @@ else:
     st.bar_chart(bars, horizontal=True, stack=False, sort=False)
 
 st.subheader("In plain words")
-sentences = cluster_sentences(clusters, v.standard, v.category)
-if v.hazard is not None:
-    per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
-    if v.cluster is not None:
-        per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
-    sentences += hazard_sentences(with_cluster_labels(per_cluster), v.hazard.zone)
-st.markdown(markdown_list(sentences))
+with guard("the sentences in plain words"):
+    sentences = cluster_sentences(clusters, v.standard, v.category)
+    if v.hazard is not None:
+        per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
+        if v.cluster is not None:
+            per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
+        sentences += hazard_sentences(with_cluster_labels(per_cluster), v.hazard.zone)
+    st.markdown(markdown_list(sentences))
 
 if v.cluster is not None:
     st.subheader("Over time")
-    working_history_chart(
-        v.source,
-        v.standard_name,
-        v.population,
-        timing,
-        tuple(str(s) for s in members["settlement_id"]),
-        {c: noun(v.standard.rule(c).point_label, 2) for c in v.standard.categories},
-    )
+    with guard("the chart over time"):
+        working_history_chart(
+            v.source,
+            v.standard_name,
+            v.population,
+            timing,
+            tuple(str(s) for s in members["settlement_id"]),
+            {c: noun(v.standard.rule(c).point_label, 2) for c in v.standard.categories},
+        )
     st.subheader("Open reports, the oldest first")
-    reports_open_about(v.cluster)
+    with guard("the open reports"):
+        reports_open_about(v.cluster)
     st.subheader("Who is responsible")
-    cluster_responsible_section(members, v.standard.categories, v.dataset)
+    with guard("who is responsible"):
+        cluster_responsible_section(members, v.standard.categories, v.dataset)
 
 # The comparison last shown on the Water deliveries page, if any, for this dataset.
 deliveries = session.deliveries_used()
-today = date.today()
+today = south_african_today()  # the day the pack and the store use, not the server's
 if v.cluster is not None:
     st.subheader("Printable report")
     st.caption("A4, black and white: map, table, totals and sentences to read aloud at a meeting.")
-    st.download_button(
-        f"Download the report of {v.cluster} (PDF)",
-        report_pdf(v.source, v.standard_name, v.cluster, deliveries, v.population, timing),
-        file_name=download_name(v.cluster, v.standard.id, "report", ".pdf", on=today),
-        mime="application/pdf",
-        key=keys.REPORT_PDF,
-    )
+    with guard("the printable report"):
+        st.download_button(
+            f"Download the report of {v.cluster} (PDF)",
+            report_pdf(v.source, v.standard_name, v.cluster, deliveries, v.population, timing),
+            file_name=download_name(v.cluster, v.standard.id, "report", ".pdf", on=today),
+            mime="application/pdf",
+            key=keys.REPORT_PDF,
+        )
     st.subheader("Submission pack")
     st.caption(
         "For a ward councillor, the IDP office, MPAC, the Speaker or a department: a one-page "
         "letter with the law and the asks, the evidence, how the numbers were made and a "
         "signature sheet."
     )
-    pack_section(v, deliveries, timing)
+    with guard("the submission pack"):
+        pack_section(v, deliveries, timing)
     st.subheader("Wall map")
     st.caption(
         "One large page for the meeting room: the settlements numbered on the map, and each "
@@ -170,17 +177,18 @@ st.caption(
     "meeting: GeoJSON, GeoPackage, CSV and GeoParquet files, or a map that opens offline."
 )
 fmt = st.selectbox("Format", FORMATS, key=keys.DOWNLOAD_FORMAT)
-file = download(
-    v.source,
-    v.standard_name,
-    str(fmt),
-    v.cluster,
-    v.category,
-    deliveries,
-    v.population,
-    today,
-    timing,
-)
-st.download_button(
-    f"Download {file.file_name}", file.data, file_name=file.file_name, mime=file.mime
-)
+with guard("the download"):
+    file = download(
+        v.source,
+        v.standard_name,
+        str(fmt),
+        v.cluster,
+        v.category,
+        deliveries,
+        v.population,
+        today,
+        timing,
+    )
+    st.download_button(
+        f"Download {file.file_name}", file.data, file_name=file.file_name, mime=file.mime
+    )

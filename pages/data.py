@@ -7,13 +7,20 @@ import streamlit as st
 
 import atlas
 from atlas.i18n import plural
-from atlas.load.uploads import MAX_UPLOAD_BYTES
+from atlas.load.limits import upload_limits
 from layers.text import markdown_text as md
 from pages.state import keys, session
+from pages.state.guard import TELL, guard
 from pages.state.messages import error_text, report_text
 from pages.state.standard_form import offer_categories, standard_form
 from pages.state.timeline import today
-from pages.state.uploads import UPLOAD_LAYERS, files_source, upload_layer, use_files
+from pages.state.uploads import (
+    UPLOAD_LAYERS,
+    LayerUpload,
+    files_source,
+    upload_layer,
+    use_files,
+)
 from pages.state.view import view
 from pages.state.wording import STANDARD_FORM, ZEROS_BOX
 
@@ -40,7 +47,7 @@ for report in (*v.dataset.reports, measured):
 st.subheader("Use your own files")
 st.caption(
     "GeoJSON, GeoPackage, zipped Shapefile (.zip), KML, GeoParquet, or CSV with lon/lat or WKT "
-    f"columns; at most {MAX_UPLOAD_BYTES // 2**20} MB each. Files stay on this computer's server. "
+    f"columns; at most {upload_limits().upload_mb} MB each. Files stay on this computer's server. "
     "Only the settlements are required: service points are optional when the settlements "
     "carry their own counts (such as a toilet count column)."
 )
@@ -56,21 +63,33 @@ zeros = st.checkbox(
     help="By default a settlement with 0 households and 0 people is read as not counted: "
     "its demand is unknown, never 'the standard is met'.",
 )
-uploads = []
+#: After a file that failed to be read in a way the atlas does not know (not one of its own
+#: errors, which say what to fix): what to try.
+UNREADABLE = (
+    "The file may be broken in a way the atlas does not recognise: open it in a GIS (such as "
+    "QGIS), check its geometries and export it again, or try another format (GeoPackage or "
+    "GeoJSON). " + TELL
+)
+uploads: list[LayerUpload | None] = []
 for layer in UPLOAD_LAYERS:
-    uploads.append(upload_layer(layer, v.standard_name, zeros))
-    offer_categories(uploads[-1], v.standard_name)
+    upload = None
+    with guard(f"the {layer} file", advice=UNREADABLE) as reading:
+        upload = upload_layer(layer, v.standard_name, zeros)
+        offer_categories(upload, v.standard_name)
+    # A file that failed is never left out quietly: it keeps the dataset from being used.
+    uploads.append(LayerUpload(layer, layer, "") if reading.failed else upload)
 
 source = files_source(uploads, zeros_are_counts=zeros, municipality_name=municipality)
 if source is None:
     st.caption("Upload the settlements (and fix any errors above) to use your own files.")
 elif st.button("Use these files", type="primary"):
-    try:
-        use_files(source, v.standard_name)
-    except atlas.AtlasError as exc:
-        st.error(error_text(exc, "These files cannot be used together"))
-    else:
-        st.rerun()
+    with guard("using these files", advice=UNREADABLE):
+        try:
+            use_files(source, v.standard_name)
+        except atlas.AtlasError as exc:
+            st.error(error_text(exc, "These files cannot be used together"))
+        else:
+            st.rerun()
 
 st.subheader("When the statuses were checked")
 checked = st.date_input(
@@ -86,4 +105,5 @@ checked = st.date_input(
 session.remember_services_as_of(checked if isinstance(checked, date) else None)
 
 st.subheader(STANDARD_FORM)
-standard_form(v.standard_name)
+with guard("your own standard"):
+    standard_form(v.standard_name)

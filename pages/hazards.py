@@ -12,6 +12,7 @@ from atlas.summaries.exposure import shown_estimates, shown_exposure, shown_haza
 from atlas.summaries.phrases import hazard_sentences, raster_demand_sentences, with_cluster_labels
 from layers.text import markdown_list
 from layers.text import markdown_text as md
+from pages.state.guard import guard
 from pages.state.rasters import (
     choose_kind,
     choose_raster,
@@ -50,35 +51,37 @@ settlements = v.result.settlements
 if v.cluster is not None:
     settlements = settlements[settlements["cluster"] == v.cluster]
     st.caption(md(f"{v.cluster} only: choose All clusters in the sidebar to see every one."))
-if v.population is not None:
-    st.subheader("People: the settlements' own figures and the raster's estimate")
-    for sentence in raster_demand_sentences(settlements):
-        st.markdown(md(sentence))
-    table = shown_estimates(estimate_table(settlements))
-    st.dataframe(table, hide_index=True, width="stretch", column_config={"Settlement": pinned})
-if v.hazard is not None:
-    per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
-    hit = exposure(v.source, v.standard_name, v.hazard, v.population)
-    if v.cluster is not None:
-        per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
-        hit = hit[hit["cluster"] == v.cluster]
-    per_cluster = with_cluster_labels(per_cluster)
-    st.subheader(f"Who lives in {v.hazard.zone} ({v.hazard.rule})")
-    st.markdown(markdown_list(hazard_sentences(per_cluster, v.hazard.zone)))
-    st.caption("Per cluster:")
-    st.dataframe(
-        shown_hazard_clusters(per_cluster),
-        hide_index=True,
-        width="stretch",
-        column_config={"Cluster": pinned},
-    )
-    st.caption("Per settlement, the largest share of area first:")
-    worst = most_exposed_first(hit)
-    st.dataframe(
-        shown_exposure(worst),
-        hide_index=True,
-        width="stretch",
-        column_config={"Settlement": pinned},
-    )
+with guard("the population estimates"):
+    if v.population is not None:
+        st.subheader("People: the settlements' own figures and the raster's estimate")
+        for sentence in raster_demand_sentences(settlements):
+            st.markdown(md(sentence))
+        table = shown_estimates(estimate_table(settlements))
+        st.dataframe(table, hide_index=True, width="stretch", column_config={"Settlement": pinned})
+with guard("the exposure to the hazard"):
+    if v.hazard is not None:
+        per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
+        hit = exposure(v.source, v.standard_name, v.hazard, v.population)
+        if v.cluster is not None:
+            per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
+            hit = hit[hit["cluster"] == v.cluster]
+        per_cluster = with_cluster_labels(per_cluster)
+        st.subheader(f"Who lives in {v.hazard.zone} ({v.hazard.rule})")
+        st.markdown(markdown_list(hazard_sentences(per_cluster, v.hazard.zone)))
+        st.caption("Per cluster:")
+        st.dataframe(
+            shown_hazard_clusters(per_cluster),
+            hide_index=True,
+            width="stretch",
+            column_config={"Cluster": pinned},
+        )
+        st.caption("Per settlement, the largest share of area first:")
+        worst = most_exposed_first(hit)
+        st.dataframe(
+            shown_exposure(worst),
+            hide_index=True,
+            width="stretch",
+            column_config={"Settlement": pinned},
+        )
 if v.population is None and v.hazard is None:
     st.info("Choose a population or a hazard raster above.")

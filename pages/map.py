@@ -11,10 +11,11 @@ from atlas.summaries.profile import primary_ward, settlement_profile
 from layers.text import markdown_text as md
 from pages.state import keys, session
 from pages.state.contacts import responsible_lines
+from pages.state.guard import guard
 from pages.state.maps import map_for, show_map
 from pages.state.reports import reports_on_map
 from pages.state.timeline import as_of_control
-from pages.state.view import view
+from pages.state.view import gaps_shown, view
 
 #: Tall enough to read a cluster, short enough to leave the top of the profile in a 900 px window.
 MAP_HEIGHT = 560
@@ -22,6 +23,7 @@ MAP_HEIGHT = 560
 st.header("Map")
 timing = as_of_control()
 v = view(timing)
+gaps_shown(v)
 choice, background = st.columns([3, 2], vertical_alignment="bottom")
 metric = choice.radio(
     "Colour settlements by",
@@ -75,18 +77,19 @@ if not settlement_id:
     st.info("Click a settlement on the map to see its profile here, below the map.")
 else:
     # The Settlement profile page opens on the settlement clicked last.
-    session.set_settlement(settlement_id)
-    profile = settlement_profile(v.result, v.dataset, settlement_id)
-    st.subheader(md(profile.record["name"]))
-    for sentence in profile.sentences:
-        st.markdown(f"**{md(sentence)}**")
-    for flag in profile.flags:
-        st.warning(md(flag))
-    st.caption(
-        md(
-            f"Primary ward: {primary_ward(profile)}. "
-            f"Cluster: {cluster_label(profile.record['cluster'])}."
+    with guard("the profile of the settlement you clicked"):
+        session.set_settlement(settlement_id)
+        profile = settlement_profile(v.result, v.dataset, settlement_id)
+        st.subheader(md(profile.record["name"]))
+        for sentence in profile.sentences:
+            st.markdown(f"**{md(sentence)}**")
+        for flag in profile.flags:
+            st.warning(md(flag))
+        st.caption(
+            md(
+                f"Primary ward: {primary_ward(profile)}. "
+                f"Cluster: {cluster_label(profile.record['cluster'])}."
+            )
         )
-    )
-    responsible_lines(profile, v.standard.categories, v.dataset)
-    st.page_link("pages/settlement.py", label="Its full profile", icon=":material/home_work:")
+        responsible_lines(profile, v.standard.categories, v.dataset)
+        st.page_link("pages/settlement.py", label="Its full profile", icon=":material/home_work:")

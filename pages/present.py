@@ -6,9 +6,10 @@ import atlas
 from layers.text import markdown_text as md
 from pages.state.messages import error_text
 from pages.state.slides import deck_page
-from pages.state.view import view
+from pages.state.view import gaps_shown, view
 
 v = view()
+gaps_shown(v)
 # The sidebar's named clusters, in its order.
 named = [str(c) for c in v.result.clusters["cluster"].dropna()]
 # The title and the choice share a row, so that the slides fit under them on a 720 px screen.

@@ -24,6 +24,7 @@ from pages.state.deliveries import (
     schedule_files,
     sources_text,
 )
+from pages.state.guard import guard
 from pages.state.maps import show_map
 from pages.state.messages import warning_texts
 from pages.state.recorded import delivery_form, recorded_deliveries
@@ -49,7 +50,7 @@ delivery_form()
 
 left_out = warning_texts(result.reports)
 if left_out:
-    with st.expander(f"{len(left_out)} problem(s) in the files: some rows were left out"):
+    with st.expander(f"{len(left_out)} problem(s) in the files: rows left out or numbers read"):
         for line in left_out:
             st.markdown(f"- {line}")
 
@@ -68,28 +69,31 @@ st.subheader("On the map")
 online = st.toggle(
     "OpenStreetMap background (needs internet)", value=False, key=keys.DELIVERIES_ONLINE_TILES
 )
-show_map(
-    delivery_map(used, v.standard_name, online, recorded),
-    key=keys.map_key(keys.deliveries_map_key(used, online), recorded.key if recorded else ""),
-    height=520,
-    returned_objects=[],
-)
+with guard("the map of deliveries"):
+    show_map(
+        delivery_map(used, v.standard_name, online, recorded),
+        key=keys.map_key(keys.deliveries_map_key(used, online), recorded.key if recorded else ""),
+        height=520,
+        returned_objects=[],
+    )
 
 st.subheader("Per provider")
-by_provider = delivery_rollup(used, v.standard_name, "provider", recorded)
-per_provider = readable_compliance(compliance_table(by_provider, "provider"))
-st.dataframe(per_provider, hide_index=True, width="stretch", column_config=compliance_columns())
-# The contractor of each provider that came late or not at all.
-failing = by_provider[(by_provider["late"] + by_provider["missed"]) > 0]["provider"]
-contractor_lines([str(p) for p in failing.dropna()], v.dataset)
+with guard("the table per provider"):
+    by_provider = delivery_rollup(used, v.standard_name, "provider", recorded)
+    per_provider = readable_compliance(compliance_table(by_provider, "provider"))
+    st.dataframe(per_provider, hide_index=True, width="stretch", column_config=compliance_columns())
+    # The contractor of each provider that came late or not at all.
+    failing = by_provider[(by_provider["late"] + by_provider["missed"]) > 0]["provider"]
+    contractor_lines([str(p) for p in failing.dropna()], v.dataset)
 
 st.subheader("Every delivery")
-timeline = timeline_frame(result.outcomes, names)
-if timeline.empty:
-    st.info("No deliveries were scheduled or reported in this period.")
-else:
-    st.caption(
-        "One mark per delivery, on its scheduled day (or the day it came, when it was not on "
-        "the schedule); its shape and colour say how it went, as the legend names them."
-    )
-    st.altair_chart(delivery_timeline(timeline), width="stretch")
+with guard("the timeline of every delivery"):
+    timeline = timeline_frame(result.outcomes, names)
+    if timeline.empty:
+        st.info("No deliveries were scheduled or reported in this period.")
+    else:
+        st.caption(
+            "One mark per delivery, on its scheduled day (or the day it came, when it was not on "
+            "the schedule); its shape and colour say how it went, as the legend names them."
+        )
+        st.altair_chart(delivery_timeline(timeline), width="stretch")

@@ -16,14 +16,16 @@ from atlas.summaries.profile import (
 from layers.text import markdown_text as md
 from pages.state import keys, session
 from pages.state.contacts import responsible_section
+from pages.state.guard import guard
 from pages.state.messages import error_text
 from pages.state.reports import settlement_reports
 from pages.state.timeline import as_of_control, working_history_chart
-from pages.state.view import exposure, view
+from pages.state.view import exposure, gaps_shown, view
 
 st.header("Settlement profile")
 timing = as_of_control()
 v = view(timing)
+gaps_shown(v)
 settlements = v.result.settlements
 if v.cluster is not None:
     settlements = settlements[settlements["cluster"] == v.cluster]
@@ -53,12 +55,13 @@ cols[3].metric("Primary ward", primary_ward(profile))
 if v.population is not None:
     cols[4].metric("People (raster estimate)", shown_count(record["population_estimate"]))
     st.markdown(md(estimate_sentence(record) or ""))
-if v.hazard is not None:
-    hit = exposure(v.source, v.standard_name, v.hazard, v.population).set_index("settlement_id")
-    share, people = hit.loc[chosen, ["hazard_area_share", "hazard_population"]]
-    st.markdown(
-        f"**{md(settlement_hazard_sentence(record['name'], share, people, v.hazard.zone))}**"
-    )
+with guard("its exposure to the hazard"):
+    if v.hazard is not None:
+        hit = exposure(v.source, v.standard_name, v.hazard, v.population).set_index("settlement_id")
+        share, people = hit.loc[chosen, ["hazard_area_share", "hazard_population"]]
+        st.markdown(
+            f"**{md(settlement_hazard_sentence(record['name'], share, people, v.hazard.zone))}**"
+        )
 for flag in profile.flags:
     st.warning(md(flag))
 for sentence in profile.sentences:
@@ -71,7 +74,8 @@ st.dataframe(
     service_table(profile), hide_index=True, width="stretch", column_config={"Service": pinned}
 )
 st.subheader("Who is responsible")
-responsible_section(profile, v.standard.categories, v.dataset)
+with guard("who is responsible"):
+    responsible_section(profile, v.standard.categories, v.dataset)
 st.subheader("Wards")
 if profile.wards.empty:
     st.caption(
@@ -100,13 +104,15 @@ else:
         column_config={"Service point": pinned},
     )
 st.subheader("Over time")
-working_history_chart(
-    v.source,
-    v.standard_name,
-    v.population,
-    timing,
-    (str(chosen),),
-    {c: noun(v.standard.rule(c).point_label, 2) for c in v.standard.categories},
-)
+with guard("the chart over time"):
+    working_history_chart(
+        v.source,
+        v.standard_name,
+        v.population,
+        timing,
+        (str(chosen),),
+        {c: noun(v.standard.rule(c).point_label, 2) for c in v.standard.categories},
+    )
 st.subheader("Open reports, the oldest first")
-settlement_reports(chosen, record["cluster"])
+with guard("the open reports"):
+    settlement_reports(chosen, record["cluster"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
+
+from atlas.writing import write_file
 
 __all__ = ["Progress", "write_result"]
 
@@ -31,10 +32,15 @@ class Progress:
 
 def write_result(text: str, output: str | None, say: Progress, done: str) -> None:
     """Write a command's result to ``output`` (then say ``wrote {done} to PATH``) or to
-    standard output, always ending in one newline."""
+    standard output, always ending in one newline.
+
+    ``output`` is written like every file the atlas writes (:func:`atlas.writing.write_file`):
+    its folders made, whole or not at all, a failure a clear
+    :class:`~atlas.errors.DataFileError`.
+    """
     text += "" if text.endswith("\n") else "\n"
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_file(output, text)
         say(f"wrote {done} to {output}")
     else:
         sys.stdout.write(text)

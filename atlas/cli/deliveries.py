@@ -142,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
                 args.file,
                 progress=lambda done, n: say(f"committed {done} rows of the file ({n} added)"),
             )
+            for warning in result.warnings:  # a number read with a convention (10,000)
+                say.warn(f"{args.file}: {warning}")
             for rejected in result.rejected:
                 say.warn(f"line {rejected['line']} not imported: {rejected['reason']}")
             emit(

@@ -11,7 +11,7 @@ import argparse
 
 from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress
-from atlas.cli.inputs import delivery_compliance, measure
+from atlas.cli.inputs import add_allow_apart, delivery_compliance, measure
 from atlas.cli.options import (
     add_data_options,
     add_delivery_options,
@@ -32,6 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="write the joined result: GeoJSON, GeoPackage, CSV, GeoParquet or a standalone HTML map",
     )
     add_data_options(export)
+    add_allow_apart(export)
     add_raster_options(export)
     add_format(export, FORMATS, required=True)
     add_output(

@@ -10,7 +10,7 @@ import argparse
 
 from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress, write_result
-from atlas.cli.inputs import measure
+from atlas.cli.inputs import add_allow_apart, measure
 from atlas.cli.options import add_data_options, add_format, add_output, add_raster_options
 from atlas.cli.timing import add_as_of
 from atlas.errors import SchemaError
@@ -25,6 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Add ``gaps`` to the ``atlas`` command."""
     gaps = subparsers.add_parser("gaps", help="service gaps per settlement or per cluster")
     add_data_options(gaps)
+    add_allow_apart(gaps)
     add_raster_options(gaps)
     add_acting(gaps, required=False)
     add_as_of(gaps)

@@ -14,7 +14,7 @@ import json
 
 from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress, write_result
-from atlas.cli.inputs import measure
+from atlas.cli.inputs import add_allow_apart, measure
 from atlas.cli.options import add_data_options, add_output, day
 from atlas.cli.timing import add_services_as_of, lives_of, services_since
 from atlas.errors import SchemaError
@@ -37,6 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "to fix. Without --settlements, the embedded sample.",
     )
     add_data_options(parser)
+    add_allow_apart(parser)
     add_acting(parser)
     scope = parser.add_mutually_exclusive_group()
     scope.add_argument("--settlement", metavar="ID", help="one settlement")

@@ -20,9 +20,17 @@ from atlas.load import Dataset, load_dataset, load_sample, parse_mapping
 from atlas.measure import GapResult, compute_gaps, load_standard
 from atlas.problems import Report, warning_lines
 from atlas.raster import estimate_dataset, load_raster
+from atlas.raster.demand import RASTER_LAYER
 from atlas.schedules import compare_files, compliance
 
-__all__ = ["delivery_compliance", "load_files", "measure", "say_warnings"]
+__all__ = [
+    "add_allow_apart",
+    "apart_notes",
+    "delivery_compliance",
+    "load_files",
+    "measure",
+    "say_warnings",
+]
 
 BOTH_FILES = (
     "Give --settlements with --services (or neither, for the embedded sample); --services "
@@ -58,6 +66,12 @@ def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Datas
         mapping=parse_mapping(args.map),
         crs=pairs(args.crs, "--crs"),
         layers=pairs(args.file_layer, "--file-layer"),
+        encoding=pairs(
+            getattr(args, "encoding", []),
+            "--encoding",
+            keys=("settlements", "services", "wards"),
+            example="--encoding settlements=cp1252",
+        ),
         categories=list(standard.categories),
         metric_crs=config.metric_crs,
         zeros_are_counts=args.zeros_are_counts,
@@ -66,8 +80,31 @@ def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Datas
     )
 
 
+def add_allow_apart(parser: argparse.ArgumentParser) -> None:
+    """``--allow-apart``: present the gaps even when the layers do not meet."""
+    parser.add_argument(
+        "--allow-apart",
+        action="store_true",
+        help="measure and present the gaps even when the layers do not meet (most service "
+        "points far from every settlement, or most settlements outside every ward), with a "
+        "warning; without it the command stops and names the likely cause",
+    )
+
+
+def apart_notes(result: GapResult) -> list[str]:
+    """The lines a printed report, wall map or pack adds to its sources when its layers do not
+    meet and ``--allow-apart`` measured them anyway (none when they meet)."""
+    return [str(p.params["note"]) for p in result.problems if p.code == "layers.shown_apart"]
+
+
 def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult]:
-    """Load the dataset the data options name (or the sample) and measure its gaps."""
+    """Load the dataset the data options name (or the sample) and measure its gaps.
+
+    Raises
+    ------
+    LayersApartError
+        The layers do not meet and the command's ``--allow-apart`` was not given.
+    """
     config = config_of(args)
     standard = load_standard(args.standard)
     dataset = load_files(args, config, say)
@@ -86,7 +123,11 @@ def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult
         say(f"estimating people per settlement from {args.population_raster}")
         raster = load_raster(args.population_raster, crs=pairs(args.crs, "--crs").get("raster"))
         dataset = estimate_dataset(dataset, raster, kind=args.raster_kind)
-    result = compute_gaps(dataset, standard, progress=say, config=config)
+        say_warnings([r for r in dataset.reports if r.layer == RASTER_LAYER], say)
+    # A command that presents gaps has --allow-apart; one that only registers the settlements
+    # (db sync, serve) measures on and prints the warning.
+    allow_apart = getattr(args, "allow_apart", True)
+    result = compute_gaps(dataset, standard, progress=say, config=config, allow_apart=allow_apart)
     say_warnings([Report("gaps", problems=result.problems)], say)
     return dataset, result
 

@@ -114,7 +114,7 @@ def add_db(parser: Parser) -> None:
 
 def add_data_options(parser: Parser) -> None:
     """The dataset's files and how to read them: settlements, services, wards, clusters,
-    standard, --map, --crs, --file-layer, --metric-crs, --workers, --quiet."""
+    standard, --map, --crs, --file-layer, --encoding, --metric-crs, --workers, --quiet."""
     parser.add_argument(
         "--settlements", metavar="PATH", help="settlement polygons (default: the embedded sample)"
     )
@@ -144,6 +144,14 @@ def add_data_options(parser: Parser) -> None:
         default=[],
         metavar="LAYER=NAME",
         help="which layer to read from a multi-layer file, e.g. settlements=informal_2019",
+    )
+    parser.add_argument(
+        "--encoding",
+        action="append",
+        default=[],
+        metavar="LAYER=NAME",
+        help="the text encoding of a Shapefile's or CSV's names, when the atlas's guess is "
+        "wrong, e.g. settlements=cp1252 (utf-8, cp1252, latin-1, cp437, cp850, utf-16)",
     )
     parser.add_argument(
         "--metric-crs",

@@ -22,7 +22,7 @@ import pandas as pd
 
 from atlas.cli.acting import PASSWORD_ENV, add_acting, open_cli_store, password_of, signed_in
 from atlas.cli.console import Progress
-from atlas.cli.inputs import measure, say_warnings
+from atlas.cli.inputs import add_allow_apart, apart_notes, measure, say_warnings
 from atlas.cli.options import add_data_options, add_delivery_options, add_raster_options
 from atlas.cli.timing import add_as_of, lives_of, statuses_note
 from atlas.errors import SchemaError
@@ -48,6 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "the evidence, how the numbers were made and a signature sheet (A4 PDF)",
     )
     add_data_options(pack)
+    add_allow_apart(pack)
     add_raster_options(pack)
     pack.add_argument("--cluster", required=True, metavar="NAME", help="the cluster it is from")
     pack.add_argument(
@@ -244,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
                 generated=today(),
                 language=args.lang,
                 municipality=args.municipality_name,
-                sources=statuses_note(args),
+                sources=[*statuses_note(args), *apart_notes(result)],
                 compliance=per_settlement,
                 delivery_period=period,
                 lives=lives,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress
-from atlas.cli.inputs import measure
+from atlas.cli.inputs import add_allow_apart, apart_notes, measure
 from atlas.cli.options import add_data_options, add_raster_options
 from atlas.cli.timing import add_as_of, statuses_note
 from atlas.errors import SchemaError
@@ -27,6 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "on a large map and their numbers in large type",
     )
     add_data_options(poster)
+    add_allow_apart(poster)
     add_raster_options(poster)
     poster.add_argument("--cluster", required=True, metavar="NAME", help="the cluster to show")
     poster.add_argument(
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         Path(args.output),
         size=args.size,
         municipality=args.municipality_name,
-        sources=statuses_note(args),
+        sources=[*statuses_note(args), *apart_notes(result)],
         dpi=args.dpi,
     )
     say(f"wrote {args.output}")

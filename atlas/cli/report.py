@@ -7,7 +7,7 @@ from pathlib import Path
 
 from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress
-from atlas.cli.inputs import delivery_compliance, measure
+from atlas.cli.inputs import add_allow_apart, apart_notes, delivery_compliance, measure
 from atlas.cli.options import add_data_options, add_delivery_options, add_raster_options
 from atlas.cli.timing import add_as_of, statuses_note
 
@@ -18,6 +18,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Add ``report`` to the ``atlas`` command."""
     report = subparsers.add_parser("report", help="a printable A4 PDF report of one cluster")
     add_data_options(report)
+    add_allow_apart(report)
     add_raster_options(report)
     report.add_argument("--cluster", required=True, metavar="NAME", help="the cluster to report on")
     report.add_argument("--output", required=True, metavar="PATH", help="the PDF to write")
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         args.cluster,
         Path(args.output),
         municipality=args.municipality_name,
-        sources=statuses_note(args),
+        sources=[*statuses_note(args), *apart_notes(result)],
         compliance=per_settlement,
     )
     say(f"wrote {args.output}")

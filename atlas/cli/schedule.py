@@ -10,8 +10,6 @@ command reads files only, as it always has.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +21,7 @@ from atlas.cli.console import Progress, write_result
 from atlas.cli.options import add_format, add_map, add_output, add_quiet, day
 from atlas.cli.wording import CLI
 from atlas.errors import SchemaError, ValidationError
+from atlas.exports.records import csv_text
 from atlas.load import load_layer, parse_mapping
 from atlas.problems import Report
 from atlas.registry import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE, sample_files
@@ -195,10 +194,6 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-        text = buffer.getvalue()
+        text = csv_text(records, columns)  # text cells guarded against spreadsheet formulas
     write_result(text, args.output, say, f"{len(records)} {args.level} records")
     return 0

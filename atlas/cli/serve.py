@@ -17,7 +17,7 @@ from atlas.cli.inputs import load_files, measure
 from atlas.cli.options import add_data_options, add_db, config_of, pairs
 from atlas.cli.share import MIN_CODE, lan_addresses, new_meeting_code
 from atlas.errors import DataFileError, SchemaError
-from atlas.load.uploads import MAX_UPLOAD_BYTES
+from atlas.load.limits import upload_limits
 from atlas.measure import load_standard
 from atlas.registry import APP_SCRIPT, SERVE_ENV
 from atlas.store import open_store, register_size, sync_register
@@ -148,7 +148,14 @@ def run(args: argparse.Namespace) -> int:
         }
         # Check the files before starting a server the user would find broken.
         load_files(argparse.Namespace(**{**vars(args), **files}), config, Progress(quiet=True))
-        spec.update(files, map=args.map, crs=sorted(pairs(args.crs, "--crs").items()))
+        spec.update(
+            files,
+            map=args.map,
+            crs=sorted(pairs(args.crs, "--crs").items()),
+            # The app reads the files as they were checked here (the same layers and encodings).
+            layers=sorted(pairs(args.file_layer, "--file-layer").items()),
+            encoding=sorted(pairs(args.encoding, "--encoding").items()),
+        )
     # Open (and create or upgrade) the store now: a store that cannot be opened stops here with
     # its reason, not in the browser.
     store = open_store(args.db)
@@ -164,6 +171,7 @@ def run(args: argparse.Namespace) -> int:
             "urls": [f"http://{a}:{args.port}" for a in addresses],
             "meeting_code": code,
         }
+    limits = upload_limits()  # a wrong ATLAS_MAX_… stops here, not in the browser
     env = {**os.environ, SERVE_ENV: json.dumps(spec)}
     command = [
         sys.executable,
@@ -177,8 +185,9 @@ def run(args: argparse.Namespace) -> int:
         "0.0.0.0" if args.share else "127.0.0.1",
         "--server.enableStaticServing",
         "true",
+        # The same number as the atlas's own check (MB of 2**20 bytes, as Streamlit counts).
         "--server.maxUploadSize",
-        str(MAX_UPLOAD_BYTES // 2**20),
+        str(limits.upload_mb),
         "--browser.gatherUsageStats",
         "false",
         # Always headless: Streamlit then never stops at its e-mail prompt (which kills a

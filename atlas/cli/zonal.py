@@ -15,6 +15,7 @@ from atlas.cli.options import add_crs, add_format, add_map, add_output, add_quie
 from atlas.errors import SchemaError, ValidationError
 from atlas.exports.records import to_csv, to_json
 from atlas.load import apply_membership, load_layer, parse_mapping, read_membership
+from atlas.problems import Report, warning_lines
 from atlas.raster import (
     CLUSTER_FIELDS,
     hazard_by_cluster,
@@ -136,18 +137,23 @@ def zonal_table(args: argparse.Namespace) -> tuple[pd.DataFrame, list[str]]:
         raise SchemaError("--threshold, --classes and --population go with --kind hazard only.")
     estimate = zonal_population(raster, settlements, kind=args.kind)
     if by_cluster:
-        return population_by_cluster(settlements["cluster"], estimate), [
-            "cluster",
-            "settlements",
-            "population_estimate",
-        ]
-    table = pd.concat([settlements[["settlement_id"]], estimate], axis=1)
-    return table, ["settlement_id", "population_estimate"]
+        table = population_by_cluster(settlements["cluster"], estimate)
+        columns = ["cluster", "settlements", "population_estimate"]
+    else:
+        table = pd.concat([settlements[["settlement_id"]], estimate], axis=1)
+        columns = ["settlement_id", "population_estimate"]
+    # Cells without data are unknown, not 0 people: the warnings say which settlements.
+    table.attrs["problems"] = estimate.attrs.get("problems", ())
+    return table, columns
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``atlas zonal``; returns the exit status (errors are raised for the CLI to print)."""
     table, columns = zonal_table(args)
+    say = Progress(args.quiet)
+    for line in warning_lines([Report("raster", args.raster, table.attrs.get("problems", ()))]):
+        say.warn(line)
+    # to_csv guards text cells against spreadsheet formulas (atlas.load.cells).
     text = {"json": to_json, "csv": to_csv}[args.format](table, columns)
-    write_result(text, args.output, Progress(args.quiet), f"{len(table)} records")
+    write_result(text, args.output, say, f"{len(table)} records")
     return 0

@@ -5,6 +5,11 @@ same record of how the export was made (:mod:`atlas.exports.provenance`). Lists
 (``ward_ids``, ``ward_shares``) are JSON arrays in GeoJSON and list columns in GeoParquet; CSV
 and GeoPackage, which hold no lists, have them as text joined with ``;``.
 
+In CSV only, a text cell (or column name) that a spreadsheet would run as a formula, beginning
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, gets a leading ``'``; numbers are
+never changed (:mod:`atlas.load.cells`). GeoJSON, GeoPackage and GeoParquet keep the text
+as it is.
+
 The standalone HTML map is a drawing: ``layers.standalone.write_output`` writes it, and every
 other format through :func:`write_export`.
 """
@@ -36,8 +41,10 @@ from atlas.exports.provenance import (
 )
 from atlas.exports.records import to_feature_collection, typed_records
 from atlas.exports.tables import export_layers
+from atlas.load.cells import guard_frame
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
+from atlas.writing import make_parents, write_file, writing
 
 __all__ = ["write_export"]
 
@@ -58,7 +65,7 @@ def _write_geojson(
             text = to_feature_collection(frame, precision=precision, members={METADATA_KEY: record})
         else:
             text = json.dumps(typed_records(frame), ensure_ascii=False, indent=1, allow_nan=False)
-        paths[name].write_text(text + "\n", encoding="utf-8")
+        write_file(paths[name], text + "\n")
     return [paths[name] for name in layers]
 
 
@@ -66,23 +73,24 @@ def _write_gpkg(
     layers: Layers, paths: Mapping[str, Path], precision: int, record: Record
 ) -> list[Path]:
     # Full precision: `precision` is for the text formats only.
-    path = paths["settlements"]
-    # A fresh file: an old one could hold layers of another dataset (e.g. wards).
-    path.unlink(missing_ok=True)
-    for name, frame in layers.items():
-        options: dict[str, Any] = {}
-        if isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0:
-            options["geometry_type"] = _EMPTY_GEOMETRY[name]
-        # A frame without geometry becomes a GeoPackage attributes table (no geometry column).
-        pyogrio.write_dataframe(joined_lists(frame), path, layer=name, driver="GPKG", **options)
-    write_gpkg_metadata(path, record, list(layers))
-    return [path]
+    with writing(paths["settlements"]) as path:
+        # A fresh file: an old one could hold layers of another dataset (e.g. wards).
+        path.unlink(missing_ok=True)
+        for name, frame in layers.items():
+            options: dict[str, Any] = {}
+            if isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0:
+                options["geometry_type"] = _EMPTY_GEOMETRY[name]
+            # A frame without geometry becomes a GeoPackage attributes table (no geometry column).
+            pyogrio.write_dataframe(joined_lists(frame), path, layer=name, driver="GPKG", **options)
+        write_gpkg_metadata(path, record, list(layers))
+    return [paths["settlements"]]
 
 
 def _csv(table: pd.DataFrame, path: Path, record: Record) -> list[Path]:
-    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    beside = metadata_path(path)
-    beside.write_text(metadata_json(record, indent=1) + "\n", encoding="utf-8")
+    # Text a spreadsheet would run as a formula is guarded here only: the other formats keep it.
+    with writing(path) as target:
+        guard_frame(table).to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    beside = write_file(metadata_path(path), metadata_json(record, indent=1) + "\n")
     return [path, beside]
 
 
@@ -124,7 +132,8 @@ def _write_parquet(
 ) -> list[Path]:
     # Full precision: `precision` is for the text formats only.
     for name, frame in layers.items():
-        pq.write_table(_arrow_table(frame, record), paths[name])
+        with writing(paths[name]) as target:
+            pq.write_table(_arrow_table(frame, record), target)
     return [paths[name] for name in layers]
 
 
@@ -223,5 +232,5 @@ def write_export(
     spatial = [name for name in layers if name != "clusters"]
     paths = output_paths(fmt, output, spatial)
     for path in set(paths.values()):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_parents(path)  # every folder first: nothing is written where one cannot be made
     return _WRITERS[fmt](layers, paths, precision, record)

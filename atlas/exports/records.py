@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from atlas.load.cells import guard_text
 from atlas.load.crs import STORAGE_CRS
 
 __all__ = [
@@ -259,26 +260,46 @@ def to_json(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
     return json.dumps(exact_records(table, columns), ensure_ascii=False, indent=1, allow_nan=False)
 
 
-def _cell(value: Any) -> str:
-    """One CSV cell of an exact record value: lists joined with ``;``, floats in full."""
+def _text(value: Any) -> str:
+    """The text of an exact record value: lists joined with ``;``, floats in full."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(_cell(v) for v in value)
+        return ";".join(_text(v) for v in value)
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def _cell(value: Any) -> str:
+    """One CSV cell: text (and a list holding text) guarded against formulas, numbers not."""
+    text = _text(value)
+    is_text = isinstance(value, str) or (
+        isinstance(value, list) and any(isinstance(v, str) for v in value)
+    )
+    return guard_text(text) if is_text else text
 
 
 def csv_text(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     """CSV text of exact records: a header line, then one line per record (``\\n`` endings).
 
     Missing values are empty cells, lists are joined with ``;``, floats are written in full
-    (the shortest text that reads back as the same float), integers as integers.
+    (the shortest text that reads back as the same float), integers as integers. Text cells
+    and header cells that a spreadsheet would run as a formula (beginning with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return) get a leading ``'``; numbers never do, so a
+    count of -3 is written ``-3`` and the text "-3" ``'-3`` (:mod:`atlas.load.cells`).
+
+    Examples
+    --------
+    >>> print(csv_text([{"name": "=1+1", "gap": -3}, {"name": "-3", "gap": 2}], ["name", "gap"]))
+    name,gap
+    '=1+1,-3
+    '-3,2
+    <BLANKLINE>
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([guard_text(str(c)) for c in columns])
     for record in records:
         writer.writerow([_cell(record.get(c)) for c in columns])
     return buffer.getvalue()
@@ -288,7 +309,9 @@ def to_csv(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
     """CSV of the exact records; lists are joined with ``;``, missing values are empty cells.
 
     The records of :func:`exact_records` (``columns`` chosen the same way), with a header
-    line and ``\\n`` line endings. A count stays a whole number when other rows miss it.
+    line and ``\\n`` line endings. A count stays a whole number when other rows miss it. Text
+    that a spreadsheet would run as a formula is guarded with a leading ``'`` (see
+    :func:`csv_text`).
 
     Examples
     --------

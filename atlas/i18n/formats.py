@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "long_date",
     "noun",
     "plural",
+    "round_half_up",
     "shown_count",
     "shown_number",
     "shown_percent",
@@ -67,12 +69,45 @@ def is_missing(value: Any) -> bool:
         return True
 
 
+def round_half_up(value: float | Decimal, places: int = 0) -> float:
+    """``value`` rounded as people round it, the one rule of every number the atlas shows:
+    a half goes up, away from zero (``10.5`` is 11, ``2.5`` is 3, ``-2.5`` is -3), never to
+    even as Python's :func:`round` does.
+
+    The float's decimal text is rounded (its shortest ``repr``, what a person typed and sees),
+    not its binary value: ``0.125`` at two places is 0.13 and ``2.675`` is 2.68, where
+    ``round()`` gives 0.12 and 2.67. NaN and infinities are returned as they are.
+
+    Parameters
+    ----------
+    value
+        The number (a float, an int or a :class:`~decimal.Decimal`).
+    places
+        Decimal places to keep (0: a whole number, still a float).
+
+    Examples
+    --------
+    >>> round_half_up(10.5), round_half_up(2.5), round_half_up(-2.5), round_half_up(0.125, 2)
+    (11.0, 3.0, -3.0, 0.13)
+    >>> round(10.5), round(2.5), round(0.125, 2)
+    (10, 2, 0.12)
+    """
+    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    if not number.is_finite():
+        return float(number)
+    return float(number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def format_number(value: float) -> str:
     """A number as people read it out: whole from 10 up, one decimal below, thousands spaced
-    (the South African convention: ``1 234``)."""
+    (the South African convention: ``1 234``), rounded half up (:func:`round_half_up`).
+
+    >>> format_number(10.5), format_number(2.5), format_number(0.25), format_number(1234.5)
+    ('11', '2.5', '0.3', '1 235')
+    """
     if abs(value) >= 10 or float(value).is_integer():
-        return f"{round(value):,}".replace(",", " ")
-    return f"{value:.1f}"
+        return f"{int(round_half_up(value)):,}".replace(",", " ")
+    return f"{round_half_up(value, 1):.1f}"
 
 
 def shown_number(value: Any, missing: str = "unknown") -> str:
@@ -91,7 +126,7 @@ def shown_count(value: Any, missing: str = NOT_KNOWN) -> str:
     >>> shown_count(6287), shown_count(228.4), shown_count(float("nan")), shown_count(None, NOT_COUNTED)
     ('6 287', '228', 'not known', 'not counted')
     """
-    return missing if is_missing(value) else format_number(round(float(value)))
+    return missing if is_missing(value) else format_number(round_half_up(float(value)))
 
 
 def format_percent(share: float) -> str:
@@ -105,8 +140,9 @@ def format_percent(share: float) -> str:
         return "less than 1 %"
     if 0.995 <= share < 1:
         return "more than 99 %"
-    # Half up, not to even: 0.5 % is 1 %, never a misleading 0 %.
-    return f"{math.floor(share * 100 + 0.5)} %"
+    # Half up, not to even: 0.5 % is 1 %, never a misleading 0 %; on the decimal text, so a
+    # share of 0.285 is 29 %, not the 28 % of its binary value 28.4999….
+    return f"{int(round_half_up(Decimal(repr(float(share))) * 100))} %"
 
 
 def shown_percent(value: Any, missing: str = NOT_KNOWN) -> str:
@@ -140,7 +176,7 @@ def noun(label: str, count: float) -> str:
 
 def plural(count: float, word: str) -> str:
     """``1 tap``, ``3 taps``, ``1 234 households``; counts shown as whole numbers."""
-    n = round(float(count))
+    n = round_half_up(float(count))
     return f"{format_number(n)} {noun(word, n)}"
 
 

@@ -9,6 +9,7 @@ geometry; :func:`check_coordinates` sets aside coordinates no place on Earth has
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +18,7 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import ProjError
 
+from atlas.load._geometry_parse import GEOMETRY_FAULTS
 from atlas.load.schema import LayerSpec
 from atlas.problems import SHOW_AT_MOST, Problem
 
@@ -37,6 +39,8 @@ _TYPE_NAMES = {
 OUTLIER_MIN_ROWS = 10
 #: GEOS's reason for an invalid geometry, with where it is: ``Ring Self-intersection[x y]``.
 _REASON = re.compile(r"^(?P<what>[^\[]*)\[(?P<x>[-+0-9.eE]+) (?P<y>[-+0-9.eE]+)\]\s*$")
+#: How to bring back a feature whose geometry was left out.
+_REDRAW = "Draw the feature again in a GIS (or correct its coordinates) to include it."
 
 
 def rows_of(mask: np.ndarray | pd.Series, index: pd.Index) -> tuple[int, ...]:
@@ -76,17 +80,24 @@ def _feature_names(frame: gpd.GeoDataFrame, spec: LayerSpec, mask: np.ndarray) -
 
 
 def _described_invalid(
-    frame: gpd.GeoDataFrame, spec: LayerSpec, mask: np.ndarray, crs: CRS | None
+    frame: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    mask: np.ndarray,
+    crs: CRS | None,
+    repaired: np.ndarray,
+    faults: dict[Hashable, str],
 ) -> tuple[list[str], list[str]]:
-    """Per invalid geometry, who it is (``Appelboord (TYGAPP001)``) and the whole description
-    ``Appelboord (TYGAPP001) at 18.63512, -33.97521: Self-intersection``: where GEOS found the
-    fault (else a point on the feature), in longitude/latitude with 5 decimals."""
+    """Per repaired geometry, who it is (``Appelboord (TYGAPP001)``) and the whole description
+    ``Appelboord (TYGAPP001) at 18.63512, -33.97521: Self-intersection``: why (GEOS's reason,
+    or why it could not be built as written), and where GEOS found the fault (else a point on
+    the repaired feature), in longitude/latitude with 5 decimals."""
     geoms = frame.geometry.to_numpy()[mask]
-    reasons = [str(shapely.is_valid_reason(g)) for g in geoms]
-    inside = shapely.point_on_surface(shapely.make_valid(geoms))
+    labels = frame.index[mask]
+    inside = shapely.point_on_surface(repaired)
     x, y = shapely.get_x(inside), shapely.get_y(inside)
     what = []
-    for i, reason in enumerate(reasons):
+    for i, geom in enumerate(geoms):
+        reason = faults.get(labels[i]) or str(shapely.is_valid_reason(geom))
         found = _REASON.match(reason)
         if found:
             x[i], y[i] = float(found["x"]), float(found["y"])
@@ -101,42 +112,128 @@ def _described_invalid(
     return who, described
 
 
+def _without_place(reason: str) -> str:
+    """GEOS's reason without where it found the fault: ``Too few points in geometry component``."""
+    found = _REASON.match(reason)
+    return found["what"].strip() if found else reason
+
+
+def _listed(described: list[str]) -> str:
+    more = len(described) - SHOW_AT_MOST
+    return "; ".join(described[:SHOW_AT_MOST]) + (f" (and {more} more)." if more > 0 else ".")
+
+
+def _left_out(
+    frame: gpd.GeoDataFrame, spec: LayerSpec, mask: np.ndarray, why: str | list[str], fix: str
+) -> Problem:
+    """A warning naming the features left out, each with why (one reason for all, or one each)."""
+    who = _feature_names(frame, spec, mask)
+    reasons = why if isinstance(why, list) else [why] * len(who)
+    described = [f"{name}: {reason}" for name, reason in zip(who, reasons, strict=True)]
+    return Problem(
+        "warning",
+        f"{len(who)} {'feature was' if len(who) == 1 else 'features were'} left out of the "
+        f"analysis: {_listed(described)}",
+        fix,
+        rows=rows_of(mask, frame.index),
+        values=tuple(who),
+    )
+
+
+def _finite(geoms: np.ndarray) -> np.ndarray:
+    """Per geometry, whether every coordinate is a finite number (not NaN, not infinite)."""
+    coords, where = shapely.get_coordinates(geoms, return_index=True)
+    bad = np.zeros(len(geoms), bool)
+    bad[where[~np.isfinite(coords).all(axis=1)]] = True
+    return ~bad
+
+
+def _make_valid(geoms: np.ndarray, polygonal: bool) -> np.ndarray:
+    """``make_valid`` of each geometry (its polygonal part for a polygon layer); None where GEOS
+    cannot repair it or no area is left (a ring of two positions)."""
+    out = np.empty(len(geoms), dtype=object)
+    for i, geom in enumerate(geoms):
+        try:
+            fixed = shapely.make_valid(geom)
+        except shapely.errors.GEOSException:
+            fixed = None
+        if fixed is not None and polygonal:
+            fixed = _polygonal_part(fixed)
+            if shapely.is_empty(fixed) or shapely.get_type_id(fixed) not in (3, 6):
+                fixed = None
+        out[i] = fixed
+    return out
+
+
 def check_geometry(
     frame: gpd.GeoDataFrame, spec: LayerSpec, *, crs: CRS | None = None
 ) -> tuple[gpd.GeoDataFrame, np.ndarray, list[Problem]]:
     """Repair or reject geometries. Returns the frame, a mask of rows to keep, and problems.
 
     ``crs`` is the CRS the coordinates are in (the declared one, else the file's; None when
-    neither says), to name where an invalid geometry is in longitude/latitude."""
+    neither says), to name where an invalid geometry is in longitude/latitude. Geometries the
+    reader could not build as written (``frame.attrs[GEOMETRY_FAULTS]``, an unclosed ring)
+    are repaired or left out by name; none raises."""
     problems: list[Problem] = []
     geoms = frame.geometry.to_numpy().copy()
+    faults: dict[Hashable, str] = dict(frame.attrs.get(GEOMETRY_FAULTS) or {})
+    faulty = np.array([label in faults for label in frame.index], dtype=bool)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if missing.any():
+    if (missing & ~faulty).any():
         problems.append(
             Problem(
                 "warning",
                 "Rows without a geometry (or with coordinates that are empty or not numbers) "
                 "are excluded from the analysis.",
                 "Add the missing locations to the file to include these rows.",
-                rows=rows_of(missing, frame.index),
+                rows=rows_of(missing & ~faulty, frame.index),
+                values=tuple(_feature_names(frame, spec, missing & ~faulty)),
             )
         )
-    present = ~missing
-    invalid = present & ~shapely.is_valid(geoms)
+    unbuilt = missing & faulty
+    if unbuilt.any():
+        reasons = [f"{faults[label]}; no geometry could be built" for label in frame.index[unbuilt]]
+        problems.append(_left_out(frame, spec, unbuilt, reasons, _REDRAW))
+    located = geoms.copy()
+    located[missing] = None
+    nonfinite = ~missing & ~_finite(located)
+    if nonfinite.any():
+        problems.append(
+            _left_out(
+                frame,
+                spec,
+                nonfinite,
+                "coordinates that are not numbers (NaN) or infinite",
+                "Correct these coordinates in the file to include these rows.",
+            )
+        )
+    present = ~missing & ~nonfinite
+    invalid = present & (faulty | ~shapely.is_valid(np.where(present, geoms, None)))
+    polygonal = bool(spec.geometry) and spec.geometry[0] in ("Polygon", "MultiPolygon")
+    repaired = _make_valid(geoms[invalid], polygonal)
+    lost = np.zeros(len(geoms), bool)
+    lost[np.flatnonzero(invalid)[[g is None for g in repaired]]] = True
+    if lost.any():
+        reasons = [
+            faults.get(label) or _without_place(str(shapely.is_valid_reason(geom)))
+            for label, geom in zip(frame.index[lost], geoms[lost], strict=True)
+        ]
+        problems.append(
+            _left_out(frame, spec, lost, [f"{r}; no area is left" for r in reasons], _REDRAW)
+        )
+        keep_repaired = np.array([g is not None for g in repaired], dtype=bool)
+        repaired = repaired[keep_repaired]
+        invalid = invalid & ~lost
+        present = present & ~lost
     if invalid.any():
-        who, described = _described_invalid(frame, spec, invalid, crs)
-        repaired = shapely.make_valid(geoms[invalid])
-        if spec.geometry and spec.geometry[0] in ("Polygon", "MultiPolygon"):
-            repaired = np.array([_polygonal_part(g) for g in repaired], dtype=object)
+        who, described = _described_invalid(frame, spec, invalid, crs, repaired, faults)
         geoms[invalid] = repaired
-        listed = "; ".join(described[:SHOW_AT_MOST])
-        more = len(described) - SHOW_AT_MOST
         problems.append(
             Problem(
                 "warning",
                 f"{len(described)} invalid "
                 f"{'geometry was' if len(described) == 1 else 'geometries were'} repaired with "
-                f"make_valid and kept: {listed}" + (f" (and {more} more)." if more > 0 else "."),
+                f"make_valid and kept: {_listed(described)}",
                 "Fix them in a GIS (e.g. QGIS 'Fix geometries') to be sure the repair is what you meant.",
                 rows=rows_of(invalid, frame.index),
                 values=tuple(who),
@@ -178,6 +275,7 @@ def check_geometry(
     out = frame.copy()
     out[out.geometry.name] = gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs)
     out["geometry_repaired"] = invalid
+    out.attrs.pop(GEOMETRY_FAULTS, None)  # reported: the rows are renumbered from here on
     return out, present, problems
 
 

@@ -251,6 +251,8 @@ def apply_mapping(
         index=frame.index,
         crs=frame.crs if geometry_name else None,
     )
+    # What the reader found about the geometries (an unclosed ring) travels with them.
+    out.attrs.update(frame.attrs)
     return out, problems
 
 

@@ -84,6 +84,7 @@ def load_layer(
     file_layer: str | None = None,
     categories: Sequence[str] = CATEGORIES,
     zeros_are_counts: bool = False,
+    encoding: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, Report]:
     """Read, map and validate one layer, without raising on validation errors.
 
@@ -103,6 +104,9 @@ def load_layer(
         Accepted service categories.
     zeros_are_counts
         Settlements: read 0 households with 0 people as a count (see :func:`load_dataset`).
+    encoding
+        The text encoding of a Shapefile's DBF or a CSV (``cp1252``…), when the one the file
+        declares, or the atlas's guess, is wrong (see :func:`atlas.read_layer`).
 
     Returns
     -------
@@ -141,7 +145,7 @@ def load_layer(
     (['T1', 'T2', 'T3'], 4326)
     """
     frame, report, _ = _read_checked(
-        path, layer, mapping, crs, file_layer, categories, zeros_are_counts
+        path, layer, mapping, crs, file_layer, categories, zeros_are_counts, encoding
     )
     return frame, report
 
@@ -154,9 +158,10 @@ def _read_checked(
     file_layer: str | None,
     categories: Sequence[str],
     zeros_are_counts: bool = False,
+    encoding: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, Report, InputFile]:
     """:func:`load_layer`, and what the file was (:class:`InputFile`)."""
-    raw: RawLayer = read_layer(path, layer=file_layer)
+    raw: RawLayer = read_layer(path, layer=file_layer, encoding=encoding, role=layer)
     mapped, mapping_problems = apply_mapping(raw.frame, layer, mapping, categories=categories)
     notes = list(raw.notes)
     how = raw.frame.attrs.get("geometry_from")
@@ -195,6 +200,7 @@ def load_dataset(
     zeros_are_counts: bool = False,
     municipality_name: str | None = None,
     progress: Progress = _quiet,
+    encoding: Mapping[str, str] | None = None,
 ) -> Dataset:
     """Read, map and validate a dataset's layers; raise once if any layer is unusable.
 
@@ -209,6 +215,9 @@ def load_dataset(
         ``{layer: CRS}`` for files whose CRS is missing or wrong.
     layers
         ``{layer: name}``: which layer to read from multi-layer files.
+    encoding
+        ``{layer: codec}`` (``{"settlements": "cp1252"}``): the text encoding of a Shapefile's
+        DBF or a CSV, when the one it declares, or the atlas's guess, is wrong.
     categories
         Accepted service categories (see :attr:`atlas.measure.standards.Standard.categories`).
     metric_crs
@@ -272,6 +281,13 @@ def load_dataset(
     mapping = mapping or {}
     crs = crs or {}
     layers = layers or {}
+    encoding = encoding or {}
+    unknown = sorted(set(encoding) - {"settlements", "services", "wards"})
+    if unknown:
+        raise SchemaError(
+            f"encoding names no layer the dataset reads: {', '.join(map(repr, unknown))}. Its "
+            "keys are settlements, services and wards, e.g. encoding={'settlements': 'cp1252'}."
+        )
 
     inputs: list[InputFile] = []
 
@@ -285,6 +301,7 @@ def load_dataset(
             layers.get(layer),
             categories,
             zeros_are_counts,
+            encoding.get(layer),
         )
         inputs.append(described)
         return frame, report

@@ -5,22 +5,52 @@ other GDAL vector formats go through pyogrio; GeoParquet through pyarrow; CSV (a
 tables get their geometry from longitude/latitude columns or a WKT column. Reading never drops a
 row: rows whose geometry cannot be built keep an empty geometry for the validator to report.
 Library warnings raised while reading become report entries instead of disappearing.
+
+Names are never changed silently: a Shapefile's or a CSV's text encoding is the one given, else
+the one the file declares, else a checked guess that the report names
+(:mod:`atlas.load.encodings`). Files GDAL cannot open are looked at first, so that the message
+says what is wrong with the file (a password-protected or cut-off zip, a KML declaring a
+DOCTYPE, an empty file, a GeoPackage that is not one; :mod:`atlas.load._opening`).
 """
 
 from __future__ import annotations
 
+import io
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from atlas.errors import DataFileError
+from atlas.load._geometry_parse import (
+    GEOMETRY_FAULTS,
+    parse_geometries,
+    read_features,
+    read_geoparquet,
+)
+from atlas.load._opening import (
+    check_xml,
+    describe_failure,
+    first_not_ascii,
+    many_layers,
+    ragged_message,
+    refuse_empty,
+    shapefile_encoding,
+    zip_layout,
+)
+from atlas.load.coordinates import COORDINATE_NOTES, points_from_columns
+from atlas.load.encodings import (
+    Encoding,
+    check_encoding,
+    encoding_note,
+    text_encoding,
+)
 from atlas.problems import Problem
 
 __all__ = ["GDAL_SUFFIXES", "TABLE_SUFFIXES", "RawLayer", "read_layer", "read_table"]
@@ -81,8 +111,19 @@ def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
-def read_layer(path: str | Path, *, layer: str | None = None) -> RawLayer:
+def read_layer(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    encoding: str | None = None,
+    role: str | None = None,
+) -> RawLayer:
     """Read one vector layer from ``path``.
+
+    A Shapefile's or a CSV's text is decoded with ``encoding`` when given; else with the
+    encoding the file declares (a ``.cpg``, the DBF's language driver, a byte-order mark), else
+    a checked guess: valid UTF-8 is UTF-8, other text is read as Windows-1252 with a warning
+    naming the choice (see :mod:`atlas.load.encodings`). Names are never changed silently.
 
     Parameters
     ----------
@@ -91,6 +132,12 @@ def read_layer(path: str | Path, *, layer: str | None = None) -> RawLayer:
     layer
         The layer to read from a multi-layer file (GeoPackage, FileGDB, KML). Required when the
         file holds more than one layer.
+    encoding
+        The text encoding of a Shapefile's DBF or of a CSV (a Python codec name such as
+        ``cp1252``), when the file's own or the guessed one is wrong.
+    role
+        The dataset layer the file is read as (``settlements``…), named by the fixes of the
+        problems reported (``encoding={'settlements': …}``).
 
     Returns
     -------
@@ -134,14 +181,20 @@ def read_layer(path: str | Path, *, layer: str | None = None) -> RawLayer:
     if not path.exists():
         raise DataFileError(f"File not found: '{path}'. Check the path and the file name.")
     suffix = _suffix(path)
+    role = role or "LAYER"
+    given = check_encoding(encoding, layer=role) if encoding else None
+    refuse_empty(path)
+    chosen: tuple[Encoding, bool] | None = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if suffix in TABLE_SUFFIXES:
-            frame = read_table(path)
+            frame, text = _read_table(path, given)
+            chosen = (text, False)
         elif suffix in PARQUET_SUFFIXES:
             frame = _read_parquet(path)
         elif suffix in GDAL_SUFFIXES or path.is_dir():
-            frame = _read_gdal(path, layer)
+            frame, dbf = _read_gdal(path, layer, given, role)
+            chosen = (dbf, True) if dbf is not None else None
         else:
             raise DataFileError(
                 f"'{path.name}' is not a layer format the atlas reads. Use GeoJSON, GeoPackage, "
@@ -149,41 +202,62 @@ def read_layer(path: str | Path, *, layer: str | None = None) -> RawLayer:
                 "or WKT columns."
             )
     messages = dict.fromkeys(str(w.message) for w in caught)  # GDAL repeats itself per call
-    notes = tuple(Problem("warning", f"While reading the file: {m}") for m in messages)
-    return RawLayer(frame, str(path) + (f" (layer '{layer}')" if layer else ""), notes)
+    notes = [Problem("warning", f"While reading the file: {m}") for m in messages]
+    if given and chosen is None:
+        notes.append(
+            Problem(
+                "info",
+                f"The encoding given ({given}) is not used: the text of '{path.name}' is in the "
+                "encoding its format defines (UTF-8 for GeoJSON and GeoPackage).",
+            )
+        )
+    if chosen is not None:
+        example = first_not_ascii(frame)
+        note = encoding_note(chosen[0], path.name, role, example=example, shapefile=chosen[1])
+        notes += [note] if note is not None else []
+    return RawLayer(frame, str(path) + (f" (layer '{layer}')" if layer else ""), tuple(notes))
 
 
-def _read_gdal(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+def _read_gdal(
+    path: Path, layer: str | None, encoding: str | None, role: str
+) -> tuple[gpd.GeoDataFrame, Encoding | None]:
+    """A GDAL layer, and the encoding its Shapefile's text was read with (None: not a
+    Shapefile, its text is the format's own, UTF-8)."""
+    suffix = _suffix(path)
+    check_xml(path, suffix)
+    parts = zip_layout(path) if suffix == ".zip" else None
+    source = parts.source if parts is not None else path
     try:
-        layers = pyogrio.list_layers(path)
+        layers = pyogrio.list_layers(source)
     except (DataSourceError, DataLayerError) as exc:
-        raise DataFileError(
-            f"Could not open '{path.name}' as a GIS layer ({_gdal_message(exc)}). Check that the "
-            "file is complete (a Shapefile needs its .shp, .shx and .dbf side by side, or zipped "
-            "together) and in a supported format."
-        ) from None
+        raise DataFileError(describe_failure(path, suffix, _gdal_message(exc))) from None
     names = [str(n) for n in layers[:, 0]]
     if layer is None and len(names) > 1:
-        raise DataFileError(
-            f"'{path.name}' holds {len(names)} layers: {', '.join(names)}. Choose one "
-            "(command line: --<layer>-layer NAME; Python: layer=NAME)."
-        )
+        raise DataFileError(many_layers(path.name, names, role))
     if layer is not None and layer not in names:
         raise DataFileError(
             f"'{path.name}' has no layer '{layer}'. Its layers are: {', '.join(names)}."
         )
     if not names:
-        raise DataFileError(f"'{path.name}' holds no layers.")
+        raise DataFileError(describe_failure(path, suffix, "no layers"))
     chosen = layer or names[0]
+    text = shapefile_encoding(path, suffix, parts, chosen, encoding)
     try:
         # A FileGDB's OBJECTID or a GeoPackage's fid is the feature id, not a field: keep it as
         # a column so it can be mapped (it may be the only id the file has).
-        fid = pyogrio.read_info(path, layer=chosen).get("fid_column") or ""
-        frame = pyogrio.read_dataframe(path, layer=chosen, fid_as_index=bool(fid))
+        fid = pyogrio.read_info(source, layer=chosen).get("fid_column") or ""
+        # Feature by feature when one geometry cannot be built (an unclosed ring, one vertex).
+        frame = _read_frame(source, chosen, bool(fid), text.encoding if text else None)
         if fid and fid not in frame.columns:
             frame = frame.reset_index(names=fid)
         elif fid:
             frame = frame.reset_index(drop=True)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            f"Could not read the names in '{path.name}' as {exc.encoding} (byte "
+            f"0x{exc.object[exc.start]:02X} is not {exc.encoding}): choose the "
+            "file's real encoding (cp1252 is the commonest for files from Windows GIS)."
+        ) from None
     except (DataSourceError, DataLayerError, ValueError) as exc:
         raise DataFileError(
             f"Could not read '{path.name}' ({_gdal_message(exc)}). The file may be truncated or "
@@ -192,6 +266,28 @@ def _read_gdal(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame):
         # A layer with no geometry column (e.g. a non-spatial table in a GeoPackage).
         frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame)))
+    return frame, text
+
+
+def _read_frame(
+    source: Path, layer: str, fid_as_index: bool, encoding: str | None
+) -> gpd.GeoDataFrame:
+    """The layer's features, its text decoded with ``encoding`` (GDAL's own choice for None)."""
+    if encoding is None:
+        return read_features(source, layer, fid_as_index=fid_as_index)
+    try:
+        return pyogrio.read_dataframe(
+            source, layer=layer, fid_as_index=fid_as_index, encoding=encoding
+        )
+    except shapely.errors.GEOSException:
+        pass
+    # A geometry that cannot be built: the geometries read one by one, the text as chosen.
+    shapes = read_features(source, layer, fid_as_index=fid_as_index)
+    table = pyogrio.read_dataframe(
+        source, layer=layer, fid_as_index=fid_as_index, encoding=encoding, read_geometry=False
+    )
+    frame = gpd.GeoDataFrame(table, geometry=shapes.geometry.to_numpy(), crs=shapes.crs)
+    frame.attrs.update(shapes.attrs)
     return frame
 
 
@@ -202,7 +298,8 @@ def _gdal_message(exc: Exception) -> str:
 
 def _read_parquet(path: Path) -> gpd.GeoDataFrame:
     try:
-        return gpd.read_parquet(path)
+        # Geometry by geometry when one cannot be built (an unclosed ring, one vertex).
+        return read_geoparquet(path)
     except ValueError:
         # Not GeoParquet (no "geo" metadata): a plain table, whose geometry comes from columns.
         pass
@@ -217,26 +314,43 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
     )
 
 
-def read_table(path: str | Path) -> gpd.GeoDataFrame:
+def read_table(path: str | Path, *, encoding: str | None = None) -> gpd.GeoDataFrame:
     """Read a CSV whose geometry is in longitude/latitude columns or a WKT column.
 
     All columns are read as text, so ids such as ``"007"`` keep their leading zeros; counts are
-    converted later, by validation, where bad values can be reported.
+    converted later, by validation, where bad values can be reported. The text is decoded with
+    ``encoding`` when given, else as its byte-order mark says, else as UTF-8 when it is valid
+    UTF-8, else as Windows-1252 (:func:`read_layer` reports that guess).
     """
-    path = Path(path)
+    return _read_table(Path(path), check_encoding(encoding) if encoding else None)[0]
+
+
+def _read_table(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, Encoding]:
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
-    try:
-        try:
-            table = pd.read_csv(
-                path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig"
-            )
-        except UnicodeDecodeError:
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="latin-1")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    data = path.read_bytes()
+    chosen = Encoding(encoding, "given") if encoding else text_encoding(data)
+    if encoding is None and b"\x00" in data and "16" not in chosen.encoding:
         raise DataFileError(
-            f"Could not read '{path.name}' as CSV ({_gdal_message(exc)}). Check that it is a "
-            "comma-separated file with one header line."
+            f"'{path.name}' is not a text file: it holds binary data (zero bytes), not "
+            "comma-separated values. Check that this is the file you meant, or save the table "
+            "from your spreadsheet as “CSV (comma delimited)”."
+        )
+    try:
+        text = data.decode(chosen.encoding)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            f"'{path.name}' is not {chosen.encoding} text (byte {exc.start + 1} cannot be "
+            "read as it). Choose the file's real encoding, or save it again as UTF-8 CSV."
         ) from None
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+    except pd.errors.EmptyDataError:
+        raise DataFileError(
+            f"'{path.name}' holds no table: it has no header line with column names. Save the "
+            "table again as CSV, with the column names in its first line."
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise DataFileError(ragged_message(path.name, str(exc))) from None
     if not isinstance(table.index, pd.RangeIndex):
         # pandas makes the leading fields of rows longer than the header into an index.
         raise DataFileError(
@@ -246,7 +360,7 @@ def read_table(path: str | Path) -> gpd.GeoDataFrame:
             "quoting on."
         )
     table = table.replace({"": None})
-    return geometry_from_columns(table, path.name)
+    return geometry_from_columns(table, path.name), chosen
 
 
 def _find(columns: list[str], wanted: str) -> str | None:
@@ -260,22 +374,23 @@ def geometry_from_columns(table: pd.DataFrame, name: str) -> gpd.GeoDataFrame:
     for lon_name, lat_name in LONLAT_COLUMNS:
         lon, lat = _find(columns, lon_name), _find(columns, lat_name)
         if lon and lat:
-            x = pd.to_numeric(table[lon], errors="coerce").to_numpy(dtype=float)
-            y = pd.to_numeric(table[lat], errors="coerce").to_numpy(dtype=float)
-            geoms = np.asarray(shapely.points(x, y), dtype=object)
-            geoms[np.isnan(x) | np.isnan(y)] = None
+            # Decimal commas and degrees-minutes-seconds are read, and said (coordinates.py).
+            geoms, faults, notes = points_from_columns(table, lon, lat)
             frame = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms, index=table.index))
             frame.attrs["geometry_from"] = f"columns {lon}/{lat}"
+            frame.attrs[GEOMETRY_FAULTS] = faults
+            frame.attrs[COORDINATE_NOTES] = notes
             return frame
     for wkt_name in WKT_COLUMNS:
         col = _find(columns, wkt_name)
         if col:
             text = table[col].astype(object)
-            geoms = np.array([_parse_wkt(v) for v in text], dtype=object)
+            geoms, faults = parse_geometries(text, table.index, _parse_wkt)
             frame = gpd.GeoDataFrame(
                 table.drop(columns=[col]), geometry=gpd.GeoSeries(geoms, index=table.index)
             )
             frame.attrs["geometry_from"] = f"WKT column {col}"
+            frame.attrs[GEOMETRY_FAULTS] = faults
             return frame
     raise DataFileError(
         f"'{name}' has no geometry: the atlas looks for longitude/latitude columns "
@@ -284,10 +399,11 @@ def geometry_from_columns(table: pd.DataFrame, name: str) -> gpd.GeoDataFrame:
     )
 
 
-def _parse_wkt(value: object) -> shapely.Geometry | None:
+def _parse_wkt(
+    value: object, on_invalid: Literal["raise", "fix"] = "raise"
+) -> shapely.Geometry | None:
+    """A WKT cell's geometry (None for an empty cell). Raises GEOSException for text that is
+    not WKT, or WKT that GEOS cannot build (see :func:`parse_geometries`)."""
     if not isinstance(value, str) or not value.strip():
         return None
-    try:
-        return shapely.from_wkt(value)
-    except shapely.errors.GEOSException:
-        return None
+    return shapely.from_wkt(value, on_invalid=on_invalid)

@@ -1,47 +1,49 @@
-"""Files that arrive as bytes (browser uploads): size and zip checks before anything reads them.
+"""Files that arrive as bytes (browser uploads): size and zip checks before anything reads them,
+written so that nobody else can read them or redirect them.
 
-An upload is written to a private temporary folder under its own (sanitised) name, so the format
-is recognised by its extension and a zipped Shapefile keeps its parts together. Zip archives are
-checked first: number of members, total unpacked size and allowed extensions (a zip bomb or an
-executable is refused before GDAL sees it).
+An upload is written under its own (sanitised) name, so the format is recognised by its
+extension and a zipped Shapefile keeps its parts together. Zip archives are checked first
+(:func:`~atlas.load.archives.check_zip`: a zip bomb, a damaged or protected zip or an executable
+is refused before GDAL sees it), against the :class:`~atlas.load.limits.UploadLimits`.
+
+On disk: a new folder is private (:func:`private_folder`: ``tempfile.mkdtemp``, mode 0700),
+checked before every use (:func:`check_private_folder`: a link, another owner or a mode open
+to others is refused), and a file is created without following links (``O_NOFOLLOW``, mode
+0600): a symbolic link planted where the file goes is refused, never written through. How long
+the files live is the caller's choice (the app removes them when a session ends).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import secrets
+import stat
 import tempfile
-import zipfile
-from io import BytesIO
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from atlas.errors import DataFileError
+from atlas.load.archives import ALLOWED_MEMBER_SUFFIXES, check_zip
+from atlas.load.limits import UploadLimits, limit_error, megabytes, upload_limits
 
 __all__ = [
     "ALLOWED_MEMBER_SUFFIXES",
-    "MAX_UNPACKED_BYTES",
     "MAX_UPLOAD_BYTES",
-    "MAX_ZIP_MEMBERS",
+    "check_private_folder",
     "check_zip",
     "content_hash",
+    "private_folder",
+    "private_subfolder",
     "save_upload",
+    "upload_name",
 ]
 
-#: Largest upload accepted, in bytes (the app's server.maxUploadSize is set to match).
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-#: Most members a zip may hold.
-MAX_ZIP_MEMBERS = 200
-#: Largest total unpacked size of a zip, in bytes.
-MAX_UNPACKED_BYTES = 500 * 1024 * 1024
-#: What a zipped layer may contain (Shapefile parts, FileGDB tables, GeoJSON, GeoPackage, KML...).
-ALLOWED_MEMBER_SUFFIXES = frozenset(
-    {
-        ".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".xml", ".qmd",
-        ".geojson", ".json", ".gpkg", ".kml", ".csv", ".txt",
-        ".gdbtable", ".gdbtablx", ".gdbindexes", ".atx", ".spx", ".freelist", ".horizon",
-        ".gdb", ".timestamps",
-    }
-)  # fmt: skip
+#: The default largest upload, in bytes (:attr:`UploadLimits.upload_bytes`; the one in force
+#: is ``upload_limits().upload_bytes``).
+MAX_UPLOAD_BYTES = UploadLimits().upload_bytes
+#: Opening a file or folder never follows a symbolic link at its last step (where supported).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def content_hash(data: bytes) -> str:
@@ -49,53 +51,99 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def check_zip(data: bytes, name: str = "upload.zip") -> None:
-    """Refuse a zip that is broken, too big when unpacked, too crowded or holds foreign files.
-
-    Raises
-    ------
-    DataFileError
-        With what is wrong and what is allowed.
-    """
-    try:
-        archive = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile:
-        raise DataFileError(
-            f"'{name}' is not a readable zip archive. Zip the layer again."
-        ) from None
-    with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise DataFileError(
-                f"'{name}' holds {len(members)} files; at most {MAX_ZIP_MEMBERS} are accepted. "
-                "Zip only the layer's own files."
-            )
-        unpacked = sum(m.file_size for m in members)
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise DataFileError(
-                f"'{name}' unpacks to {unpacked / 1e6:.0f} MB; at most "
-                f"{MAX_UNPACKED_BYTES / 1e6:.0f} MB are accepted."
-            )
-        for member in members:
-            path = PurePosixPath(member.filename)
-            if member.filename.startswith("/") or ".." in path.parts:
-                raise DataFileError(f"'{name}' contains an unsafe path: {member.filename!r}.")
-            suffix = path.suffix.lower()
-            in_gdb = any(part.lower().endswith(".gdb") for part in path.parts[:-1])
-            if suffix not in ALLOWED_MEMBER_SUFFIXES and not in_gdb:
-                raise DataFileError(
-                    f"'{name}' contains {member.filename!r}, which is not part of a GIS layer. "
-                    "Zip only the layer's files (.shp, .shx, .dbf, .prj, ...)."
-                )
-
-
-def _safe_name(name: str) -> str:
-    base = Path(name).name or "upload"
+def upload_name(name: str) -> str:
+    """The sanitised file name an upload named ``name`` is written under (its extension kept)."""
+    base = Path(name.replace("\\", "/")).name or "upload"
     cleaned = re.sub(r"[^\w.\-]+", "_", base, flags=re.UNICODE).strip("._") or "upload"
     return cleaned[-120:]
 
 
-def save_upload(data: bytes, name: str, folder: Path | None = None) -> Path:
+def private_folder(prefix: str = "atlas-uploads-", parent: str | Path | None = None) -> Path:
+    """A new folder, created fresh with a name nobody could guess, that only this user may
+    enter (mode 0700)."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+
+
+def check_private_folder(folder: str | Path) -> None:
+    """Refuse to use ``folder`` unless it is a real folder (not a link), owned by this user and
+    closed to everyone else (no permission for the group or others).
+
+    Raises
+    ------
+    DataFileError
+        It is missing, a link or not a folder, someone else's, or open to others.
+    """
+    where = Path(folder)
+    try:
+        info = os.lstat(where)
+    except FileNotFoundError:
+        raise DataFileError(
+            f"The upload folder {where} was removed while in use: upload the file again."
+        ) from None
+    problem = ""
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        problem = "it is not a folder but a link or a file"
+    elif hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        problem = f"it belongs to another user (uid {info.st_uid})"
+    elif os.name == "posix" and info.st_mode & 0o077:
+        problem = f"others may open it (mode {stat.S_IMODE(info.st_mode):o}, not 700)"
+    if problem:
+        raise DataFileError(
+            f"The upload folder {where} was changed by someone else ({problem}): uploads are "
+            "refused until the atlas is started again (it then makes a new private folder)."
+        )
+
+
+def private_subfolder(folder: str | Path, name: str) -> Path:
+    """``folder/name``, made private (mode 0700) when new; both checked with
+    :func:`check_private_folder` (a link planted there is refused)."""
+    check_private_folder(folder)
+    path = Path(folder) / name
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DataFileError(f"Cannot make the upload folder {path}: {exc.strerror}.") from None
+    check_private_folder(path)
+    return path
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file at ``path`` (mode 0600), never through a link; a regular
+    file already there is replaced (by renaming a new file over it, so never written through)."""
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise DataFileError(
+            f"Refused to write the upload {path}: something that is not a plain file (a "
+            "symbolic link or a device) is in its place, and it is not followed."
+        )
+    target = path if info is None else path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(target, flags, 0o600)
+    except FileExistsError:
+        raise DataFileError(
+            f"Refused to write the upload {target}: a file or link appeared in its place."
+        ) from None
+    except OSError as exc:
+        raise DataFileError(f"Cannot write the upload {target}: {exc.strerror}.") from None
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        if target != path:
+            target.replace(path)
+    except OSError as exc:
+        Path(target).unlink(missing_ok=True)
+        raise DataFileError(f"Cannot write the upload {path}: {exc.strerror}.") from None
+
+
+def save_upload(
+    data: bytes, name: str, folder: Path | None = None, *, limits: UploadLimits | None = None
+) -> Path:
     """Write uploaded bytes to a file with a sanitised version of its name, after checks.
 
     Parameters
@@ -105,28 +153,41 @@ def save_upload(data: bytes, name: str, folder: Path | None = None) -> Path:
     name
         The name the user's file had (its extension selects the reader).
     folder
-        Where to write it; a new private temporary folder by default.
+        Where to write it; a new private folder by default (:func:`private_folder`).
+    limits
+        The limits it is held to; by default :func:`~atlas.load.limits.upload_limits`.
 
     Returns
     -------
     Path
-        The written file.
+        The written file (mode 0600).
 
     Raises
     ------
     DataFileError
-        Empty, too large, or (for zips) failing :func:`check_zip`.
+        Empty, too large, (for zips) failing :func:`check_zip`, or a link or device where
+        the file goes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_upload(b'{"features": []}', "../My wards.geojson", Path(folder))
+    ...     path.name, oct(path.stat().st_mode & 0o777)
+    ('My_wards.geojson', '0o600')
     """
+    limits = limits or upload_limits()
     if not data:
         raise DataFileError(f"'{name}' is empty.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise DataFileError(
-            f"'{name}' is {len(data) / 1e6:.0f} MB; at most {MAX_UPLOAD_BYTES / 1e6:.0f} MB are accepted."
+    if len(data) > limits.upload_bytes:
+        raise limit_error(
+            f"'{name}' is {megabytes(len(data))}; at most {limits.upload_mb} MB are accepted",
+            "upload_mb",
+            limits,
         )
-    safe = _safe_name(name)
+    safe = upload_name(name)
     if safe.lower().endswith(".zip"):
-        check_zip(data, safe)
-    target_dir = folder or Path(tempfile.mkdtemp(prefix="atlas-upload-"))
-    path = target_dir / safe
-    path.write_bytes(data)
+        check_zip(data, safe, limits)
+    path = (folder or private_folder(prefix="atlas-upload-")) / safe
+    _write_new(path, data)
     return path

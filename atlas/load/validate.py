@@ -1,11 +1,15 @@
 """Validating a mapped layer: collect every problem, repair what is safe, report it all at once.
 
 Errors (the layer is unusable until the file is fixed): required fields missing, empty or
-duplicate ids, non-numeric or negative counts, unknown categories or statuses, geometries of the
-wrong type, a layer whose CRS cannot be told. Warnings (the atlas repaired or set something aside,
-and says so): invalid geometries repaired with ``make_valid``, rows without a usable location
-(null or empty geometry, zero, out-of-range, swapped or sign-flipped coordinates) excluded, an
-assumed CRS, status words translated.
+duplicate ids, counts that are not numbers (text, Infinity, NaN, 1e400, a column mixing number
+conventions, a count too large to keep exact) or negative, unknown categories or statuses,
+geometries of the wrong type, a layer whose CRS cannot be told. Warnings (the atlas repaired or
+set something aside, and says so): counts read with a column's convention (``10,000``, ``10 000``,
+``10.000``: :mod:`atlas.load.numbers`), coordinate columns read with a decimal comma or as
+degrees-minutes-seconds (:mod:`atlas.load.coordinates`), fractional counts rounded half up,
+invalid geometries repaired with ``make_valid``, rows without a usable location (null or empty
+geometry, zero, out-of-range, swapped or sign-flipped coordinates) excluded, an assumed CRS,
+status words translated.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+from atlas.i18n.formats import round_half_up
 from atlas.load._geometry import check_coordinates, check_geometry, rows_of
+from atlas.load.coordinates import COORDINATE_NOTES
 from atlas.load.crs import STORAGE_CRS, resolve_crs
+from atlas.load.numbers import number_problems, read_numbers
 from atlas.load.schema import CATEGORIES, STATUS_SYNONYMS, STATUSES, LayerSpec, layer_spec
 from atlas.problems import Problem, Report
 
@@ -76,20 +83,11 @@ def _check_fields(
                         )
                     )
         elif f.kind == "count":
-            raw = as_text(col)
-            numbers = pd.to_numeric(raw, errors="coerce").astype(float)
-            bad = (raw.notna() & numbers.isna()).to_numpy()
-            if bad.any():
-                problems.append(
-                    Problem(
-                        "error",
-                        f"{f.name} must be a number.",
-                        "Correct these values or leave the cells empty if the count is unknown.",
-                        column=f.name,
-                        rows=rows_of(bad, out.index),
-                        values=tuple(str(v) for v in raw[bad]),
-                    )
-                )
+            reading = read_numbers(col, integer=True)
+            problems += number_problems(
+                reading, f.name, index=out.index, params={"layer": spec.name, "field": f.name}
+            )
+            numbers = reading.values
             negative = (numbers < 0).to_numpy()
             if negative.any():
                 problems.append(
@@ -107,13 +105,13 @@ def _check_fields(
                 problems.append(
                     Problem(
                         "warning",
-                        f"{f.name} should be whole numbers; these were rounded.",
+                        f"{f.name} should be whole numbers; these were rounded half up.",
                         column=f.name,
                         rows=rows_of(fractional, out.index),
                         values=tuple(f"{v:g}" for v in numbers[fractional]),
                     )
                 )
-                numbers = numbers.round()
+                numbers = numbers.map(round_half_up).astype(float)
             out[f.name] = numbers
         elif f.kind == "category":
             text = as_text(col).str.lower()
@@ -248,7 +246,10 @@ def validate_layer(
     problems: list[Problem] = list(notes)
     if any(p.severity == "error" for p in problems):
         return frame, Report(layer, source, tuple(problems))
+    # How the reader understood coordinate columns (a decimal comma, degrees-minutes-seconds).
+    problems += list(frame.attrs.get(COORDINATE_NOTES) or ())
     out, field_problems = _check_fields(frame, spec, categories)
+    out.attrs.pop(COORDINATE_NOTES, None)  # reported once
     problems += field_problems
     if layer == "settlements" and not zeros_are_counts:
         out, zero_problems = _zeros_as_unknown(out)

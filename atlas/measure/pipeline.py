@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.config import Config
+from atlas.errors import LayersApartError
 from atlas.load.crs import to_metric
 from atlas.load.dataset import Dataset
 from atlas.measure._nearby import metric_xy, nearby_pairs
@@ -17,6 +18,7 @@ from atlas.measure._parallel import Workers
 from atlas.measure.attribution import attribute_services
 from atlas.measure.coverage import coverage
 from atlas.measure.gaps import cluster_gaps, count_problems, service_counts, settlement_gaps
+from atlas.measure.overlap import layers_apart
 from atlas.measure.standards import Standard
 from atlas.measure.wards import primary_wards, settlement_wards
 from atlas.problems import Problem
@@ -44,7 +46,12 @@ class GapResult:
         The standard measured against.
     problems
         What the measuring found worth saying: settlements whose own counts disagree with
-        their points, categories nothing counts, a dataset without clusters.
+        their points, categories nothing counts, a dataset without clusters, layers that do
+        not meet (measured anyway).
+    apart
+        When the layers do not meet (measured with ``allow_apart=True``): the refusals
+        :func:`compute_gaps` would otherwise have raised, each with its likely cause (see
+        :mod:`atlas.measure.overlap`); empty when the layers meet.
     """
 
     settlements: gpd.GeoDataFrame
@@ -53,6 +60,7 @@ class GapResult:
     ward_overlaps: pd.DataFrame
     standard: Standard
     problems: tuple[Problem, ...] = ()
+    apart: tuple[Problem, ...] = ()
 
 
 def compute_gaps(
@@ -61,6 +69,7 @@ def compute_gaps(
     *,
     progress: Callable[[str], None] = lambda _: None,
     config: Config | None = None,
+    allow_apart: bool = False,
 ) -> GapResult:
     """Join settlements, service points and wards, and measure gaps against ``standard``.
 
@@ -76,10 +85,22 @@ def compute_gaps(
         How to compute: ``config.workers`` threads at most (default :class:`atlas.Config`:
         the machine's cores). Distances and areas are measured in ``dataset.metric_crs``,
         chosen when the dataset was loaded (``config.metric_crs`` is applied there).
+    allow_apart
+        Measure even when the layers do not meet (most service points out of every
+        settlement's reach, most settlements outside every ward: see
+        :func:`atlas.measure.overlap.layers_apart`); the result then says so in ``problems``
+        and ``apart``.
 
     Returns
     -------
     GapResult
+
+    Raises
+    ------
+    LayersApartError
+        When the layers do not meet and ``allow_apart`` is False: the gaps would show every
+        settlement without points. Its problems name the likely cause (swapped coordinates,
+        a wrong CRS, the wrong file).
 
     Examples
     --------
@@ -93,6 +114,10 @@ def compute_gaps(
     True
     """
     config = config or Config()
+    progress("checking that the layers meet")
+    apart = layers_apart(dataset, standard)
+    if apart and not allow_apart:
+        raise LayersApartError(problems=[a.problem() for a in apart])
     crs = dataset.metric_crs
     # Reproject once; each step's own to_metric is then a no-op.
     settlements = to_metric(dataset.settlements, crs)
@@ -148,6 +173,7 @@ def compute_gaps(
                 code="clusters.unmapped",
             )
         )
+    problems += [a.warning() for a in apart]
     services = dataset.services.copy()
     services["settlement_id"] = attribution["settlement_id"]
     services["distance_m"] = attribution["distance_m"]
@@ -158,6 +184,7 @@ def compute_gaps(
         ward_overlaps=overlaps,
         standard=standard,
         problems=tuple(problems),
+        apart=tuple(a.problem() for a in apart),
     )
 
 

@@ -31,6 +31,7 @@ from atlas.raster.files import (
 from atlas.raster.hazard import (
     CLUSTER_FIELDS,
     MOSTLY,
+    check_hazard_size,
     hazard_by_cluster,
     hazard_exposure,
     hazard_mask,
@@ -58,6 +59,7 @@ __all__ = [
     "POPULATION_KINDS",
     "Raster",
     "as_raster",
+    "check_hazard_size",
     "estimate_dataset",
     "estimate_table",
     "fill_demand",

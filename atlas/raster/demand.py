@@ -18,15 +18,20 @@ import numpy as np
 import pandas as pd
 
 from atlas.load.dataset import Dataset
+from atlas.problems import Report
 from atlas.raster.files import Raster, as_raster, require_overlap
 from atlas.raster.zonal import zonal_population
 
 __all__ = [
+    "RASTER_LAYER",
     "estimate_dataset",
     "fill_demand",
     "population_by_cluster",
     "population_estimate",
 ]
+
+#: The layer name of the report :func:`estimate_dataset` adds (cells without data).
+RASTER_LAYER = "population raster"
 
 
 def fill_demand(settlements: gpd.GeoDataFrame, estimate: pd.Series) -> gpd.GeoDataFrame:
@@ -101,16 +106,26 @@ def estimate_dataset(
 ) -> Dataset:
     """The dataset with its settlements' demand filled from a population raster.
 
+    Settlements over no cell with data keep an unknown estimate (never 0 people); those and
+    the settlements partly over cells without data are named in a report of layer
+    ``population raster`` added to ``dataset.reports`` (see :mod:`atlas.raster.nodata`).
+
     Raises
     ------
     SchemaError
         When the raster does not overlap the settlements (see
-        :func:`~atlas.raster.require_overlap`).
+        :func:`~atlas.raster.require_overlap`), or its cells would take more memory than the
+        limit (:mod:`atlas.raster.limits`).
     """
     raster = as_raster(raster)
     require_overlap(raster, dataset.settlements)
+    estimate = zonal_population(raster, dataset.settlements, kind=kind)
+    problems = tuple(estimate.attrs.get("problems", ()))
+    reports = dataset.reports
+    if problems:
+        reports = (*reports, Report(RASTER_LAYER, str(raster.path), problems))
     return dataclasses.replace(
-        dataset, settlements=population_estimate(dataset.settlements, raster, kind=kind)
+        dataset, settlements=fill_demand(dataset.settlements, estimate), reports=reports
     )
 
 

@@ -9,6 +9,7 @@ raw value, before scaling.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 from atlas.errors import CRSError, DataFileError, SchemaError
 from atlas.load.crs import parse_crs
 from atlas.problems import Problem
+from atlas.raster.limits import check_cells, damaged, reading
 
 __all__ = [
     "Raster",
@@ -57,6 +59,9 @@ class Raster:
         Cell data type (``float64``, ``uint8``...).
     scale, offset
         Cell values are ``raw × scale + offset`` (1 and 0 when the file sets none).
+    max_mb
+        The most memory (MB) one read of its cells may take; None: the process's limit
+        (:func:`atlas.raster.limits.limit_mb`).
     """
 
     path: Path
@@ -68,6 +73,7 @@ class Raster:
     dtype: str
     scale: float = 1.0
     offset: float = 0.0
+    max_mb: float | None = None
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -83,7 +89,59 @@ class Raster:
         return self.scale != 1.0 or self.offset != 0.0
 
 
-def load_raster(path: str | Path, *, crs: object = None) -> Raster:
+#: The first bytes of a TIFF (classic and BigTIFF, either byte order).
+_TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+
+
+def _unreadable(path: Path, exc: RasterioIOError) -> DataFileError:
+    """Why ``path`` does not open as a raster, in words: not a TIFF at all, or a damaged one."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(64)
+    except OSError as error:
+        return DataFileError(f"Cannot read '{path.name}': {error.strerror}.")
+    if path.suffix.lower() in (".tif", ".tiff") and not head.startswith(_TIFF_MAGIC):
+        looks = "is empty" if not head else "holds text" if _is_text(head) else "is another kind"
+        return DataFileError(
+            f"'{path.name}' is named like a GeoTIFF but is not one: the file {looks}, not a "
+            "TIFF image (perhaps an error page saved under that name). Download or export the "
+            "raster again as a GeoTIFF."
+        )
+    if head.startswith(_TIFF_MAGIC):
+        return damaged(path, exc)
+    return DataFileError(
+        f"Could not read '{path.name}' as a raster ({exc}). Give a GeoTIFF (.tif) file."
+    )
+
+
+def _cut_short(ds: rasterio.DatasetReader, size: int) -> bool:
+    """Whether a GeoTIFF ends before its cells: its first or last block of cells lies (in part)
+    past the end of the file, or the table of where they lie is missing altogether."""
+    if ds.driver != "GTiff" or not ds.count:
+        return False
+    rows, columns = ds.block_shapes[0]
+    last = (math.ceil(ds.width / columns) - 1, math.ceil(ds.height / rows) - 1)
+    found = False
+    for x, y in ((0, 0), last):
+        start = ds.get_tag_item(f"BLOCK_OFFSET_{x}_{y}", "TIFF", bidx=1)
+        length = ds.get_tag_item(f"BLOCK_SIZE_{x}_{y}", "TIFF", bidx=1)
+        if start and length:
+            found = True
+            if int(start) + int(length) > size:
+                return True
+    # A file cut inside its header has lost the table; a sparse file merely has empty blocks.
+    return not found and size < 4096
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def load_raster(path: str | Path, *, crs: object = None, max_mb: float | None = None) -> Raster:
     """Open a single-band GeoTIFF (or any GDAL raster) and describe it.
 
     Parameters
@@ -92,6 +150,10 @@ def load_raster(path: str | Path, *, crs: object = None) -> Raster:
         The raster file.
     crs
         The CRS of the cells, when the file has none or a wrong one (``"EPSG:32735"``...).
+    max_mb
+        The most memory (MB) one read of its cells may take (default: the environment
+        variable ``ATLAS_MAX_RASTER_MB``, else 1024; see :mod:`atlas.raster.limits`). The
+        file is described without reading its cells, whatever its size.
 
     Returns
     -------
@@ -100,7 +162,8 @@ def load_raster(path: str | Path, *, crs: object = None) -> Raster:
     Raises
     ------
     DataFileError
-        The file is missing or not a readable raster.
+        The file is missing, not a raster (e.g. text named ``.tif``), or incomplete or
+        damaged.
     SchemaError
         The raster has more than one band, is rotated, or has no georeferencing at all.
     CRSError
@@ -118,10 +181,11 @@ def load_raster(path: str | Path, *, crs: object = None) -> Raster:
                 width, height = ds.width, ds.height
                 scale = float(ds.scales[0]) if ds.count else 1.0
                 offset = float(ds.offsets[0]) if ds.count else 0.0
+                cut = _cut_short(ds, path.stat().st_size)
     except RasterioIOError as exc:
-        raise DataFileError(
-            f"Could not read '{path.name}' as a raster ({exc}). Give a GeoTIFF (.tif) file."
-        ) from None
+        raise _unreadable(path, exc) from None
+    if cut:
+        raise damaged(path, "the file ends before the cells it declares")
     if any(issubclass(w.category, NotGeoreferencedWarning) for w in caught) and file_crs is None:
         raise SchemaError(
             f"'{path.name}' is an image without georeferencing: it says neither where it is nor "
@@ -155,7 +219,7 @@ def load_raster(path: str | Path, *, crs: object = None) -> Raster:
         )
     else:
         raster_crs = CRS.from_user_input(file_crs.to_wkt())
-    return Raster(path, raster_crs, transform, width, height, nodata, dtype, scale, offset)
+    return Raster(path, raster_crs, transform, width, height, nodata, dtype, scale, offset, max_mb)
 
 
 def as_raster(raster: Raster | str | Path) -> Raster:
@@ -228,8 +292,23 @@ def read_values(
         Read resampled to this (rows, columns) shape, e.g. to display a big raster.
     resampling
         How cells are resampled to ``out_shape``.
+
+    Raises
+    ------
+    SchemaError
+        Before reading, when the cells would take more memory than the raster's limit
+        (:func:`atlas.raster.limits.check_cells`: the message says how to change it).
+    DataFileError
+        When the file is incomplete or damaged.
     """
-    with rasterio.open(raster.path) as ds:
+    if out_shape is not None:
+        rows, columns = out_shape
+    elif window is not None:
+        rows, columns = math.ceil(window.height), math.ceil(window.width)
+    else:
+        rows, columns = raster.height, raster.width
+    check_cells(raster.path, rows, columns, max_mb=raster.max_mb)
+    with reading(raster.path) as ds:
         data = ds.read(1, window=window, out_shape=out_shape, masked=True, resampling=resampling)
     values = np.ma.filled(data.astype("float64"), np.nan)
     if raster.scaled:

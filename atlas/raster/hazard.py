@@ -25,11 +25,13 @@ from pyproj import CRS
 from atlas.errors import SchemaError
 from atlas.problems import Problem
 from atlas.raster.files import Raster, as_raster, geometries_in, read_values
+from atlas.raster.limits import check_cells
 from atlas.raster.zonal import zonal_population
 
 __all__ = [
     "CLUSTER_FIELDS",
     "MOSTLY",
+    "check_hazard_size",
     "hazard_by_cluster",
     "hazard_exposure",
     "hazard_mask",
@@ -83,6 +85,39 @@ def hazard_mask(
     return np.asarray(hit & np.isfinite(values))
 
 
+def _cells_within(
+    raster: Raster, bounds: tuple[float, float, float, float] | None
+) -> tuple[int, int, int, int]:
+    """(col0, row0, col1, row1): the raster's cells within ``bounds`` (all without)."""
+    if bounds is None:
+        return 0, 0, raster.width, raster.height
+    wanted = rasterio.windows.from_bounds(*bounds, transform=raster.transform)
+    return (
+        max(0, int(np.floor(wanted.col_off))),
+        max(0, int(np.floor(wanted.row_off))),
+        min(raster.width, int(np.ceil(wanted.col_off + wanted.width))),
+        min(raster.height, int(np.ceil(wanted.row_off + wanted.height))),
+    )
+
+
+def check_hazard_size(raster: Raster | str | Path, settlements: gpd.GeoDataFrame) -> None:
+    """Raise, before reading anything, when the hazard cells under ``settlements`` (the window
+    :func:`hazard_exposure` reads) would take more memory than the raster's limit.
+
+    Raises
+    ------
+    SchemaError
+        Code ``raster.too_big`` (see :func:`atlas.raster.limits.check_cells`).
+    """
+    raster = as_raster(raster)
+    geoms = geometries_in(settlements, raster.crs)
+    geoms = geoms[~(geoms.isna() | geoms.is_empty)]
+    if len(geoms):
+        col0, row0, col1, row1 = _cells_within(raster, tuple(geoms.total_bounds))
+        if col1 > col0 and row1 > row0:
+            check_cells(raster.path, row1 - row0, col1 - col0, max_mb=raster.max_mb)
+
+
 def hazard_zones(
     raster: Raster | str | Path,
     *,
@@ -110,17 +145,11 @@ def hazard_zones(
     raster = as_raster(raster)
     if (threshold is None) == (classes is None):
         raise SchemaError("Give either a hazard threshold or a set of hazard classes, not both.")
-    col0, row0, col1, row1 = 0, 0, raster.width, raster.height
-    if bounds is not None:
-        wanted = rasterio.windows.from_bounds(*bounds, transform=raster.transform)
-        col0 = max(0, int(np.floor(wanted.col_off)))
-        row0 = max(0, int(np.floor(wanted.row_off)))
-        col1 = min(raster.width, int(np.ceil(wanted.col_off + wanted.width)))
-        row1 = min(raster.height, int(np.ceil(wanted.row_off + wanted.height)))
+    col0, row0, col1, row1 = _cells_within(raster, bounds)
     if col1 <= col0 or row1 <= row0:
         return gpd.GeoSeries([], crs=raster.crs)
     window = rasterio.windows.Window(col0, row0, col1 - col0, row1 - row0)
-    data = read_values(raster, window=window)
+    data = read_values(raster, window=window)  # its size is checked against the limit first
     t = raster.transform
     # Built by hand: rasterio's window_transform warns under affine 3.
     transform = Affine(t.a, 0.0, t.c + col0 * t.a, 0.0, t.e, t.f + row0 * t.e)

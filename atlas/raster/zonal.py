@@ -8,8 +8,12 @@ rule 4).
 * ``density``: each cell holds people per km²; a polygon gets Σ value × covered area in km²
   (for geographic rasters, each cell's true area on the ellipsoid).
 
-A raster without a nodata value is read as all valid, except NaN cells of a float raster, which
-never count. Nodata cells contribute nothing. Scale and offset are applied to the cells first.
+Cells without data are unknown, never 0 people (:mod:`atlas.raster.nodata`): the file's nodata
+value, NaN, and negative values (a fill value such as -9999 in a file that declares no nodata).
+A polygon over no cell with data has an unknown estimate (NaN); one partly over such cells
+gets the people of the cells with data, and a warning names it (``attrs["problems"]`` of the
+result). Scale and offset are applied to the cells first. Cells are read by windows around the
+polygons, each checked against the memory limit first (:mod:`atlas.raster.limits`).
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ from pyproj import CRS
 
 from atlas.errors import SchemaError
 from atlas.raster.files import Raster, as_raster, geometries_in
+from atlas.raster.limits import check_cells, reading
+from atlas.raster.nodata import NODATA_TOLERANCE, NegativeCells, nodata_problems
 
-__all__ = ["MAX_WINDOW_CELLS", "TILE", "zonal_population"]
+__all__ = ["MAX_WINDOW_CELLS", "TILE", "zonal_coverage", "zonal_population"]
 
 #: Polygons are grouped by tiles of this many cells a side, each group read as one window.
 TILE = 2048
@@ -123,46 +129,63 @@ def _extent(
 
 
 def _window_source(
-    raster: Raster, ds: rasterio.DatasetReader, row0: int, row1: int, col0: int, col1: int
+    raster: Raster,
+    ds: rasterio.DatasetReader,
+    rows: tuple[int, int],
+    cols: tuple[int, int],
+    negatives: NegativeCells,
 ) -> NumPyRasterSource:
-    """Cells of rows row0..row1 and columns col0..col1 as an exactextract source.
+    """Cells of rows ``rows`` and columns ``cols`` (start, stop) as an exactextract source.
 
-    Unscaled rasters are handed over raw with their nodata value (cheapest); scaled ones as a
-    masked float array with scale and offset applied (nodata is a raw value, masked first).
+    Unscaled rasters are handed over raw with their nodata value (cheapest); scaled ones, and
+    any window holding negative cells (read as no data), as floats with NaN for no data.
     """
+    (row0, row1), (col0, col1) = rows, cols
     window = rasterio.windows.Window(col0, row0, col1 - col0, row1 - row0)
     nodata = raster.nodata
     if raster.scaled:
         cells = ds.read(1, window=window, masked=True).astype("float64")
-        values = cells * raster.scale + raster.offset
+        values = np.ma.filled(cells * raster.scale + raster.offset, np.nan)
+        values = negatives.drop(values, None)
         nodata = None
     else:
         values = ds.read(1, window=window)
-        if nodata is not None and not np.issubdtype(np.dtype(raster.dtype), np.floating):
+        if np.issubdtype(values.dtype, np.signedinteger) or np.issubdtype(
+            values.dtype, np.floating
+        ):
+            dropped = negatives.drop(values, nodata)
+            if dropped is not values:
+                values, nodata = dropped, None
+        if nodata is not None and not np.issubdtype(values.dtype, np.floating):
             nodata = int(nodata)
     return NumPyRasterSource(
         values, *_extent(raster, row0, row1, col0, col1), nodata=nodata, srs_wkt=raster.crs.to_wkt()
     )
 
 
-def _exact_sums(raster: Raster, geoms: np.ndarray, op: str, *, weighted: bool) -> np.ndarray:
-    """Run the exactextract operation ``op`` (named ``s``) over polygons in the raster's CRS.
+def _exact_sums(
+    raster: Raster, geoms: np.ndarray, op: str, *, weighted: bool, negatives: NegativeCells
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run the exactextract operation ``op`` (named ``s``) over polygons in the raster's CRS;
+    with the covered cells that hold data (``count``, in cells) of each polygon.
 
     The polygons are grouped by the :data:`TILE` × :data:`TILE`-cell tile holding their centre;
     each group's cells are read once, as one window, and handed to exactextract as an array. So
     memory stays at about one window (never the whole raster), and no cell block is decoded once
     per polygon. A group whose window would exceed :data:`MAX_WINDOW_CELLS` (huge polygons) is
-    read polygon by polygon instead (exactextract's rasterio source applies scale and offset).
+    read polygon by polygon instead (exactextract's rasterio source applies scale and offset),
+    each polygon's cells checked against the memory limit first.
     """
     t = raster.transform
     wkt = raster.crs.to_wkt()
     sums = np.zeros(len(geoms))
+    counts = np.zeros(len(geoms))
     bounds = shapely.bounds(geoms)
     col_of = (bounds[:, [0, 2]] - t.c) / t.a
     row_of = (bounds[:, [3, 1]] - t.f) / t.e
     tile = np.floor(row_of.mean(axis=1) / TILE) * 1e6 + np.floor(col_of.mean(axis=1) / TILE)
     areas = _row_areas_km2(raster) if weighted else None
-    with rasterio.open(raster.path) as ds:
+    with reading(raster.path) as ds:
         for key in np.unique(tile):
             group = np.flatnonzero(tile == key)
             col0 = max(0, int(np.floor(col_of[group, 0].min())))
@@ -174,11 +197,20 @@ def _exact_sums(raster: Raster, geoms: np.ndarray, op: str, *, weighted: bool) -
             values: object
             weights: object = None
             if (col1 - col0) * (row1 - row0) > MAX_WINDOW_CELLS:
+                spans = np.ceil(np.abs(np.diff(row_of[group], axis=1) * np.diff(col_of[group])))
+                largest = int(np.argmax(spans))
+                check_cells(
+                    raster.path,
+                    int(np.ceil(abs(row_of[group[largest], 1] - row_of[group[largest], 0]))),
+                    int(np.ceil(abs(col_of[group[largest], 1] - col_of[group[largest], 0]))),
+                    max_mb=raster.max_mb,
+                )
                 values = RasterioRasterSource(ds)
                 if areas is not None:
                     weights = _area_source(raster, areas, 0, raster.height, 0, raster.width)
             else:
-                values = _window_source(raster, ds, row0, row1, col0, col1)
+                check_cells(raster.path, row1 - row0, col1 - col0, max_mb=raster.max_mb)
+                values = _window_source(raster, ds, (row0, row1), (col0, col1), negatives)
                 if areas is not None:
                     weights = _area_source(raster, areas, row0, row1, col0, col1)
             with warnings.catch_warnings():
@@ -188,14 +220,15 @@ def _exact_sums(raster: Raster, geoms: np.ndarray, op: str, *, weighted: bool) -
                 result = exact_extract(
                     values,
                     _WKBSource(geoms[group], group, wkt),
-                    [op],
+                    [op, "n=count"],
                     weights=weights,
                     include_cols=["fid"],
                     output="geojson",
                 )
             for record in result:
                 sums[record["properties"]["fid"]] = record["properties"]["s"]
-    return sums
+                counts[record["properties"]["fid"]] = record["properties"]["n"]
+    return sums, counts
 
 
 def _area_source(
@@ -206,6 +239,76 @@ def _area_source(
     return NumPyRasterSource(
         grid, *_extent(raster, row0, row1, col0, col1), srs_wkt=raster.crs.to_wkt()
     )
+
+
+def _labels(polygons: gpd.GeoDataFrame | gpd.GeoSeries) -> list[str]:
+    """Each polygon's label in messages: its settlement id, else its index label."""
+    if isinstance(polygons, gpd.GeoDataFrame) and "settlement_id" in polygons:
+        ids = polygons["settlement_id"].astype(object).to_numpy()
+        return [
+            str(i) if i is not None else str(j) for i, j in zip(ids, polygons.index, strict=True)
+        ]
+    return [str(i) for i in polygons.index]
+
+
+def zonal_coverage(
+    raster: Raster | str | Path,
+    polygons: gpd.GeoDataFrame | gpd.GeoSeries,
+    *,
+    kind: Literal["count", "density"] = "count",
+) -> pd.DataFrame:
+    """People in each polygon (see :func:`zonal_population`) and the share of it without data.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``polygons``: ``population_estimate`` (NaN for a polygon without geometry
+        or over no cell with data) and ``nodata_share`` (0–1: the share of its area over cells
+        without data or outside the raster; NaN without geometry). ``attrs["problems"]`` holds
+        the warnings (:func:`atlas.raster.nodata.nodata_problems`).
+    """
+    raster = as_raster(raster)
+    if kind not in ("count", "density"):
+        raise SchemaError(f"Unknown population raster kind '{kind}': use count or density.")
+    geoms = geometries_in(polygons, raster.crs)
+    out = pd.DataFrame(
+        {"population_estimate": np.nan, "nodata_share": np.nan}, index=geoms.index, dtype=float
+    )
+    out.attrs["problems"] = ()
+    present = ~(geoms.isna() | geoms.is_empty).to_numpy()
+    if not present.any():
+        return out
+    if kind == "count":
+        op, scale, weighted = "s=sum", 1.0, False
+    elif raster.crs.is_geographic:
+        # Cell areas vary with latitude: weight each cell by its area on the ellipsoid.
+        op, scale, weighted = "s=weighted_sum", 1.0, True
+    else:
+        op, scale, weighted = (
+            "s=sum(coverage_weight=area_cartesian)",
+            _km2_per_unit2(raster.crs),
+            False,
+        )
+    negatives = NegativeCells()
+    valid = geoms[present].to_numpy()
+    sums, with_data = _exact_sums(raster, valid, op, weighted=weighted, negatives=negatives)
+    # Cells the polygon covers, with data or not (outside the raster too): area / cell area.
+    covered = shapely.area(valid) / abs(raster.transform.a * raster.transform.e)
+    share = np.clip(
+        1 - np.divide(with_data, covered, out=np.zeros_like(covered), where=covered > 0), 0, 1
+    )
+    # Over no cell with data (up to rounding: a neighbour's 1e-12 coverage is not data).
+    unknown = (share >= 1 - NODATA_TOLERANCE) | (with_data <= 0)
+    out.loc[present, "population_estimate"] = np.where(unknown, np.nan, sums * scale)
+    out.loc[present, "nodata_share"] = share
+    out.attrs["problems"] = nodata_problems(
+        raster.path.name,
+        _labels(polygons),
+        out["nodata_share"].to_numpy(),
+        negatives=negatives.count,
+        example=negatives.example,
+    )
+    return out
 
 
 def zonal_population(
@@ -228,28 +331,20 @@ def zonal_population(
     Returns
     -------
     Series
-        Indexed like ``polygons``, named ``population_estimate``; NaN for null or empty geometry,
-        0 for a polygon outside the raster or only over nodata.
+        Indexed like ``polygons``, named ``population_estimate``; NaN (unknown, never 0) for
+        null or empty geometry, a polygon outside the raster or only over cells without data.
+        A polygon partly over cells without data gets the people of the cells with data;
+        ``attrs["problems"]`` names those polygons (see :func:`zonal_coverage`).
+
+    Raises
+    ------
+    SchemaError
+        An unknown kind, or a window of cells bigger than the memory limit
+        (:mod:`atlas.raster.limits`).
+    DataFileError
+        The file is incomplete or damaged.
     """
-    raster = as_raster(raster)
-    if kind not in ("count", "density"):
-        raise SchemaError(f"Unknown population raster kind '{kind}': use count or density.")
-    geoms = geometries_in(polygons, raster.crs)
-    out = pd.Series(np.nan, index=geoms.index, name="population_estimate", dtype=float)
-    present = ~(geoms.isna() | geoms.is_empty).to_numpy()
-    if not present.any():
-        return out
-    if kind == "count":
-        op, scale, weighted = "s=sum", 1.0, False
-    elif raster.crs.is_geographic:
-        # Cell areas vary with latitude: weight each cell by its area on the ellipsoid.
-        op, scale, weighted = "s=weighted_sum", 1.0, True
-    else:
-        op, scale, weighted = (
-            "s=sum(coverage_weight=area_cartesian)",
-            _km2_per_unit2(raster.crs),
-            False,
-        )
-    sums = _exact_sums(raster, geoms[present].to_numpy(), op, weighted=weighted)
-    out[present] = sums * scale
+    coverage = zonal_coverage(raster, polygons, kind=kind)
+    out = coverage["population_estimate"].copy()
+    out.attrs["problems"] = coverage.attrs["problems"]
     return out

@@ -18,9 +18,17 @@ with at most one slot of the same settlement on the same local day, the nearest 
 * ``missed`` when no report is paired with it.
 
 A report paired with no slot is ``unscheduled``. Compliance is the share of slots delivered on
-time and in full. Rows that cannot be used (unknown settlement, unreadable time or date, negative
-volume, window ending before it starts…) are reported with their spreadsheet row numbers (the
-header is row 1) and left out; the other rows are used.
+time and in full. Rows that cannot be used (unknown settlement, unreadable time or date, a day
+not in the calendar, negative volume, a schedule of 0 litres, window ending before it starts…)
+are reported with their spreadsheet row numbers (the header is row 1) and left out; the other
+rows are used. A file none of whose rows can be used is an error, never an empty comparison.
+
+Litres and tanks are read one column at a time (:func:`atlas.load.numbers.read_numbers`):
+``10,000`` and ``10 000`` are ten thousand, and the report names the convention understood and
+its rows. Each delivery is counted once (:mod:`atlas.schedules.duplicates`): a schedule row that
+repeats another exactly is left out; rows for the same settlement, day and window promising
+other volumes are all kept, with a warning; reports of the same settlement in the same minute
+are one delivery (as in the store), the first kept and the others named.
 """
 
 from __future__ import annotations

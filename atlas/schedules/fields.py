@@ -13,8 +13,10 @@ import pandas as pd
 
 from atlas.errors import DataFileError
 from atlas.load.columns import Constant, parse_mapping
+from atlas.load.numbers import NumberReading
 from atlas.problems import Problem
 from atlas.schedules.constants import _TIME, _WEEKDAYS, LOCAL_TZ
+from atlas.schedules.values import refusal
 
 
 @dataclass(frozen=True)
@@ -183,14 +185,23 @@ def _map_columns(
 class _Rows:
     """Collects row problems by kind, so a report lists each kind once with all its rows."""
 
-    def __init__(self) -> None:
-        self.kinds: dict[tuple[str, str, str], tuple[list[int], list[str]]] = {}
+    def __init__(self, table: str = "") -> None:
+        self.table = table
+        self.kinds: dict[tuple[str, str, str, str], tuple[list[int], list[str]]] = {}
         self.bad: set[int] = set()
 
     def add(
-        self, line: int, message: str, fix: str, column: str, value: object, *, drop: bool = True
+        self,
+        line: int,
+        message: str,
+        fix: str,
+        column: str,
+        value: object,
+        *,
+        drop: bool = True,
+        code: str = "",
     ) -> None:
-        rows, values = self.kinds.setdefault((message, fix, column), ([], []))
+        rows, values = self.kinds.setdefault((message, fix, column, code), ([], []))
         rows.append(line)
         values.append("" if value is None else str(value))
         if drop:
@@ -198,8 +209,17 @@ class _Rows:
 
     def problems(self, severity: Literal["warning", "info"] = "warning") -> list[Problem]:
         return [
-            Problem(severity, message, fix, column=column, rows=tuple(rows), values=tuple(values))
-            for (message, fix, column), (rows, values) in self.kinds.items()
+            Problem(
+                severity,
+                message,
+                fix,
+                column=column,
+                rows=tuple(rows),
+                values=tuple(values),
+                code=code,
+                params={"table": self.table, "column": column} if code else {},
+            )
+            for (message, fix, column, code), (rows, values) in self.kinds.items()
         ]
 
 
@@ -226,17 +246,6 @@ def _parse_weekday(text: str) -> int | None:
         if word == name or (len(word) >= 3 and name.startswith(word)):
             return number
     return None
-
-
-def _parse_volume(text: str | None) -> float | Literal[False] | None:
-    """A volume as a float, None when empty, False when unreadable."""
-    if text is None:
-        return None
-    try:
-        value = float(text.replace(" ", "").replace(",", "."))
-    except ValueError:
-        return False
-    return value if np.isfinite(value) else False
 
 
 def _parse_moment(text: str) -> datetime | None:
@@ -278,32 +287,31 @@ def _check_settlement(
 
 
 def _volumes(
-    rows: _Rows, line: int, record: Mapping[Any, Any]
+    rows: _Rows, line: int, record: Mapping[Any, Any], readings: Mapping[str, NumberReading]
 ) -> tuple[float | None, float | None, bool]:
+    """The litres and tanks of the row on spreadsheet ``line`` (read by column: ``readings``),
+    and whether the row may be used."""
     out: list[float | None] = []
     ok = True
     for name in ("litres", "tanks"):
-        value = _parse_volume(record[name])
-        if value is False:
-            rows.add(
-                line,
-                f"Rows whose {name} is not a number are left out.",
-                f"Write {name} as a plain number, e.g. 5000.",
-                name,
-                record[name],
-            )
+        reading = readings[name]
+        refused = refusal(reading, line - 2, name)
+        value = reading.values.iloc[line - 2]
+        if refused is not None:
+            rows.add(line, *refused, name, record[name], code="table.number_refused")
             ok = False
             out.append(None)
-        elif value is not None and value < 0:
+        elif pd.notna(value) and value < 0:
             rows.add(
                 line,
                 f"Rows with a negative {name} are left out.",
                 f"Write the {name} as a positive number.",
                 name,
                 record[name],
+                code="table.negative",
             )
             ok = False
             out.append(None)
         else:
-            out.append(value)
+            out.append(None if pd.isna(value) else float(value))
     return out[0], out[1], ok

@@ -14,6 +14,7 @@ import pandas as pd
 from atlas.load.columns import Constant
 from atlas.problems import Problem, Report
 from atlas.schedules.constants import _NOT_GIVEN
+from atlas.schedules.duplicates import delivery_duplicates, schedule_duplicates
 from atlas.schedules.fields import (
     _check_settlement,
     _map_columns,
@@ -24,6 +25,13 @@ from atlas.schedules.fields import (
     _Rows,
     _volumes,
     read_table,
+)
+from atlas.schedules.values import (
+    _bad_day,
+    _nothing_usable,
+    _promised,
+    convention_problems,
+    volume_columns,
 )
 
 
@@ -58,8 +66,10 @@ def clean_schedule(
         None), ``date`` (a :class:`datetime.date` or None), ``start, end``
         (:class:`datetime.time`), ``litres, tanks`` (float or NaN), ``valid_from, valid_to``
         (date or None); and the report. Structural problems (a required column missing, a
-        mapping naming a missing column) are errors and leave no entries; bad rows are warnings
-        naming their spreadsheet rows (the header is row 1).
+        mapping naming a missing column, no usable row at all) are errors and leave no
+        entries; bad rows are warnings naming their spreadsheet rows (the header is row 1), as
+        are exact repeats (left out), rows for the same window promising other volumes (kept)
+        and volumes read with thousands separators or a decimal comma.
     """
     mapped, problems = _map_columns(frame.reset_index(drop=True), "schedule", mapping)
     columns = ("line", "settlement_id", "provider", "weekday", "date", "start", "end")
@@ -87,7 +97,9 @@ def clean_schedule(
             )
         )
     known = _known(settlement_ids)
-    rows = _Rows()
+    rows = _Rows("schedule")
+    volumes = volume_columns(mapped)
+    problems.extend(convention_problems(volumes, "schedule"))
     out: list[dict[str, Any]] = []
     for i, record in enumerate(mapped.to_dict("records")):
         line = i + 2
@@ -125,13 +137,11 @@ def clean_schedule(
         else:
             date_ = _parse_date(record["date"])
             if date_ is None:
-                rows.add(
-                    line,
+                why = (
                     "Rows whose date cannot be read are left out.",
                     "Write dates as YYYY-MM-DD, e.g. 2026-08-03.",
-                    "date",
-                    record["date"],
                 )
+                _bad_day(rows, line, "date", record["date"], why)
                 ok = False
         times: dict[str, time | None] = {}
         for name in ("start", "end"):
@@ -156,19 +166,17 @@ def clean_schedule(
                 f"{record['start']}–{record['end']}",
             )
             ok = False
-        litres, tanks, volume_ok = _volumes(rows, line, record)
-        ok = ok and volume_ok
+        litres, tanks, volume_ok = _volumes(rows, line, record, volumes)
+        ok = ok and volume_ok and _promised(rows, line, record, litres, tanks)
         validity: dict[str, date | None] = {}
         for name in ("valid_from", "valid_to"):
             validity[name] = None if record[name] is None else _parse_date(record[name])
             if record[name] is not None and validity[name] is None:
-                rows.add(
-                    line,
+                why = (
                     f"Rows whose {name} cannot be read are left out.",
                     "Write dates as YYYY-MM-DD, or leave the cell empty for no limit.",
-                    name,
-                    record[name],
                 )
+                _bad_day(rows, line, name, record[name], why)
                 ok = False
         vf, vt = validity["valid_from"], validity["valid_to"]
         if vf is not None and vt is not None and vt < vf:
@@ -206,8 +214,11 @@ def clean_schedule(
                 "valid_to": vt,
             }
         )
-    table = pd.DataFrame(out, columns=empty.columns) if out else empty
-    return table, report.extended([*problems[len(report.problems) :], *rows.problems()])
+    kept, repeats = schedule_duplicates(out)
+    found = [*problems[len(report.problems) :], *rows.problems(), *repeats]
+    found.extend(_nothing_usable("schedule", len(mapped), len(kept)))
+    table = pd.DataFrame(kept, columns=empty.columns) if kept else empty
+    return table, report.extended(found)
 
 
 def clean_deliveries(
@@ -230,6 +241,8 @@ def clean_deliveries(
         Usable reports with columns ``line, settlement_id, arrived_at`` (a tz-aware
         :class:`pandas.Timestamp` in Africa/Johannesburg; an ``arrived_at`` without an offset
         is local time), ``litres, tanks`` (float or NaN), ``reporter, note``; and the report.
+        Reports of the same settlement arriving in the same minute are one delivery: the first
+        is kept, the others left out with a warning naming them.
     """
     mapped, problems = _map_columns(frame.reset_index(drop=True), "deliveries", mapping)
     columns = ["line", "settlement_id", "arrived_at", "litres", "tanks", "reporter", "note"]
@@ -237,22 +250,21 @@ def clean_deliveries(
     if not report.ok:
         return pd.DataFrame(columns=columns), report
     known = _known(settlement_ids)
-    rows = _Rows()
+    rows = _Rows("deliveries")
+    volumes = volume_columns(mapped)
     out: list[dict[str, Any]] = []
     for i, record in enumerate(mapped.to_dict("records")):
         line = i + 2
         ok = _check_settlement(rows, line, record["settlement_id"], known)
         moment = None if record["arrived_at"] is None else _parse_moment(record["arrived_at"])
         if moment is None:
-            rows.add(
-                line,
+            why = (
                 "Rows whose arrival date and time is missing or cannot be read are left out.",
                 "Write arrived_at as YYYY-MM-DD HH:MM (local time), e.g. 2026-08-03 09:15.",
-                "arrived_at",
-                record["arrived_at"],
             )
+            _bad_day(rows, line, "arrived_at", record["arrived_at"], why)
             ok = False
-        litres, tanks, volume_ok = _volumes(rows, line, record)
+        litres, tanks, volume_ok = _volumes(rows, line, record, volumes)
         if not (ok and volume_ok) or moment is None:
             continue
         if litres is None and tanks is None:
@@ -275,8 +287,11 @@ def clean_deliveries(
                 "note": record["note"],
             }
         )
-    table = pd.DataFrame(out, columns=columns) if out else pd.DataFrame(columns=columns)
-    return table, report.extended(rows.problems())
+    kept, repeats = delivery_duplicates(out)
+    found = [*convention_problems(volumes, "deliveries"), *rows.problems(), *repeats]
+    found.extend(_nothing_usable("deliveries", len(mapped), len(kept)))
+    table = pd.DataFrame(kept, columns=columns) if kept else pd.DataFrame(columns=columns)
+    return table, report.extended(found)
 
 
 def read_schedule(

@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Connection, Row, insert, select, update
 
 from atlas.errors import AccessDenied, StoreError
+from atlas.load.numbers import read_numbers
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.engine import serialise_report_writers, writing
@@ -58,7 +60,8 @@ _MINUTE = timedelta(minutes=1)
 class NewDelivery:
     """What a delivery says, before the store checks it. ``arrived_at`` is ISO 8601 (South
     African time without an offset) or an aware datetime; ``litres`` and ``tanks`` numbers
-    (text such as ``"20 000"`` or ``"2,5"`` is read as a delivery file writes it)."""
+    (text such as ``"20 000"``, ``"10,000"`` or ``"2,5"`` is read as a delivery file writes it:
+    :func:`atlas.load.numbers.read_numbers`)."""
 
     settlement_id: str
     arrived_at: str | datetime
@@ -76,9 +79,10 @@ def _volume(value: float | str | None, what: str) -> float | None:
     try:
         if isinstance(value, bool):
             raise TypeError(what)
-        number = float(
-            value.replace(" ", "").replace(",", ".") if isinstance(value, str) else value
-        )
+        # Read as a delivery file's column is (atlas.load.numbers): "10,000" is ten thousand.
+        number = float(read_numbers(pd.Series([value], dtype=object)).values.iloc[0])
+        if math.isnan(number) and not isinstance(value, float | int):
+            raise ValueError(what)
     except (TypeError, ValueError):
         raise StoreError(
             f"The {what} '{value}' is not a number: write it as a plain number, e.g. "

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 from sqlalchemy import Connection, select
 
 from atlas.errors import AccessDenied, DataFileError, StoreError
+from atlas.load.numbers import read_numbers
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.deliveries import NewDelivery, checked_delivery, insert_delivery, kept_twice
@@ -30,7 +34,7 @@ from atlas.store.store import Store, audit_row
 from atlas.store.times import now
 from atlas.store.vocabulary import Role
 
-__all__ = ["COLUMNS", "REQUIRED", "import_deliveries", "read_delivery_rows"]
+__all__ = ["COLUMNS", "REQUIRED", "DeliveryImport", "import_deliveries", "read_delivery_rows"]
 
 #: The columns of a deliveries file, in order (``reporter`` is read and not kept).
 COLUMNS = (
@@ -96,12 +100,65 @@ def read_delivery_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def _entry(values: Mapping[str, str]) -> NewDelivery:
+@dataclass
+class DeliveryImport(ImportResult):
+    """What an import of deliveries did (:class:`~atlas.store.ImportResult`), and how the
+    file's numbers were read: ``warnings`` name the convention understood in a column
+    (``10,000`` read as ten thousand litres) and the lines that needed it."""
+
+    warnings: list[str] = field(default_factory=list)
+
+    def to_record(self) -> dict[str, Any]:
+        """:meth:`ImportResult.to_record`, with ``"warnings": [...]`` when there are some."""
+        record = super().to_record()
+        return record | {"warnings": list(self.warnings)} if self.warnings else record
+
+
+_VOLUMES = ("litres", "tanks")
+
+
+def _volumes(
+    items: Sequence[tuple[int, Mapping[str, str]]],
+) -> tuple[list[dict[str, float | str | None]], list[str]]:
+    """The litres and tanks of every row, each column read as one (``10,000`` is ten thousand
+    in a column that writes thousands so): a number, the text when it was refused (the row's
+    check says why), or None when empty; and a warning per column read with a convention."""
+    out: list[dict[str, float | str | None]] = [{} for _ in items]
+    warnings = []
+    for name in _VOLUMES:
+        texts = pd.Series([values.get(name) or None for _, values in items], dtype=object)
+        reading = read_numbers(texts, integer=name == "litres")
+        refused = dict(zip(reading.refused, reading.reasons, strict=False))
+        for i, value in enumerate(reading.values):
+            if i + 1 in refused:
+                text = str(texts.iloc[i])
+                out[i][name] = _AMBIGUOUS if refused[i + 1] == "ambiguous" else text
+            else:
+                out[i][name] = None if pd.isna(value) else float(value)
+        if reading.convention is not None:
+            lines = ", ".join(str(items[p - 1][0]) for p in reading.changed)
+            warnings.append(f"{name} read with {reading.convention} (lines {lines}).")
+    return out, warnings
+
+
+#: Marks a volume that could be read two ways in its column.
+_AMBIGUOUS = "\0ambiguous"
+
+
+def _entry(values: Mapping[str, str], volumes: Mapping[str, float | str | None]) -> NewDelivery:
+    for name in _VOLUMES:
+        if volumes.get(name) == _AMBIGUOUS:
+            raise StoreError(
+                f"The {name} '{values.get(name, '').strip()}' could be read two ways: the "
+                "column mixes a comma and a dot, and no value shows which one is the decimal "
+                f"separator. Write the {name} of the whole file in one way, e.g. 10000 or "
+                "10 000, and import it again."
+            )
     return NewDelivery(
         settlement_id=values.get("settlement_id", ""),
         arrived_at=values.get("arrived_at", ""),
-        litres=values.get("litres") or None,
-        tanks=values.get("tanks") or None,
+        litres=volumes.get("litres"),
+        tanks=volumes.get("tanks"),
         provider=values.get("provider") or None,
         note=values.get("note") or None,
         channel=values.get("channel") or "paper",
@@ -109,10 +166,30 @@ def _entry(values: Mapping[str, str]) -> NewDelivery:
     )
 
 
-def _import_row(conn: Connection, user: User, values: Mapping[str, str], at: datetime) -> str:
+def _repeated(line: int, earlier: int, kept: Mapping[str, str], values: Mapping[str, str]) -> str:
+    """Why a line whose external_id is on an earlier line of the file is not imported."""
+    if _cells(kept) == _cells(values):
+        return (
+            f"it repeats line {earlier} (the same external_id and values): the delivery is "
+            "imported once."
+        )
+    return f"external_id {values['external_id'].strip()} is on line {earlier} already: give every row its own id."
+
+
+def _cells(values: Mapping[str, str]) -> dict[str, str]:
+    return {k: (v or "").strip() for k, v in values.items() if (v or "").strip()}
+
+
+def _import_row(
+    conn: Connection,
+    user: User,
+    values: Mapping[str, str],
+    volumes: Mapping[str, float | str | None],
+    at: datetime,
+) -> str:
     """Keep one row of a file: ``added`` or ``unchanged``; raises StoreError with the reason
     it is rejected (or AccessDenied)."""
-    row = checked_delivery(conn, user, _entry(values))
+    row = checked_delivery(conn, user, _entry(values, volumes))
     if row["external_id"] is None:
         raise StoreError(
             "No external_id: give every row its own id (the form's or the paper's number), "
@@ -142,11 +219,14 @@ def import_deliveries(
     *,
     progress: Callable[[int, int], None] = lambda _done, _added: None,
     batch: int = BATCH,
-) -> ImportResult:
+) -> DeliveryImport:
     """Import deliveries from a CSV file (:data:`COLUMNS`; or rows of
     :func:`read_delivery_rows`), each row checked like :func:`add_delivery`. Idempotent on
     ``external_id``: a row kept already with the same values is *unchanged*, with other values
-    *rejected*; every rejected line says why. Batches are committed one by one
+    *rejected*; every rejected line says why, and a line repeating an earlier line of the file
+    is imported once. Litres and tanks are read one column at a time
+    (:func:`atlas.load.numbers.read_numbers`: ``10,000`` is ten thousand), the convention
+    understood named in the result's ``warnings``. Batches are committed one by one
     (``progress(rows_done, added)`` after each).
 
     Raises
@@ -159,10 +239,11 @@ def import_deliveries(
     with store.engine.connect() as conn:
         acting(conn, actor, Role.MEMBER, "importing deliveries")
     items = read_delivery_rows(rows) if isinstance(rows, str | Path) else list(rows)
-    result = ImportResult()
-    first_line: dict[str, int] = {}
+    volumes, warnings = _volumes(items)
+    result = DeliveryImport(warnings=warnings)
+    first: dict[str, tuple[int, Mapping[str, str]]] = {}
     for line, values in items:
-        first_line.setdefault((values.get("external_id") or "").strip(), line)
+        first.setdefault((values.get("external_id") or "").strip(), (line, values))
     done = 0
     for start in range(0, len(items), batch):
         added = 0
@@ -170,17 +251,15 @@ def import_deliveries(
             user = acting(conn, actor, Role.MEMBER, "importing deliveries")
             serialise_report_writers(conn)
             stamp = now()
-            for line, values in items[start : start + batch]:
+            for offset, (line, values) in enumerate(items[start : start + batch]):
                 external_id = (values.get("external_id") or "").strip()
-                if external_id and first_line[external_id] != line:
-                    reason = (
-                        f"external_id {external_id} is on line {first_line[external_id]} "
-                        "already: give every row its own id."
+                if external_id and first[external_id][0] != line:
+                    result.rejected.append(
+                        {"line": line, "reason": _repeated(line, *first[external_id], values)}
                     )
-                    result.rejected.append({"line": line, "reason": reason})
                     continue
                 try:
-                    outcome = _import_row(conn, user, values, stamp)
+                    outcome = _import_row(conn, user, values, volumes[start + offset], stamp)
                 except (StoreError, AccessDenied) as exc:
                     result.rejected.append({"line": line, "reason": str(exc)})
                     continue

@@ -29,6 +29,7 @@ from atlas.errors import StoreError
 from atlas.problems import Problem
 from atlas.store import schema
 from atlas.store.location import refuse_network_share
+from atlas.writing import make_parents
 
 __all__ = [
     "BUSY_TIMEOUT_S",
@@ -234,8 +235,7 @@ def backup(engine: Engine, output: str | Path) -> int:
             f"{target} already exists: a backup never overwrites a file. Give a new name, "
             "e.g. one with today's date."
         )
-    if not target.parent.is_dir():
-        raise StoreError(f"The folder {target.parent} does not exist: create it first.")
+    make_parents(target)  # as every command's --output: its folders are made
     try:
         if engine.dialect.name == "sqlite":
             # On the driver's own connection: SQLAlchemy would begin a transaction first, and

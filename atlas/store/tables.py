@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from atlas.errors import DataFileError
+from atlas.load.cells import unguard_cell
 
 __all__ = ["cell_text", "read_table"]
 
@@ -111,5 +112,6 @@ def read_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]
     rows = _xlsx_rows(source, data) if data.startswith(_XLSX) else _csv_rows(source, data)
     if not rows:
         return [], []
-    (_, header), *body = rows
+    # The atlas's own CSVs guard text against spreadsheet formulas ('=x): read back the text.
+    (_, header), *body = [(line, [unguard_cell(c) for c in cells]) for line, cells in rows]
     return header, [(line, cells) for line, cells in body if any(cells)]

@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 from atlas.store.vocabulary import PROBLEMS
+from atlas.writing import writing
 
 __all__ = [
     "FORM_ID",
@@ -227,7 +228,6 @@ def write_xlsform(path: str | Path) -> Path:
     from openpyxl import Workbook
 
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets().items():
@@ -236,8 +236,9 @@ def write_xlsform(path: str | Path) -> Path:
             sheet.append([cell or None for cell in row])
     book.properties.creator = "Settlement Atlas"
     book.properties.created = _WRITTEN
-    book.save(target)
-    _fix_dates(target)
+    with writing(target) as part:  # folders made, whole or not at all (atlas.writing)
+        book.save(part)
+        _fix_dates(part)
     return target
 
 

@@ -17,6 +17,7 @@ from atlas.i18n import (
     is_missing,
     noun,
     plural,
+    round_half_up,
     shown_count,
     shown_number,
     shown_text,
@@ -241,6 +242,11 @@ def gap_table(
     return pd.DataFrame(build(ordered, standard, key, categories)).reset_index(drop=True)
 
 
+def _whole(values: pd.Series) -> pd.Series:
+    """Whole numbers for a table on screen, rounded half up (230.5 households show 231)."""
+    return pd.to_numeric(values, errors="coerce").astype(float).map(round_half_up).astype("Int64")
+
+
 def _gap_numbers(
     table: pd.DataFrame, standard: Standard, key: str, categories: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -251,11 +257,11 @@ def _gap_numbers(
     else:
         ward = table["ward_id"].astype(object).where(table["ward_id"].notna(), NO_WARD)
         out = {"Settlement": table["name"], "Ward": ward, "Cluster": table["cluster"]}
-    out["Households"] = table["households"].round().astype("Int64")
+    out["Households"] = _whole(table["households"])
     if "population_estimate" in table:
         # A population raster is in use: its estimate beside the settlements' own figures.
-        out["People"] = table["population"].round().astype("Int64")
-        out["People (raster estimate)"] = table["population_estimate"].round().astype("Int64")
+        out["People"] = _whole(table["population"])
+        out["People (raster estimate)"] = _whole(table["population_estimate"])
     for category in categories:
         label = standard.rule(category).point_label
         out[f"Working {label}s"] = table[f"{category}_working"]
@@ -322,7 +328,7 @@ def cluster_sentences(clusters: pd.DataFrame, standard: Standard, category: str)
 
 
 def _people(count: float) -> str:
-    n = round(float(count))
+    n = round_half_up(float(count))
     return f"about {format_number(n)} {'person lives' if n == 1 else 'people live'} in it"
 
 
@@ -373,7 +379,7 @@ def estimate_sentence(record: Mapping[str, Any]) -> str | None:
     estimate = _value(record, "population_estimate")
     if is_missing(estimate):
         return None
-    about = f"about {format_number(round(float(estimate)))} people"
+    about = f"about {format_number(round_half_up(float(estimate)))} people"
     if _value(record, "population_from_raster"):
         return (
             f"Households and population are unknown: the population raster estimates {about}, "
@@ -385,7 +391,7 @@ def estimate_sentence(record: Mapping[str, Any]) -> str | None:
         return f"The population raster estimates {about}."
     return (
         f"The population raster estimates {about}; the settlement's own figures give "
-        f"{format_number(round(float(own)))}."
+        f"{format_number(round_half_up(float(own)))}."
     )
 
 
@@ -396,7 +402,7 @@ def raster_demand_sentences(settlements: pd.DataFrame) -> list[str]:
     filled = settlements[settlements["population_from_raster"]]
     return [
         f"{name} had neither households nor population: its demand now comes from the "
-        f"raster, about {format_number(round(people))} people."
+        f"raster, about {format_number(round_half_up(people))} people."
         for name, people in zip(filled["name"], filled["population"], strict=True)
     ]
 

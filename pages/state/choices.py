@@ -40,6 +40,10 @@ class Source:
     crs: tuple[tuple[str, str], ...] = ()
     zeros_are_counts: bool = False
     municipality_name: str | None = None
+    #: ``(layer, "cp1252")`` pairs: the text encoding chosen for a file (else detected).
+    encoding: tuple[tuple[str, str], ...] = ()
+    #: ``(layer, "informal_2019")`` pairs: the layer read from a multi-layer file.
+    layers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

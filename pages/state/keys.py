@@ -67,6 +67,7 @@ __all__ = [
     "SERVICES_AS_OF",
     "SETTLEMENT",
     "SHORT_PERCENT",
+    "SHOW_APART",
     "SIGN_IN_FORM",
     "SIGN_IN_NAME",
     "SIGN_IN_PASSWORD",
@@ -129,6 +130,9 @@ FORM_DISTANCE: Final = "standard_distance"
 FORM_LABEL: Final = "standard_point_label"
 #: The form's button: add the category and use the standard.
 FORM_ADD: Final = "standard_add"
+# Map, Clusters, Settlement profile, Report, Present (pages.state.view.gaps_shown):
+#: The checkbox that shows the gaps of layers that do not meet.
+SHOW_APART: Final = "show_apart"
 # Map:
 #: How settlements are coloured (gap, ratio, coverage).
 METRIC: Final = "metric"

@@ -11,17 +11,19 @@ import atlas
 from atlas.raster import (
     HAZARD_RULES,
     POPULATION_KINDS,
+    check_hazard_size,
     hazard_rule_words,
     load_raster,
     open_raster_for,
     population_kind_words,
+    zonal_population,
 )
 from atlas.registry import SAMPLE_FLOOD_CLASSES, sample_rasters
 from layers.raster import RasterImage, raster_image
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.choices import RasterChoice, Source
-from pages.state.messages import error_text
+from pages.state.messages import error_text, problem_text
 from pages.state.sources import current_source, current_standard, dataset_of
 from pages.state.uploads import store_upload
 
@@ -31,6 +33,7 @@ __all__ = [
     "choose_kind",
     "choose_raster",
     "choose_rule",
+    "nodata_warnings",
     "overlay_title",
     "picked_raster",
     "raster_options",
@@ -154,8 +157,13 @@ def remember_checked(role: str, choice: RasterChoice | None) -> None:
     with a caption describing it; else show what is wrong and choose none."""
     if choice is not None:
         try:
-            described = check_raster(choice.path, current_source(), current_standard())
+            described = check_raster(choice.path, current_source(), current_standard(), choice.kind)
             st.caption(f"{md(choice.label)}: {described}.")
+            if role == "population":
+                for text in nodata_warnings(
+                    choice.path, current_source(), current_standard(), choice.kind
+                ):
+                    st.warning(f"{md(choice.label)}: {text}")
         except atlas.AtlasError as exc:
             st.error(error_text(exc, choice.label))
             choice = None
@@ -163,11 +171,26 @@ def remember_checked(role: str, choice: RasterChoice | None) -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner="Checking the raster…")
-def check_raster(path: str, source: Source, standard: str) -> str:
-    """Open a raster and check it covers the source's settlements; its description, or raises
-    :class:`atlas.AtlasError` with what is wrong."""
-    raster = open_raster_for(path, dataset_of(source, standard).settlements)
+def check_raster(path: str, source: Source, standard: str, kind: str = "count") -> str:
+    """Open a raster and check it covers the source's settlements (and, for a hazard raster,
+    that the cells under them fit the memory limit: nothing is read yet); its description, or
+    raises :class:`atlas.AtlasError` with what is wrong."""
+    settlements = dataset_of(source, standard).settlements
+    raster = open_raster_for(path, settlements)
+    if kind == "hazard":
+        check_hazard_size(raster, settlements)
     return f"{raster.width} × {raster.height} cells, {raster.crs.name}, {raster.dtype}"
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading the raster's cells…")
+def nodata_warnings(path: str, source: Source, standard: str, kind: str) -> list[str]:
+    """What a population raster's cells without data do to the source's settlements (unknown
+    or partial estimates, negative fill values), one line each, worded for the app."""
+    settlements = dataset_of(source, standard).settlements
+    estimate = zonal_population(
+        load_raster(path), settlements, kind="density" if kind == "density" else "count"
+    )
+    return [problem_text(p) for p in estimate.attrs.get("problems", ())]
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the raster…")

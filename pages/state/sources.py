@@ -56,6 +56,8 @@ def served_source() -> Source | None:
         clusters=spec.get("clusters"),
         mapping=tuple(spec.get("map", [])),
         crs=tuple(tuple(p) for p in spec.get("crs", [])),
+        encoding=tuple(tuple(p) for p in spec.get("encoding", [])),
+        layers=tuple(tuple(p) for p in spec.get("layers", [])),
         zeros_are_counts=bool(spec.get("zeros_are_counts", False)),
         municipality_name=spec.get("municipality_name") or None,
     )
@@ -143,6 +145,8 @@ def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
         source.clusters,
         mapping=parse_mapping(source.mapping),
         crs=dict(source.crs),
+        encoding=dict(source.encoding),
+        layers=dict(source.layers),
         categories=list(categories),
         metric_crs=metric_crs,
         name=source.label,

@@ -3,7 +3,6 @@ the widgets of one uploaded layer (its file, its CRS, its columns, its check).""
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,13 +11,15 @@ import streamlit as st
 import atlas
 from atlas.load.columns import guess_columns, parse_mapping
 from atlas.load.crs import parse_crs
+from atlas.load.encodings import ENCODING_CHOICES
 from atlas.load.schema import layer_spec
-from atlas.load.uploads import content_hash, save_upload
+from atlas.load.uploads import content_hash, private_subfolder, save_upload, upload_name
 from pages.state import keys, session
 from pages.state.choices import Source
 from pages.state.messages import error_text, report_text, shown_report
 from pages.state.sources import categories_of, dataset_of, load_standard
-from pages.state.wording import CRS_BOX
+from pages.state.upload_folder import UPLOAD_ROOT, session_folder
+from pages.state.wording import CRS_BOX, ENCODING_BOX
 
 __all__ = [
     "UPLOAD_KINDS",
@@ -34,7 +35,6 @@ __all__ = [
     "use_files",
 ]
 
-UPLOAD_ROOT = Path(tempfile.gettempdir()) / "atlas-uploads"
 #: The file types the Data page accepts for a layer.
 UPLOAD_KINDS = ["geojson", "json", "gpkg", "zip", "kml", "parquet", "csv"]
 #: The layers the Data page uploads, in its order; only the settlements are required.
@@ -48,16 +48,33 @@ _LABELS = {
 
 
 def store_upload(data: bytes, name: str) -> Path:
-    """Save an uploaded file under its content hash (same upload, same path, same cache key)."""
-    folder = UPLOAD_ROOT / content_hash(data)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Save an uploaded file in this session's private folder under its content hash (same
+    upload in the same session, same path, same cache key), after the upload's checks
+    (:func:`atlas.load.uploads.save_upload`); removed when the session ends (see
+    :mod:`pages.state.upload_folder`).
+
+    Raises
+    ------
+    atlas.DataFileError
+        The upload fails its checks, or the upload folder was tampered with.
+    """
+    folder = private_subfolder(session_folder(), content_hash(data))
+    kept = folder / upload_name(name)
+    if kept.is_file() and not kept.is_symlink() and kept.stat().st_size == len(data):
+        return kept  # written and checked on an earlier run of the page: the folder is private
     return save_upload(data, name, folder)
 
 
+#: The first choice of the Encoding box: the file's own encoding, or the atlas's checked guess.
+_DETECT = "Detect automatically"
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def columns_of(path: str) -> list[str]:
-    """The columns of an uploaded file (cached by path, which holds the content hash)."""
-    return [str(c) for c in atlas.read_layer(path).frame.columns if c != "geometry"]
+def columns_of(path: str, layer: str = "LAYER", encoding: str | None = None) -> list[str]:
+    """The columns of an uploaded file read as ``layer`` (cached by path, which holds the
+    content hash, and the encoding chosen for it)."""
+    frame = atlas.read_layer(path, encoding=encoding, role=layer).frame
+    return [str(c) for c in frame.columns if c != "geometry"]
 
 
 @st.cache_data(max_entries=32, show_spinner="Checking the layer…")
@@ -68,9 +85,10 @@ def check_layer(
     standard: str,
     crs: str | None = None,
     zeros_are_counts: bool = False,
+    encoding: str | None = None,
 ) -> atlas.Report:
-    """Validate an uploaded layer with a mapping and the CRS typed for it; the report, errors
-    included, its source the file's name only."""
+    """Validate an uploaded layer with a mapping, the CRS typed for it and the encoding chosen
+    for it (None: detected); the report, errors included, its source the file's name only."""
     _, report = atlas.load_layer(
         path,
         layer,
@@ -78,6 +96,7 @@ def check_layer(
         crs=crs,
         categories=list(load_standard(standard).categories),
         zeros_are_counts=zeros_are_counts,
+        encoding=encoding,
     )
     return shown_report(report)
 
@@ -123,7 +142,7 @@ def choose_columns(
 @dataclass(frozen=True)
 class LayerUpload:
     """One uploaded layer as the Data page read it: where it is stored, the user's column
-    choices and CRS, and whether it is usable."""
+    choices, CRS and text encoding (None: detected), and whether it is usable."""
 
     layer: str
     name: str
@@ -131,6 +150,7 @@ class LayerUpload:
     mapping: tuple[str, ...] = ()
     crs: str | None = None
     report: atlas.Report | None = None
+    encoding: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -157,29 +177,43 @@ def _typed_crs(layer: str, name: str) -> tuple[str | None, bool]:
     return text, True
 
 
+def _chosen_encoding(layer: str) -> str | None:
+    """The Encoding box of an upload: the encoding chosen (None: detect automatically)."""
+    choice = st.selectbox(
+        ENCODING_BOX,
+        [_DETECT, *ENCODING_CHOICES],
+        key=f"encoding_{layer}",
+        help="How the names in a Shapefile or a CSV are written. The atlas reads the file's "
+        ".cpg or its own declaration, else checks its text; choose another when names with "
+        "accents (such as Ntšhaba) look wrong.",
+    )
+    return None if choice == _DETECT else str(choice)
+
+
 def upload_layer(layer: str, standard: str, zeros_are_counts: bool = False) -> LayerUpload | None:
-    """The widgets of one layer on the Data page: the file, its CRS box, its columns and its
-    check. None when no file is uploaded."""
+    """The widgets of one layer on the Data page: the file, its CRS and Encoding boxes, its
+    columns and its check. None when no file is uploaded."""
     upload = st.file_uploader(_LABELS[layer], type=UPLOAD_KINDS, key=keys.upload_key(layer))
     if upload is None:
         return None
+    encoding = _chosen_encoding(layer)
     try:
         path = str(store_upload(upload.getvalue(), upload.name))
-        columns = columns_of(path)
+        columns = columns_of(path, layer, encoding)
     except atlas.AtlasError as exc:
         st.error(error_text(exc, upload.name))
-        return LayerUpload(layer, upload.name, "")
+        return LayerUpload(layer, upload.name, "", encoding=encoding)
     crs, crs_ok = _typed_crs(layer, upload.name)
     categories = categories_of(standard) if layer == "settlements" else ()
     mapping = tuple(choose_columns(layer, upload.name, columns, categories))
     if not crs_ok:
-        return LayerUpload(layer, upload.name, path, mapping, crs)
-    report = check_layer(path, layer, mapping, standard, crs, zeros_are_counts)
+        return LayerUpload(layer, upload.name, path, mapping, crs, encoding=encoding)
+    report = check_layer(path, layer, mapping, standard, crs, zeros_are_counts, encoding)
     (st.success if report.ok else st.error)(
         f"{layer}: {len(report.errors)} errors, {len(report.warnings)} warnings"
     )
     st.markdown(report_text(report))
-    return LayerUpload(layer, upload.name, path, mapping, crs, report)
+    return LayerUpload(layer, upload.name, path, mapping, crs, report, encoding)
 
 
 def files_source(
@@ -198,6 +232,7 @@ def files_source(
         wards=paths.get("wards"),
         mapping=tuple(item for u in given.values() for item in u.mapping),
         crs=tuple((u.layer, u.crs) for u in given.values() if u.crs),
+        encoding=tuple((u.layer, u.encoding) for u in given.values() if u.encoding),
         zeros_are_counts=zeros_are_counts,
         municipality_name=municipality_name.strip() or None,
     )

@@ -12,7 +12,7 @@ import atlas
 from atlas.history import dataset_as_of
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
 from layers.text import markdown_text as md
-from pages.state import session
+from pages.state import keys, session
 from pages.state.choices import RasterChoice, Source, Timing
 from pages.state.messages import error_text
 from pages.state.rasters import check_raster
@@ -23,6 +23,7 @@ from pages.state.sources import (
     load_standard,
     served_config,
 )
+from pages.state.wording import APP, SHOW_APART
 
 __all__ = [
     "View",
@@ -30,6 +31,7 @@ __all__ = [
     "exposure",
     "exposure_by_cluster",
     "gaps",
+    "gaps_shown",
     "measured_dataset",
     "view",
 ]
@@ -39,9 +41,13 @@ __all__ = [
 def gaps(source: Source, standard: str, population: RasterChoice | None = None) -> atlas.GapResult:
     """The gap result of a source under a standard, with demand filled from a population raster
     when one is chosen (cached; changing the standard re-measures but never re-reads the files;
-    computed with the app's one configuration, :func:`~pages.state.sources.served_config`)."""
+    computed with the app's one configuration, :func:`~pages.state.sources.served_config`).
+    Measured even when the layers do not meet: the result's ``apart`` says so, and the pages
+    that present gaps ask first (:func:`gaps_shown`)."""
     dataset = measured_dataset(source, standard, population)
-    return atlas.compute_gaps(dataset, load_standard(standard), config=served_config())
+    return atlas.compute_gaps(
+        dataset, load_standard(standard), config=served_config(), allow_apart=True
+    )
 
 
 def measured_dataset(
@@ -70,7 +76,9 @@ def gaps_as_of(
     """The dataset with its statuses as of ``timing`` and its gaps (cached by the timing,
     which holds only the confirmed reports' spells: the same for every role)."""
     dataset = dataset_as_of_timing(measured_dataset(source, standard, population), timing)
-    return dataset, atlas.compute_gaps(dataset, load_standard(standard), config=served_config())
+    return dataset, atlas.compute_gaps(
+        dataset, load_standard(standard), config=served_config(), allow_apart=True
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner="Measuring hazard exposure…")
@@ -124,7 +132,7 @@ def _usable(choice: RasterChoice | None, source: Source, standard: str) -> Raste
     if choice is None:
         return None
     try:
-        check_raster(choice.path, source, standard)
+        check_raster(choice.path, source, standard, choice.kind)
     except atlas.AtlasError as exc:
         st.warning(error_text(exc, f"The raster '{choice.label}' is not used"))
         return None
@@ -156,3 +164,21 @@ def view(timing: Timing | None = None) -> View:
     if category not in result.standard.categories:
         category = "water"
     return View(source, standard, cluster, category, dataset, result, population, hazard, timing)
+
+
+def gaps_shown(v: View) -> None:
+    """On a page that presents gaps: when the layers do not meet (service points far from
+    every settlement, settlements outside every ward), say so with the likely cause and stop
+    the page, unless “Show the gaps anyway” (below the message) is ticked: then a warning
+    stays above the gaps."""
+    if not v.result.apart:
+        return
+    if session.widget_value(keys.SHOW_APART):
+        shown = [p for p in v.result.problems if p.code == "layers.shown_apart"]
+        st.warning("\n\n".join(md(p.sentence(APP)) for p in shown))
+        st.checkbox(SHOW_APART, key=keys.SHOW_APART)
+        return
+    reasons = "\n\n".join(md(p.sentence(APP)) for p in v.result.apart)
+    st.error(md("The gaps are not shown: the layers do not meet.") + "\n\n" + reasons)
+    st.checkbox(SHOW_APART, key=keys.SHOW_APART)
+    st.stop()

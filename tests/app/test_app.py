@@ -177,14 +177,14 @@ def test_clusters_page_offers_the_cluster_report() -> None:
 
     pdf = report_pdf(SAMPLE, "cape-town", "Ilanga East Cluster")
     assert pdf.startswith(b"%PDF")
-    from datetime import date
+    from pages.state.timeline import today  # the South African day, as the page names files
 
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
         "Download the report of Ilanga East Cluster (PDF)",
         "Download the submission pack of Ilanga East Cluster (PDF)",
         "Download the wall map of Ilanga East Cluster (A2, PDF)",
-        f"Download ilanga-east-cluster_cape-town_{date.today().isoformat()}_geojson.zip",
+        f"Download ilanga-east-cluster_cape-town_{today().isoformat()}_geojson.zip",
     ], labels
     at.radio(key="poster_size").set_value("A3").run()
     assert "Download the wall map of Ilanga East Cluster (A3, PDF)" in [

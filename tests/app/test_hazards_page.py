@@ -144,7 +144,7 @@ def bad_rasters(folder: Path) -> dict[str, tuple[Path, str]]:
     text = folder / "notes.tif"
     text.write_text("not a raster", encoding="utf-8")
     return {
-        "not a GeoTIFF": (text, "as a raster"),
+        "not a GeoTIFF": (text, "not a TIFF image"),
         "multi-band": (write_raster(folder / "rgb.tif", np.stack([VALUES] * 3)), "3 bands"),
         "no CRS": (write_raster(folder / "nocrs.tif", VALUES, crs=None), "has no CRS"),
         "elsewhere": (

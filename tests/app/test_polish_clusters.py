@@ -5,7 +5,6 @@ the name pinned on a phone, and downloads named by cluster, standard and date.""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -17,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 import atlas
 from pages.state import keys
 from pages.state.rasters import sample_flood, sample_population
+from pages.state.timeline import today
 from tests.app.test_app import app
 from tests.atlas.real_common import INFORMAL
 from tests.conftest import real_path
@@ -251,7 +251,7 @@ def named(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_downloads_are_named_by_cluster_standard_and_date(named: list[str]) -> None:
     at = app("pages/clusters.py", **{keys.CLUSTER: "Northern Ridge Cluster"})
-    day = date.today().isoformat()  # the page names files by the day they are made
+    day = today().isoformat()  # the page names files by the South African day they are made
     assert named == [
         f"northern-ridge-cluster_cape-town_{day}_report.pdf",
         f"northern-ridge-cluster_cape-town_{day}_submission-ward-councillor.pdf",
@@ -271,7 +271,7 @@ def test_downloads_are_named_by_cluster_standard_and_date(named: list[str]) -> N
 
 def test_without_a_cluster_the_data_is_named_by_the_dataset(named: list[str]) -> None:
     app("pages/clusters.py", **{keys.STANDARD: "sphere-2018"})
-    assert named == [f"sample_sphere-2018_{date.today().isoformat()}_geojson.zip"]
+    assert named == [f"sample_sphere-2018_{today().isoformat()}_geojson.zip"]
 
 
 def test_a_population_raster_and_a_cluster_still_make_the_report() -> None:

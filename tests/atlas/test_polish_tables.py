@@ -97,7 +97,7 @@ def assert_all_words(table: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(6287, "6 287"), (6287.4, "6 287"), (228.5, "228"), (0, "0"), (1_234_567, "1 234 567")],
+    [(6287, "6 287"), (6287.4, "6 287"), (228.5, "229"), (0, "0"), (1_234_567, "1 234 567")],
 )
 def test_counts_are_written_as_the_sentences_write_them(value: float, shown: str) -> None:
     assert shown_count(value) == shown

@@ -105,7 +105,7 @@ def test_missing_raster_says_so(tmp_path: Path) -> None:
 def test_broken_raster_says_so(tmp_path: Path) -> None:
     path = tmp_path / "broken.tif"
     path.write_text("not a raster", encoding="utf-8")
-    with pytest.raises(DataFileError, match="as a raster"):
+    with pytest.raises(DataFileError, match="not a TIFF image"):
         load_raster(path)
 
 
@@ -135,8 +135,8 @@ CASES = [
     (box(-100, 0, 100, 100), 13.0),
     # the whole raster
     (box(0, 0, 400, 400), float(VALUES.sum())),
-    # entirely outside
-    (box(1000, 1000, 1100, 1100), 0.0),
+    # entirely outside: unknown, not 0 people (issue #19)
+    (box(1000, 1000, 1100, 1100), math.nan),
 ]
 
 
@@ -145,7 +145,7 @@ def test_count_sums_value_times_covered_fraction(
     counts: Path, geom: Polygon, expected: float
 ) -> None:
     got = zonal_population(counts, settlements(geom))
-    assert got.iloc[0] == pytest.approx(expected, rel=1e-6, abs=1e-6)
+    assert got.iloc[0] == pytest.approx(expected, rel=1e-6, abs=1e-6, nan_ok=True)
 
 
 @pytest.mark.parametrize(("tile", "max_cells"), [(1, 64 * 2**20), (2, 1)])
@@ -159,7 +159,7 @@ def test_grouping_and_reading_strategy_do_not_change_results(
     monkeypatch.setattr(atlas.raster.zonal, "TILE", tile)
     monkeypatch.setattr(atlas.raster.zonal, "MAX_WINDOW_CELLS", max_cells)
     got = zonal_population(counts, settlements(*(g for g, _ in CASES)))
-    assert got.to_list() == pytest.approx([e for _, e in CASES], rel=1e-6, abs=1e-6)
+    assert got.to_list() == pytest.approx([e for _, e in CASES], rel=1e-6, abs=1e-6, nan_ok=True)
 
 
 def test_result_is_indexed_like_input_with_nan_for_null_geometry(counts: Path) -> None:
@@ -204,15 +204,17 @@ def test_nodata_cells_count_nothing(tmp_path: Path) -> None:
     path = write_raster(tmp_path / "nd.tif", data, nodata=-1)
     got = zonal_population(path, settlements(box(0, 0, 400, 400), box(0, 300, 100, 400)))
     assert got.iloc[0] == pytest.approx(VALUES.sum() - 1)
-    assert got.iloc[1] == pytest.approx(0.0, abs=1e-6)
+    assert math.isnan(got.iloc[1])  # only over nodata: unknown, never 0 people (issue #19)
 
 
-def test_without_nodata_every_value_counts(tmp_path: Path) -> None:
+def test_without_nodata_negative_cells_are_no_data(tmp_path: Path) -> None:
+    # People are never negative: a fill value in a file that declares no nodata is no data.
     data = VALUES.copy()
     data[0, 0] = -1
     path = write_raster(tmp_path / "no_nd.tif", data)
     got = zonal_population(path, settlements(box(0, 0, 400, 400)))
-    assert got.iloc[0] == pytest.approx(VALUES.sum() - 1 - 1)
+    assert got.iloc[0] == pytest.approx(VALUES.sum() - 1)
+    assert any("negative values such as -1" in p.message for p in got.attrs["problems"])
 
 
 def test_without_nodata_nan_cells_are_skipped(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ raster holds 12 people in A's cell (3,0), 40 in B's cell (3,3), 90 in C's cell (
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -197,9 +198,9 @@ def test_scale_and_offset_apply_to_counts(
     assert (raster.scale, raster.offset, raster.scaled) == (0.5, 1.0, True)
     frame = settlements(box(50, 350, 150, 400), box(300, 0, 400, 100), box(0, 0, 400, 400))
     got = zonal_population(raster, frame)
-    # Values are raw × 0.5 + 1: a quarter of 1.5 and a quarter of 2; the nodata cell counts 0;
-    # the whole raster is 0.5 × (136 − 16) + 15 × 1 = 75.
-    assert got.tolist() == pytest.approx([0.875, 0.0, 75.0], abs=1e-9)
+    # Values are raw × 0.5 + 1: a quarter of 1.5 and a quarter of 2; over the nodata cell only,
+    # unknown (never 0 people, issue #19); the whole raster is 0.5 × (136 − 16) + 15 × 1 = 75.
+    assert got.tolist() == pytest.approx([0.875, math.nan, 75.0], abs=1e-9, nan_ok=True)
 
 
 def test_scale_and_offset_apply_to_hazard_levels(tmp_path: Path) -> None:

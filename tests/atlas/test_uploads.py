@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from atlas.errors import DataFileError
-from atlas.load import uploads
+from atlas.load.limits import MB, UploadLimits
 from atlas.load.uploads import check_zip, content_hash, save_upload
 
 
@@ -39,27 +39,22 @@ def test_foreign_or_unsafe_members_are_refused(members: dict[str, bytes], match:
         check_zip(zipped(members))
 
 
-def test_zip_bombs_and_crowded_zips_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    bomb = zipped({"a.geojson": b"0" * 2_000_000})
+def test_zip_bombs_and_crowded_zips_are_refused() -> None:
+    bomb = zipped({"a.geojson": b"0" * 2 * MB})
     assert len(bomb) < 20_000
-    monkeypatch.setattr(uploads, "MAX_UNPACKED_BYTES", 1_000_000)
     with pytest.raises(DataFileError, match="unpacks to 2 MB"):
-        check_zip(bomb)
-    monkeypatch.setattr(uploads, "MAX_ZIP_MEMBERS", 3)
+        check_zip(bomb, limits=UploadLimits(unpacked_mb=1))
     with pytest.raises(DataFileError, match="holds 4 files"):
-        check_zip(zipped({f"{i}.csv": b"x" for i in range(4)}))
+        check_zip(zipped({f"{i}.csv": b"x" for i in range(4)}), limits=UploadLimits(zip_members=3))
 
 
-def test_broken_zip_empty_and_oversized_uploads(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    with pytest.raises(DataFileError, match="not a readable zip"):
+def test_broken_zip_empty_and_oversized_uploads(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="incomplete or damaged"):
         save_upload(b"PK\x03\x04 broken", "layer.zip", tmp_path)
     with pytest.raises(DataFileError, match="is empty"):
         save_upload(b"", "layer.geojson", tmp_path)
-    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 10)
-    with pytest.raises(DataFileError, match="at most"):
-        save_upload(b"0" * 11, "layer.geojson", tmp_path)
+    with pytest.raises(DataFileError, match="at most 1 MB"):
+        save_upload(b"0" * (MB + 1), "layer.geojson", tmp_path, limits=UploadLimits(upload_mb=1))
 
 
 def test_hostile_names_are_sanitised(tmp_path: Path) -> None:

@@ -126,7 +126,7 @@ def test_percentages_are_rounded_down_like_the_tooltips() -> None:
 
 
 def test_a_single_value_class_is_labelled_by_itself_and_every_value_its_own() -> None:
-    assert classify([1.5, 1.5, 7.25]).labels == ("1.5", "7.2")
+    assert classify([1.5, 1.5, 7.25]).labels == ("1.5", "7.3")  # half up, as the words write it
     assert classify([0.0, 3.0, 3.0, 5.0], kind="integer").labels == ("0", "3", "5")
     top = classify([1, 2, 3, 50, 51, 52, 400], k=3)
     assert top.labels == ("1 to under 50", "50 to under 400", "400")

@@ -60,10 +60,10 @@ def test_a_backup_never_overwrites_a_file(registered: st.Store, tmp_path: Path) 
     assert existing.read_text() == "yesterday's backup"
 
 
-def test_a_backup_needs_an_existing_folder(registered: st.Store, tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match=r"The folder .*nowhere does not exist: create it first"):
-        st.backup(registered.engine, tmp_path / "nowhere" / "copy.sqlite")
-    assert not (tmp_path / "nowhere").exists()
+def test_a_backup_makes_its_folder(registered: st.Store, tmp_path: Path) -> None:
+    # As every command's --output does (atlas.writing.make_parents).
+    assert st.backup(registered.engine, tmp_path / "nowhere" / "copy.sqlite") >= 0
+    assert (tmp_path / "nowhere" / "copy.sqlite").is_file()
 
 
 def test_a_backup_of_an_empty_store(store: st.Store, tmp_path: Path) -> None:

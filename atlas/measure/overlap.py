@@ -1,0 +1,314 @@
+"""Do the layers meet? Service points far from every settlement, settlements outside every ward.
+
+A gap table built on layers that do not meet looks like any other: every settlement shows no
+points, a full gap and no coverage. Before gaps are presented as facts, :func:`layers_apart`
+checks (in metric CRSs, DESIGN §2 rule 4):
+
+* **service points**: more than half of them (:data:`MOST`) lie farther than the standard's
+  largest walking distance (:attr:`~atlas.measure.standards.Standard.reach`) from every
+  settlement, *and* more than half of the settlements lie farther than that (at least
+  :data:`MARGIN_M`) from the area the points cover (their convex hull). The second condition
+  keeps a province's clinics or a city's taps, most of them outside the informal settlements,
+  from being taken for the wrong file: the settlements lie among them;
+* **wards** (when given): more than half of the settlements overlap no ward.
+
+For each finding it names the likely cause, trying in turn: **swapped** coordinates (one
+layer's longitude and latitude exchanged makes the layers meet), a **wrong CRS** (one layer's
+numbers, read in another CRS: degrees, the local UTM zones, Web Mercator, the South African Lo
+zones, the other layer's CRS, make them meet), or else the **wrong file** (how far apart the
+layers' extents are, in km, and both extents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import shapely
+
+from atlas.load.dataset import Dataset
+from atlas.measure._meeting import (
+    MOST,
+    Cause,
+    Pair,
+    crs_name,
+    distance_km,
+    extent,
+    find_cause,
+    finite,
+    meeting,
+    metric,
+    named,
+)
+from atlas.measure.standards import Standard
+from atlas.problems import Problem
+
+__all__ = ["MARGIN_M", "MOST", "Apart", "apart_problems", "extent_text", "layers_apart"]
+
+#: Settlements nearer than this (metres, or the reach when larger) to the points' area are
+#: among the points.
+MARGIN_M = 1000.0
+
+_LABEL = {"services": "service points", "settlements": "settlements", "wards": "wards"}
+_ALLOW = "If these are the right files, pass allow_apart=True to compute_gaps to measure anyway."
+
+
+@dataclass(frozen=True)
+class Apart:
+    """Two layers that do not meet, and the likely cause.
+
+    Parameters
+    ----------
+    layer
+        ``services`` (the points miss the settlements) or ``wards`` (the settlements miss the
+        wards).
+    near, total
+        How many of the counted features meet the other layer: service points within reach
+        of a settlement (of all located points), or settlements in a ward (of all settlements).
+    reach
+        The distance the points were measured against (metres).
+    cause
+        ``swapped``, ``crs`` or ``file``.
+    moved
+        The layer whose swap or CRS makes them meet (``services``, ``wards``, ``settlements``).
+    read_in, fits
+        Cause ``crs``: the CRS ``moved`` was read in, and the one its numbers fit.
+    distance_km
+        How far apart the two layers' extents are (0 when they overlap).
+    extent, settlements_extent
+        The layer's and the settlements' extents in longitude/latitude, in words.
+    """
+
+    layer: str
+    near: int
+    total: int
+    reach: float
+    cause: Cause
+    moved: str
+    read_in: str | None
+    fits: str | None
+    distance_km: float
+    extent: str
+    settlements_extent: str
+
+    def _met(self) -> str:
+        if self.layer == "services":
+            return (
+                f"{self.near} of the {self.total} service points lie within {self.reach:g} m "
+                "of a settlement"
+            )
+        return f"{self.near} of the {self.total} settlements lie in a ward"
+
+    def _finding(self) -> str:
+        label = _LABEL[self.layer]
+        if self.layer == "services":
+            met = "None" if self.near == 0 else f"Only {self.near}"
+            return (
+                f"{met} of the {self.total} service points lie within {self.reach:g} m of a "
+                "settlement (the standard's largest walking distance), and most settlements lie "
+                "far from every point: the service points and the settlements do not meet, so "
+                "every settlement would show no points, a full gap and no coverage."
+            )
+        met = "None" if self.near == 0 else f"Only {self.near}"
+        return (
+            f"{met} of the {self.total} settlements lie in one of the {label}: the wards and the "
+            "settlements do not meet, so the settlements would have no ward."
+        )
+
+    def _cause(self) -> str:
+        label, moved = _LABEL[self.layer], _LABEL[self.moved]
+        where = (
+            f"The {label} lie within {self.extent}, the settlements within "
+            f"{self.settlements_extent}"
+        )
+        where += (
+            ": their extents overlap."
+            if self.distance_km == 0
+            else f": about {self.distance_km:,.0f} km apart."
+        )
+        if self.cause == "swapped":
+            return (
+                f"They meet when the {moved}' longitude and latitude are swapped: one of the "
+                "two files has its coordinates the wrong way round (the one whose extent is not "
+                "where the place is). " + where
+            )
+        if self.cause == "crs":
+            return (
+                f"They meet when the {moved}' coordinates are read in {named(self.fits)} "
+                f"instead of {self.read_in}: the numbers in the {moved}' file are most likely in "
+                f"{self.fits}, and its CRS is wrong. " + where
+            )
+        return where + " Most likely one of the files is of another place."
+
+    def problem(self) -> Problem:
+        """The refusal: what does not meet, the likely cause, how to fix it (an error)."""
+        message = f"{self._finding()} {self._cause()}"
+        params = {
+            "layer": self.moved,
+            "apart": self.layer,
+            "near": self.near,
+            "total": self.total,
+            "cause": self.cause,
+            "crs": self.fits or "",
+            "distance_km": round(self.distance_km),
+        }
+        if self.cause == "swapped":
+            return Problem(
+                "error",
+                message,
+                "Swap the two coordinate columns in the file that has them the wrong way round. "
+                + _ALLOW,
+                code="layers.swapped",
+                params=params,
+            )
+        if self.cause == "crs":
+            return Problem(
+                "error",
+                message,
+                f"Declare its CRS when loading: crs={{'{self.moved}': '{self.fits}'}}. " + _ALLOW,
+                code="layers.other_crs",
+                params=params,
+            )
+        return Problem(
+            "error",
+            message,
+            "Check that the files are of the same place. " + _ALLOW,
+            code="layers.apart",
+            params=params,
+        )
+
+    def note(self) -> str:
+        """One line for a printed page's sources: the layers do not meet, the gaps are in doubt."""
+        return (
+            f"The {_LABEL[self.layer]} and the settlements do not meet ({self._met()}): these "
+            "gaps were measured anyway and are not facts until the files are checked."
+        )
+
+    def warning(self) -> Problem:
+        """What a result measured anyway says: the layers do not meet, the gaps are in doubt."""
+        return Problem(
+            "warning",
+            f"The {_LABEL[self.layer]} and the settlements do not meet: {self._met()}. "
+            f"{self._cause()} The gaps were measured anyway: they are not facts until the "
+            "files are checked.",
+            "They were measured because allow_apart=True was passed: check the files before "
+            "using them.",
+            code="layers.shown_apart",
+            params={"layer": self.layer, "note": self.note()},
+        )
+
+
+def _degrees(value: float, positive: str, negative: str) -> str:
+    return f"{abs(value):.2f}°{positive if value >= 0 else negative}"
+
+
+def extent_text(bounds: tuple[float, float, float, float] | None) -> str:
+    """An extent in words: ``28.27°E to 28.41°E, 26.16°S to 26.02°S``.
+
+    Examples
+    --------
+    >>> extent_text((28.265, -26.155, 28.405, -26.032))
+    '28.27°E to 28.41°E, 26.16°S to 26.03°S'
+    >>> extent_text(None)
+    'no known place'
+    """
+    if bounds is None:
+        return "no known place"
+    x0, y0, x1, y1 = bounds
+    return (
+        f"{_degrees(x0, 'E', 'W')} to {_degrees(x1, 'E', 'W')}, "
+        f"{_degrees(y0, 'N', 'S')} to {_degrees(y1, 'N', 'S')}"
+    )
+
+
+def _found(
+    pair: Pair,
+    layer: str,
+    near: int,
+    reach: float,
+    dataset: Dataset,
+    order: Sequence[str],
+) -> Apart:
+    cause, moved, read_in, fits = find_cause(pair, dataset, order)
+    settlements = pair.other if pair.other_layer == "settlements" else pair.counted
+    layer_geoms = pair.counted if pair.counted_layer == layer else pair.other
+    mine, theirs = extent(layer_geoms), extent(settlements)
+    return Apart(
+        layer=layer,
+        near=near,
+        total=len(pair.counted),
+        reach=reach,
+        cause=cause,
+        moved=moved,
+        read_in=crs_name(read_in) if read_in is not None else None,
+        fits=f"EPSG:{fits.to_epsg()}" if fits is not None and fits.to_epsg() else None,
+        distance_km=distance_km(mine, theirs),
+        extent=extent_text(mine),
+        settlements_extent=extent_text(theirs),
+    )
+
+
+def _services_apart(dataset: Dataset, standard: Standard) -> Apart | None:
+    if not dataset.has_services or dataset.services.empty or dataset.settlements.empty:
+        return None
+    crs = dataset.metric_crs
+    points = dataset.services.geometry.to_numpy()
+    polygons = dataset.settlements.geometry.to_numpy()
+    points_m, polygons_m = metric(points, crs), metric(polygons, crs)
+    located = finite(points_m)
+    if not located.any():
+        return None
+    reach = standard.reach
+    met = meeting(points_m[located], polygons_m, reach)
+    if (~met).sum() <= MOST * len(met):
+        return None
+    # Are the settlements among the points (a province's clinics) or away from them?
+    area = shapely.convex_hull(shapely.multipoints(points_m[located]))
+    far = shapely.distance(area, polygons_m[finite(polygons_m)]) > max(reach, MARGIN_M)
+    if far.sum() <= MOST * len(far):
+        return None
+    pair = Pair(points[located], "services", polygons, "settlements", reach)
+    return _found(pair, "services", int(met.sum()), reach, dataset, ["services", "settlements"])
+
+
+def _wards_apart(dataset: Dataset) -> Apart | None:
+    if dataset.wards is None or dataset.wards.empty or dataset.settlements.empty:
+        return None
+    crs = dataset.metric_crs
+    polygons = dataset.settlements.geometry.to_numpy()
+    wards = dataset.wards.geometry.to_numpy()
+    met = meeting(metric(polygons, crs), metric(wards, crs), 0.0)
+    if (~met).sum() <= MOST * len(met):
+        return None
+    pair = Pair(polygons, "settlements", wards, "wards", 0.0)
+    return _found(pair, "wards", int(met.sum()), 0.0, dataset, ["wards", "settlements"])
+
+
+def layers_apart(dataset: Dataset, standard: Standard) -> tuple[Apart, ...]:
+    """The layers of ``dataset`` that do not meet (empty when they all do).
+
+    Parameters
+    ----------
+    dataset
+        A validated dataset (:func:`atlas.load_dataset`).
+    standard
+        The standard: its largest walking distance is how near a point must be.
+
+    Returns
+    -------
+    tuple of Apart
+        The service points that miss the settlements, the wards that miss them, or neither.
+
+    Examples
+    --------
+    >>> import atlas
+    >>> layers_apart(atlas.load_sample(), atlas.load_standard("cape-town"))
+    ()
+    """
+    found = (_services_apart(dataset, standard), _wards_apart(dataset))
+    return tuple(a for a in found if a is not None)
+
+
+def apart_problems(dataset: Dataset, standard: Standard) -> tuple[Problem, ...]:
+    """:func:`layers_apart` as refusals (errors with a code, the cause and the fix)."""
+    return tuple(a.problem() for a in layers_apart(dataset, standard))
