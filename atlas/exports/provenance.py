@@ -130,7 +130,9 @@ def export_metadata(
         ``crs``, ``features``, ``used``); ``mapping`` (``{layer: {field: column}}``, a
         constant as ``{"constant": value}``); ``zeros_are_counts``; ``metric_crs`` (what
         distances and areas were measured in); ``clusters`` (a list, or None for all);
-        ``source_columns``; ``delivery_compliance``.
+        ``source_columns``; ``delivery_compliance``; ``layers_apart`` (the sentences saying
+        the layers do not meet, when the gaps were measured anyway with ``allow_apart``;
+        an empty list when they meet).
 
     Examples
     --------
@@ -144,8 +146,8 @@ def export_metadata(
     >>> [(f["layer"], f["name"], len(f["sha256"])) for f in record["inputs"]]
     [('settlements', 'settlements.geojson', 64), ('services', 'services.geojson', 64),
      ('wards', 'wards.geojson', 64)]
-    >>> record["created"].endswith("Z"), record["zeros_are_counts"]
-    (True, False)
+    >>> record["created"].endswith("Z"), record["zeros_are_counts"], record["layers_apart"]
+    (True, False, [])
     """
     moment = (created or _now()).astimezone(UTC)
     chosen = chosen_clusters(clusters)
@@ -163,6 +165,7 @@ def export_metadata(
         "clusters": chosen or None,
         "source_columns": source_columns,
         "delivery_compliance": deliveries,
+        "layers_apart": [problem.message for problem in result.apart],
     }
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from atlas.i18n import round_half_up
 from atlas.load.cells import guard_text
 from atlas.load.crs import STORAGE_CRS
 
@@ -80,7 +81,7 @@ def _plain(value: Any, places: int) -> Any:
     if isinstance(value, float | np.floating):
         if not math.isfinite(value):
             return None
-        rounded = round(float(value), places)
+        rounded = round_half_up(float(value), places)  # the one display rule (half up)
         return int(rounded) if rounded.is_integer() and places <= 2 else rounded
     return str(value)
 

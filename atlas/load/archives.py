@@ -23,6 +23,7 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from atlas.errors import DataFileError
+from atlas.i18n import format_number, round_half_up
 from atlas.load.limits import MB, UploadLimits, limit_error, megabytes, upload_limits
 
 __all__ = ["ALLOWED_MEMBER_SUFFIXES", "NESTED_SUFFIXES", "check_zip"]
@@ -100,8 +101,9 @@ def _check_member(member: zipfile.ZipInfo, name: str, limits: UploadLimits) -> N
         )
     packed = max(member.compress_size, 1)
     if member.file_size >= _RATIO_FROM and member.file_size / packed > limits.zip_ratio:
+        ratio = format_number(round_half_up(member.file_size / packed))
         raise limit_error(
-            f"'{name}' holds {member.filename!r}, compressed {member.file_size / packed:,.0f} "
+            f"'{name}' holds {member.filename!r}, compressed {ratio} "
             f"times ({megabytes(packed)} unpacking to {megabytes(member.file_size)}); at most "
             f"{limits.zip_ratio} times is accepted, more is a zip bomb rather than a layer",
             "zip_ratio",

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from atlas.errors import DataFileError, SchemaError
+from atlas.i18n import format_number, round_half_up
 from atlas.problems import Problem
 
 __all__ = [
@@ -125,11 +126,11 @@ def megabytes(size: int) -> str:
     """A size in :data:`MB`, as every upload message writes it (one decimal below 10 MB; in
     bytes below 0.1 MB)."""
     if size < MB // 10:
-        return f"{size:,} bytes"
+        return f"{format_number(size)} bytes"
     value = size / MB
     if value >= 10 or value == int(value):
-        return f"{value:,.0f} MB"
-    return f"{value:.1f} MB"
+        return f"{format_number(round_half_up(value))} MB"
+    return f"{format_number(round_half_up(value, 1))} MB"
 
 
 def limit_error(message: str, field: str, limits: UploadLimits) -> DataFileError:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import shapely
 
+from atlas.i18n import format_number, round_half_up
 from atlas.load.dataset import Dataset
 from atlas.measure._meeting import (
     MOST,
@@ -124,7 +125,7 @@ class Apart:
         where += (
             ": their extents overlap."
             if self.distance_km == 0
-            else f": about {self.distance_km:,.0f} km apart."
+            else f": about {format_number(round_half_up(self.distance_km))} km apart."
         )
         if self.cause == "swapped":
             return (

@@ -26,6 +26,7 @@ import rasterio
 from rasterio.errors import RasterioIOError
 
 from atlas.errors import DataFileError, SchemaError
+from atlas.i18n import format_number, round_half_up
 from atlas.problems import Problem
 
 __all__ = [
@@ -90,8 +91,8 @@ def check_cells(path: Path, rows: int, columns: int, *, max_mb: float | None = N
     raise SchemaError(
         Problem(
             "error",
-            f"Reading {rows:,} × {columns:,} cells of the raster '{path.name}' would take "
-            f"{size:,.0f} MB of memory, more than the limit of {limit:,.0f} MB.",
+            f"Reading {format_number(rows)} × {format_number(columns)} cells of the raster '{path.name}' would take "
+            f"{format_number(round_half_up(size))} MB of memory, more than the limit of {format_number(round_half_up(limit))} MB.",
             "Clip the raster to the settlements' area first (gdal_translate -projwin), or "
             f"raise the limit: load_raster(path, max_mb=...) or the environment variable "
             f"{LIMIT_VARIABLE} (in MB).",

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from atlas.i18n import format_number
 from atlas.problems import SHOW_AT_MOST, Problem
 
 __all__ = ["NODATA_TOLERANCE", "NegativeCells", "nodata_problems"]
@@ -127,7 +128,7 @@ def nodata_problems(
         problems.append(
             Problem(
                 "warning",
-                f"{negatives:,} cells of '{name}' hold negative values{shown}, which the file "
+                f"{format_number(negatives)} cells of '{name}' hold negative values{shown}, which the file "
                 "does not declare as nodata: people are never negative, so they were read as "
                 "cells without data.",
                 "Declare the file's nodata value (gdal_edit.py -a_nodata VALUE FILE.tif) if "

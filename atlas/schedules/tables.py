@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from atlas.errors import SchemaError
-from atlas.i18n import format_number, shown_number
+from atlas.i18n import format_number, round_half_up, shown_number
 from atlas.schedules.constants import _KEYS
 from atlas.schedules.rollup import compliance_sentence
 
@@ -99,7 +99,10 @@ def compliance_table(
         raise SchemaError(f"Unknown roll-up level '{level}'.")
     rounded = rollup.assign(
         **{
-            column: pd.to_numeric(rollup[column], errors="coerce").round(places)
+            # Half up, the one display rule (pandas' round goes to even).
+            column: pd.to_numeric(rollup[column], errors="coerce").map(
+                lambda v, p=places: round_half_up(v, p)
+            )
             for column, places in SHOWN_PLACES.items()
             if column in rollup
         }

@@ -135,7 +135,9 @@ def _nothing_usable(table: str, rows: int, kept: int) -> list[Problem]:
         Problem(
             "error",
             (
-                f"None of the {rows} rows of the {table} file can be used: every row is left "
+                f"No row of the {table} file can be used: "
+                + ("both are" if rows == 2 else f"all {rows} are")
+                + " left out "
                 if rows > 1
                 else f"The one row of the {table} file cannot be used: it is left out "
             )

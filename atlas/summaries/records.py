@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from atlas.i18n import round_half_up
+from atlas.i18n import format_number, round_half_up
 from atlas.store import PROBLEMS, STATES, Role, SettlementEntry, User
 from atlas.store.times import LOCAL_ZONE, now
 from atlas.summaries.phrases import cluster_label
@@ -174,7 +174,7 @@ def service_point_label(point: Mapping[str, Any]) -> str:
     """
     kind = _words(point.get("kind") or "service point")
     metres = point.get("distance_m")
-    where = "" if metres is None else f", {int(round_half_up(float(metres))):,} m"
+    where = "" if metres is None else f", {format_number(round_half_up(float(metres)))} m"
     return f"{kind}{where} ({point['service_id']})"
 
 

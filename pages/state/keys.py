@@ -99,6 +99,7 @@ __all__ = [
     "contact_key",
     "crs_key",
     "deliveries_map_key",
+    "encoding_key",
     "map_key",
     "report_key",
     "upload_key",
@@ -249,6 +250,11 @@ RECORDS: Final = "records_"
 def upload_key(layer: str) -> str:
     """The file uploader of a layer on the Data page (``upload_settlements``…)."""
     return f"upload_{layer}"
+
+
+def encoding_key(layer: str) -> str:
+    """The Encoding box of a layer's upload on the Data page (``encoding_settlements``…)."""
+    return f"encoding_{layer}"
 
 
 def column_key(layer: str, field: str) -> str:

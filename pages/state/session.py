@@ -66,6 +66,7 @@ __all__ = [
     "forget_user",
     "guest",
     "initial_index",
+    "keep_uploads_holder",
     "let_guest_in",
     "linked_report",
     "notice",
@@ -96,6 +97,7 @@ __all__ = [
     "take_form_fill",
     "uploaded",
     "uploaded_file_name",
+    "uploads_holder",
     "use_uploaded",
     "user",
     "widget_text",
@@ -131,6 +133,8 @@ _ADDED: Final = "records_added"
 _NOTICE: Final = "records_notice_"
 #: The query parameter of a link to one report on the Reports page.
 _LINKED_REPORT: Final = "report"
+#: What holds this session's upload folder (removed with the session: pages/state/upload_folder).
+_UPLOADS: Final = "upload_folder"
 
 
 def _get(key: str, kind: type[T]) -> T | None:
@@ -141,6 +145,16 @@ def _get(key: str, kind: type[T]) -> T | None:
 
 def _set(key: str, value: Any) -> None:
     st.session_state[key] = value
+
+
+def uploads_holder(kind: type[T]) -> T | None:
+    """The holder of this session's upload folder, if it has one (a ``kind``)."""
+    return _get(_UPLOADS, kind)
+
+
+def keep_uploads_holder(holder: object) -> None:
+    """Keep the holder of this session's upload folder for as long as the session lives."""
+    _set(_UPLOADS, holder)
 
 
 def _role(role: str) -> str:

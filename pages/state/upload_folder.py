@@ -20,16 +20,13 @@ import shutil
 import weakref
 from pathlib import Path
 
-import streamlit as st
-
 from atlas.load.uploads import check_private_folder, private_folder
+from pages.state import session
 
 __all__ = ["UPLOAD_ROOT", "SessionUploads", "remove_root", "session_folder"]
 
 #: This server process's upload folder (private, made fresh when the app starts).
 UPLOAD_ROOT = private_folder(prefix="atlas-uploads-")
-#: The session state's entry that holds the session's folder.
-_HOLDER = "upload_folder"
 
 
 def remove_root(root: Path = UPLOAD_ROOT) -> None:
@@ -73,10 +70,10 @@ def session_folder() -> Path:
         The server's or the session's folder was changed by someone else (a link, another
         owner, a mode open to others).
     """
-    holder = st.session_state.get(_HOLDER)
-    if not isinstance(holder, SessionUploads) or not holder.open:
+    holder = session.uploads_holder(SessionUploads)
+    if holder is None or not holder.open:
         holder = SessionUploads()
-        st.session_state[_HOLDER] = holder
+        session.keep_uploads_holder(holder)
     check_private_folder(UPLOAD_ROOT)
     check_private_folder(holder.path)
     return holder.path

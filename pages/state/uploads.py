@@ -182,7 +182,7 @@ def _chosen_encoding(layer: str) -> str | None:
     choice = st.selectbox(
         ENCODING_BOX,
         [_DETECT, *ENCODING_CHOICES],
-        key=f"encoding_{layer}",
+        key=keys.encoding_key(layer),
         help="How the names in a Shapefile or a CSV are written. The atlas reads the file's "
         ".cpg or its own declaration, else checks its text; choose another when names with "
         "accents (such as Ntšhaba) look wrong.",

@@ -84,7 +84,9 @@ def test_uploaded_rasters_are_checked_and_used(page: Page, server: str, tmp_path
     uploads = page.page.locator("input[type='file']")
     uploads.nth(0).set_input_files(str(bad))
     settle(page.page)
-    page.page.get_by_text("Could not read 'notes.tif' as a raster").first.wait_for(timeout=60_000)
+    page.page.get_by_text("'notes.tif' is named like a GeoTIFF but is not one").first.wait_for(
+        timeout=60_000
+    )
     assert page.page.get_by_text("Traceback").count() == 0
     uploads.nth(0).set_input_files(str(good))
     settle(page.page)

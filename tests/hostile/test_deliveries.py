@@ -193,7 +193,7 @@ def test_reports_with_no_usable_row_are_refused(
     )
     code, _, err = compare(capsys, monkeypatch, schedule_file(tmp_path, ROWS), path)
     assert code == 1
-    assert "None of the 3 rows of the deliveries file can be used" in err
+    assert "No row of the deliveries file can be used: all 3 are left out" in err
     assert "rows 2, 3, 4" in err and "--settlements" in err
 
 

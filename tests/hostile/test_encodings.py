@@ -336,15 +336,21 @@ def test_atlas_serve_hands_the_app_the_encoding_and_the_layer_it_checked(
     taps.to_file(gpkg, layer="taps_2024")
     started: dict[str, str] = {}
 
+    class Started(BaseException):  # not caught by the command's own boundary
+        """Where the command would have become the Streamlit server."""
+
     def execve(_: str, __: list[str], env: dict[str, str]) -> None:
         started.update(env)
+        raise Started
 
     monkeypatch.setattr("os.execve", execve)
+    monkeypatch.chdir(tmp_path)  # serve moves to the app's folder before it becomes the server
     args = ["serve", "--settlements", str(shp), "--services", str(gpkg)]
     args += ["--map", "settlements.settlement_id=code", "--map", "settlements.households=HHs"]
     args += ["--encoding", "settlements=cp437", "--file-layer", "services=taps_2024"]
     args += ["--db", f"sqlite:///{tmp_path / 'atlas.sqlite'}"]
-    main(args)
+    with pytest.raises(Started):
+        main(args)
     monkeypatch.setenv(SERVE_ENV, started[SERVE_ENV])
     source = served_source()
     assert source is not None
@@ -353,3 +359,24 @@ def test_atlas_serve_hands_the_app_the_encoding_and_the_layer_it_checked(
     dataset = dataset_of(source, "cape-town")
     assert sorted(dataset.settlements["name"]) == ["Ilanga", "Mé"]
     assert list(dataset.services["service_id"]) == ["T1"]
+
+
+@pytest.mark.warning_case
+def test_atlas_validate_guesses_and_takes_encoding_in_either_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``atlas validate`` names the guess, and takes ``--encoding NAME`` or the other
+    commands' ``--encoding LAYER=NAME`` (a layer that is not the one validated is refused)."""
+    shp = shapefile(tmp_path / "shp", "cp437", name="Mé")
+    base = ["validate", str(shp), "--layer", "settlements"]
+    base += ["--map", "settlements.settlement_id=code", "--map", "settlements.households=HHs"]
+    assert main(base) == 0
+    guessed_out = capsys.readouterr().out
+    assert "cp1252" in guessed_out and "--encoding settlements=" in guessed_out
+    for given in ("cp437", "settlements=cp437"):
+        assert main([*base, "--encoding", given]) == 0
+        assert "cp1252" not in capsys.readouterr().out
+    assert main([*base, "--encoding", "wards=cp437"]) != 0
+    err = capsys.readouterr().err
+    assert "names the layer 'wards', but this is the settlements layer" in err
+    assert "Traceback" not in err

@@ -23,6 +23,7 @@ from atlas.cli import EXIT_DATA, build_parser, main
 from atlas.cli.inputs import apart_notes
 from atlas.cli.wording import CLI
 from atlas.errors import LayersApartError, ValidationError
+from atlas.i18n import format_number, round_half_up
 from atlas.measure.overlap import layers_apart
 from atlas.measure.standards import parse_standard
 from atlas.registry import sample_files
@@ -122,7 +123,7 @@ def test_service_points_500_km_away_name_the_distance_and_both_extents(
     assert apart.distance_km == pytest.approx(by_hand, rel=0.01)
     problem = apart.problem()
     assert problem.code == "layers.apart"
-    assert f"about {apart.distance_km:,.0f} km apart" in problem.message
+    assert f"about {format_number(round_half_up(apart.distance_km))} km apart" in problem.message
     assert "33.26°E to 33.41°E, 26.16°S to 26.02°S" in problem.message
     assert "of another place" in problem.message
 
@@ -295,6 +296,26 @@ def test_cli_allow_apart_goes_on_with_a_warning(
     assert "gaps: warning: The service points and the settlements do not meet" in err
     assert "0 of the 800 service points lie within 200 m of a settlement" in err
     assert "measured because of --allow-apart" in err
+
+
+@pytest.mark.warning_case
+def test_an_export_measured_anyway_says_so_in_its_metadata(
+    swapped: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The GeoJSON's metadata record carries the sentence saying the layers do not meet, so a
+    researcher opening it in QGIS later learns what the exit-0 run printed."""
+    import json
+
+    from atlas.exports.provenance import METADATA_KEY
+
+    out = tmp_path / "out" / "gaps.geojson"
+    args = ["export", *data(SAMPLE.settlements, swapped), "--format", "geojson"]
+    status, _, _ = cli(capsys, *args, "--output", str(out), "--allow-apart")
+    assert status == 0
+    settlements = out.with_name("gaps_settlements.geojson")
+    record = json.loads(settlements.read_text(encoding="utf-8"))[METADATA_KEY]
+    assert len(record["layers_apart"]) == 1
+    assert record["layers_apart"][0].startswith("None of the 800 service points lie within 200 m")
 
 
 @pytest.mark.error_case

@@ -378,11 +378,11 @@ def test_a_schedule_with_no_usable_row_is_refused(
     assert not report.ok
     (error,) = report.errors
     assert error.code == "table.nothing_usable"
-    assert "None of the 2 rows of the schedule file can be used" in error.message
+    assert "No row of the schedule file can be used: both are left out" in error.message
     reports = write(tmp_path, "reports.csv", REPORTS)
     code, _, err = compare(capsys, path, reports)
     assert code == 1
-    assert "None of the 2 rows of the schedule file can be used" in err
+    assert "No row of the schedule file can be used: both are left out" in err
     assert "--settlements" in err  # the fix worded for the command line
     assert "row 2" in err and "'X-1'" in err and "'8am'" in err  # and why each row is out
 
