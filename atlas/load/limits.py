@@ -16,7 +16,7 @@ Examples
 >>> upload_limits({"ATLAS_MAX_UPLOAD_MB": "50"}).upload_bytes
 52428800
 >>> megabytes(3 * MB // 2), megabytes(250 * MB), megabytes(2045)
-('1.5 MB', '250 MB', '2,045 bytes')
+('1.5 MB', '250 MB', '2 045 bytes')
 """
 
 from __future__ import annotations
