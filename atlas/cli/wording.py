@@ -85,8 +85,8 @@ CLI: Wording = {
     "layers.swapped": "Swap the two coordinate columns in the file that has them the wrong way "
     "round. " + _APART,
     "layers.other_crs": "Declare that CRS (named above) with --crs {layer}=EPSG:XXXX. " + _APART,
-    "layers.shown_apart": "They were measured because of --allow-apart: check the files before "
-    "using them.",
+    "layers.shown_apart": "Check the files before using these gaps: the commands that present "
+    "them (gaps, export, report, poster, pack, history) refuse them without --allow-apart.",
     "services.unknown_category": "Correct the values, map another column, or measure with a "
     "standard that has the category: --standard PATH, a TOML file with a [categories.NAME] "
     "table (atlas standards shows the presets' numbers to start from).",

@@ -295,7 +295,7 @@ def test_cli_allow_apart_goes_on_with_a_warning(
     assert all(r["water_gap"] == r["water_needed"] for r in records)
     assert "gaps: warning: The service points and the settlements do not meet" in err
     assert "0 of the 800 service points lie within 200 m of a settlement" in err
-    assert "measured because of --allow-apart" in err
+    assert "refuse them without --allow-apart" in err
 
 
 @pytest.mark.warning_case
