@@ -31,7 +31,7 @@ from atlas.load import Dataset
 from atlas.measure import GapResult
 from atlas.schedules import compare_files, compliance
 from atlas.store import Role, Store, User, list_reports
-from atlas.store.times import LOCAL_ZONE, now
+from atlas.store.times import today
 from atlas.summaries.legal import PACK_RECIPIENTS
 from atlas.summaries.pack import REPLY_WITHIN
 from atlas.summaries.pack_recipient import Recipient, check_ward, main_ward, resolve_recipient
@@ -83,11 +83,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         action="store_true",
         help="record the submission in the store, sent today (needs --db and --as)",
     )
-
-
-def today() -> date:
-    """Today in South Africa (the day a pack is dated and a submission sent)."""
-    return now().astimezone(LOCAL_ZONE).date()
 
 
 @contextlib.contextmanager

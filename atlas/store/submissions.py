@@ -50,7 +50,7 @@ from atlas.store.accounts import User, acting
 from atlas.store.engine import writing
 from atlas.store.reports import clean_text, new_report_id
 from atlas.store.store import Store, audit_row
-from atlas.store.times import EARLIEST, LOCAL_ZONE, now
+from atlas.store.times import EARLIEST, LOCAL_ZONE, now, today
 from atlas.store.vocabulary import Role
 
 __all__ = [
@@ -95,11 +95,6 @@ class NewSubmission:
     recipient_role: str | None = None
     contact_id: str | None = None
     pack_sha256: str | None = None
-
-
-def today() -> date:
-    """Today in South Africa (the day a submission's dates are counted in)."""
-    return now().astimezone(LOCAL_ZONE).date()
 
 
 def _day(value: date | str | None, what: str) -> date | None:

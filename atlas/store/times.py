@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["EARLIEST", "LOCAL_ZONE", "iso", "now", "parse_time"]
+__all__ = ["EARLIEST", "LOCAL_ZONE", "iso", "now", "parse_time", "today"]
 
 #: The zone of a time written without an offset.
 LOCAL_ZONE = ZoneInfo("Africa/Johannesburg")
@@ -33,6 +33,11 @@ CLOCK_SLACK = timedelta(minutes=10)
 def now() -> datetime:
     """The current time, in UTC."""
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in South Africa: the day a pack is dated, a submission sent, a file named."""
+    return now().astimezone(LOCAL_ZONE).date()
 
 
 def parse_time(

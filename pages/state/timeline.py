@@ -21,7 +21,7 @@ from atlas.history.moments import day_start
 from atlas.history.timeline import period_rows
 from atlas.i18n import long_date
 from atlas.store.timeline import report_lives
-from atlas.store.times import LOCAL_ZONE, now
+from atlas.store.times import LOCAL_ZONE, today
 from atlas.summaries.timing import as_of_sentence
 from layers.charts import working_timeline
 from pages.state import keys, session
@@ -34,11 +34,6 @@ __all__ = ["as_of_control", "today", "working_history", "working_history_chart"]
 
 #: The farthest back a timeline goes by default.
 YEAR = timedelta(days=365)
-
-
-def today() -> date:
-    """Today in South African time."""
-    return now().astimezone(LOCAL_ZONE).date()
 
 
 def _end_of(day: date) -> datetime:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from atlas.cli import EXIT_NOPERM, main
+from tests.atlas.store_cli import copied_store
 
 #: name -> (role, password)
 PEOPLE = {
@@ -61,13 +61,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def store(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh copy of the made store for one test."""
-    copy = tmp_path / "atlas.sqlite"
-    with sqlite3.connect(made) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    source.close()
-    target.close()
-    monkeypatch.setenv("ATLAS_DB", str(copy))
-    return copy
+    return copied_store(made, tmp_path, monkeypatch)
 
 
 @pytest.fixture

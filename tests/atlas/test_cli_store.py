@@ -12,16 +12,8 @@ from typing import Any
 import pytest
 
 from atlas.cli import EXIT_NOPERM, main
+from tests.atlas.store_cli import EAST, NORTH, PEOPLE, copied_store
 
-NORTH, EAST = "Northern Ridge Cluster", "Ilanga East Cluster"
-#: name -> (role, cluster, password)
-PEOPLE = {
-    "thandi": ("admin", None, "admin-password"),
-    "nomsa": ("coordinator", None, "coordinator-pw"),
-    "sipho": ("member", NORTH, "member-north-pw"),
-    "ayanda": ("member", EAST, "member-east-pw"),
-    "lebo": ("viewer", None, "viewer-password"),
-}
 CONTACT = "072 555 0199 (Mrs Dlamini)"
 
 
@@ -71,13 +63,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def store(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh copy of the made store for one test."""
-    copy = tmp_path / "atlas.sqlite"
-    with sqlite3.connect(made) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    source.close()
-    target.close()
-    monkeypatch.setenv("ATLAS_DB", str(copy))
-    return copy
+    return copied_store(made, tmp_path, monkeypatch)
 
 
 def add(
