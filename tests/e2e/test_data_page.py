@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 import atlas
 from atlas.i18n import plural
@@ -55,9 +56,18 @@ def upload(page: Any, index: int, path: Path, then: str) -> None:
 
 def choose(page: Any, label: str, option: str, within: Any = None) -> None:
     """Choose ``option`` in the selectbox labelled ``label`` (in ``within``, else the page)."""
-    (within or page).get_by_label(label, exact=True).click()
-    page.keyboard.type(option)  # the list is long: narrow it down as a person would
-    page.get_by_role("option", name=option, exact=True).click()
+    for _ in range(3):
+        (within or page).get_by_label(label, exact=True).click()
+        page.keyboard.type(option)  # the list is long: narrow it down as a person would
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=15_000)
+            break
+        except PlaywrightTimeoutError:
+            # A rerun redrew the list while it was open (the option left the page): again.
+            page.keyboard.press("Escape")
+            settle(page)
+    else:
+        raise AssertionError(f"could not choose {option!r} in {label!r}")
     settle(page)
 
 
