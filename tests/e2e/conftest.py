@@ -29,6 +29,30 @@ HOW = (
 )
 
 
+#: The logs of the apps the browser tests started, the newest last.
+SERVER_LOGS: list[Path] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """With a browser test that fails, what the page showed and the end of the app's log: a
+    failure on a clean clone (CI) can then be read from its output alone."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    wrapped = getattr(item, "funcargs", {}).get("page")
+    if isinstance(wrapped, Page):
+        try:
+            text = wrapped.page.inner_text("body", timeout=5_000)
+        except Exception as exc:  # the page itself may be what broke
+            text = f"(could not read the page: {exc})"
+        report.sections.append(("page text at failure", text[-4000:]))
+    if SERVER_LOGS and SERVER_LOGS[-1].is_file():
+        tail = SERVER_LOGS[-1].read_text(encoding="utf-8", errors="replace")[-4000:]
+        report.sections.append(("app log (end)", tail))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -41,10 +65,15 @@ def start_app(*options: str) -> tuple[subprocess.Popen[bytes], str]:
     Returns the process and the app's URL.
     """
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "atlas.cli", "serve", "--port", str(port), "--no-browser", *options],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"server-{port}.log"  # shown, its end, with a browser test that fails
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "atlas.cli", "serve", "--port", str(port), "--no-browser",
+             *options],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    SERVER_LOGS.append(log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
