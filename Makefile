@@ -8,7 +8,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINTED := atlas layers pages tests benchmarks data streamlit_app.py
 
-.PHONY: run test setup lint lock clean browser
+.PHONY: run test setup lint lock clean browser translations catalogues
+
+# The catalogues of the cluster's languages (DESIGN §8, atlas/i18n): the PO files are kept in
+# git, the compiled .mo files are built here at set-up (never committed).
+LOCALE := atlas/i18n/locale
+LANGUAGES := zu xh st nso af
+MO_FILES := $(foreach code,$(LANGUAGES),$(LOCALE)/$(code)/LC_MESSAGES/atlas.mo)
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -18,6 +24,28 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	$(BIN)/python -m layers.assets
 	@touch $(STAMP)
+
+# Each .mo from its .po, the drafts not yet reviewed (fuzzy) included: the app and the PDFs say
+# that a language is not reviewed yet (atlas.i18n.review).
+$(LOCALE)/%/LC_MESSAGES/atlas.mo: $(LOCALE)/%/LC_MESSAGES/atlas.po | $(STAMP)
+	@$(BIN)/pybabel -q compile --use-fuzzy -D atlas -d $(LOCALE) -l $*
+
+catalogues: $(MO_FILES)
+
+# Extract every marked string into atlas.pot, bring each language's PO file up to date (new
+# entries empty, changed ones marked for review) and compile them.
+translations: $(STAMP)
+	@mkdir -p $(LOCALE)
+	$(BIN)/pybabel -q extract -F babel.cfg -k Nn_:1,2 --add-comments=TRANSLATORS: \
+		--sort-by-file --project="Settlement Atlas" --version=$$($(BIN)/python -c \
+		'import importlib.metadata as m; print(m.version("settlement-atlas"))') \
+		--copyright-holder="Settlement Atlas contributors" -o $(LOCALE)/atlas.pot .
+	@for code in $(LANGUAGES); do \
+		if [ -f $(LOCALE)/$$code/LC_MESSAGES/atlas.po ]; then \
+			$(BIN)/pybabel -q update -D atlas -i $(LOCALE)/atlas.pot -d $(LOCALE) -l $$code --previous; \
+		else $(BIN)/pybabel -q init -D atlas -i $(LOCALE)/atlas.pot -d $(LOCALE) -l $$code; fi; \
+	done
+	@$(MAKE) --no-print-directory catalogues
 
 # Browser tests drive Debian's Chromium, report tests render PDFs with poppler-utils, and the
 # store tests start a throwaway PostgreSQL server (initdb, pg_ctl); install them when we can
@@ -45,7 +73,7 @@ setup: $(STAMP)
 PORT ?= 8501
 # The embedded store of make run (kept out of git).
 STORE ?= .atlas/atlas.sqlite
-run: $(STAMP)
+run: $(STAMP) catalogues
 	@$(BIN)/python -m layers.assets --check >/dev/null || $(BIN)/python -m layers.assets
 	$(BIN)/atlas serve --port $(PORT) --db $(STORE)
 
@@ -55,7 +83,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test: lint browser
+test: lint browser catalogues
 	$(BIN)/python -m pytest
 
 # Re-pin every dependency to what is installed now (after a deliberate upgrade).

@@ -6,6 +6,8 @@ from typing import Literal
 
 import streamlit as st
 
+import pages.state.language
+from atlas.i18n import N_, _
 from atlas.store import Role
 from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
 from layers.text import markdown_text as md
@@ -19,15 +21,22 @@ from pages.state.sources import (
     current_standard,
     served_share,
     served_source,
+    source_label,
     standard_label,
     standard_options,
 )
 from pages.state.view import view
 
-st.set_page_config(page_title="Settlement Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(
+    page_title="Settlement Atlas",  # i18n-ignore: the atlas's name
+    page_icon="🗺️",
+    layout="wide",
+)
+# Before anything is written: this script run speaks the session's language.
+pages.state.language.use_session_language()
 # Shared on the network (atlas serve --share): another device signs in or gives the meeting code.
 # Nothing is shown past a door that failed.
-with guard("the sign-in", stop=True):
+with guard(N_("the sign-in"), stop=True):
     door()
 
 
@@ -39,60 +48,66 @@ def _shown(needed: Role) -> Literal["visible", "hidden"]:
 
 
 PAGES = [
-    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page("pages/map.py", title=_("Map"), icon=":material/map:", default=True),
     st.Page(
         "pages/report.py",
-        title="Report a problem",
+        title=_("Report a problem"),
         icon=":material/report:",
         visibility=_shown(Role.MEMBER),
     ),
     st.Page(
-        "pages/reports.py", title="Reports", icon=":material/inbox:", visibility=_shown(Role.VIEWER)
+        "pages/reports.py",
+        title=_("Reports"),
+        icon=":material/inbox:",
+        visibility=_shown(Role.VIEWER),
     ),
     st.Page(
         "pages/submissions.py",
-        title="Submissions",
+        title=_("Submissions"),
         icon=":material/outgoing_mail:",
         visibility=_shown(Role.VIEWER),
     ),
-    st.Page("pages/clusters.py", title="Clusters", icon=":material/bar_chart:"),
-    st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
-    st.Page("pages/settlement.py", title="Settlement profile", icon=":material/home_work:"),
-    st.Page("pages/contacts.py", title="Contacts", icon=":material/contact_phone:"),
-    st.Page("pages/schedules.py", title="Water deliveries", icon=":material/local_shipping:"),
-    st.Page("pages/hazards.py", title="Population and hazards", icon=":material/flood:"),
-    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
-    st.Page("pages/standards.py", title="Standards", icon=":material/rule:"),
+    st.Page("pages/clusters.py", title=_("Clusters"), icon=":material/bar_chart:"),
+    st.Page(
+        "pages/present.py", title=_("Present"), icon=":material/slideshow:", url_path="present"
+    ),
+    st.Page("pages/settlement.py", title=_("Settlement profile"), icon=":material/home_work:"),
+    st.Page("pages/contacts.py", title=_("Contacts"), icon=":material/contact_phone:"),
+    st.Page("pages/schedules.py", title=_("Water deliveries"), icon=":material/local_shipping:"),
+    st.Page("pages/hazards.py", title=_("Population and hazards"), icon=":material/flood:"),
+    st.Page("pages/data.py", title=_("Data"), icon=":material/upload_file:"),
+    st.Page("pages/standards.py", title=_("Standards"), icon=":material/rule:"),
     st.Page(
         "pages/share.py",
-        title="Share",
+        title=_("Share"),
         icon=":material/qr_code_2:",
         visibility="visible" if served_share() is not None else "hidden",
     ),
 ]
 
-with guard("the app's pages", stop=True):
+with guard(N_("the app's pages"), stop=True):
     page = st.navigation(PAGES)
 
 with st.sidebar:
-    st.title("Settlement Atlas")
+    st.title("Settlement Atlas")  # i18n-ignore: the atlas's name
+    pages.state.language.language_picker()
     # Each part on its own: signing in still works when the chosen dataset cannot be shown.
-    with guard("the sidebar's choices"):
+    with guard(N_("the sidebar's choices")):
         sources = [s for s in (served_source(), SAMPLE, session.uploaded()) if s is not None]
         chosen = current_source()
         session.set_source(
             st.radio(
-                "Dataset",
+                _("Dataset"),
                 sources,
                 index=sources.index(chosen) if chosen in sources else 0,
-                format_func=lambda s: s.label,
+                format_func=source_label,
             )
         )
         # A standard loaded or built on the Data page is selected here, before the box is drawn.
         session.apply_chosen_standard()
         options = standard_options()
         st.selectbox(
-            "Standard",
+            _("Standard"),
             options,
             index=session.initial_index(keys.STANDARD, options, current_standard()),
             format_func=standard_label,
@@ -102,15 +117,24 @@ with st.sidebar:
         # None is "All clusters": the row of settlements in no cluster is never a choice here.
         named = current.result.clusters["cluster"].dropna().tolist()
         st.selectbox(
-            "Cluster",
+            _("Cluster"),
             [None, *named],
-            format_func=lambda c: "All clusters" if c is None else c,
+            format_func=lambda c: _("All clusters") if c is None else c,
             key=keys.CLUSTER,
-            help=f"The Clusters page also shows the settlements in no cluster ({NOT_IN_A_CLUSTER}).",
+            help=_(
+                "The Clusters page also shows the settlements in no cluster ({no_cluster}).",
+                no_cluster=_(NOT_IN_A_CLUSTER),
+            ),
         )
-        st.selectbox("Service", list(current.standard.categories), key=keys.CATEGORY)
-        st.caption(md(f"Standard: {current.standard.name}. Source: {current.standard.source}."))
-    with guard("signing in"):
+        st.selectbox(_("Service"), list(current.standard.categories), key=keys.CATEGORY)
+        st.caption(
+            _(
+                "Standard: {standard}. Source: {source}.",
+                standard=md(current.standard.name),
+                source=md(current.standard.source),
+            )
+        )
+    with guard(N_("signing in")):
         sign_in_section()
 
 # Every page runs inside the app's boundary: a failure shows a message and a reference, the

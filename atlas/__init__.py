@@ -70,17 +70,17 @@ __all__ = [
     "AtlasError",
     "CRSError",
     "CategoryRule",
-    "Config",
-    "Constant",
+    "Config",  # i18n-ignore: public name
+    "Constant",  # i18n-ignore: public name
     "DataFileError",
-    "Dataset",
+    "Dataset",  # i18n-ignore: public name
     "GapResult",
     "LayersApartError",
     "MappingError",
-    "Problem",
-    "Report",
+    "Problem",  # i18n-ignore: public name
+    "Report",  # i18n-ignore: public name
     "SchemaError",
-    "Standard",
+    "Standard",  # i18n-ignore: public name
     "StandardError",
     "ValidationError",
     "apply_mapping",

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from atlas.errors import SchemaError
+from atlas.i18n import _
 
-__all__ = ["Config", "machine_cores"]
+__all__ = ["Config", "machine_cores"]  # i18n-ignore: names
 
 
 def machine_cores() -> int:
@@ -59,7 +60,9 @@ class Config:
 
     def __post_init__(self) -> None:
         if not isinstance(self.workers, int) or self.workers < 1:
-            raise SchemaError(f"workers must be 1 or more, not {self.workers!r}.")
+            raise SchemaError(
+                _("workers must be 1 or more, not {workers}.", workers=repr(self.workers))
+            )
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes``; a change to None keeps the current value."""

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from atlas.i18n import _, ngettext, pgettext
+
 Severity = Literal["error", "warning", "info"]
 #: How one surface words fixes: problem code -> a ``str.format`` template over its params.
 Wording = Mapping[str, str]
@@ -34,13 +36,31 @@ Wording = Mapping[str, str]
 #: How many rows and values a problem lists before it says "and N more".
 SHOW_AT_MOST = 8
 
-__all__ = ["Problem", "Report", "Severity", "Wording", "warning_lines"]
+__all__ = ["Problem", "Report", "Severity", "Wording", "warning_lines"]  # i18n-ignore: names
 
 
-def _shorten(items: Sequence[Any], what: str) -> str:
-    shown = ", ".join(str(i) for i in items[:SHOW_AT_MOST])
-    more = len(items) - SHOW_AT_MOST
-    return f"{what} {shown}" + (f" (and {more} more)" if more > 0 else "")
+def _first(items: Sequence[Any]) -> str:
+    """The first :data:`SHOW_AT_MOST` items, as a list."""
+    return ", ".join(str(i) for i in items[:SHOW_AT_MOST])
+
+
+def _and_more(listed: str, count: int) -> str:
+    """``listed`` (the first items of ``count``) and how many more there are."""
+    more = count - SHOW_AT_MOST
+    if more > 0:
+        # TRANSLATORS: {listed} is "rows 1, 2, 3" or "values 'a', 'b'"; {more} a count.
+        return _("{listed} (and {more} more)", listed=listed, more=more)
+    return listed
+
+
+def _severity(severity: str) -> str:
+    """The severity as people read it (the code itself stays English in records)."""
+    words = {
+        "error": pgettext("severity", "error"),
+        "warning": pgettext("severity", "warning"),
+        "info": pgettext("severity", "info"),
+    }
+    return words.get(severity, severity)
 
 
 @dataclass(frozen=True)
@@ -94,21 +114,22 @@ class Problem:
         """One line of plain text: ``error: … (column x; rows 1, 2; values …) Fix: …``."""
         where = []
         if self.column:
-            where.append(f"column '{self.column}'")
+            where.append(_("column '{column}'", column=self.column))
         if self.rows:
-            where.append(_shorten(self.rows, "row" if len(self.rows) == 1 else "rows"))
+            count = len(self.rows)
+            listed = ngettext("row {rows}", "rows {rows}", count, rows=_first(self.rows))
+            where.append(_and_more(listed, count))
         if self.values:
-            where.append(
-                _shorten(
-                    [repr(v) for v in self.values], "value" if len(self.values) == 1 else "values"
-                )
-            )
-        text = f"{self.severity}: {self.message}"
+            count = len(self.values)
+            values = _first([repr(v) for v in self.values])
+            listed = ngettext("value {values}", "values {values}", count, values=values)
+            where.append(_and_more(listed, count))
+        text = f"{_severity(self.severity)}: {self.message}"
         if where:
             text += f" ({'; '.join(where)})"
         fix = self.fix_in(wording)
         if fix:
-            text += f" Fix: {fix}"
+            text = _("{text} Fix: {fix}", text=text, fix=fix)
         return text
 
     def to_record(self, wording: Wording | None = None) -> dict[str, Any]:
@@ -165,7 +186,11 @@ class Report:
     def format(self, wording: Wording | None = None) -> str:
         """The report as plain text, errors first (fixes worded by ``wording``)."""
         head = f"{self.layer}" + (f" ({self.source})" if self.source else "")
-        counts = f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+        counts = _(
+            "{errors} error(s), {warnings} warning(s)",
+            errors=len(self.errors),
+            warnings=len(self.warnings),
+        )
         ordered = sorted(
             self.problems, key=lambda p: {"error": 0, "warning": 1, "info": 2}[p.severity]
         )

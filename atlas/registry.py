@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.errors import DataFileError
+from atlas.i18n import N_, _
 
 __all__ = [
     "APP_SCRIPT",
@@ -73,13 +74,17 @@ def _require(paths: tuple[Path, ...], script: str) -> None:
     for path in paths:
         if not path.exists():
             raise DataFileError(
-                f"The embedded sample file {path} is missing. Regenerate it with "
-                f"`python data/{script}` or reinstall the atlas."
+                _(
+                    "The embedded sample file {path} is missing. Regenerate it with "
+                    "`python data/{script}` or reinstall the atlas.",
+                    path=path,
+                    script=script,
+                )
             )
 
 
-#: What the classes of the sample's flood raster mean.
-SAMPLE_FLOOD_CLASSES = {1.0: "1-in-100-year flood zone", 2.0: "1-in-20-year flood zone"}
+#: What the classes of the sample's flood raster mean (translated where shown).
+SAMPLE_FLOOD_CLASSES = {1.0: N_("1-in-100-year flood zone"), 2.0: N_("1-in-20-year flood zone")}
 
 
 @dataclass(frozen=True)

@@ -34,23 +34,45 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from atlas.errors import DataFileError
+from atlas.i18n import N_, _
 
 __all__ = ["make_parents", "write_error", "write_file", "writing"]
 
-#: Why a write failed, in words, and what to do, per errno.
+#: Why a write failed, in words, and what to do, per errno: the whole sentence, so that a
+#: language words it as one (translated where the error is raised).
 _REASONS = {
-    errno.ENOSPC: "no space left on device. Free some space, or write to another disk",
-    getattr(
-        errno, "EDQUOT", -1
-    ): "your disk quota is used up. Free some space, or write to another disk",
-    errno.EACCES: "permission denied. Choose a folder you may write to, or ask its owner for "
-    "access",
-    errno.EPERM: "permission denied. Choose a folder you may write to, or ask its owner for access",
-    errno.EROFS: "the disk is read-only. Choose a folder on a disk that can be written to",
-    errno.EISDIR: "it is a folder. Give the name of a file to write (in that folder or elsewhere)",
-    errno.ENAMETOOLONG: "the name is too long. Choose a shorter name",
-    errno.EFBIG: "the file is too large for this disk. Write to another disk",
-    errno.EIO: "the disk reported an input/output error. Check the disk, or write to another",
+    errno.ENOSPC: N_(
+        "Could not write {path}: no space left on device. Free some space, or write to another "
+        "disk."
+    ),
+    getattr(errno, "EDQUOT", -1): N_(
+        "Could not write {path}: your disk quota is used up. Free some space, or write to "
+        "another disk."
+    ),
+    errno.EACCES: N_(
+        "Could not write {path}: permission denied. Choose a folder you may write to, or ask its "
+        "owner for access."
+    ),
+    errno.EPERM: N_(
+        "Could not write {path}: permission denied. Choose a folder you may write to, or ask its "
+        "owner for access."
+    ),
+    errno.EROFS: N_(
+        "Could not write {path}: the disk is read-only. Choose a folder on a disk that can be "
+        "written to."
+    ),
+    errno.EISDIR: N_(
+        "Could not write {path}: it is a folder. Give the name of a file to write (in that "
+        "folder or elsewhere)."
+    ),
+    errno.ENAMETOOLONG: N_("Could not write {path}: the name is too long. Choose a shorter name."),
+    errno.EFBIG: N_(
+        "Could not write {path}: the file is too large for this disk. Write to another disk."
+    ),
+    errno.EIO: N_(
+        "Could not write {path}: the disk reported an input/output error. Check the disk, or "
+        "write to another."
+    ),
 }
 
 
@@ -69,10 +91,24 @@ def write_error(exc: OSError, path: str | os.PathLike[str]) -> DataFileError:
     if exc.errno in (errno.ENOTDIR, errno.EEXIST) or reason is None:
         blocker = _file_in_the_way(where)
         if blocker is not None:
-            reason = f"{blocker} is a file, not a folder. Choose another folder, or another name"
+            return DataFileError(
+                _(
+                    "Could not write {path}: {blocker} is a file, not a folder. Choose another "
+                    "folder, or another name.",
+                    path=where,
+                    blocker=blocker,
+                )
+            )
     if reason is None:
-        reason = f"{(exc.strerror or str(exc)).lower()}. Check the path, or write elsewhere"
-    return DataFileError(f"Could not write {where}: {reason}.")
+        # The system's own words for the error (English, as the system gives them).
+        return DataFileError(
+            _(
+                "Could not write {path}: {system_error}. Check the path, or write elsewhere.",
+                path=where,
+                system_error=(exc.strerror or str(exc)).lower(),
+            )
+        )
+    return DataFileError(_(reason, path=where))
 
 
 def make_parents(path: str | os.PathLike[str]) -> Path:
@@ -101,7 +137,8 @@ def _replaceable(where: Path) -> bool:
     except OSError as exc:
         raise write_error(exc, where) from None
     if stat.S_ISDIR(mode):
-        raise write_error(OSError(errno.EISDIR, "Is a directory"), where)
+        eisdir = OSError(errno.EISDIR, "Is a directory")  # i18n-ignore: worded by _REASONS
+        raise write_error(eisdir, where)
     return stat.S_ISREG(mode)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode
 
-from atlas.i18n import long_date
+from atlas.i18n import N_, _, long_date, ngettext
 from atlas.summaries.pack import SubmissionPack
-from atlas.summaries.pack_words import EVIDENCE, RECORD_HEADINGS, RECORDS
+from atlas.summaries.pack_words import EVIDENCE, RECORD_HEADINGS, RECORDS_COUNTS
 from layers._pdf import FONT
 from layers.report_pdf import _BAND, _GREY_TEXT, _HEAD, _MAP_SIZE, _heading, _line, _map, _table
 
@@ -41,7 +41,7 @@ def _records(pdf: FPDF, pack: SubmissionPack, number: int, scale: float) -> None
     records = pack.records
     if records is None:
         return
-    _heading(pdf, EVIDENCE["records"].format(number=number), scale, room=30)
+    _heading(pdf, _(EVIDENCE["records"], number=number), scale, room=30)
     for sentence in records.sentences:
         _line(pdf, sentence, 9 * scale, "", 0.6 * scale)
     if not records.rows:
@@ -61,17 +61,19 @@ def _records(pdf: FPDF, pack: SubmissionPack, number: int, scale: float) -> None
         borders_layout="SINGLE_TOP_LINE",
     ) as table:
         heads = table.row()
+        # The headings are the msgids: the one of the days, a number, is set right.
+        days = N_("Days open")
         for heading in RECORD_HEADINGS:
-            heads.cell(heading, align="RIGHT" if heading == "Days open" else "LEFT")
+            heads.cell(_(heading), align="RIGHT" if heading == days else "LEFT")
         for i, report in enumerate(records.rows, 1):
             row = table.row()
             row.cell(str(i))
             for heading, text in zip(RECORD_HEADINGS[1:], report.cells, strict=True):
-                row.cell(text, align="RIGHT" if heading == "Days open" else "LEFT")
+                row.cell(text, align="RIGHT" if heading == days else "LEFT")
     more = records.open_count - len(records.rows)
     if more > 0:
         pdf.ln(0.8)
-        _grey(pdf, RECORDS["more"].format(count=more), 8 * scale)
+        _grey(pdf, ngettext(*RECORDS_COUNTS["more"], more), 8 * scale)
 
 
 def draw_evidence(pdf: FPDF, pack: SubmissionPack, image: bytes, scale: float) -> None:
@@ -79,29 +81,30 @@ def draw_evidence(pdf: FPDF, pack: SubmissionPack, image: bytes, scale: float) -
     deliveries, the open reports, then how the numbers were made."""
     report = pack.report
     pdf.add_page()
-    kicker(pdf, EVIDENCE["kicker"], EVIDENCE["title"].format(cluster=pack.cluster), scale)
-    _line(pdf, EVIDENCE["gaps"], 12 * scale, "B", 1.2 * scale)
+    kicker(pdf, _(EVIDENCE["kicker"]), _(EVIDENCE["title"], cluster=report.title), scale)
+    _line(pdf, _(EVIDENCE["gaps"]), 12 * scale, "B", 1.2 * scale)
     _grey(pdf, " ".join(report.standard_lines), 8.5 * scale, 1.5 * scale)
     _table(pdf, report, scale)
     # The map moves to the next page when less than its height is left.
-    _heading(pdf, EVIDENCE["map"], scale, room=_MAP_SIZE[1] * scale + 22)
+    _heading(pdf, _(EVIDENCE["map"]), scale, room=_MAP_SIZE[1] * scale + 22)
     _map(pdf, report, image, scale)
     number = 3
     if pack.deliveries:
-        _heading(pdf, EVIDENCE["deliveries"], scale, room=24)
+        _heading(pdf, _(EVIDENCE["deliveries"]), scale, room=24)
         if pack.delivery_period is not None:
             first, last = pack.delivery_period
             _grey(
                 pdf,
-                EVIDENCE["period"].format(first=long_date(first), last=long_date(last)),
+                _(EVIDENCE["period"], first=long_date(first), last=long_date(last)),
                 8.5 * scale,
             )
-        for text in pack.deliveries:
-            bold = text.startswith("Cluster total")
-            _line(pdf, text, 8.5 * scale, "B" if bold else "", 0.4 * scale)
+        final = len(pack.deliveries) - 1
+        for i, text in enumerate(pack.deliveries):
+            # The last line is the cluster total.
+            _line(pdf, text, 8.5 * scale, "B" if i == final else "", 0.4 * scale)
         number += 1
     _records(pdf, pack, number, scale)
-    _heading(pdf, EVIDENCE["method"], scale, room=24)
+    _heading(pdf, _(EVIDENCE["method"]), scale, room=24)
     for text in pack.method:
         _line(pdf, text, 8 * scale, "", 0.6)
 
@@ -134,5 +137,5 @@ def draw_sheet(pdf: FPDF, pack: SubmissionPack) -> None:
         for i in range(1, rows + 1):
             row = table.row(min_height=row_height)
             row.cell(str(i))
-            for _ in sheet.columns[1:]:
+            for _column in sheet.columns[1:]:
                 row.cell("")

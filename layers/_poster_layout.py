@@ -13,16 +13,15 @@ covers at least a floor share of the sheet, then the largest map.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from fpdf import FPDF
 
 from atlas.errors import SchemaError
-from atlas.i18n import long_date
-from atlas.load.crs import to_metric
+from atlas.i18n import _, language, long_date, noun, review_notice
 from atlas.summaries.cluster_report import REPORT_CATEGORIES
 from atlas.summaries.poster import ClusterPoster, PosterEntry
+from layers._poster_boxes import Box, balanced_columns, cluster_bounds, map_reach, padded, split
 from layers._typeset import PT, Line, Typesetter
 
 __all__ = [
@@ -32,7 +31,7 @@ __all__ = [
     "MARGIN",
     "SHEETS",
     "TYPE_SIZES",
-    "Block",
+    "Block",  # i18n-ignore: a name of the API
     "PosterLayout",
     "choose",
     "sheet_name",
@@ -81,11 +80,6 @@ _MAP_TEXT = 2.0
 _MAP_TEXT_FLOOR = 0.6
 #: The numbers on the map in points on A3 at full size (they shrink with the list's type).
 MAP_NUMBER = 22.0
-#: About how wide the map's legend is as a column on the right, and how tall as a band below
-#: (sections side by side), at the A4 report's text size (millimetres).
-_LEGEND_MM = 54.0
-_LEGEND_BAND_MM = 44.0
-Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -193,16 +187,35 @@ class Setter:
             self._text[key] = self._header(width, math.sqrt(scale))
         return self._text[key]
 
+    def _notice(self, width: float, scale: float) -> list[Line]:
+        """The notice of a translation not yet reviewed, framed, small but readable (the
+        footer's size); none in English."""
+        notice = review_notice(language())
+        if notice is None:
+            return []
+        size = max(self.pt("footer", scale), _FOOTER_MIN * self.factor)
+        pad = 0.6 * size * PT
+        edge = Line("", "", size, pad, boxed=True)
+        lines = [edge]
+        for i, paragraph in enumerate(p for p in notice.split("\n") if p.strip()):
+            if i:
+                lines.append(Line("", "", size, 0.5 * size * PT, boxed=True))
+            for text in self.type.wrap(paragraph, width - 2 * pad, "", size):
+                lines.append(Line(text, "", size, size * PT * _LEAD, pad, boxed=True))
+        return [*lines, edge, Line("", "", 0, 0.8 * size * PT)]
+
     def _header(self, width: float, scale: float) -> list[Line]:
         report = self.poster.report
         label = report.standard.rule(REPORT_CATEGORIES[0]).point_label
-        kicker = f"WALL MAP · {' AND '.join(c.upper() for c in REPORT_CATEGORIES)}"
-        lines = self._lines(kicker, width, "B", self.pt("kicker", scale), grey=GREY)
+        # The categories are REPORT_CATEGORIES'.
+        kicker = _("WALL MAP · WATER AND SANITATION")
+        lines = self._notice(width, scale)
+        lines += self._lines(kicker, width, "B", self.pt("kicker", scale), grey=GREY)
         size = self.pt("title", scale)
-        title = self._lines(report.cluster, width, "B", size)
+        title = self._lines(report.title, width, "B", size)
         while len(title) > 2 and size > self.pt("head", scale):
             size *= 0.9
-            title = self._lines(report.cluster, width, "B", size)
+            title = self._lines(report.title, width, "B", size)
         lines += title
         where = [report.municipality] if report.municipality else []
         lines += self._lines(" · ".join([*where, long_date(report.generated)]), width, "",
@@ -215,10 +228,13 @@ class Setter:
         lines += [
             Line(t, "", summary, lead) for t in self.type.pack(total.details, width, "", summary)
         ]
+        order = _(
+            "The numbers on the map are the list's: most {points} missing first.",
+            points=noun(label, 2),
+        )
         lines += self._lines(
-            f"{self.poster.standard_words} The numbers on the map are the list's: most {label}s "
-            "missing first.",
-            width, "", self.pt("standard", scale), grey=GREY,
+            f"{self.poster.standard_words} {order}", width, "", self.pt("standard", scale),
+            grey=GREY,
         )  # fmt: skip
         return lines
 
@@ -234,11 +250,15 @@ class Setter:
         report = self.poster.report
         label = report.standard.rule(REPORT_CATEGORIES[0]).point_label
         texts = [
-            f"Map: the cluster's settlements, numbered as in the list and shaded by how many "
-            f"{label}s are missing; {label}s by status; ward boundaries dashed. Drawn in "
-            f"{report.metric_crs.name} (metres).",
+            _(
+                "Map: the cluster's settlements, numbered as in the list and shaded by how many "
+                "{points} are missing; {points} by status; ward boundaries dashed. Drawn in "
+                "{crs} (metres).",
+                points=noun(label, 2),
+                crs=report.metric_crs.name,
+            ),
             *self.poster.source_lines,
-            f"Settlement Atlas · wall map · {long_date(report.generated)}",
+            _("Settlement Atlas · wall map · {date}", date=long_date(report.generated)),
         ]
         floor = _FOOTER_MIN * self.factor
         size = max(self.pt("footer", scale), floor)
@@ -305,41 +325,10 @@ class Setter:
         return Block(entry, tuple(lines), height, 1.1 * em)
 
 
-def _columns(heights: Sequence[float], height: float, count: int) -> list[list[int]] | None:
-    """Entries of ``heights`` in reading order down at most ``count`` columns ``height`` mm
-    tall, balanced (each column as short as the fit allows), as indices; None when they do
-    not fit."""
-
-    def fill(limit: float) -> list[list[int]] | None:
-        columns: list[list[int]] = [[]]
-        used = 0.0
-        for i, tall in enumerate(heights):
-            if tall > limit:
-                return None
-            if used + tall > limit:
-                columns.append([])
-                used = 0.0
-            columns[-1].append(i)
-            used += tall
-        return columns if len(columns) <= count else None
-
-    if fill(height) is None:
-        return None
-    low = max(max(heights), sum(heights) / count)
-    high = height
-    for _ in range(12):
-        middle = (low + high) / 2
-        if fill(middle) is None:
-            low = middle
-        else:
-            high = middle
-    return fill(high)
-
-
 def _fit_list(setter: Setter, box: Box, scale: float) -> tuple[list[list[int]], float] | None:
     """The settlements (indices) in the fewest columns that fit ``box`` at ``scale``, and
     the column width; None when they do not fit."""
-    _, _, width, height = box
+    *_corner, width, height = box
     gutter = 1.0 * setter.pt("body", scale) * PT
     narrowest = _NARROWEST * setter.pt("head", scale) * PT
     count = 1
@@ -349,41 +338,10 @@ def _fit_list(setter: Setter, box: Box, scale: float) -> tuple[list[list[int]], 
             return None
         heights = setter.heights(column, scale)
         if sum(heights) <= count * height:
-            columns = _columns(heights, height, count)
+            columns = balanced_columns(heights, height, count)
             if columns is not None:
                 return columns, column
         count += 1
-
-
-def _padded(bounds: tuple[float, float]) -> tuple[float, float]:
-    """The cluster's width and height in metres with the map's margin around it."""
-    w, h = bounds
-    pad = max(0.08 * max(w, h), 100.0)
-    return w + 2 * pad, h + 2 * pad
-
-
-def _map_scale(box: Box, bounds: tuple[float, float], text: float) -> float:
-    """About how many millimetres of paper per metre of ground ``box`` draws the cluster at
-    (bounds: its width and height in metres), after its legend: a column on the right or a
-    band below, whichever leaves more (the map places it exactly)."""
-    _, _, width, height = box
-    w, h = _padded(bounds)
-    best = 0.0
-    for legend_w, legend_h in ((_LEGEND_MM, 0.0), (0.0, _LEGEND_BAND_MM)):
-        axes_w, axes_h = 0.97 * width - legend_w * text, 0.96 * height - legend_h * text
-        if axes_w > 0 and axes_h > 0:
-            best = max(best, min(axes_w / w, axes_h / h))
-    return best
-
-
-def _split(content: Box, arrangement: str, share: float, gutter: float) -> tuple[Box, Box]:
-    """The map's box and the list's box of the content area."""
-    x, y, w, h = content
-    if arrangement == "side":
-        list_w = share * (w - gutter)
-        return (x, y, w - gutter - list_w, h), (x + w - list_w, y, list_w, h)
-    list_h = share * (h - gutter)
-    return (x, y, w, h - gutter - list_h), (x, y + h - list_h, w, list_h)
 
 
 def _map_text(factor: float, scale: float) -> float:
@@ -412,13 +370,13 @@ def _plans(setter: Setter, size: str, orientation: str, bounds: tuple[float, flo
         content = (margin, top, inner, page[1] - margin - footer_h - gap - top)
         if content[3] <= 0:
             return None
-        map_box, list_box = _split(content, arrangement, share, 2 * gap)
+        map_box, list_box = split(content, arrangement, share, 2 * gap)
         fitted = _fit_list(setter, list_box, scale)
         if fitted is None:
             return None
         indices, column_width = fitted
         text = _map_text(factor, scale)
-        drawn = _map_scale(map_box, bounds, text) ** 2 * math.prod(_padded(bounds))
+        drawn = map_reach(map_box, bounds, text) ** 2 * math.prod(padded(bounds))
         layout = PosterLayout(
             size, orientation, page, scale, arrangement, tuple(header), tuple(footer),
             map_box, list_box, (), column_width, text, drawn / (page[0] * page[1]),
@@ -445,23 +403,17 @@ def _plans(setter: Setter, size: str, orientation: str, bounds: tuple[float, flo
     return plans
 
 
-def _bounds(poster: ClusterPoster) -> tuple[float, float]:
-    """The width and height in metres of the cluster's settlements."""
-    report = poster.report
-    x0, y0, x1, y1 = to_metric(report.members.geometry, report.metric_crs).total_bounds
-    w, h = float(x1 - x0), float(y1 - y0)
-    if not math.isfinite(w + h):
-        return 1000.0, 1000.0  # no geometry to measure: laid out like a square kilometre
-    return max(w, 1.0), max(h, 1.0)
-
-
 def sheet_name(size: str) -> str:
     key = str(size).upper()
     if key not in SHEETS:
         raise SchemaError(
-            f"No poster size '{size}': the sizes are {', '.join(SHEETS)} (ISO, in millimetres: "
-            + ", ".join(f"{k} {w:g} × {h:g}" for k, (w, h) in SHEETS.items())
-            + ")."
+            _(
+                "No poster size '{size}': the sizes are {sizes} (ISO, in millimetres: "
+                "{dimensions}).",
+                size=size,
+                sizes=", ".join(SHEETS),
+                dimensions=", ".join(f"{k} {w:g} × {h:g}" for k, (w, h) in SHEETS.items()),
+            )
         )
     return key
 
@@ -471,7 +423,7 @@ def choose(poster: ClusterPoster, size: str, pdf: FPDF) -> PosterLayout:
     the largest type among the layouts whose map covers enough of the sheet (relaxed in turn),
     then the largest map, then the most room for the list."""
     setter = Setter(Typesetter(pdf), poster, SHEETS[size][0] / SHEETS["A3"][0])
-    bounds = _bounds(poster)
+    bounds = cluster_bounds(poster)
     plans = [p for o in ("landscape", "portrait") for p in _plans(setter, size, o, bounds)]
     for floor in _MAP_FLOORS:
         large = [p for p in plans if p[0].map_share >= floor]
@@ -483,4 +435,10 @@ def choose(poster: ClusterPoster, size: str, pdf: FPDF) -> PosterLayout:
             blocks = setter.blocks(layout.column_width, layout.scale)
             columns = tuple(tuple(blocks[i] for i in column) for column in indices)
             return replace(layout, columns=columns)
-    raise SchemaError(f"The settlements of {poster.report.cluster} do not fit on {size}.")
+    raise SchemaError(
+        _(
+            "The settlements of {cluster} do not fit on {size}.",
+            cluster=poster.report.title,
+            size=size,
+        )
+    )

@@ -14,7 +14,7 @@ from fpdf import FPDF
 
 from layers._pdf import FONT
 
-__all__ = ["PT", "Line", "Typesetter"]
+__all__ = ["PT", "Line", "Typesetter"]  # i18n-ignore: names of the module's API
 
 #: Millimetres per point.
 PT = 25.4 / 72
@@ -28,7 +28,8 @@ SEPARATOR = " · "
 @dataclass(frozen=True)
 class Line:
     """One line of text: what it says, its style (``""`` or ``"B"``), its size in points, the
-    height it takes (mm), how far it is indented (mm) and its grey (0 black, 255 white)."""
+    height it takes (mm), how far it is indented (mm), its grey (0 black, 255 white), and
+    whether it is inside a framed box (the notice of a translation not yet reviewed)."""
 
     text: str
     style: str
@@ -36,6 +37,7 @@ class Line:
     height: float
     indent: float = 0.0
     grey: int = 0
+    boxed: bool = False
 
 
 class Typesetter:

@@ -1,3 +1,4 @@
+# i18n-ignore-file: set-up tool run by make (its messages are for the terminal)
 """Offline front-end assets: Leaflet, served from ``static/vendor/``.
 
 Maps must open at a community meeting with no internet, so nothing is loaded from a CDN. The

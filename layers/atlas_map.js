@@ -275,10 +275,11 @@ var atlasMap = (function () {
     },
     _tipText: function (item) {
       if (typeof item === "number") return this._d.codes[this._code[item]][1];
-      var d = this._d, words = [];
-      for (var s = 0; s < 3; s++) words.push(groupDigits(item.counts[s]) + " " + d.statuses[s]);
+      /* The words come from Python in the page's language (d.words); no English here. */
+      var d = this._d, said = d.words || {}, names = said.statuses || d.statuses, words = [];
+      for (var s = 0; s < 3; s++) words.push(groupDigits(item.counts[s]) + " " + names[s]);
       return "<b>" + groupDigits(item.n) + " " + (item.n === 1 ? d.noun[0] : d.noun[1]) +
-             "</b><br>" + words.join(" · ") + "<br>zoom in to see each";
+             "</b><br>" + words.join(" · ") + (said.zoom ? "<br>" + said.zoom : "");
     }
   });
 

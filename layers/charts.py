@@ -6,6 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from atlas.i18n import N_, _, pgettext
 from atlas.schedules import STATUS_WORDS
 
 __all__ = ["OUTCOME_COLOURS", "OUTCOME_SHAPES", "delivery_timeline", "working_timeline"]
@@ -27,7 +28,16 @@ OUTCOME_SHAPES = {
     "missed": "cross",
     "unscheduled": "diamond",
 }
-_LEGEND_TITLE = "Outcome"
+_LEGEND_TITLE = N_("Outcome")
+#: The timeline's tooltip: each field and its title (the field's name, translated where shown).
+_TOOLTIP = (
+    ("settlement", N_("settlement")),
+    ("day:T", N_("day")),
+    ("outcome", N_("outcome")),
+    ("window", N_("window")),
+    ("arrived", N_("arrived")),
+    ("delivered_litres", N_("delivered_litres")),
+)
 
 
 def delivery_timeline(timeline: pd.DataFrame) -> alt.Chart:
@@ -43,30 +53,40 @@ def delivery_timeline(timeline: pd.DataFrame) -> alt.Chart:
     timeline
         One row per delivery, as :func:`atlas.schedules.timeline_frame` returns it.
     """
-    words = [STATUS_WORDS[s] for s in OUTCOME_COLOURS]
-    legend = alt.Legend(title=_LEGEND_TITLE, symbolSize=90, labelLimit=0)
+    # The outcomes as the timeline's table words them (atlas.schedules.timeline_frame).
+    words = [_(STATUS_WORDS[s]) for s in OUTCOME_COLOURS]
+    title = _(_LEGEND_TITLE)
+    legend = alt.Legend(title=title, symbolSize=90, labelLimit=0)
     return (
         alt.Chart(timeline)
         .mark_point(filled=True, size=90)
         .encode(
-            x=alt.X("day:T", title="Day"),
+            x=alt.X("day:T", title=_("Day")),
             y=alt.Y("settlement:N", title=None),
             color=alt.Color(
                 "outcome:N",
-                title=_LEGEND_TITLE,
+                title=title,
                 scale=alt.Scale(domain=words, range=list(OUTCOME_COLOURS.values())),
                 legend=legend,
             ),
             shape=alt.Shape(
                 "outcome:N",
-                title=_LEGEND_TITLE,
+                title=title,
                 scale=alt.Scale(domain=words, range=[OUTCOME_SHAPES[s] for s in OUTCOME_COLOURS]),
                 legend=legend,
             ),
-            tooltip=["settlement", "day:T", "outcome", "window", "arrived", "delivered_litres"],
+            tooltip=_tooltip(),
         )
         .properties(height=alt.Step(28))
     )
+
+
+def _tooltip() -> list[str | alt.Tooltip]:
+    """The timeline's tooltip fields, titled by their names (in English, the fields alone, as
+    Vega-Lite titles them)."""
+    return [
+        field if _(name) == name else alt.Tooltip(field, title=_(name)) for field, name in _TOOLTIP
+    ]
 
 
 def working_timeline(periods: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
@@ -90,16 +110,16 @@ def working_timeline(periods: pd.DataFrame, labels: dict[str, str]) -> alt.Chart
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("day:T", title="Period"),
-            y=alt.Y("working:Q", title="Working points (as of the end of each period)"),
-            color=alt.Color("service:N", title="Service", legend=alt.Legend(labelLimit=0)),
+            x=alt.X("day:T", title=_("Period")),
+            y=alt.Y("working:Q", title=_("Working points (as of the end of each period)")),
+            color=alt.Color("service:N", title=_("Service"), legend=alt.Legend(labelLimit=0)),
             tooltip=[
-                alt.Tooltip("period:N", title="Period"),
-                alt.Tooltip("service:N", title="Service"),
-                alt.Tooltip("working:Q", title="Working"),
-                alt.Tooltip("broken:Q", title="Broken"),
-                alt.Tooltip("unknown:Q", title="Status not known"),
-                alt.Tooltip("gap:Q", title="Missing"),
+                alt.Tooltip("period:N", title=_("Period")),
+                alt.Tooltip("service:N", title=_("Service")),
+                alt.Tooltip("working:Q", title=pgettext("points", "Working")),
+                alt.Tooltip("broken:Q", title=pgettext("points", "Broken")),
+                alt.Tooltip("unknown:Q", title=_("Status not known")),
+                alt.Tooltip("gap:Q", title=_("Missing")),
             ],
         )
         .properties(height=260)

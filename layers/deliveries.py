@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import SchemaError
+from atlas.i18n import N_, _
 from atlas.schedules import compliance_sentence
 from layers.geometry import (
     display_bounds,
@@ -49,15 +50,18 @@ COMPLIANCE_BINS = (0.2, 0.4, 0.6, 0.8, 1.0)
 COMPLIANCE_COLOURS = palette(len(COMPLIANCE_BINS), reverse=True)
 #: Legend text of each class: no two share a value, so 39.5 % is plainly in the second, and a
 #: value on a bound (40 %) in the class that starts there (as in :func:`layers.style.classify`).
+#: Translated where shown.
 COMPLIANCE_LABELS = (
-    "0 to under 20 %",
-    "20 to under 40 %",
-    "40 to under 60 %",
-    "60 to under 80 %",
-    "80 to 100 %",
+    N_("0 to under 20 %"),
+    N_("20 to under 40 %"),
+    N_("40 to under 60 %"),
+    N_("60 to under 80 %"),
+    N_("80 to 100 %"),
 )
-#: Legend text of settlements without scheduled deliveries (drawn in :data:`NO_DATA` grey).
-NO_SCHEDULE = "no schedule"
+#: Legend text of settlements without scheduled deliveries (drawn in :data:`NO_DATA` grey),
+#: translated where shown.
+NO_SCHEDULE = N_("no schedule")
+_FEATURE = "Feature"  # i18n-ignore: GeoJSON's type
 _OUTLINE = {"color": "#4d4d4d", "weight": 1, "opacity": 0.9, "fillOpacity": 0.75}
 
 
@@ -75,8 +79,11 @@ def _counts(table: pd.DataFrame) -> dict[str, tuple[int, int]]:
     missing = [c for c in ("settlement_id", "scheduled", "delivered") if c not in table]
     if missing:
         raise SchemaError(
-            f"The compliance table has no {', '.join(missing)} column: pass the settlement "
-            "level of atlas.schedules.compliance(outcomes, 'settlement')."
+            _(
+                "The compliance table has no {columns} column: pass the settlement level of "
+                "atlas.schedules.compliance(outcomes, 'settlement').",
+                columns=", ".join(missing),
+            )
         )
     known = table.dropna(subset=["settlement_id"])
     return {
@@ -128,7 +135,7 @@ def compliance_layer(
         scheduled, delivered = counts.get(str(settlement_id), (0, 0))
         share = delivered / scheduled if scheduled else math.nan
         sentence = (
-            compliance_sentence(scheduled, delivered) if scheduled else "no deliveries scheduled"
+            compliance_sentence(scheduled, delivered) if scheduled else _("no deliveries scheduled")
         )
         properties = {
             "settlement_id": settlement_id,
@@ -139,11 +146,18 @@ def compliance_layer(
             "compliance": None if math.isnan(share) else round(share, 4),
         }
         fid = str(i)
-        features.append({"type": "Feature", "id": fid, "properties": properties, "geometry": shape})
+        features.append(
+            {
+                "type": _FEATURE,
+                "id": fid,
+                "properties": properties,
+                "geometry": shape,
+            }
+        )
         styles[fid] = {"fillColor": compliance_colour(share), **_OUTLINE}
     layer = folium.GeoJson(
         feature_collection(features),
-        name="Water deliveries",
+        name=_("Water deliveries"),
         style_function=lambda feature: dict(styles[feature["id"]]),
         highlight_function=lambda feature: {"weight": 3, "color": "#000000"},
         smooth_factor=0.5,
@@ -160,8 +174,9 @@ def compliance_layer(
 
 def compliance_legend(position: str = "bottomright") -> Legend:
     """The legend of :func:`compliance_layer`: the five classes and "no schedule"."""
-    entries = (*zip(COMPLIANCE_COLOURS, COMPLIANCE_LABELS, strict=True), (NO_DATA, NO_SCHEDULE))
-    title = "Deliveries on time and in full"
+    labels = [_(label) for label in COMPLIANCE_LABELS]
+    entries = (*zip(COMPLIANCE_COLOURS, labels, strict=True), (NO_DATA, _(NO_SCHEDULE)))
+    title = _("Deliveries on time and in full")
     return Legend([LegendSection(title, tuple(entries))], position=position)
 
 

@@ -22,12 +22,21 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from atlas.i18n import N_, _
+from atlas.i18n.words import status_word
 from layers.encoding import Grid, encode_points, encode_shapes
 from layers.geometry import STREET_ZOOM, display_geometry, pixel_tolerance
 from layers.style import STATUS_COLOURS
 from layers.text import safe_text
 
-__all__ = ["DisplayLayers", "PointSet", "Shapes", "prepare_display", "shapes_of"]
+__all__ = [
+    "DisplayLayers",
+    "PointSet",
+    "Shapes",  # i18n-ignore: a name of the API
+    "prepare_display",
+    "shapes_of",
+    "shown_tip",
+]
 
 #: Statuses in the order the map's script numbers them (anything else is ``unknown``).
 STATUSES = tuple(STATUS_COLOURS)
@@ -165,8 +174,27 @@ def _point_tips(services: pd.DataFrame, status: np.ndarray) -> tuple[np.ndarray,
     tips = []
     for kind, state, provider in unique:
         words = [str(state)] + ([provider] if provider.strip() else [])
-        tips.append(f"<b>{kind or 'service point'}</b><br>{' · '.join(words)}")
+        tips.append(f"<b>{kind or _NO_KIND}</b><br>{' · '.join(words)}")
     return np.asarray(codes, dtype=np.int64), tips
+
+
+#: A point's tooltip heading when it has no kind (translated by :func:`shown_tip`).
+_NO_KIND = N_("service point")
+
+
+def shown_tip(status: int, tip: str) -> str:
+    """A point's tooltip of :attr:`PointSet.codes` in the language of the session: its status
+    and the heading of a point without a kind translated (the prepared layers are shared by
+    every session, so they keep the English words; the kind and provider are the file's).
+
+    >>> shown_tip(1, "<b>service point</b><br>broken · City")
+    '<b>service point</b><br>broken · City'
+    """
+    head, br, rest = tip.partition("<br>")
+    if head == f"<b>{_NO_KIND}</b>":
+        head = f"<b>{_(_NO_KIND)}</b>"
+    _state, dot, provider = rest.partition(" · ")
+    return f"{head}{br}{status_word(STATUSES[status])}{dot}{provider}"
 
 
 def _point_sets(services: gpd.GeoDataFrame, grid: Grid) -> dict[str, PointSet]:
@@ -181,7 +209,7 @@ def _point_sets(services: gpd.GeoDataFrame, grid: Grid) -> dict[str, PointSet]:
     for category in dict.fromkeys(by_category):
         rows = np.flatnonzero(by_category == category)
         local, tips = _point_tips(frame.iloc[rows], status[rows])
-        data, _ = encode_points(xy[rows], local, grid)
+        data, _grid = encode_points(xy[rows], local, grid)
         first = np.zeros(len(tips), dtype=np.int64)
         first[local] = state[rows]
         sets[category] = PointSet(

@@ -26,7 +26,7 @@ import numpy as np
 import shapely
 
 __all__ = [
-    "Grid",
+    "Grid",  # i18n-ignore: a name of the API
     "decode_ints",
     "encode_ints",
     "encode_points",

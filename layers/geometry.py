@@ -18,6 +18,7 @@ import shapely
 from pyproj import CRS
 
 from atlas.errors import CRSError
+from atlas.i18n import _
 from atlas.load.crs import STORAGE_CRS, choose_metric_crs, to_metric
 
 __all__ = [
@@ -101,7 +102,7 @@ def display_geometry(
         raise ValueError(f"tolerance_m must be 0 or more metres, not {tolerance_m}.")
     geoms = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
     if geoms.crs is None:
-        raise CRSError("Cannot draw a layer without a CRS; set its CRS first.")
+        raise CRSError(_("Cannot draw a layer without a CRS; set its CRS first."))
     present = ~(geoms.isna() | geoms.is_empty)
     if tolerance_m > 0 and present.any():
         metric = to_metric(geoms, metric_crs or choose_metric_crs(geoms))

@@ -20,7 +20,14 @@ import shapely
 
 from layers.text import safe_text
 
-__all__ = ["ACCENT", "BACKGROUND", "SIDE", "TEXT", "Locator", "locator_svg"]
+__all__ = [
+    "ACCENT",
+    "BACKGROUND",
+    "SIDE",
+    "TEXT",
+    "Locator",  # i18n-ignore: a name of the API
+    "locator_svg",
+]
 
 #: The slide's background, its text and its accent (the settlement shown; the big ratio).
 BACKGROUND, TEXT, ACCENT = "#111111", "#ffffff", "#ffd500"

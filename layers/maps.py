@@ -21,7 +21,10 @@ import numpy as np
 from branca.element import MacroElement
 from folium.template import Template
 
+from atlas.i18n import _
+from atlas.i18n.words import status_word
 from atlas.measure.standards import Standard
+from atlas.summaries.cluster_report import category_heading
 from layers.assets import inline_assets
 from layers.display import DisplayLayers, prepare_display
 from layers.points import service_layers
@@ -38,9 +41,7 @@ __all__ = ["OSM_TILES", "add_overlays", "build_map", "legend_title", "standalone
 
 #: The optional online basemap (off by default).
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-_OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-)
+_OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'  # i18n-ignore: licence
 _BACKGROUND = "#f4f2ee"
 #: The most of a map the legends and layer list cover when it opens (DESIGN §9: about a fifth).
 COVERED_SHARE = 0.2
@@ -169,7 +170,7 @@ class PageStyle(MacroElement):
                 }, 0);
             })({{ this._parent.get_name() }});
         {% endmacro %}
-        """
+        """  # i18n-ignore: CSS and JavaScript
     )
 
     def __init__(self, label_min_zoom: int = 11, covered_share: float = COVERED_SHARE) -> None:
@@ -178,21 +179,32 @@ class PageStyle(MacroElement):
         self.background = _BACKGROUND
         self.label_min_zoom = int(label_min_zoom)
         self.covered_share = float(covered_share)
-        self.legend_label = "Legend"
-        self.layers_label = "Layers"
+        self.legend_label = _("Legend")
+        self.layers_label = _("Layers")
 
 
 def legend_title(metric: str, category: str, standard: Standard | None = None) -> str:
     """The legend heading of a metric, e.g. ``Water: more taps needed`` (not escaped)."""
     rule = category_rule(category, standard)
     label, unit = rule.point_label, "households" if rule.unit == "households" else "people"
-    name = category.capitalize()
+    name = category_heading(category)
+    point = noun(label, 1)
     if metric == "gap":
-        return f"{name}: more {noun(label, 2)} needed"
+        return _("{category}: more {points} needed", category=name, points=noun(label, 2))
     if metric == "ratio":
-        return f"{name}: {unit} per working {label}"
-    distance = f"{rule.max_distance_m:g} m" if rule.max_distance_m else "walking distance"
-    return f"{name}: area within {distance} of a working {label}"
+        return _(
+            "{category}: {unit} per working {point}",
+            category=name,
+            unit=noun("household" if unit == "households" else unit, 2),
+            point=point,
+        )
+    distance = f"{rule.max_distance_m:g} m" if rule.max_distance_m else _("walking distance")
+    return _(
+        "{category}: area within {distance} of a working {point}",
+        category=name,
+        distance=distance,
+        point=point,
+    )
 
 
 def _base_map(asset_base: str, online_tiles: bool) -> folium.Map:
@@ -206,7 +218,7 @@ def _base_map(asset_base: str, online_tiles: bool) -> folium.Map:
         folium.TileLayer(
             tiles=OSM_TILES,
             attr=_OSM_ATTRIBUTION,
-            name="OpenStreetMap (online)",
+            name=_("OpenStreetMap (online)"),
             overlay=True,
             max_zoom=19,
         ).add_to(m)
@@ -218,13 +230,13 @@ def _legend(
 ) -> Legend:
     entries = list(zip(classes.colours, classes.labels, strict=True))
     if classes.missing or not entries:
-        entries.append((NO_DATA, "no data"))
+        entries.append((NO_DATA, _("no data")))
     sections = [LegendSection(title, tuple(entries))]
     if with_points:
         sections.append(
             LegendSection(
-                "Service points",
-                tuple((colour, status) for status, colour in STATUS_COLOURS.items()),
+                _("Service points"),
+                tuple((colour, status_word(s)) for s, colour in STATUS_COLOURS.items()),
                 shape="dot",
             )
         )

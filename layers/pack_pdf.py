@@ -21,6 +21,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from atlas.i18n import _, speaking
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.store.timeline import ReportLife
@@ -28,7 +29,7 @@ from atlas.summaries.pack import SubmissionPack, build_submission_pack
 from atlas.summaries.pack_recipient import Recipient
 from atlas.writing import write_file
 from layers._pack_pages import draw_evidence, draw_sheet
-from layers._pdf import FONT, finish, prepare, release
+from layers._pdf import FONT, finish, prepare, release, review_box
 from layers.report_pdf import _GREY_TEXT, _MARGIN, _Document, _line, _map_png
 
 __all__ = ["LETTER_PAGES", "MAX_PAGES", "render_pack", "submission_pack"]
@@ -44,7 +45,8 @@ _HANG = 6.0
 
 def _new_document(pack: SubmissionPack) -> _Document:
     pdf = _Document(orientation="portrait", unit="mm", format="A4")
-    prepare(pdf, f"Submission of {pack.cluster} to {pack.recipient.line}", pack.generated)
+    title = _("Submission of {cluster} to {to}", cluster=pack.report.title, to=pack.recipient.line)
+    prepare(pdf, title, pack.generated)
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(True, margin=13)
     pdf.footer_text = pack.footer
@@ -65,11 +67,13 @@ def _letter(pdf: FPDF, pack: SubmissionPack, scale: float) -> None:
     letter = pack.letter
     body = 10 * scale
     pdf.add_page()
+    # A translation not yet checked says so first, on the first page.
+    review_box(pdf, 7.5 * max(scale, 0.9))
     pdf.set_text_color(_GREY_TEXT)
     _line(pdf, letter.kicker, 8 * scale, "B", 0.8)
     pdf.set_text_color(0)
     top = pdf.get_y()
-    _line(pdf, pack.cluster, 15 * scale, "B", 0.6)
+    _line(pdf, pack.report.title, 15 * scale, "B", 0.6)
     if pack.report.municipality:
         _line(pdf, pack.report.municipality, 9.5 * scale)
     after = pdf.get_y()
@@ -177,7 +181,7 @@ def submission_pack(
     output: Path | None = None,
     *,
     generated: date | None = None,
-    language: str = "en",
+    language: str | None = None,
     municipality: str | None = None,
     sources: Sequence[str] = (),
     compliance: pd.DataFrame | None = None,
@@ -223,7 +227,8 @@ def submission_pack(
         references=references,
         reply_by=reply_by,
     )
-    pdf = render_pack(pack)
+    with speaking(pack.language):  # the notice and the layout's words, as the pack's
+        pdf = render_pack(pack)
     if output is not None:
         write_file(output, pdf)  # folders made, whole or not at all, clear errors
     return pdf

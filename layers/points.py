@@ -16,9 +16,11 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 
+from atlas.i18n import _
+from atlas.i18n.words import status_word
 from atlas.load.schema import CATEGORIES
 from atlas.measure.standards import Standard
-from layers.display import STATUSES, DisplayLayers, prepare_display
+from layers.display import STATUSES, DisplayLayers, prepare_display, shown_tip
 from layers.script import ScriptLayer
 from layers.style import STATUS_COLOURS
 from layers.text import category_rule, noun, safe_text
@@ -33,7 +35,7 @@ CELL_PX = 64
 
 def service_layer_name(category: str) -> str:
     """The layer-control name of a category's service points (escaped)."""
-    return f"Service points: {safe_text(category)}"
+    return _("Service points: {category}", category=safe_text(category))
 
 
 def service_layers(
@@ -80,11 +82,16 @@ def service_layers(
         label = category_rule(category, standard).point_label
         data = {
             "data": points.data,
-            "codes": [list(code) for code in points.codes],
+            # The tooltips and the words the script writes, in the session's language.
+            "codes": [[status, shown_tip(status, tip)] for status, tip in points.codes],
             "counts": list(points.counts),
             "colours": [STATUS_COLOURS[s] for s in STATUSES],
             "statuses": list(STATUSES),
             "noun": [safe_text(noun(label, 1)), safe_text(noun(label, 2))],
+            "words": {
+                "statuses": [safe_text(status_word(s)) for s in STATUSES],
+                "zoom": safe_text(_("zoom in to see each")),
+            },
             "threshold": int(cluster_threshold),
             "individualZoom": INDIVIDUAL_ZOOM,
             "cellPx": CELL_PX,

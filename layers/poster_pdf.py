@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from fpdf import FPDF
 
+from atlas.i18n import _, noun
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.summaries.cluster_report import REPORT_CATEGORIES
@@ -72,7 +73,7 @@ __all__ = [
 
 def _new_pdf(poster: ClusterPoster) -> FPDF:
     pdf = FPDF(unit="mm")
-    prepare(pdf, f"Wall map: {poster.report.cluster}", poster.report.generated)
+    prepare(pdf, _("Wall map: {cluster}", cluster=poster.report.title), poster.report.generated)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     return pdf
@@ -124,7 +125,25 @@ def _draw_line(pdf: FPDF, x: float, y: float, width: float, line: Line) -> None:
     pdf.cell(room, line.height, line.text)
 
 
+def _frame(pdf: FPDF, x: float, y: float, width: float, lines: Sequence[Line]) -> None:
+    """The frame of the lines marked ``boxed`` (the notice of a translation not yet
+    reviewed), drawn under them."""
+    top = bottom = None
+    for line in lines:
+        if line.boxed:
+            top = y if top is None else top
+            bottom = y + line.height
+        y += line.height
+    if top is None or bottom is None:
+        return
+    pdf.set_draw_color(0)
+    pdf.set_fill_color(245)
+    pdf.set_line_width(0.3)
+    pdf.rect(x, top, width, bottom - top, style="DF")
+
+
 def _draw_lines(pdf: FPDF, x: float, y: float, width: float, lines: Sequence[Line]) -> float:
+    _frame(pdf, x, y, width, lines)
     for line in lines:
         _draw_line(pdf, x, y, width, line)
         y += line.height
@@ -151,7 +170,7 @@ def _badge(pdf: FPDF, x: float, y: float, block: Block) -> None:
 
 
 def _draw_list(pdf: FPDF, layout: PosterLayout) -> None:
-    x, y, _, _ = layout.list_box
+    x, y, _width, _height = layout.list_box
     gutter = 1.0 * layout.points("body") * PT
     for i, column in enumerate(layout.columns):
         left = x + i * (layout.column_width + gutter)
@@ -179,7 +198,7 @@ def poster_map(poster: ClusterPoster, layout: PosterLayout) -> Figure:
     report = poster.report
     category = REPORT_CATEGORIES[0]
     label = report.standard.rule(category).point_label
-    _, _, width, height = layout.map_box
+    *_corner, width, height = layout.map_box
     text = layout.map_text
     return cluster_map(
         report.members,
@@ -189,12 +208,16 @@ def poster_map(poster: ClusterPoster, layout: PosterLayout) -> Figure:
         others=report.others,
         services=report.services[report.services["category"] == category],
         wards=report.wards,
-        value_title=f"{label.capitalize()}s missing",
-        points_title=f"{label.capitalize()}s",
+        value_title=_capital(_("{points} missing", points=noun(label, 2))),
+        points_title=_capital(noun(label, 2)),
         size_mm=(width / text, height / text),
         legend="fit",
         number_size=MAP_NUMBER * layout.factor * layout.scale / text,
     )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def render_poster(poster: ClusterPoster, size: str = "A2", *, dpi: float = 150) -> bytes:

@@ -41,6 +41,7 @@ from rasterio.enums import Resampling
 from rasterio.warp import calculate_default_transform, reproject
 
 from atlas.errors import SchemaError
+from atlas.i18n import N_, _
 from atlas.raster import Raster, hazard_mask, read_values
 from layers.style import Classes, Legend, LegendSection, classify
 from layers.text import format_number
@@ -208,7 +209,9 @@ def raster_image(
         Unknown kind, or a hazard raster without exactly one of ``threshold`` and ``classes``.
     """
     if kind not in _KINDS:
-        raise SchemaError(f"Unknown raster kind '{kind}': use {', '.join(_KINDS)}.")
+        raise SchemaError(
+            _("Unknown raster kind '{kind}': use {kinds}.", kind=kind, kinds=", ".join(_KINDS))
+        )
     hazard = kind == "hazard"
     values, src_transform = _read_for_display(raster, max_pixels, hazard)
     dst_transform, width, height = _display_grid(raster, max_pixels)
@@ -291,21 +294,21 @@ class OpacityControl(MacroElement):
                 shown(map.hasLayer(overlay));
             })({{ this._parent.get_name() }}, {{ this.overlay.get_name() }});
         {% endmacro %}
-        """
+        """  # i18n-ignore: CSS and JavaScript
     )
 
     def __init__(
         self,
         overlay: folium.raster_layers.ImageOverlay,
         legend: Legend,
-        label: str = "Opacity",
+        label: str = N_("Opacity"),
         position: str = "bottomleft",
     ) -> None:
         super().__init__()
         self._name = "OpacityControl"
         self.overlay = overlay
         self.legend = legend
-        self.label = label
+        self.label = _(label)
         self.position = position
 
 
@@ -365,7 +368,7 @@ def raster_overlay(
         pixelated=True,
         pane=PANE,
     )
-    entries = image.entries or (("#ffffff", "no cells to show"),)
+    entries = image.entries or (("#ffffff", _("no cells to show")),)
     legend = Legend([LegendSection(title or name, entries)], position="bottomleft")
     return RasterOverlay(overlay, legend, OpacityControl(overlay, legend))
 
@@ -373,5 +376,5 @@ def raster_overlay(
 def describe_rule(threshold: float | None, classes: Sequence[float] | None) -> str:
     """``value ≥ 1`` or ``classes 1, 2``: a hazard rule in words."""
     if threshold is not None:
-        return f"value ≥ {format_number(threshold)}"
-    return "classes " + ", ".join(format_number(c) for c in classes or ())
+        return _("value ≥ {threshold}", threshold=format_number(threshold))
+    return _("classes {classes}", classes=", ".join(format_number(c) for c in classes or ()))

@@ -20,12 +20,13 @@ import pandas as pd
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, XPos, YPos
 
-from atlas.i18n import long_date
+from atlas.i18n import _, long_date, noun
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.summaries.cluster_report import REPORT_CATEGORIES, ClusterReport, build_cluster_report
+from atlas.summaries.phrases import gap_headings
 from atlas.writing import write_file
-from layers._pdf import FONT, finish, prepare, release
+from layers._pdf import FONT, finish, prepare, release, review_box
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -46,21 +47,25 @@ _WIDTHS = (7, 31.5, 15.5, 18.5, 13.5, 12.5, 12.5, 36.5, 13.5, 12.5, 12.5)
 class _Document(FPDF):
     """A4 portrait with a page footer."""
 
+    #: What the footer says before the page number, ending in " · ".
     footer_text = ""
 
     def footer(self) -> None:
         self.set_y(-9)
         self.set_font(FONT, size=7)
         self.set_text_color(_GREY_TEXT)
-        self.cell(0, 4, f"{self.footer_text}page {self.page_no()} of {{nb}}", align="C")
+        # "{nb}": fpdf2 writes the number of pages there.
+        page = _("page {page} of {pages}", page=self.page_no(), pages="{nb}")
+        self.cell(0, 4, f"{self.footer_text}{page}", align="C")
 
 
 def _new_document(report: ClusterReport) -> _Document:
     pdf = _Document(orientation="portrait", unit="mm", format="A4")
-    prepare(pdf, f"Cluster report: {report.cluster}", report.generated)
+    prepare(pdf, _("Cluster report: {cluster}", cluster=report.title), report.generated)
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(True, margin=13)
-    pdf.footer_text = f"Settlement Atlas · cluster report · {long_date(report.generated)} · "
+    made = _("Settlement Atlas · cluster report · {date}", date=long_date(report.generated))
+    pdf.footer_text = f"{made} · "
     return pdf
 
 
@@ -82,10 +87,12 @@ def _heading(pdf: FPDF, text: str, scale: float, room: float = 30.0) -> None:
 
 
 def _title(pdf: FPDF, report: ClusterReport, scale: float) -> None:
+    # A translation not yet checked says so first, on the first page.
+    review_box(pdf, 7.5 * max(scale, 0.9))
     pdf.set_text_color(_GREY_TEXT)
-    _line(pdf, "CLUSTER REPORT · WATER AND SANITATION", 8 * scale, "B", 0.8)
+    _line(pdf, _("CLUSTER REPORT · WATER AND SANITATION"), 8 * scale, "B", 0.8)
     pdf.set_text_color(0)
-    _line(pdf, report.cluster, 17 * scale, "B", 0.8)
+    _line(pdf, report.title, 17 * scale, "B", 0.8)
     where = [report.municipality] if report.municipality else []
     _line(pdf, " · ".join([*where, long_date(report.generated)]), 10.5 * scale)
     pdf.ln(0.8 * scale)
@@ -104,9 +111,13 @@ def _map(pdf: FPDF, report: ClusterReport, image: bytes, scale: float) -> None:
     label = report.standard.rule(REPORT_CATEGORIES[0]).point_label
     _line(
         pdf,
-        f"Map: the cluster's settlements, numbered as in the table and shaded by how many "
-        f"{label}s are missing; {label}s by status; ward boundaries dashed. "
-        f"Drawn in {report.metric_crs.name} (metres).",
+        _(
+            "Map: the cluster's settlements, numbered as in the table and shaded by how many "
+            "{points} are missing; {points} by status; ward boundaries dashed. Drawn in {crs} "
+            "(metres).",
+            points=noun(label, 2),
+            crs=report.metric_crs.name,
+        ),
         7 * scale,
         "I",
         1.5 * scale,
@@ -118,7 +129,10 @@ def _table(pdf: FPDF, report: ClusterReport, scale: float) -> None:
     rules = [report.standard.rule(c) for c in REPORT_CATEGORIES]
     size = 7.5 * scale
     pdf.set_font(FONT, size=size)
-    numeric = [i >= 3 and not h.endswith("ratio") for i, h in enumerate(report.headings)]
+    shown = gap_headings(report.standard, REPORT_CATEGORIES)
+    # The ratio in words is text; so are the number, name and ward before the counts.
+    ratios = {heading for key, heading in shown.items() if key.endswith("ratio")}
+    numeric = [i >= 3 and h not in ratios for i, h in enumerate(report.headings)]
     with pdf.table(
         col_widths=_WIDTHS,
         width=pdf.epw,
@@ -134,8 +148,10 @@ def _table(pdf: FPDF, report: ClusterReport, scale: float) -> None:
     ) as table:
         top = table.row()
         top.cell("", colspan=4)
-        top.cell(f"Water ({rules[0].point_label}s)", colspan=4, align="CENTER")
-        top.cell(f"Sanitation ({rules[1].point_label}s)", colspan=3, align="CENTER")
+        water = _("Water ({points})", points=noun(rules[0].point_label, 2))
+        top.cell(water, colspan=4, align="CENTER")
+        sanitation = _("Sanitation ({points})", points=noun(rules[1].point_label, 2))
+        top.cell(sanitation, colspan=3, align="CENTER")
         heads = table.row()
         for heading, right in zip(report.headings, numeric, strict=True):
             heads.cell(heading, align="RIGHT" if right else "LEFT")
@@ -153,7 +169,7 @@ def _table(pdf: FPDF, report: ClusterReport, scale: float) -> None:
 
 
 def _sentences(pdf: FPDF, report: ClusterReport, scale: float) -> None:
-    _heading(pdf, "In plain words", scale)
+    _heading(pdf, _("In plain words"), scale)
     size = 9.5 * scale
     for name, sentences in report.sentences:
         pdf.set_font(FONT, "B", size)
@@ -166,17 +182,18 @@ def _sentences(pdf: FPDF, report: ClusterReport, scale: float) -> None:
 def _deliveries(pdf: FPDF, report: ClusterReport, scale: float) -> None:
     if not report.deliveries:
         return
-    _heading(pdf, "Water deliveries", scale, room=20)
-    for text in report.deliveries:
-        bold = text.startswith("Cluster total")
-        _line(pdf, text, 8.5 * scale, "B" if bold else "", 0.4 * scale)
+    _heading(pdf, _("Water deliveries"), scale, room=20)
+    last = len(report.deliveries) - 1
+    for i, text in enumerate(report.deliveries):
+        # The last line is the cluster total.
+        _line(pdf, text, 8.5 * scale, "B" if i == last else "", 0.4 * scale)
 
 
 def _closing(pdf: FPDF, report: ClusterReport, scale: float) -> None:
-    _heading(pdf, "About these numbers", scale, room=24)
+    _heading(pdf, _("About these numbers"), scale, room=24)
     lines = [*report.source_lines, *report.notes]
     if report.standard.notes:
-        lines.append(f"About the standard: {report.standard.notes}")
+        lines.append(_("About the standard: {notes}", notes=report.standard.notes))
     for text in lines:
         _line(pdf, text, 8 * scale, "", 0.6)
 
@@ -325,10 +342,14 @@ def report_map(report: ClusterReport) -> Figure:
         others=report.others,
         services=services,
         wards=report.wards,
-        value_title=f"{label.capitalize()}s missing",
-        points_title=f"{label.capitalize()}s",
+        value_title=_capital(_("{points} missing", points=noun(label, 2))),
+        points_title=_capital(noun(label, 2)),
         size_mm=_MAP_SIZE,
     )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _map_png(report: ClusterReport) -> bytes:

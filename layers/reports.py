@@ -19,6 +19,7 @@ import folium
 import pandas as pd
 from branca.element import MacroElement
 
+from atlas.i18n import _, ngettext
 from layers.style import Legend, LegendSection
 from layers.text import safe_text
 
@@ -48,18 +49,26 @@ def _days(value: object) -> str:
     if value is None or pd.isna(value):  # type: ignore[call-overload]
         return ""
     days = int(value)  # type: ignore[call-overload]
-    return f", {days} day{'' if days == 1 else 's'} open"
+    return ngettext("{n} day open", "{n} days open", days)
+
+
+def _state(state: object, days_open: object) -> str:
+    """A report's state and how long it has been open (escaped): ``reported, 3 days open``."""
+    days = _days(days_open)
+    if not days:
+        return safe_text(state)
+    return safe_text(_("{state}, {days}", state=state, days=days))
 
 
 def _tooltip(rows: pd.DataFrame) -> str:
     lines = [
         f"<tr><td>{safe_text(row['category'])}: {safe_text(row['problem'])}</td></tr>"
-        f"<tr><td>{safe_text(row['state'])}{_days(row['days_open'])}</td></tr>"
-        for _, row in rows.head(_LISTED).iterrows()
+        f"<tr><td>{_state(row['state'], row['days_open'])}</td></tr>"
+        for _row_index, row in rows.head(_LISTED).iterrows()
     ]
     more = len(rows) - _LISTED
     if more > 0:
-        lines.append(f"<tr><td>and {more} more</td></tr>")
+        lines.append(f"<tr><td>{safe_text(_('and {count} more', count=more))}</td></tr>")
     return f"<table>{''.join(lines)}</table>"
 
 
@@ -80,9 +89,11 @@ def report_layer(points: pd.DataFrame, *, name: str | None = None) -> folium.Fea
         One marker per place (with the number of reports there when several); shown by
         default; every text escaped with :func:`layers.text.safe_text`.
     """
-    group = folium.FeatureGroup(name=safe_text(name or f"Open reports ({len(points)})"))
+    group = folium.FeatureGroup(
+        name=safe_text(name or _("Open reports ({count})", count=len(points)))
+    )
     # Reports about the same place (a service point, a settlement's point) share one marker.
-    for _, rows in points.groupby(["lat", "lon"], sort=False):
+    for _place, rows in points.groupby(["lat", "lon"], sort=False):
         first = rows.iloc[0]
         folium.Marker(
             location=[float(first["lat"]), float(first["lon"])],
@@ -99,8 +110,8 @@ def report_layer(points: pd.DataFrame, *, name: str | None = None) -> folium.Fea
 
 def report_legend(count: int, position: str = "bottomleft") -> Legend:
     """The legend entry of the reports layer."""
-    label = f"{count} open report{'' if count == 1 else 's'}"
-    return Legend([LegendSection("Reports", ((REPORT_COLOUR, label),))], position=position)
+    label = ngettext("{n} open report", "{n} open reports", count)
+    return Legend([LegendSection(_("Reports"), ((REPORT_COLOUR, label),))], position=position)
 
 
 def report_overlays(points: pd.DataFrame) -> list[MacroElement]:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import SchemaError
+from atlas.i18n import _
 from atlas.measure.standards import Standard
 from layers.display import DisplayLayers, shapes_of
 from layers.script import ScriptLayer
@@ -105,8 +106,13 @@ def settlement_layer(
     if column not in settlements:
         known = sorted({c.rsplit("_", 1)[0] for c in settlements.columns if c.endswith("_gap")})
         raise SchemaError(
-            f"The settlements have no '{column}' column: '{category}' is not a measured "
-            f"category (measured: {', '.join(known) or 'none'})."
+            _(
+                "The settlements have no '{column}' column: '{category}' is not a measured "
+                "category (measured: {measured}).",
+                column=column,
+                category=category,
+                measured=", ".join(known) or _("none"),
+            )
         )
     rule = category_rule(category, standard)
     values = _floats(settlements, column)
@@ -163,7 +169,7 @@ def settlement_layer(
         data,
         grid.to_json(),
         style=SETTLEMENT_STYLE,
-        name="Settlements",
+        name=_("Settlements"),
         var_name="GeoJson",
     )
     return layer, classes

@@ -27,6 +27,7 @@ import base64
 import geopandas as gpd
 from pyproj import CRS
 
+from atlas.i18n import N_, _
 from atlas.load.crs import choose_metric_crs, to_metric
 from atlas.summaries.slides import Deck, Slide
 from layers.locator import ACCENT, BACKGROUND, TEXT, Locator
@@ -47,7 +48,7 @@ __all__ = [
 #: every text colour has at least 7:1 contrast on the background.
 MUTED = "#d0d0d0"
 #: What the keys do, said once under the slides.
-HINT = "← → or PageUp / PageDown · F full screen"
+HINT = N_("← → or PageUp / PageDown · F full screen")
 
 
 def _luminance(colour: str) -> float:
@@ -87,7 +88,8 @@ def _data_address(svg: str) -> str:
 def _locator(locator: Locator | None, alt: str, current: int | None, numbered: bool) -> str:
     """A slide's map: the settlement shown (or the numbers) over the cluster's map."""
     if locator is None:
-        return f'<p class="atlas-slide-nomap">{safe_text(alt)}: no boundary to draw.</p>'
+        words = _("{map}: no boundary to draw.", map=alt)
+        return f'<p class="atlas-slide-nomap">{safe_text(words)}</p>'
     labels = [str(i) for i in range(1, len(locator.paths) + 1)] if numbered else None
     overlay = locator.svg(current, labels, context=False)
     return f'<img class="atlas-slide-map" alt="{safe_text(alt)}" src="{_data_address(overlay)}">'
@@ -99,7 +101,7 @@ def _base_style(locator: Locator | None) -> str:
         return ""
     return (
         f'.atlas-deck .atlas-slide-locator {{ background: url("{_data_address(locator.svg())}") '
-        "right top / contain no-repeat; }"
+        "right top / contain no-repeat; }"  # i18n-ignore: CSS
     )
 
 
@@ -123,7 +125,8 @@ def _slide(slide: Slide, index: int, total: int, deck: Deck, locator: str) -> st
         f"{_line('atlas-slide-gap', slide.gap)}"
         f"{_line('atlas-slide-status', slide.status)}"
         f"{_line('atlas-slide-counts', place)}"
-        f'<p class="atlas-slide-standard"><b>Standard</b> {safe_text(deck.standard)}</p>'
+        f'<p class="atlas-slide-standard"><b>{safe_text(_("Standard"))}</b> '
+        f"{safe_text(deck.standard)}</p>"
         "</div>"
         f'<div class="atlas-slide-locator">{locator}</div>'
         "</section>"
@@ -178,7 +181,7 @@ STYLE = f"""
 .atlas-deck .atlas-deck-bar button:focus-visible {{ outline: 3px solid {ACCENT}; }}
 .atlas-deck .atlas-counter {{ font-weight: 700; min-width: 4.5em; text-align: center; }}
 .atlas-deck .atlas-hint {{ flex: 1 1 auto; color: {MUTED}; text-align: right; }}
-"""
+"""  # i18n-ignore: CSS
 
 #: The deck's behaviour. No ``<`` anywhere (see the module notes): comparisons are written
 #: with ``>``. One key listener per page: a deck drawn again (a rerun, a page opened again)
@@ -231,7 +234,8 @@ SCRIPT = """
   var button = deck.querySelector(".atlas-full");
   button.addEventListener("click", full);
   deck.addEventListener("fullscreenchange", function () {
-    button.textContent = document.fullscreenElement === deck ? "Exit full screen" : "Full screen";
+    // The words are the page's language, given by Python on the button.
+    button.textContent = document.fullscreenElement === deck ? button.dataset.exit : button.dataset.enter;
   });
   deck.querySelector(".atlas-slides").addEventListener("click", function (e) {
     var box = e.currentTarget.getBoundingClientRect();
@@ -240,7 +244,7 @@ SCRIPT = """
   });
   show(0);
 })();
-"""
+"""  # i18n-ignore: JavaScript
 
 
 def deck_html(deck: Deck, settlements: gpd.GeoDataFrame, *, metric_crs: CRS | None = None) -> str:
@@ -280,25 +284,39 @@ def deck_html(deck: Deck, settlements: gpd.GeoDataFrame, *, metric_crs: CRS | No
     sections = []
     for index, slide in enumerate(deck.slides):
         if slide.settlement_id is None:
-            alt = f"Map of the {len(deck.member_ids)} settlements of {deck.cluster}, numbered"
+            alt = _(
+                "Map of the {count} settlements of {cluster}, numbered",
+                count=len(deck.member_ids),
+                cluster=deck.summary.title,
+            )
             drawn = _locator(locator, alt, None, numbered=True)
         else:
-            alt = f"Map of {deck.cluster} with {slide.title} in yellow"
+            alt = _(
+                "Map of {cluster} with {settlement} in yellow",
+                cluster=deck.summary.title,
+                settlement=slide.title,
+            )
             position = deck.member_ids.index(slide.settlement_id)
             drawn = _locator(locator, alt, position, numbered=False)
         sections.append(_slide(slide, index, total, deck, drawn))
-    label = safe_text(f"Slides of {deck.cluster}: {deck.category}")
+    label = safe_text(
+        _("Slides of {cluster}: {category}", cluster=deck.summary.title, category=deck.category)
+    )
+    enter, leave = safe_text(_("Full screen")), safe_text(_("Exit full screen"))
     return (
         f'<div class="atlas-deck" tabindex="0" role="region" aria-roledescription="slide deck" '
         f'aria-label="{label}" data-count="{total}" data-current="1">'
         f"<style>{STYLE}{_base_style(locator)}</style>"
         f'<div class="atlas-slides" aria-live="polite">{"".join(sections)}</div>'
         '<div class="atlas-deck-bar">'
-        '<button type="button" class="atlas-prev" aria-label="Previous slide">◀</button>'
+        f'<button type="button" class="atlas-prev" aria-label="{safe_text(_("Previous slide"))}">'
+        "◀</button>"
         f'<span class="atlas-counter" aria-live="polite">1 / {total}</span>'
-        '<button type="button" class="atlas-next" aria-label="Next slide">▶</button>'
-        f'<span class="atlas-hint">{safe_text(HINT)}</span>'
-        '<button type="button" class="atlas-full">Full screen</button>'
+        f'<button type="button" class="atlas-next" aria-label="{safe_text(_("Next slide"))}">'
+        "▶</button>"
+        f'<span class="atlas-hint">{safe_text(_(HINT))}</span>'
+        f'<button type="button" class="atlas-full" data-enter="{enter}" data-exit="{leave}">'
+        f"{enter}</button>"
         "</div>"
         f"<script>{SCRIPT}</script>"
         "</div>"

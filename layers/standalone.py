@@ -19,6 +19,7 @@ from branca.element import Figure
 from atlas.exports import Download, export_layers, filter_clusters, to_download, write_export
 from atlas.exports.clusters import chosen_clusters
 from atlas.exports.paths import FORMATS, check_format, output_paths
+from atlas.i18n import _
 from atlas.load import Dataset
 from atlas.measure import GapResult
 from atlas.writing import make_parents, write_file
@@ -58,8 +59,8 @@ def write_html(
         The map assets are not installed (``python -m layers.assets``).
     """
     chosen = filter_clusters(result, clusters)
-    what = ", ".join(chosen_clusters(clusters)) or dataset.name or "all settlements"
-    title = f"Settlement Atlas: {what} ({result.standard.name})"
+    what = ", ".join(chosen_clusters(clusters)) or dataset.name or _("all settlements")
+    title = _("Settlement Atlas: {what} ({standard})", what=what, standard=result.standard.name)
     categories = list(chosen.standard.categories)
     if category is None:
         category = "water" if "water" in categories else categories[0]

@@ -39,7 +39,8 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from atlas.i18n import format_number
+from atlas.i18n import N_, _, format_number
+from atlas.i18n.words import status_word
 from atlas.load.crs import STORAGE_CRS, to_metric
 from layers._labels import place_numbers
 from layers.style import classify
@@ -77,7 +78,9 @@ def _class_styles(n: int) -> list[tuple[str, str]]:
 def _path(geom: BaseGeometry) -> Path | None:
     """A compound path of a (Multi)Polygon; exteriors counter-clockwise, holes clockwise."""
     parts = [
-        g for g in shapely.get_parts(shapely.orient_polygons(geom)) if g.geom_type == "Polygon"
+        g
+        for g in shapely.get_parts(shapely.orient_polygons(geom))
+        if g.geom_type == "Polygon"  # i18n-ignore: a geometry type
     ]
     rings = [r for p in parts for r in (p.exterior, *p.interiors)]
     if not rings:
@@ -170,7 +173,9 @@ def _ward_labels(
         piece = geom.intersection(inner)
         if piece.is_empty or piece.area < 0.02 * inner.area:
             continue
-        text = f"Ward {ward_id}" if not name or str(name) == str(ward_id) else str(name)
+        text = (
+            _("Ward {ward}", ward=ward_id) if not name or str(name) == str(ward_id) else str(name)
+        )
         if str(ward_id) not in text:
             text += f"\n{ward_id}"
         label = ax.text(
@@ -225,7 +230,7 @@ def _classes(values: Sequence[float]) -> tuple[list[dict[str, Any]], list[str], 
     labels = list(classes.labels)
     if classes.missing:
         styles.append(UNKNOWN_STYLE)
-        labels.append("unknown (no household count)")
+        labels.append(_("unknown (no household count)"))
     return styles, labels, fills, len(classes.bins)
 
 
@@ -248,7 +253,17 @@ def _points(ax: Axes, services: gpd.GeoDataFrame, crs: CRS, e: Extent, title: st
     for name, style in STATUS_MARKERS.items():
         xy = points.geometry[status == name]
         ax.scatter(xy.x, xy.y, linewidths=0.6, zorder=5, **style)
-    return title, _point_handles(), list(STATUS_MARKERS)
+    return title, _point_handles(), _status_words()
+
+
+def _status_words() -> list[str]:
+    """The statuses as the legend names them, in the language of the session."""
+    return [status_word(status) for status in STATUS_MARKERS]
+
+
+def _ward_section() -> Section:
+    """The legend's section of the ward boundaries."""
+    return (_("Wards"), [Line2D([], [], color="black", lw=1.1, ls=_DASH)], [_("boundary")])
 
 
 def _point_handles() -> list[Any]:
@@ -276,7 +291,7 @@ def _legend(
     extents = []
     for title, handles, labels in sections:
         legend = Legend(
-            lax, handles, labels, title=title, loc="upper left", bbox_to_anchor=(left, top),
+            lax, handles, labels, title=title, loc="upper left", bbox_to_anchor=(left, top),  # i18n-ignore: a position
             frameon=False, fontsize=7, title_fontsize=7.5, alignment="left",
             handlelength=2.2, handleheight=1.4, borderaxespad=0.0, labelspacing=0.45,
         )  # fmt: skip
@@ -351,8 +366,8 @@ def cluster_map(
     others: gpd.GeoDataFrame | None = None,
     services: gpd.GeoDataFrame | None = None,
     wards: gpd.GeoDataFrame | None = None,
-    value_title: str = "Taps missing",
-    points_title: str = "Taps",
+    value_title: str = N_("Taps missing"),
+    points_title: str = N_("Taps"),
     size_mm: tuple[float, float] = (186.0, 104.0),
     legend_mm: float | None = None,
     number_size: float = 7.0,
@@ -395,6 +410,8 @@ def cluster_map(
     Figure
         On its own Agg canvas; nothing is registered with pyplot.
     """
+    # The default titles are msgids (callers pass their own words, already translated).
+    value_title, points_title = _(value_title), _(points_title)
     width, height = size_mm
     fig = Figure(figsize=(width * MM, height * MM), dpi=100)
     canvas = FigureCanvasAgg(fig)
@@ -419,7 +436,7 @@ def cluster_map(
     if near is not None and len(near):
         _polygons(ax, near, **_CONTEXT)
         handles.append(Patch(**_CONTEXT))
-        names.append("other settlements")
+        names.append(_("other settlements"))
     sections: list[Section] = [(value_title, handles, names)]
     if services is not None and len(services):
         sections.append(_points(ax, services, metric_crs, extent, points_title))
@@ -427,7 +444,7 @@ def cluster_map(
     numbers = place_numbers(ax, shapes, labels, number_size, canvas.get_renderer())
     if wards is not None and len(wards):
         _wards(ax, wards, metric_crs, shapes, extent, numbers)
-        sections.append(("Wards", [Line2D([], [], color="black", lw=1.1, ls=_DASH)], ["boundary"]))
+        sections.append(_ward_section())
     _scale_bar(ax, extent)
     _north_arrow(ax, extent, metric_crs)
     _legend(lax, canvas, sections, across)
@@ -444,16 +461,16 @@ def _draft_sections(
 ) -> list[Section]:
     """The legend's sections as they will be at most (with other settlements), to size it
     before anything is drawn."""
-    styles, labels, _, _ = _classes(values)
+    styles, labels, _fills, _count = _classes(values)
     handles = [Patch(**_OUTLINE, **style) for style in styles]
     if others is not None and len(others):
         handles.append(Patch(**_CONTEXT))
-        labels.append("other settlements")
+        labels.append(_("other settlements"))
     sections: list[Section] = [(value_title, handles, labels)]
     if services is not None and len(services):
-        sections.append((points_title, _point_handles(), list(STATUS_MARKERS)))
+        sections.append((points_title, _point_handles(), _status_words()))
     if wards is not None and len(wards):
-        sections.append(("Wards", [Line2D([], [], color="black", lw=1.1, ls=_DASH)], ["boundary"]))
+        sections.append(_ward_section())
     return sections
 
 
@@ -466,6 +483,10 @@ def map_png(fig: Figure, *, dpi: int = 220) -> bytes:
     """
     buffer = io.BytesIO()
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        warnings.filterwarnings(
+            "ignore",
+            "Glyph .* missing from font",  # i18n-ignore: matplotlib's warning
+            UserWarning,
+        )
         fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     return buffer.getvalue()

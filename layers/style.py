@@ -27,15 +27,15 @@ import numpy as np
 from branca.element import MacroElement
 from folium.template import Template
 
-from atlas.i18n import round_half_up
+from atlas.i18n import _, round_half_up
 from layers.text import format_number, safe_text
 
 __all__ = [
     "MAX_CLASSES",
     "NO_DATA",
     "STATUS_COLOURS",
-    "Classes",
-    "Legend",
+    "Classes",  # i18n-ignore: a name of the API
+    "Legend",  # i18n-ignore: a name of the API
     "LegendSection",
     "classify",
     "palette",
@@ -155,7 +155,11 @@ def _breaks(y: np.ndarray, k: int) -> np.ndarray:
     k = min(k, len(np.unique(fit)))
     # The warning only says numba is missing; the pure-Python path is fast on <= 300 values.
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
+        warnings.filterwarnings(
+            "ignore",
+            message="Numba not installed",  # i18n-ignore: the library's warning
+            category=UserWarning,
+        )
         bins = np.asarray(mapclassify.FisherJenks(fit, k=k).bins, dtype=float)
     # Quantiles fall between values: each bound becomes the largest value at or under it.
     bins = unique[np.searchsorted(unique, bins, side="right").clip(1) - 1]
@@ -187,9 +191,17 @@ def _labels(bins: np.ndarray, starts: np.ndarray, kind: str, exact: bool) -> lis
         elif not last:
             # Up to where the next class starts, even past this class's own largest value:
             # the labels leave no gap, and each value has exactly one class.
-            labels.append(f"{text(low)} to under {text(starts[i + 1])}{unit}")
+            bounds = {"low": text(low), "high": text(starts[i + 1])}
+            labels.append(
+                _("{low} to under {high} %", **bounds)
+                if unit
+                else _("{low} to under {high}", **bounds)
+            )
         else:
-            labels.append(f"{text(low)} to {text(high)}{unit}")
+            bounds = {"low": text(low), "high": text(high)}
+            labels.append(
+                _("{low} to {high} %", **bounds) if unit else _("{low} to {high}", **bounds)
+            )
     return labels
 
 
@@ -287,7 +299,7 @@ _LEGEND_CSS = """
   vertical-align: -2px; border: 1px solid #555; }
 .atlas-legend i.dot { width: 11px; height: 11px; border-radius: 50%; border-color: #222;
   margin-left: 3px; margin-right: 9px; }
-"""
+"""  # i18n-ignore: CSS
 
 
 class Legend(MacroElement):
@@ -316,12 +328,12 @@ class Legend(MacroElement):
             };
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
-        """
+        """  # i18n-ignore: HTML template
     )
 
     def __init__(self, sections: Sequence[LegendSection], position: str = "bottomright") -> None:
         super().__init__()
-        self._name = "Legend"
+        self._name = "Legend"  # i18n-ignore: folium's element name
         self.sections = tuple(sections)
         self.position = position
         self.css = _LEGEND_CSS

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from atlas.i18n import format_number, noun
+from atlas.i18n import _, format_number, ngettext, noun
 from atlas.measure.standards import DEFAULT_LABELS, CategoryRule, Standard
 from atlas.summaries.phrases import ratio_words
 
@@ -85,14 +85,21 @@ def category_rule(category: str, standard: Standard | None) -> CategoryRule:
 def gap_words(gap: float, demand_missing: bool, rule: CategoryRule) -> str:
     """``12 more taps needed``, ``enough taps for the standard``…"""
     if demand_missing:
-        return "gap unknown"
+        return _("gap unknown")
     if rule.max_per_point is None:
-        return "the standard sets no ratio"
+        return _("the standard sets no ratio")
     if math.isnan(gap):
-        return "gap unknown"
+        return _("gap unknown")
+    label = rule.point_label
     if gap <= 0:
-        return f"enough {noun(rule.point_label, 2)} for the standard"
-    return f"{format_number(gap)} more {noun(rule.point_label, gap)} needed"
+        return _("enough {points} for the standard", points=noun(label, 2))
+    return ngettext(
+        "{n} more {point} needed",
+        "{n} more {points} needed",
+        gap,
+        point=noun(label, gap),
+        points=noun(label, gap),
+    )
 
 
 def coverage_words(coverage: float, rule: CategoryRule) -> str:
@@ -107,15 +114,21 @@ def coverage_words(coverage: float, rule: CategoryRule) -> str:
     '99 % of the area within 200 m of a working tap'
     """
     if math.isnan(coverage):
-        return "coverage unknown"
+        return _("coverage unknown")
     distance = (
-        f"{format_number(rule.max_distance_m)} m" if rule.max_distance_m else "walking distance"
+        f"{format_number(rule.max_distance_m)} m" if rule.max_distance_m else _("walking distance")
     )
     # Rounded down: a gap tool must never show 99.6 % as full coverage.
     # The legend's classes round the same way (layers.style), so a tooltip's percent always
     # lies in its colour's class; 1e-9 keeps 0.29 from reading 28 %.
     percent = math.floor(coverage * 100 + 1e-9)
-    return f"{percent} % of the area within {distance} of a working {rule.point_label}"
+    # "{percent} % of" would read to gettext tools as a C format ("% o"): the share is a field.
+    return _(
+        "{share} of the area within {distance} of a working {point}",
+        share=_("{percent} %", percent=percent),
+        distance=distance,
+        point=noun(rule.point_label, 1),
+    )
 
 
 #: Characters that mean something to Streamlit's Markdown (including ``$`` for LaTeX and ``<``

@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from atlas.i18n import _
 from layers.display import DisplayLayers, shapes_of
 from layers.script import ScriptLayer
 from layers.text import safe_text
@@ -49,5 +50,10 @@ def ward_layer(wards: gpd.GeoDataFrame, *, display: DisplayLayers | None = None)
         "anchors": np.round(shapes.anchors[rows][keep], 6).tolist(),
     }
     return ScriptLayer(
-        "wards", data, grid.to_json(), style=WARD_STYLE, name="Wards", var_name="Wards"
+        "wards",
+        data,
+        grid.to_json(),
+        style=WARD_STYLE,
+        name=_("Wards"),
+        var_name="Wards",  # i18n-ignore: a JavaScript name
     )

@@ -4,14 +4,17 @@ add, change and retire them."""
 
 import streamlit as st
 
+from atlas.i18n import _
 from pages.state.contacts import add_contact_form, can_edit, change_contact_form, contacts_list
 from pages.state.view import view
 
-st.header("Contacts")
+st.header(_("Contacts"))
 st.caption(
-    "Who the cluster asks for what is missing: ward councillors, ward committees, the "
-    "municipality's departments, the IDP office, the MPAC chair, the Speaker and contractors. "
-    "Their work details only, never a resident's."
+    _(
+        "Who the cluster asks for what is missing: ward councillors, ward committees, the "
+        "municipality's departments, the IDP office, the MPAC chair, the Speaker and contractors. "
+        "Their work details only, never a resident's."
+    )
 )
 v = view()
 kept = contacts_list(v.dataset)

@@ -7,6 +7,7 @@ hazard raster (flood zones, levels above a threshold) shows who lives in the haz
 
 import streamlit as st
 
+from atlas.i18n import N_, _
 from atlas.raster import estimate_table, most_exposed_first
 from atlas.summaries.exposure import shown_estimates, shown_exposure, shown_hazard_clusters
 from atlas.summaries.phrases import hazard_sentences, raster_demand_sentences, with_cluster_labels
@@ -25,13 +26,15 @@ from pages.state.view import exposure, exposure_by_cluster, view
 
 # The name stays on screen while a phone scrolls a table sideways to the numbers.
 pinned = st.column_config.Column(pinned=True)
-st.header("Population and hazards")
+st.header(_("Population and hazards"))
 st.caption(
-    "Load a single-band GeoTIFF in any CRS, e.g. a WorldPop population count or a flood map. "
-    "Files stay on this computer's server. This page gives the numbers; the rasters you choose "
-    "here are drawn on the Map page, with a legend and opacity."
+    _(
+        "Load a single-band GeoTIFF in any CRS, e.g. a WorldPop population count or a flood "
+        "map. Files stay on this computer's server. This page gives the numbers; the rasters "
+        "you choose here are drawn on the Map page, with a legend and opacity."
+    )
 )
-st.page_link("pages/map.py", label="See them on the Map page", icon=":material/map:")
+st.page_link("pages/map.py", label=_("See them on the Map page"), icon=":material/map:")
 
 left, right = st.columns(2)
 with left:
@@ -50,15 +53,24 @@ v = view()
 settlements = v.result.settlements
 if v.cluster is not None:
     settlements = settlements[settlements["cluster"] == v.cluster]
-    st.caption(md(f"{v.cluster} only: choose All clusters in the sidebar to see every one."))
-with guard("the population estimates"):
+    st.caption(
+        md(
+            _(
+                "{cluster} only: choose All clusters in the sidebar to see every one.",
+                cluster=v.cluster,
+            )
+        )
+    )
+with guard(N_("the population estimates")):
     if v.population is not None:
-        st.subheader("People: the settlements' own figures and the raster's estimate")
+        st.subheader(_("People: the settlements' own figures and the raster's estimate"))
         for sentence in raster_demand_sentences(settlements):
             st.markdown(md(sentence))
         table = shown_estimates(estimate_table(settlements))
-        st.dataframe(table, hide_index=True, width="stretch", column_config={"Settlement": pinned})
-with guard("the exposure to the hazard"):
+        st.dataframe(
+            table, hide_index=True, width="stretch", column_config={_("Settlement"): pinned}
+        )
+with guard(N_("the exposure to the hazard")):
     if v.hazard is not None:
         per_cluster = exposure_by_cluster(v.source, v.standard_name, v.hazard, v.population)
         hit = exposure(v.source, v.standard_name, v.hazard, v.population)
@@ -66,22 +78,22 @@ with guard("the exposure to the hazard"):
             per_cluster = per_cluster[per_cluster["cluster"] == v.cluster]
             hit = hit[hit["cluster"] == v.cluster]
         per_cluster = with_cluster_labels(per_cluster)
-        st.subheader(f"Who lives in {v.hazard.zone} ({v.hazard.rule})")
+        st.subheader(_("Who lives in {zone} ({rule})", zone=v.hazard.zone, rule=v.hazard.rule))
         st.markdown(markdown_list(hazard_sentences(per_cluster, v.hazard.zone)))
-        st.caption("Per cluster:")
+        st.caption(_("Per cluster:"))
         st.dataframe(
             shown_hazard_clusters(per_cluster),
             hide_index=True,
             width="stretch",
-            column_config={"Cluster": pinned},
+            column_config={_("Cluster"): pinned},
         )
-        st.caption("Per settlement, the largest share of area first:")
+        st.caption(_("Per settlement, the largest share of area first:"))
         worst = most_exposed_first(hit)
         st.dataframe(
             shown_exposure(worst),
             hide_index=True,
             width="stretch",
-            column_config={"Settlement": pinned},
+            column_config={_("Settlement"): pinned},
         )
 if v.population is None and v.hazard is None:
-    st.info("Choose a population or a hazard raster above.")
+    st.info(_("Choose a population or a hazard raster above."))

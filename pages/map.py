@@ -6,6 +6,7 @@ comes below it; the legends fold (layers.maps).
 
 import streamlit as st
 
+from atlas.i18n import N_, _
 from atlas.summaries.phrases import cluster_label
 from atlas.summaries.profile import primary_ward, settlement_profile
 from layers.text import markdown_text as md
@@ -19,25 +20,27 @@ from pages.state.view import gaps_shown, view
 
 #: Tall enough to read a cluster, short enough to leave the top of the profile in a 900 px window.
 MAP_HEIGHT = 560
+#: What the settlements can be coloured by, as the radio names it.
+METRICS = {
+    "gap": N_("points missing"),
+    "ratio": N_("people per point"),
+    "coverage": N_("within walking distance"),
+}
 
-st.header("Map")
+st.header(_("Map"))
 timing = as_of_control()
 v = view(timing)
 gaps_shown(v)
 choice, background = st.columns([3, 2], vertical_alignment="bottom")
 metric = choice.radio(
-    "Colour settlements by",
+    _("Colour settlements by"),
     ["gap", "ratio", "coverage"],
-    format_func={
-        "gap": "points missing",
-        "ratio": "people per point",
-        "coverage": "within walking distance",
-    }.get,
+    format_func=lambda m: _(METRICS[m]),
     horizontal=True,
     key=keys.METRIC,
 )
 online = background.toggle(
-    "OpenStreetMap background (needs internet)", value=False, key=keys.ONLINE_TILES
+    _("OpenStreetMap background (needs internet)"), value=False, key=keys.ONLINE_TILES
 )
 # Rasters chosen on the Population and hazards page: the hazard is drawn on top.
 overlays = tuple(r for r in (v.population, v.hazard) if r is not None)
@@ -74,10 +77,10 @@ clicked = show_map(
 feature = (clicked or {}).get("last_active_drawing") or {}
 settlement_id = (feature.get("properties") or {}).get("settlement_id")
 if not settlement_id:
-    st.info("Click a settlement on the map to see its profile here, below the map.")
+    st.info(_("Click a settlement on the map to see its profile here, below the map."))
 else:
     # The Settlement profile page opens on the settlement clicked last.
-    with guard("the profile of the settlement you clicked"):
+    with guard(N_("the profile of the settlement you clicked")):
         session.set_settlement(settlement_id)
         profile = settlement_profile(v.result, v.dataset, settlement_id)
         st.subheader(md(profile.record["name"]))
@@ -87,9 +90,14 @@ else:
             st.warning(md(flag))
         st.caption(
             md(
-                f"Primary ward: {primary_ward(profile)}. "
-                f"Cluster: {cluster_label(profile.record['cluster'])}."
+                _(
+                    "Primary ward: {ward}. Cluster: {cluster}.",
+                    ward=primary_ward(profile),
+                    cluster=cluster_label(profile.record["cluster"]),
+                )
             )
         )
         responsible_lines(profile, v.standard.categories, v.dataset)
-        st.page_link("pages/settlement.py", label="Its full profile", icon=":material/home_work:")
+        st.page_link(
+            "pages/settlement.py", label=_("Its full profile"), icon=":material/home_work:"
+        )

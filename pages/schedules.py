@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.i18n import N_, _, ngettext
 from atlas.schedules import (
     compliance_table,
     delivery_sentences,
@@ -31,11 +32,13 @@ from pages.state.recorded import delivery_form, recorded_deliveries
 from pages.state.view import view
 
 v = view()
-st.header("Water deliveries")
+st.header(_("Water deliveries"))
 st.caption(
-    "The published tanker schedule against what residents noted arriving. A delivery is "
-    "on time within the tolerance around its window, and in full unless it brought less "
-    "than the scheduled volume by more than the tolerance."
+    _(
+        "The published tanker schedule against what residents noted arriving. A delivery is "
+        "on time within the tolerance around its window, and in full unless it brought less "
+        "than the scheduled volume by more than the tolerance."
+    )
 )
 # Signed in: the deliveries recorded in the atlas too (read now, as this user).
 recorded = recorded_deliveries()
@@ -50,26 +53,34 @@ delivery_form()
 
 left_out = warning_texts(result.reports)
 if left_out:
-    with st.expander(f"{len(left_out)} problem(s) in the files: rows left out or numbers read"):
+    with st.expander(
+        ngettext(
+            "{n} problem in the files: rows left out or numbers read",
+            "{n} problems in the files: rows left out or numbers read",
+            len(left_out),
+        )
+    ):
         for line in left_out:
             st.markdown(f"- {line}")
 
-st.subheader("In plain words")
+st.subheader(_("In plain words"))
 st.markdown(markdown_list(delivery_sentences(result.outcomes, (used.start, used.end))))
 
 names = settlement_names(v.dataset.settlements)
-st.subheader("Per settlement")
+st.subheader(_("Per settlement"))
 st.caption(litres_note())
 per_settlement = readable_compliance(
     compliance_table(delivery_rollup(used, v.standard_name, recorded=recorded), "settlement", names)
 )
 st.dataframe(per_settlement, hide_index=True, width="stretch", column_config=compliance_columns())
 
-st.subheader("On the map")
+st.subheader(_("On the map"))
 online = st.toggle(
-    "OpenStreetMap background (needs internet)", value=False, key=keys.DELIVERIES_ONLINE_TILES
+    _("OpenStreetMap background (needs internet)"),
+    value=False,
+    key=keys.DELIVERIES_ONLINE_TILES,
 )
-with guard("the map of deliveries"):
+with guard(N_("the map of deliveries")):
     show_map(
         delivery_map(used, v.standard_name, online, recorded),
         key=keys.map_key(keys.deliveries_map_key(used, online), recorded.key if recorded else ""),
@@ -77,8 +88,8 @@ with guard("the map of deliveries"):
         returned_objects=[],
     )
 
-st.subheader("Per provider")
-with guard("the table per provider"):
+st.subheader(_("Per provider"))
+with guard(N_("the table per provider")):
     by_provider = delivery_rollup(used, v.standard_name, "provider", recorded)
     per_provider = readable_compliance(compliance_table(by_provider, "provider"))
     st.dataframe(per_provider, hide_index=True, width="stretch", column_config=compliance_columns())
@@ -86,14 +97,17 @@ with guard("the table per provider"):
     failing = by_provider[(by_provider["late"] + by_provider["missed"]) > 0]["provider"]
     contractor_lines([str(p) for p in failing.dropna()], v.dataset)
 
-st.subheader("Every delivery")
-with guard("the timeline of every delivery"):
+st.subheader(_("Every delivery"))
+with guard(N_("the timeline of every delivery")):
     timeline = timeline_frame(result.outcomes, names)
     if timeline.empty:
-        st.info("No deliveries were scheduled or reported in this period.")
+        st.info(_("No deliveries were scheduled or reported in this period."))
     else:
         st.caption(
-            "One mark per delivery, on its scheduled day (or the day it came, when it was not on "
-            "the schedule); its shape and colour say how it went, as the legend names them."
+            _(
+                "One mark per delivery, on its scheduled day (or the day it came, when it was "
+                "not on the schedule); its shape and colour say how it went, as the legend "
+                "names them."
+            )
         )
         st.altair_chart(delivery_timeline(timeline), width="stretch")

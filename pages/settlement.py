@@ -4,7 +4,7 @@ import streamlit as st
 
 import atlas
 from atlas.history import out_of_service_for
-from atlas.i18n import noun, shown_count
+from atlas.i18n import N_, _, format_number, noun, shown_count
 from atlas.summaries.phrases import cluster_label, estimate_sentence, settlement_hazard_sentence
 from atlas.summaries.profile import (
     point_table,
@@ -22,7 +22,7 @@ from pages.state.reports import settlement_reports
 from pages.state.timeline import as_of_control, working_history_chart
 from pages.state.view import exposure, gaps_shown, view
 
-st.header("Settlement profile")
+st.header(_("Settlement profile"))
 timing = as_of_control()
 v = view(timing)
 gaps_shown(v)
@@ -34,10 +34,13 @@ names = dict(zip(settlements["settlement_id"], settlements["name"], strict=True)
 if session.settlement() not in ids:
     session.set_settlement(ids[0] if ids else None)
 chosen = st.selectbox(
-    "Settlement", ids, format_func=lambda i: f"{names[i]} ({i})", key=keys.SETTLEMENT
+    _("Settlement"),
+    ids,
+    format_func=lambda i: _("{name} ({id})", name=names[i], id=i),
+    key=keys.SETTLEMENT,
 )
 if chosen is None:
-    st.info("No settlement in this selection.")
+    st.info(_("No settlement in this selection."))
     st.stop()
 try:
     profile = settlement_profile(v.result, v.dataset, chosen)
@@ -48,14 +51,14 @@ except atlas.AtlasError as exc:
 record = profile.record
 st.subheader(md(record["name"]))
 cols = st.columns(5 if v.population else 4)
-cols[0].metric("Households", shown_count(record["households"]))
-cols[1].metric("Population", shown_count(record["population"]))
-cols[2].metric("Cluster", cluster_label(record["cluster"]))
-cols[3].metric("Primary ward", primary_ward(profile))
+cols[0].metric(_("Households"), shown_count(record["households"]))
+cols[1].metric(_("Population"), shown_count(record["population"]))
+cols[2].metric(_("Cluster"), cluster_label(record["cluster"]))
+cols[3].metric(_("Primary ward"), primary_ward(profile))
 if v.population is not None:
-    cols[4].metric("People (raster estimate)", shown_count(record["population_estimate"]))
+    cols[4].metric(_("People (raster estimate)"), shown_count(record["population_estimate"]))
     st.markdown(md(estimate_sentence(record) or ""))
-with guard("its exposure to the hazard"):
+with guard(N_("its exposure to the hazard")):
     if v.hazard is not None:
         hit = exposure(v.source, v.standard_name, v.hazard, v.population).set_index("settlement_id")
         share, people = hit.loc[chosen, ["hazard_area_share", "hazard_population"]]
@@ -69,25 +72,28 @@ for sentence in profile.sentences:
 
 # The name stays on screen while a phone scrolls a table sideways to the numbers.
 pinned = st.column_config.Column(pinned=True)
-st.subheader("Against the standard")
+st.subheader(_("Against the standard"))
 st.dataframe(
-    service_table(profile), hide_index=True, width="stretch", column_config={"Service": pinned}
+    service_table(profile),
+    hide_index=True,
+    width="stretch",
+    column_config={_("Service"): pinned},  # the table's heading, in the session's language
 )
-st.subheader("Who is responsible")
-with guard("who is responsible"):
+st.subheader(_("Who is responsible"))
+with guard(N_("who is responsible")):
     responsible_section(profile, v.standard.categories, v.dataset)
-st.subheader("Wards")
+st.subheader(_("Wards"))
 if profile.wards.empty:
     st.caption(
-        "It lies in no ward of the wards layer."
+        _("It lies in no ward of the wards layer.")
         if profile.has_wards
-        else "No wards layer is loaded: add one on the Data page to see its wards."
+        else _("No wards layer is loaded: add one on the Data page to see its wards.")
     )
 else:
     st.dataframe(ward_table(profile), hide_index=True)
-st.subheader(f"Service points ({len(profile.services)})")
+st.subheader(_("Service points ({count})", count=format_number(len(profile.services))))
 if profile.services.empty:
-    st.caption("No service point is attributed to it.")
+    st.caption(_("No service point is attributed to it."))
 else:
     out = (
         {}
@@ -101,10 +107,10 @@ else:
         point_table(profile, out),
         hide_index=True,
         width="stretch",
-        column_config={"Service point": pinned},
+        column_config={_("Service point"): pinned},
     )
-st.subheader("Over time")
-with guard("the chart over time"):
+st.subheader(_("Over time"))
+with guard(N_("the chart over time")):
     working_history_chart(
         v.source,
         v.standard_name,
@@ -113,6 +119,6 @@ with guard("the chart over time"):
         (str(chosen),),
         {c: noun(v.standard.rule(c).point_label, 2) for c in v.standard.categories},
     )
-st.subheader("Open reports, the oldest first")
-with guard("the open reports"):
+st.subheader(_("Open reports, the oldest first"))
+with guard(N_("the open reports")):
     settlement_reports(chosen, record["cluster"])

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
+from atlas.i18n import _
 from pages.state.sharing import share_panel
 
-st.header("Share this atlas")
+st.header(_("Share this atlas"))
 share_panel()

@@ -4,18 +4,21 @@ their own cluster's, coordinators any cluster's."""
 
 import streamlit as st
 
+from atlas.i18n import _
 from atlas.store import Role
 from pages.state.accounts import require
 from pages.state.report_form import big_controls
 from pages.state.submissions import answer_form, submission_form, submission_list
 
-st.header("Submissions")
-store, user = require(Role.VIEWER, "Seeing the clusters' submissions")
+st.header(_("Submissions"))
+store, user = require(Role.VIEWER, _("Seeing the clusters' submissions"))
 big_controls()
 st.caption(
-    "What the clusters sent to the municipality, and the answers. A submission not answered "
-    "is overdue once the day its response was due has passed (by default 30 days after it "
-    "was sent)."
+    _(
+        "What the clusters sent to the municipality, and the answers. A submission not answered "
+        "is overdue once the day its response was due has passed (by default 30 days after it "
+        "was sent)."
+    )
 )
 records = submission_list(store, user)
 submission_form(store, user)

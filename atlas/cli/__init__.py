@@ -41,6 +41,7 @@ from atlas.cli import (
 from atlas.cli.validate import EXIT_DATA
 from atlas.cli.wording import CLI
 from atlas.errors import AccessDenied, AtlasError, ValidationError, describe
+from atlas.i18n import SOURCE_LANGUAGE, speaking
 
 __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_NOPERM", "build_parser", "main"]
 
@@ -93,7 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = COMMANDS[args.command].run
     try:
-        return run(args)
+        # The documents of --lang (report, pack, poster) are written in it, and so are the
+        # messages about their data; every other command speaks English.
+        with speaking(getattr(args, "lang", None) or SOURCE_LANGUAGE):
+            return run(args)
     except ValidationError as exc:
         print(
             f"atlas: the input has problems that must be fixed first.\n{describe(exc, CLI)}",

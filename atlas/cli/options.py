@@ -79,6 +79,22 @@ def add_crs(parser: Parser, *, help: str | None = None) -> None:
     )
 
 
+def add_language(parser: Parser, what: str) -> None:
+    """``--lang CODE``: the language ``what`` (a PDF) is written in (DESIGN §8; English by
+    default). The command's own lines at the terminal stay English."""
+    from atlas.i18n import LANGUAGES
+
+    names = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+    parser.add_argument(
+        "--lang",
+        default="en",
+        type=str.lower,
+        choices=list(LANGUAGES),
+        metavar="CODE",
+        help=f"the language of {what}: {names}; default: en",
+    )
+
+
 def add_quiet(parser: Parser) -> None:
     """``--quiet``: no progress messages."""
     parser.add_argument("--quiet", action="store_true", help="no progress messages")

@@ -23,7 +23,12 @@ import pandas as pd
 from atlas.cli.acting import PASSWORD_ENV, add_acting, open_cli_store, password_of, signed_in
 from atlas.cli.console import Progress
 from atlas.cli.inputs import add_allow_apart, apart_notes, measure, say_warnings
-from atlas.cli.options import add_data_options, add_delivery_options, add_raster_options
+from atlas.cli.options import (
+    add_data_options,
+    add_delivery_options,
+    add_language,
+    add_raster_options,
+)
 from atlas.cli.timing import add_as_of, lives_of, statuses_note
 from atlas.errors import SchemaError
 from atlas.history import as_of, scope_of
@@ -65,9 +70,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="C",
         help="the department's service: water, sanitation, electricity, waste (default: water)",
     )
-    pack.add_argument(
-        "--lang", default="en", metavar="CODE", help="the pack's language (default: en)"
-    )
+    add_language(pack, "the pack")
     pack.add_argument("--output", required=True, metavar="PATH", help="the PDF to write")
     pack.add_argument(
         "--municipality",

@@ -8,7 +8,7 @@ from pathlib import Path
 from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress
 from atlas.cli.inputs import add_allow_apart, apart_notes, measure
-from atlas.cli.options import add_data_options, add_raster_options
+from atlas.cli.options import add_data_options, add_language, add_raster_options
 from atlas.cli.timing import add_as_of, statuses_note
 from atlas.errors import SchemaError
 
@@ -54,6 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     add_acting(poster, required=False)
     add_as_of(poster)
+    add_language(poster, "the poster")
 
 
 def run(args: argparse.Namespace) -> int:

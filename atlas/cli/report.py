@@ -8,7 +8,12 @@ from pathlib import Path
 from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress
 from atlas.cli.inputs import add_allow_apart, apart_notes, delivery_compliance, measure
-from atlas.cli.options import add_data_options, add_delivery_options, add_raster_options
+from atlas.cli.options import (
+    add_data_options,
+    add_delivery_options,
+    add_language,
+    add_raster_options,
+)
 from atlas.cli.timing import add_as_of, statuses_note
 
 __all__ = ["add_parser", "run"]
@@ -32,6 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_delivery_options(report)
     add_acting(report, required=False)
     add_as_of(report)
+    add_language(report, "the report")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -53,8 +53,8 @@ __all__ = [
     "FORMATS",
     "SERVICE_FIELDS",
     "SETTLEMENT_FIELDS",
-    "Download",
-    "Writer",
+    "Download",  # i18n-ignore: a name of the API
+    "Writer",  # i18n-ignore: a name of the API
     "exact_records",
     "export_layers",
     "export_metadata",

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from atlas.errors import SchemaError
+from atlas.i18n import _
 from atlas.measure.pipeline import GapResult
 
 __all__ = ["chosen_clusters", "filter_clusters"]
@@ -47,9 +48,19 @@ def filter_clusters(result: GapResult, clusters: Sequence[str] | str | None) -> 
     known = sorted(str(c) for c in result.settlements["cluster"].dropna().unique())
     unknown = [c for c in chosen if c not in known]
     if unknown:
+        names = ", ".join(repr(c) for c in unknown)
         raise SchemaError(
-            f"No cluster called {', '.join(repr(c) for c in unknown)} in this dataset; "
-            f"the clusters are: {', '.join(repr(c) for c in known) or 'none (no settlement has a cluster)'}."
+            _(
+                "No cluster called {names} in this dataset; the clusters are: {known}.",
+                names=names,
+                known=", ".join(repr(c) for c in known),
+            )
+            if known
+            else _(
+                "No cluster called {names} in this dataset; the clusters are: none (no "
+                "settlement has a cluster).",
+                names=names,
+            )
         )
     settlements = result.settlements[result.settlements["cluster"].isin(chosen).to_numpy(bool)]
     ids = settlements["settlement_id"]

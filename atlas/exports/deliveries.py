@@ -6,6 +6,7 @@ import pandas as pd
 
 from atlas.errors import SchemaError
 from atlas.exports.fields import text_column
+from atlas.i18n import _
 
 __all__ = ["join_deliveries"]
 
@@ -15,8 +16,11 @@ def _delivery_counts(compliance: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("settlement_id", "scheduled", "delivered") if c not in compliance]
     if missing:
         raise SchemaError(
-            f"The delivery compliance table has no {', '.join(missing)} column: pass the "
-            "settlement level of atlas.schedules.compliance(outcomes, 'settlement')."
+            _(
+                "The delivery compliance table has no {columns} column: pass the settlement "
+                "level of atlas.schedules.compliance(outcomes, 'settlement').",
+                columns=", ".join(missing),
+            )
         )
     table = compliance[["settlement_id", "scheduled", "delivered"]].dropna(subset=["settlement_id"])
     counts = table.assign(settlement_id=table["settlement_id"].astype(str))

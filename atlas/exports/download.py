@@ -19,7 +19,12 @@ from atlas.exports.paths import check_format, single_file
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 
-__all__ = ["Download", "Writer", "export_zip", "to_download"]
+__all__ = [
+    "Download",  # i18n-ignore: a name of the API
+    "Writer",  # i18n-ignore: a name of the API
+    "export_zip",
+    "to_download",
+]
 
 _MIME = {
     "gpkg": "application/geopackage+sqlite3",

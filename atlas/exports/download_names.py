@@ -26,6 +26,7 @@ from datetime import date
 
 from atlas.errors import SchemaError
 from atlas.exports.paths import check_format
+from atlas.i18n import _
 
 __all__ = [
     "DATA_KINDS",
@@ -161,9 +162,16 @@ def download_name(subject: object, standard: object, kind: str, suffix: str, *, 
     'etc_cape-town_2026-12-01_wall-map-A3.pdf'
     """
     if not _KIND.fullmatch(kind):
-        raise SchemaError(f"A download's kind is letters, digits and hyphens, not {kind!r}.")
+        raise SchemaError(
+            _("A download's kind is letters, digits and hyphens, not {kind}.", kind=repr(kind))
+        )
     if not _SUFFIX.fullmatch(suffix):
-        raise SchemaError(f"A download's suffix is like '.pdf' or '.tar.gz', not {suffix!r}.")
+        raise SchemaError(
+            _(
+                "A download's suffix is like '.pdf' or '.tar.gz', not {suffix}.",
+                suffix=repr(suffix),
+            )
+        )
     what = (slug(subject) if subject is not None else "") or "atlas"
     parts = [what, slug(standard, limit=STANDARD_CHARS), on.isoformat(), kind]
     return "_".join(part for part in parts if part) + suffix

@@ -41,6 +41,7 @@ from atlas.exports.provenance import (
 )
 from atlas.exports.records import to_feature_collection, typed_records
 from atlas.exports.tables import export_layers
+from atlas.i18n import _
 from atlas.load.cells import guard_frame
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
@@ -49,7 +50,11 @@ from atlas.writing import make_parents, write_file, writing
 __all__ = ["write_export"]
 
 #: Geometry type of an empty layer (a non-empty one is inferred from its geometries).
-_EMPTY_GEOMETRY = {"settlements": "Polygon", "services": "Point", "wards": "Polygon"}
+_EMPTY_GEOMETRY = {
+    "settlements": "Polygon",  # i18n-ignore: a geometry type of OGR
+    "services": "Point",  # i18n-ignore: a geometry type of OGR
+    "wards": "Polygon",  # i18n-ignore: a geometry type of OGR
+}
 #: The Arrow types of the list fields in GeoParquet (so an empty layer has them too).
 _LIST_TYPES = {"ward_ids": pa.list_(pa.string()), "ward_shares": pa.list_(pa.float64())}
 
@@ -216,8 +221,13 @@ def write_export(
     check_format(fmt)
     if fmt not in DATA_FORMATS:
         raise SchemaError(
-            f"The {fmt} format is a drawing, not data: write it with layers.standalone.write_output "
-            f"(which writes the data formats too), or choose one of {', '.join(DATA_FORMATS)}."
+            _(
+                "The {format} format is a drawing, not data: write it with "
+                "layers.standalone.write_output (which writes the data formats too), or choose "
+                "one of {formats}.",
+                format=fmt,
+                formats=", ".join(DATA_FORMATS),
+            )
         )
     layers = export_layers(
         result, dataset, clusters=clusters, compliance=compliance, source_columns=source_columns

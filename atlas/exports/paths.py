@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from atlas.errors import SchemaError
+from atlas.i18n import _
 
 __all__ = ["DATA_FORMATS", "FORMATS", "check_format", "file_name", "output_paths", "single_file"]
 
@@ -63,7 +64,13 @@ _SUFFIXES = {
 def check_format(fmt: str) -> None:
     """Raise :class:`~atlas.errors.SchemaError` unless ``fmt`` is one of :data:`FORMATS`."""
     if fmt not in FORMATS:
-        raise SchemaError(f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}.")
+        raise SchemaError(
+            _(
+                "Unknown export format {format}: choose one of {formats}.",
+                format=repr(fmt),
+                formats=", ".join(FORMATS),
+            )
+        )
 
 
 def single_file(fmt: str) -> bool:
@@ -110,9 +117,18 @@ def output_paths(
             return {name: path / files for name in names}
         return {name: path / files[name] for name in names if name in files}
     if path.suffix.lower() not in _SUFFIXES[fmt]:
+        *others, last = _SUFFIXES[fmt]
+        endings = (
+            _("{suffixes} or {last}", suffixes=", ".join(others), last=last) if others else last
+        )
         raise SchemaError(
-            f"'{path.name}' does not suit the {fmt} format: give a file name ending in "
-            f"{' or '.join(_SUFFIXES[fmt])}, or a folder for the files."
+            _(
+                "'{name}' does not suit the {format} format: give a file name ending in "
+                "{endings}, or a folder for the files.",
+                name=path.name,
+                format=fmt,
+                endings=endings,
+            )
         )
     if isinstance(files, str):
         return dict.fromkeys(names, path)

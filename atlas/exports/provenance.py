@@ -186,7 +186,7 @@ _GPKG_TABLES = (
         md_scope TEXT NOT NULL DEFAULT 'dataset',
         md_standard_uri TEXT NOT NULL,
         mime_type TEXT NOT NULL DEFAULT 'text/xml',
-        metadata TEXT NOT NULL DEFAULT '')""",
+        metadata TEXT NOT NULL DEFAULT '')""",  # i18n-ignore: SQL
     """CREATE TABLE IF NOT EXISTS gpkg_metadata_reference (
         reference_scope TEXT NOT NULL,
         table_name TEXT,
@@ -196,14 +196,14 @@ _GPKG_TABLES = (
         md_file_id INTEGER NOT NULL,
         md_parent_id INTEGER,
         CONSTRAINT crmr_mfi_fk FOREIGN KEY (md_file_id) REFERENCES gpkg_metadata(id),
-        CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES gpkg_metadata(id))""",
+        CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES gpkg_metadata(id))""",  # i18n-ignore: SQL
     """CREATE TABLE IF NOT EXISTS gpkg_extensions (
         table_name TEXT,
         column_name TEXT,
         extension_name TEXT NOT NULL,
         definition TEXT NOT NULL,
         scope TEXT NOT NULL,
-        CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
+        CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",  # i18n-ignore: SQL
 )
 
 
@@ -226,13 +226,13 @@ def write_gpkg_metadata(path: str | Path, record: Mapping[str, Any], tables: Seq
             for statement in _GPKG_TABLES:
                 connection.execute(statement)
             connection.executemany(
-                "INSERT OR IGNORE INTO gpkg_extensions "
+                "INSERT OR IGNORE INTO gpkg_extensions "  # i18n-ignore: SQL
                 "(table_name, column_name, extension_name, definition, scope) "
                 "VALUES (?, NULL, 'gpkg_metadata', ?, 'read-write')",
                 [(t, _GPKG_EXTENSION) for t in ("gpkg_metadata", "gpkg_metadata_reference")],
             )
             cursor = connection.execute(
-                "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) "
+                "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) "  # i18n-ignore: SQL
                 "VALUES ('dataset', ?, 'application/json', ?)",
                 (GPKG_METADATA_URI, metadata_json(record)),
             )
@@ -240,7 +240,7 @@ def write_gpkg_metadata(path: str | Path, record: Mapping[str, Any], tables: Seq
             references = [("geopackage", None), *(("table", t) for t in tables)]
             # The reference's timestamp defaults to now, as the extension writes it.
             connection.executemany(
-                "INSERT INTO gpkg_metadata_reference "
+                "INSERT INTO gpkg_metadata_reference "  # i18n-ignore: SQL
                 "(reference_scope, table_name, column_name, row_id_value, md_file_id, "
                 "md_parent_id) VALUES (?, ?, NULL, NULL, ?, NULL)",
                 [(scope, table, row) for scope, table in references],

@@ -362,7 +362,7 @@ def to_geojson(
     records = exact_records(table, columns)
     shapes = rfc7946_geometries(table.geometry, precision=precision)
     features = [
-        {"type": "Feature", "properties": record, "geometry": shape}
+        {"type": "Feature", "properties": record, "geometry": shape}  # i18n-ignore: GeoJSON
         for record, shape in zip(records, shapes, strict=True)
     ]
     return json.dumps(
@@ -458,7 +458,7 @@ def to_feature_collection(
     records = typed_records(table)
     shapes = rfc7946_geometries(table.geometry, precision=precision)
     features = [
-        {"type": "Feature", "properties": record, "geometry": shape}
+        {"type": "Feature", "properties": record, "geometry": shape}  # i18n-ignore: GeoJSON
         for record, shape in zip(records, shapes, strict=True)
     ]
     collection: dict[str, Any] = {"type": "FeatureCollection", **dict(members or {})}

@@ -31,9 +31,9 @@ __all__ = [
     "POINT_FIELDS",
     "RESPONSE_FIELDS",
     "STEPS",
-    "History",
-    "Period",
-    "Spell",
+    "History",  # i18n-ignore: a name of the API
+    "Period",  # i18n-ignore: a name of the API
+    "Spell",  # i18n-ignore: a name of the API
     "as_of",
     "dataset_as_of",
     "days_out_of_service",

@@ -22,7 +22,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from atlas.store.times import LOCAL_ZONE, iso, now, parse_time
 
-__all__ = ["STEPS", "Period", "as_of", "day_start", "periods", "since"]
+__all__ = [
+    "STEPS",
+    "Period",  # i18n-ignore: a name of the API
+    "as_of",
+    "day_start",
+    "periods",
+    "since",
+]
 
 #: The lengths of a history's periods.
 STEPS = ("day", "week", "month")

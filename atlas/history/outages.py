@@ -21,7 +21,13 @@ from datetime import datetime
 from atlas.store.timeline import ReportLife
 from atlas.store.vocabulary import OUT_OF_SERVICE
 
-__all__ = ["Spell", "fixed_at", "open_since", "spells", "still_standing"]
+__all__ = [
+    "Spell",  # i18n-ignore: a name of the API
+    "fixed_at",
+    "open_since",
+    "spells",
+    "still_standing",
+]
 
 
 @dataclass(frozen=True)

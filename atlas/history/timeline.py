@@ -27,12 +27,20 @@ from atlas.history.moments import Period, day_start, periods
 from atlas.history.outages import spells
 from atlas.history.responses import RESPONSE_FIELDS, responses
 from atlas.history.status import days_out_of_service, statuses_as_of
+from atlas.i18n import _
 from atlas.load import Dataset
 from atlas.measure import GapResult, cluster_gaps, recount
 from atlas.store.timeline import ReportLife
 from atlas.store.times import iso
 
-__all__ = ["PERIOD_FIELDS", "POINT_FIELDS", "History", "history", "period_rows", "scope_of"]
+__all__ = [
+    "PERIOD_FIELDS",
+    "POINT_FIELDS",
+    "History",  # i18n-ignore: a name of the API
+    "history",
+    "period_rows",
+    "scope_of",
+]
 
 #: The fields of a period row.
 PERIOD_FIELDS = ("period", "start", "end", "category", "working", "broken", "unknown", "gap")
@@ -104,14 +112,18 @@ def scope_of(
         Both or an unknown settlement or cluster (the message lists what there is).
     """
     if settlement_id is not None and cluster is not None:
-        raise SchemaError("Give --settlement or --cluster, not both.")
+        raise SchemaError(_("Give --settlement or --cluster, not both."))
     if settlement_id is not None:
         rows = settlements[settlements["settlement_id"].astype(str) == str(settlement_id)]
         if rows.empty:
             known = ", ".join(settlements["settlement_id"].astype(str).head(5))
             raise SchemaError(
-                f"There is no settlement '{settlement_id}': use a settlement_id of the "
-                f"settlements layer (e.g. {known}…)."
+                _(
+                    "There is no settlement '{settlement_id}': use a settlement_id of the "
+                    "settlements layer (e.g. {known}…).",
+                    settlement_id=settlement_id,
+                    known=known,
+                )
             )
         return {"level": "settlement", "settlement_id": str(settlement_id)}, rows
     if cluster is not None:
@@ -119,8 +131,17 @@ def scope_of(
         if rows.empty:
             known = ", ".join(sorted({str(c) for c in settlements["cluster"].dropna()}))
             raise SchemaError(
-                f"There is no cluster '{cluster}': use one of {known or '(none: no settlement '}"
-                f"{'' if known else 'has a cluster)'}."
+                _(
+                    "There is no cluster '{cluster}': use one of {known}.",
+                    cluster=cluster,
+                    known=known,
+                )
+                if known
+                else _(
+                    "There is no cluster '{cluster}': use one of (none: no settlement has a "
+                    "cluster).",
+                    cluster=cluster,
+                )
             )
         return {"level": "cluster", "cluster": cluster}, rows
     return {"level": "all"}, settlements

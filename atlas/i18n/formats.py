@@ -1,19 +1,24 @@
 """Numbers and dates as people read them, in one place so that every surface writes them alike.
 
 Data files keep exact values (DESIGN §2 rule 10); these functions only write what a person reads:
-pages, sentences, legends and PDFs. Today they follow the South African English convention
-(``1 234``, ``3 March 2026``); the languages of DESIGN §8 are added here.
+pages, sentences, legends and PDFs, in the language of the session (DESIGN §8,
+:mod:`atlas.i18n.catalogue`). Thousands are spaced as South Africans write them in every language
+(``1 234``; CLDR's data for isiZulu, Sesotho and Sepedi still has commas); the decimal mark and
+the month names are Babel's for the language in South Africa (``2,5`` and ``3 Maart 2026`` in
+Afrikaans), the decimal point of the atlas's English kept as its readers and its data write it.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from atlas.i18n.catalogue import N_, _, language, ngettext
+
 __all__ = [
-    "MONTHS",
     "NOT_COUNTED",
     "NOT_KNOWN",
     "NOT_MEASURED",
@@ -34,29 +39,13 @@ __all__ = [
 # What an empty cell of a table on screen says, by why it is empty: a table never shows a bare
 # gap (a browser writes "None" there), and never 0 for what nobody counted.
 #: Nobody knows the number: households unknown, no population figure.
-NOT_KNOWN = "not known"
+NOT_KNOWN = N_("not known")
 #: Nothing counts the points: no service points of the category and no count of its own.
-NOT_COUNTED = "not counted"
+NOT_COUNTED = N_("not counted")
 #: The standard sets no ratio for the category, so nothing is needed or missing by it.
-NO_STANDARD = "no standard"
+NO_STANDARD = N_("no standard")
 #: The atlas cannot measure it: a count without locations has no walking distance.
-NOT_MEASURED = "not measured"
-
-#: English month names, fixed so that the date never depends on the machine's locale.
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+NOT_MEASURED = N_("not measured")
 
 
 def is_missing(value: Any) -> bool:
@@ -107,16 +96,26 @@ def format_number(value: float) -> str:
     """
     if abs(value) >= 10 or float(value).is_integer():
         return f"{int(round_half_up(value)):,}".replace(",", " ")
-    return f"{round_half_up(value, 1):.1f}"
+    return f"{round_half_up(value, 1):.1f}".replace(".", _decimal_mark(language()))
 
 
-def shown_number(value: Any, missing: str = "unknown") -> str:
+@functools.cache
+def _decimal_mark(code: str) -> str:
+    """The decimal mark of language ``code`` in South Africa (Babel's), the point in English."""
+    if code == "en":
+        return "."
+    from babel.numbers import get_decimal_symbol
+
+    return str(get_decimal_symbol(f"{code}_ZA"))
+
+
+def shown_number(value: Any, missing: str = N_("unknown")) -> str:
     """A number for a page: spaced thousands, or ``missing`` (``unknown``) for a missing value.
 
     >>> shown_number(6287.0), shown_number(2.5), shown_number(None), shown_number(None, NOT_KNOWN)
     ('6 287', '2.5', 'unknown', 'not known')
     """
-    return missing if is_missing(value) else format_number(float(value))
+    return _(missing) if is_missing(value) else format_number(float(value))
 
 
 def shown_count(value: Any, missing: str = NOT_KNOWN) -> str:
@@ -126,7 +125,7 @@ def shown_count(value: Any, missing: str = NOT_KNOWN) -> str:
     >>> shown_count(6287), shown_count(228.4), shown_count(float("nan")), shown_count(None, NOT_COUNTED)
     ('6 287', '228', 'not known', 'not counted')
     """
-    return missing if is_missing(value) else format_number(round_half_up(float(value)))
+    return _(missing) if is_missing(value) else format_number(round_half_up(float(value)))
 
 
 def format_percent(share: float) -> str:
@@ -137,9 +136,9 @@ def format_percent(share: float) -> str:
     ['0 %', 'less than 1 %', '42 %', 'more than 99 %', '100 %']
     """
     if 0 < share < 0.005:
-        return "less than 1 %"
+        return _("less than 1 %")
     if 0.995 <= share < 1:
-        return "more than 99 %"
+        return _("more than 99 %")
     # Half up, not to even: 0.5 % is 1 %, never a misleading 0 %; on the decimal text, so a
     # share of 0.285 is 29 %, not the 28 % of its binary value 28.4999….
     return f"{int(round_half_up(Decimal(repr(float(share))) * 100))} %"
@@ -147,7 +146,7 @@ def format_percent(share: float) -> str:
 
 def shown_percent(value: Any, missing: str = NOT_KNOWN) -> str:
     """:func:`format_percent` for a table on screen, or ``missing`` for a missing value."""
-    return missing if is_missing(value) else format_percent(float(value))
+    return _(missing) if is_missing(value) else format_percent(float(value))
 
 
 def shown_text(value: Any, missing: str = NOT_KNOWN) -> str:
@@ -158,15 +157,26 @@ def shown_text(value: Any, missing: str = NOT_KNOWN) -> str:
     """
     try:
         if value is None or value != value:  # NaN and NaT are not equal to themselves
-            return missing
+            return _(missing)
     except TypeError:  # pandas' NA: neither equal nor unequal
-        return missing
+        return _(missing)
     text = str(value)
-    return text if text.strip() else missing
+    return text if text.strip() else _(missing)
 
 
 def noun(label: str, count: float) -> str:
-    """``tap`` or ``taps``, ``household`` or ``households``, by ``count``."""
+    """``tap`` or ``taps``, ``household`` or ``households``, by ``count``, in the language of the
+    session for the atlas's own words (:data:`atlas.i18n.words.NOUNS`); a word of the user's
+    own standard (``clinic``) in the English way, as the standard writes it.
+
+    >>> noun("tap", 1), noun("tap", 3), noun("facility", 2), noun("people", 2)
+    ('tap', 'taps', 'facilities', 'people')
+    """
+    from atlas.i18n.words import NOUNS
+
+    known = NOUNS.get(label) or NOUNS.get(label.rstrip("s") if label.endswith("s") else label)
+    if known is not None:
+        return ngettext(*known, count)
     if count == 1 or label.endswith("s") or label == "people":
         return label
     return (
@@ -175,11 +185,29 @@ def noun(label: str, count: float) -> str:
 
 
 def plural(count: float, word: str) -> str:
-    """``1 tap``, ``3 taps``, ``1 234 households``; counts shown as whole numbers."""
+    """``1 tap``, ``3 taps``, ``1 234 households``; counts shown as whole numbers, in the
+    language of the session (:data:`atlas.i18n.words.COUNTS` for the atlas's own words).
+
+    >>> plural(1, "settlement"), plural(1234, "household"), plural(2, "clinic")
+    ('1 settlement', '1 234 households', '2 clinics')
+    """
+    from atlas.i18n.words import COUNTS
+
     n = round_half_up(float(count))
-    return f"{format_number(n)} {noun(word, n)}"
+    known = COUNTS.get(word)
+    if known is not None:
+        return ngettext(*known, n)
+    return _("{n} {things}", n=format_number(n), things=noun(word, n))
 
 
 def long_date(day: date) -> str:
-    """``3 March 2026``: the day as people write it in South Africa."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """``3 March 2026``: the day as people write it in South Africa, in the language of the
+    session (Babel's month names: ``3 Maart 2026``, ``3 Mashi 2026``).
+
+    >>> long_date(date(2026, 3, 3))
+    '3 March 2026'
+    """
+    from babel.dates import format_date
+
+    # The pattern, not the locale's "long" format: CLDR writes "04 March 2026" for en_ZA.
+    return str(format_date(day, "d MMMM y", locale=f"{language()}_ZA"))  # i18n-ignore: pattern

@@ -26,8 +26,8 @@ __all__ = [
     "CATEGORIES",
     "STATUSES",
     "STORAGE_CRS",
-    "Constant",
-    "Dataset",
+    "Constant",  # i18n-ignore: public name
+    "Dataset",  # i18n-ignore: public name
     "RawLayer",
     "apply_mapping",
     "apply_membership",

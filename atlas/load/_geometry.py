@@ -18,29 +18,31 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import ProjError
 
+from atlas.i18n import N_, _, ngettext
 from atlas.load._geometry_parse import GEOMETRY_FAULTS
-from atlas.load.schema import LayerSpec
+from atlas.load.schema import POLYGONAL, LayerSpec
 from atlas.problems import SHOW_AT_MOST, Problem
 
 __all__ = ["OUTLIER_MIN_ROWS", "check_coordinates", "check_geometry", "rows_of"]
 
-_TYPE_NAMES = {
-    0: "Point",
+_TYPE_NAMES = {  # the geometry types as GIS and the layer specs name them (codes)
+    0: "Point",  # i18n-ignore: geometry type
     1: "LineString",
     2: "LinearRing",
-    3: "Polygon",
+    3: "Polygon",  # i18n-ignore: geometry type
     4: "MultiPoint",
     5: "MultiLineString",
     6: "MultiPolygon",
     7: "GeometryCollection",
 }
 
+_POINT = ("Point",)  # i18n-ignore: geometry type
 #: Layers with at least this many located rows get the outlier checks (swapped, flipped, zero).
 OUTLIER_MIN_ROWS = 10
 #: GEOS's reason for an invalid geometry, with where it is: ``Ring Self-intersection[x y]``.
 _REASON = re.compile(r"^(?P<what>[^\[]*)\[(?P<x>[-+0-9.eE]+) (?P<y>[-+0-9.eE]+)\]\s*$")
 #: How to bring back a feature whose geometry was left out.
-_REDRAW = "Draw the feature again in a GIS (or correct its coordinates) to include it."
+_REDRAW = N_("Draw the feature again in a GIS (or correct its coordinates) to include it.")
 
 
 def rows_of(mask: np.ndarray | pd.Series, index: pd.Index) -> tuple[int, ...]:
@@ -75,7 +77,7 @@ def _feature_names(frame: gpd.GeoDataFrame, spec: LayerSpec, mask: np.ndarray) -
         if name and fid:
             out.append(f"{name} ({fid})")
         else:
-            out.append(name or fid or f"row {row}")
+            out.append(name or fid or _("row {row}", row=row))
     return out
 
 
@@ -107,8 +109,18 @@ def _described_invalid(
     who = _feature_names(frame, spec, mask)
     described = []
     for name, reason, a, b in zip(who, what, lon, lat, strict=True):
-        where = f" at {a:.5f}, {b:.5f}" if np.isfinite(a) and np.isfinite(b) else ""
-        described.append(f"{name}{where}: {reason}")
+        if np.isfinite(a) and np.isfinite(b):
+            described.append(
+                _(
+                    "{feature} at {lon}, {lat}: {reason}",
+                    feature=name,
+                    lon=f"{a:.5f}",
+                    lat=f"{b:.5f}",
+                    reason=reason,
+                )
+            )
+        else:
+            described.append(f"{name}: {reason}")
     return who, described
 
 
@@ -120,7 +132,11 @@ def _without_place(reason: str) -> str:
 
 def _listed(described: list[str]) -> str:
     more = len(described) - SHOW_AT_MOST
-    return "; ".join(described[:SHOW_AT_MOST]) + (f" (and {more} more)." if more > 0 else ".")
+    listed = "; ".join(described[:SHOW_AT_MOST])
+    if more > 0:
+        # TRANSLATORS: {listed} names features ("Appelboord (TYGAPP001): Self-intersection; …").
+        return _("{listed} (and {more} more).", listed=listed, more=more)
+    return f"{listed}."
 
 
 def _left_out(
@@ -132,8 +148,13 @@ def _left_out(
     described = [f"{name}: {reason}" for name, reason in zip(who, reasons, strict=True)]
     return Problem(
         "warning",
-        f"{len(who)} {'feature was' if len(who) == 1 else 'features were'} left out of the "
-        f"analysis: {_listed(described)}",
+        ngettext(
+            "{n} feature was left out of the analysis: {features}",
+            "{n} features were left out of the analysis: {features}",
+            len(who),
+            n=len(who),
+            features=_listed(described),
+        ),
         fix,
         rows=rows_of(mask, frame.index),
         values=tuple(who),
@@ -183,17 +204,22 @@ def check_geometry(
         problems.append(
             Problem(
                 "warning",
-                "Rows without a geometry (or with coordinates that are empty or not numbers) "
-                "are excluded from the analysis.",
-                "Add the missing locations to the file to include these rows.",
+                _(
+                    "Rows without a geometry (or with coordinates that are empty or not numbers) "
+                    "are excluded from the analysis."
+                ),
+                _("Add the missing locations to the file to include these rows."),
                 rows=rows_of(missing & ~faulty, frame.index),
                 values=tuple(_feature_names(frame, spec, missing & ~faulty)),
             )
         )
     unbuilt = missing & faulty
     if unbuilt.any():
-        reasons = [f"{faults[label]}; no geometry could be built" for label in frame.index[unbuilt]]
-        problems.append(_left_out(frame, spec, unbuilt, reasons, _REDRAW))
+        reasons = [
+            _("{reason}; no geometry could be built", reason=faults[label])
+            for label in frame.index[unbuilt]
+        ]
+        problems.append(_left_out(frame, spec, unbuilt, reasons, _(_REDRAW)))
     located = geoms.copy()
     located[missing] = None
     nonfinite = ~missing & ~_finite(located)
@@ -203,13 +229,13 @@ def check_geometry(
                 frame,
                 spec,
                 nonfinite,
-                "coordinates that are not numbers (NaN) or infinite",
-                "Correct these coordinates in the file to include these rows.",
+                _("coordinates that are not numbers (NaN) or infinite"),
+                _("Correct these coordinates in the file to include these rows."),
             )
         )
     present = ~missing & ~nonfinite
     invalid = present & (faulty | ~shapely.is_valid(np.where(present, geoms, None)))
-    polygonal = bool(spec.geometry) and spec.geometry[0] in ("Polygon", "MultiPolygon")
+    polygonal = bool(spec.geometry) and spec.geometry[0] in POLYGONAL
     repaired = _make_valid(geoms[invalid], polygonal)
     lost = np.zeros(len(geoms), bool)
     lost[np.flatnonzero(invalid)[[g is None for g in repaired]]] = True
@@ -218,9 +244,8 @@ def check_geometry(
             faults.get(label) or _without_place(str(shapely.is_valid_reason(geom)))
             for label, geom in zip(frame.index[lost], geoms[lost], strict=True)
         ]
-        problems.append(
-            _left_out(frame, spec, lost, [f"{r}; no area is left" for r in reasons], _REDRAW)
-        )
+        reasons = [_("{reason}; no area is left", reason=r) for r in reasons]
+        problems.append(_left_out(frame, spec, lost, reasons, _(_REDRAW)))
         keep_repaired = np.array([g is not None for g in repaired], dtype=bool)
         repaired = repaired[keep_repaired]
         invalid = invalid & ~lost
@@ -231,16 +256,23 @@ def check_geometry(
         problems.append(
             Problem(
                 "warning",
-                f"{len(described)} invalid "
-                f"{'geometry was' if len(described) == 1 else 'geometries were'} repaired with "
-                f"make_valid and kept: {_listed(described)}",
-                "Fix them in a GIS (e.g. QGIS 'Fix geometries') to be sure the repair is what you meant.",
+                ngettext(
+                    "{n} invalid geometry was repaired with make_valid and kept: {features}",
+                    "{n} invalid geometries were repaired with make_valid and kept: {features}",
+                    len(described),
+                    n=len(described),
+                    features=_listed(described),
+                ),
+                _(
+                    "Fix them in a GIS (e.g. QGIS 'Fix geometries') to be sure the repair is "
+                    "what you meant."
+                ),
                 rows=rows_of(invalid, frame.index),
                 values=tuple(who),
             )
         )
     # Single-part multipoints are points written the GIS way; make them points.
-    if spec.geometry == ("Point",):
+    if spec.geometry == _POINT:
         multi = (
             present & (shapely.get_type_id(geoms) == 4) & (shapely.get_num_geometries(geoms) == 1)
         )
@@ -256,19 +288,26 @@ def check_geometry(
     )
     if wrong.any():
         found = sorted({str(t) for t in types[wrong]})
-        hint = (
-            " Did you pass the service points as settlements?"
-            if spec.geometry[0] == "Polygon" and found == ["Point"]
-            else " Did you pass a polygon layer as service points?"
-            if spec.geometry == ("Point",) and set(found) <= {"Polygon", "MultiPolygon"}
-            else ""
+        needed = list(spec.geometry)
+        message = _(
+            "The {layer} layer needs {needed} geometries; found {found}.",
+            layer=spec.name,
+            needed=(
+                needed[0]
+                if len(needed) == 1
+                else _("{some} or {last}", some=", ".join(needed[:-1]), last=needed[-1])
+            ),
+            found=", ".join(found),
         )
+        if spec.geometry == POLYGONAL and found == list(_POINT):
+            message += " " + _("Did you pass the service points as settlements?")
+        elif spec.geometry == _POINT and set(found) <= set(POLYGONAL):
+            message += " " + _("Did you pass a polygon layer as service points?")
         problems.append(
             Problem(
                 "error",
-                f"The {spec.name} layer needs {' or '.join(spec.geometry)} geometries; "
-                f"found {', '.join(found)}.{hint}",
-                "Give the right file for this layer, or convert the geometries in a GIS.",
+                message,
+                _("Give the right file for this layer, or convert the geometries in a GIS."),
                 rows=rows_of(wrong, frame.index),
             )
         )
@@ -314,9 +353,14 @@ def check_coordinates(
         problems.append(
             Problem(
                 "warning",
-                "Coordinates outside longitude/latitude range (-180..180, -90..90) are excluded.",
-                "Correct these coordinates (are they in degrees-minutes-seconds, or in another "
-                "CRS?).",
+                _(
+                    "Coordinates outside longitude/latitude range (-180..180, -90..90) are "
+                    "excluded."
+                ),
+                _(
+                    "Correct these coordinates (are they in degrees-minutes-seconds, or in "
+                    "another CRS?)."
+                ),
                 rows=rows_of(out_of_range, frame.index),
                 values=values,
             )
@@ -346,24 +390,27 @@ def check_coordinates(
         (
             "zero",
             outside & ((x == 0) | (y == 0)),
-            "Coordinates of exactly 0 (a missing value written as 0?) are excluded.",
-            "Fill in the real coordinates.",
+            _("Coordinates of exactly 0 (a missing value written as 0?) are excluded."),
+            _("Fill in the real coordinates."),
         ),
         (
             "swapped",
             outside & inside(y, x),
-            "Coordinates that look swapped (longitude written as latitude) are excluded.",
-            "Swap the two values for these rows.",
+            _("Coordinates that look swapped (longitude written as latitude) are excluded."),
+            _("Swap the two values for these rows."),
         ),
         (
             "flipped",
             outside & (inside(x, -y) | inside(-x, y)),
-            "Coordinates with an apparently flipped sign (e.g. latitude +26 instead of -26) are excluded.",
-            "Correct the sign of these coordinates.",
+            _(
+                "Coordinates with an apparently flipped sign (e.g. latitude +26 instead of -26) "
+                "are excluded."
+            ),
+            _("Correct the sign of these coordinates."),
         ),
     )
     flagged = np.zeros(len(frame), bool)
-    for _, mask, message, fix in checks:
+    for _kind, mask, message, fix in checks:
         mask = mask & ~flagged
         if mask.any():
             problems.append(
@@ -383,7 +430,7 @@ def check_coordinates(
         problems.append(
             Problem(
                 "warning",
-                "These rows lie far from the rest of the layer; kept, but check them.",
+                _("These rows lie far from the rest of the layer; kept, but check them."),
                 rows=rows_of(far, frame.index),
                 values=tuple(f"{a:.6g}, {b:.6g}" for a, b in zip(x[far], y[far], strict=True)),
             )

@@ -24,21 +24,31 @@ import shapely
 from pyogrio.raw import read as read_raw
 from pyproj import CRS
 
+from atlas.i18n import N_, _
+
 __all__ = ["GEOMETRY_FAULTS", "parse_geometries", "read_features", "read_geoparquet"]
 
 #: The key of a frame's ``attrs`` holding ``{index label: why the geometry could not be built}``.
 GEOMETRY_FAULTS = "geometry_faults"
 
-#: GEOS's words for a geometry it cannot build, and the atlas's.
+#: GEOS's words for a geometry it cannot build (matched in its messages), and the atlas's.
 _REASONS = (
     (
-        "do not form a closed linestring",
-        "its ring is not closed (the last position differs from the first); closed by "
-        "repeating the first position",
+        "do not form a closed linestring",  # i18n-ignore: GEOS's message, matched
+        N_(
+            "its ring is not closed (the last position differs from the first); closed by "
+            "repeating the first position"
+        ),
     ),
-    ("point array must contain 0 or >1", "a ring has a single position"),
-    ("Invalid number of points in LinearRing", "a ring has fewer than 4 positions"),
-    ("ParseException", "its text is not a WKT geometry"),
+    (
+        "point array must contain 0 or >1",  # i18n-ignore: GEOS's message, matched
+        N_("a ring has a single position"),
+    ),
+    (
+        "Invalid number of points in LinearRing",  # i18n-ignore: GEOS's message, matched
+        N_("a ring has fewer than 4 positions"),
+    ),
+    ("ParseException", N_("its text is not a WKT geometry")),
 )
 
 Parse = Callable[..., shapely.Geometry | None]
@@ -48,8 +58,11 @@ def _reason(error: Exception) -> str:
     text = str(error)
     for found, reason in _REASONS:
         if found in text:
-            return reason
-    return "its coordinates do not make a geometry (" + text.strip().splitlines()[0][:120] + ")"
+            return _(reason)
+    return _(
+        "its coordinates do not make a geometry ({error})",
+        error=text.strip().splitlines()[0][:120],
+    )
 
 
 def parse_geometries(
@@ -85,10 +98,12 @@ def read_features(path: Path, layer: str, *, fid_as_index: bool) -> gpd.GeoDataF
     built, the layer read again geometry by geometry (see :func:`parse_geometries`)."""
     with warnings.catch_warnings():
         # GDAL's advice on unclosed rings names its own configuration: the report says more.
-        warnings.filterwarnings("ignore", message="Non closed ring detected")
+        warnings.filterwarnings("ignore", message="Non closed ring detected")  # i18n-ignore: GDAL's
         # shapely's "invalid value encountered": NaN coordinates, reported by validation.
         warnings.filterwarnings(
-            "ignore", message="invalid value encountered", category=RuntimeWarning
+            "ignore",
+            message="invalid value encountered",  # i18n-ignore: shapely's warning, matched
+            category=RuntimeWarning,
         )
         try:
             return pyogrio.read_dataframe(path, layer=layer, fid_as_index=fid_as_index)
@@ -97,7 +112,7 @@ def read_features(path: Path, layer: str, *, fid_as_index: bool) -> gpd.GeoDataF
         table = pyogrio.read_dataframe(
             path, layer=layer, fid_as_index=fid_as_index, read_geometry=False
         )
-        meta, _, wkb, _ = read_raw(path, layer=layer, columns=[], read_geometry=True)
+        meta, _fids, wkb, _fields = read_raw(path, layer=layer, columns=[], read_geometry=True)
     geoms, faults = parse_geometries(wkb, table.index, shapely.from_wkb)
     frame = gpd.GeoDataFrame(
         table, geometry=gpd.GeoSeries(geoms, index=table.index), crs=meta.get("crs")

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from atlas.errors import DataFileError
+from atlas.i18n import _
 from atlas.load.archives import check_zip
 from atlas.load.encodings import Encoding, dbf_encoding
 from atlas.problems import Problem
@@ -42,7 +43,8 @@ _PROLOG_BYTES = 1024 * 1024
 _XML_SUFFIXES = (".kml", ".gml")
 #: The largest JSON file parsed to say where it breaks.
 _JSON_BYTES = 64 * 1024 * 1024
-_EXPORT_AGAIN = "export it again from the GIS it came from"
+#: The CSV parser's complaint about a row with too many values.
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")  # i18n-ignore: pandas's
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,12 @@ def refuse_empty(path: Path) -> None:
     """Raise when ``path`` is an empty file (0 bytes: an upload or a copy that failed)."""
     if path.is_file() and path.stat().st_size == 0:
         raise DataFileError(
-            f"'{path.name}' is empty (0 bytes): the copy or the download did not complete, or "
-            f"the export wrote nothing. Copy it again, or {_EXPORT_AGAIN}."
+            _(
+                "'{name}' is empty (0 bytes): the copy or the download did not complete, or "
+                "the export wrote nothing. Copy it again, or export it again from the GIS it "
+                "came from.",
+                name=path.name,
+            )
         )
 
 
@@ -138,10 +144,13 @@ def check_xml(path: Path, suffix: str) -> None:
         text = head.replace(b"\x00", b"").upper()
         if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
             raise DataFileError(
-                f"'{path.name}' declares a DOCTYPE (or XML entities), which the atlas does not "
-                "read, for safety: entities can make a small file expand without end or read "
-                "other files. Export the layer again as KML (or GeoJSON or GeoPackage) from "
-                "QGIS or Google Earth: neither writes a DOCTYPE."
+                _(
+                    "'{name}' declares a DOCTYPE (or XML entities), which the atlas does not "
+                    "read, for safety: entities can make a small file expand without end or "
+                    "read other files. Export the layer again as KML (or GeoJSON or "
+                    "GeoPackage) from QGIS or Google Earth: neither writes a DOCTYPE.",
+                    name=path.name,
+                )
             )
 
 
@@ -151,56 +160,78 @@ def describe_failure(path: Path, suffix: str, gdal_message: str) -> str:
     with path.open("rb") as handle:
         head = handle.read(4096)
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    opening = f"Could not open '{path.name}'"
+    name = path.name
     if suffix in (".geojson", ".json") and start not in (b"{", b"["):
-        shown = head[:40].decode("utf-8", "replace").strip() or "(nothing)"
-        return (
-            f"{opening}: it is not GeoJSON, it does not hold JSON text (it begins with "
-            f"{shown!r}). Check that this is the file you meant, or {_EXPORT_AGAIN} as GeoJSON."
+        shown = head[:40].decode("utf-8", "replace").strip() or _("(nothing)")
+        return _(
+            "Could not open '{name}': it is not GeoJSON, it does not hold JSON text (it begins "
+            "with {start}). Check that this is the file you meant, or export it again from the "
+            "GIS it came from as GeoJSON.",
+            name=name,
+            start=repr(shown),
         )
     if suffix in (".geojson", ".json"):
-        return (
-            f"{opening}: it is not valid GeoJSON ({_json_fault(path)}); it may be cut off. Copy "
-            f"it again, or {_EXPORT_AGAIN} as GeoJSON."
+        return _(
+            "Could not open '{name}': it is not valid GeoJSON ({fault}); it may be cut off. Copy "
+            "it again, or export it again from the GIS it came from as GeoJSON.",
+            name=name,
+            fault=_json_fault(path),
         )
     if suffix == ".gpkg" and not head.startswith(b"SQLite format 3\x00"):
-        return (
-            f"{opening}: it is not a GeoPackage (not an SQLite database). Check that this is "
-            f"the file you meant, or {_EXPORT_AGAIN} as GeoPackage."
+        return _(
+            "Could not open '{name}': it is not a GeoPackage (not an SQLite database). Check "
+            "that this is the file you meant, or export it again from the GIS it came from as "
+            "GeoPackage.",
+            name=name,
         )
     if suffix == ".gpkg":
-        detail = "its database is malformed" if "malformed" in gdal_message else gdal_message
-        return (
-            f"{opening}: it is a damaged or incomplete GeoPackage ({detail}); it may have been "
-            f"cut off while it was copied. Copy it again, or {_EXPORT_AGAIN}."
+        detail = _("its database is malformed") if "malformed" in gdal_message else gdal_message
+        return _(
+            "Could not open '{name}': it is a damaged or incomplete GeoPackage ({detail}); it "
+            "may have been cut off while it was copied. Copy it again, or export it again from "
+            "the GIS it came from.",
+            name=name,
+            detail=detail,
         )
     if suffix in _XML_SUFFIXES:
-        return (
-            f"{opening}: it is not a readable {suffix[1:].upper()} file ({gdal_message}); it may "
-            f"be cut off, or not XML. Copy it again, or {_EXPORT_AGAIN}."
+        return _(
+            "Could not open '{name}': it is not a readable {format} file ({error}); it may be "
+            "cut off, or not XML. Copy it again, or export it again from the GIS it came from.",
+            name=name,
+            format=suffix[1:].upper(),
+            error=gdal_message,
         )
     if suffix == ".zip":
-        return (
-            f"{opening}: the zip holds no layer the atlas reads. A zipped Shapefile needs its "
-            ".shp, .shx and .dbf (and .prj) together in the zip; other formats: GeoJSON, "
-            "GeoPackage, KML or a FileGDB folder."
+        return _(
+            "Could not open '{name}': the zip holds no layer the atlas reads. A zipped "
+            "Shapefile needs its .shp, .shx and .dbf (and .prj) together in the zip; other "
+            "formats: GeoJSON, GeoPackage, KML or a FileGDB folder.",
+            name=name,
         )
-    return (
-        f"{opening} as a GIS layer ({gdal_message}). Check that the file is complete (a "
+    return _(
+        "Could not open '{name}' as a GIS layer ({error}). Check that the file is complete (a "
         "Shapefile needs its .shp, .shx and .dbf side by side, or zipped together) and in a "
-        "supported format."
+        "supported format.",
+        name=name,
+        error=gdal_message,
     )
 
 
 def _json_fault(path: Path) -> str:
     """Where a JSON file stops being JSON (``line 3, column 7``), in words."""
     if path.stat().st_size > _JSON_BYTES:
-        return "the text is not JSON"
+        return _("the text is not JSON")
     try:
         json.loads(path.read_bytes().decode("utf-8-sig", "replace"))
     except json.JSONDecodeError as exc:
-        return f"{exc.msg.lower()} at line {exc.lineno}, column {exc.colno}"
-    return "the JSON is not GeoJSON: it has no features"
+        # TRANSLATORS: {error} is Python's description, in English ("expecting value").
+        return _(
+            "{error} at line {line}, column {column}",
+            error=exc.msg.lower(),
+            line=exc.lineno,
+            column=exc.colno,
+        )
+    return _("the JSON is not GeoJSON: it has no features")
 
 
 def first_not_ascii(frame: pd.DataFrame) -> str | None:
@@ -219,9 +250,18 @@ def first_not_ascii(frame: pd.DataFrame) -> str | None:
 def many_layers(file_name: str, names: list[str], role: str) -> Problem:
     return Problem(
         "error",
-        f"'{file_name}' holds {len(names)} layers: {', '.join(names)}; the atlas reads one.",
-        f"Choose one with layer='{names[0]}' (read_layer), file_layer='{names[0]}' "
-        f"(load_layer) or layers={{'{role}': '{names[0]}'}} (load_dataset).",
+        _(
+            "'{name}' holds {count} layers: {layers}; the atlas reads one.",
+            name=file_name,
+            count=len(names),
+            layers=", ".join(names),
+        ),
+        _(
+            "Choose one with layer='{item}' (read_layer), file_layer='{item}' "
+            "(load_layer) or layers={{'{layer}': '{item}'}} (load_dataset).",
+            item=names[0],
+            layer=role,
+        ),
         values=tuple(names),
         code="file.layers",
         params={"layer": role, "name": file_name, "item": names[0]},
@@ -243,24 +283,35 @@ def shapefile_encoding(
         return None
     if encoding and encoding.startswith(("utf-16", "utf-32")):
         raise DataFileError(
-            f"'{path.name}' is a Shapefile, and a Shapefile's DBF is never {encoding}: choose "
-            "another encoding (utf-8, cp1252, cp437…), or none to let the atlas detect it."
+            _(
+                "'{name}' is a Shapefile, and a Shapefile's DBF is never {encoding}: choose "
+                "another encoding (utf-8, cp1252, cp437…), or none to let the atlas detect it.",
+                name=path.name,
+                encoding=encoding,
+            )
         )
     return dbf_encoding(dbf, cpg, encoding)
 
 
 def ragged_message(file_name: str, message: str) -> str:
     """A CSV parser's complaint about a row with too many values, naming the row."""
-    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    found = _RAGGED.search(message)
     if found is None:
-        return (
-            f"Could not read '{file_name}' as CSV ({message.strip().splitlines()[0][:300]}). "
-            "Check that it is a comma-separated file with one header line."
+        return _(
+            "Could not read '{name}' as CSV ({error}). Check that it is a comma-separated file "
+            "with one header line.",
+            name=file_name,
+            error=message.strip().splitlines()[0][:300],
         )
     columns, line, values = (int(g) for g in found.groups())
-    return (
-        f"Could not read '{file_name}' as CSV: line {line} (data row {line - 1}) has {values} "
-        f"values, but the header has {columns} columns. A value that holds a comma (a name "
-        "such as 'Ntšhaba, Phase 2', or WKT) must be in double quotes: correct that line, or "
-        "export the file again with quoting on."
+    return _(
+        "Could not read '{name}' as CSV: line {line} (data row {row}) has {values} values, but "
+        "the header has {columns} columns. A value that holds a comma (a name such as "
+        "'Ntšhaba, Phase 2', or WKT) must be in double quotes: correct that line, or export "
+        "the file again with quoting on.",
+        name=file_name,
+        line=line,
+        row=line - 1,
+        values=values,
+        columns=columns,
     )

@@ -23,7 +23,7 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from atlas.errors import DataFileError
-from atlas.i18n import format_number, round_half_up
+from atlas.i18n import _, format_number, round_half_up
 from atlas.load.limits import MB, UploadLimits, limit_error, megabytes, upload_limits
 
 __all__ = ["ALLOWED_MEMBER_SUFFIXES", "NESTED_SUFFIXES", "check_zip"]
@@ -51,8 +51,11 @@ _CHUNK = MB
 
 def _damaged(name: str) -> DataFileError:
     return DataFileError(
-        f"'{name}' is incomplete or damaged (the download or copy may have been cut short): "
-        "download or copy it again, and check that it opens on your computer."
+        _(
+            "'{name}' is incomplete or damaged (the download or copy may have been cut short): "
+            "download or copy it again, and check that it opens on your computer.",
+            name=name,
+        )
     )
 
 
@@ -66,36 +69,62 @@ def _check_member(member: zipfile.ZipInfo, name: str, limits: UploadLimits) -> N
     path = PurePosixPath(text)
     if text.startswith("/") or ".." in path.parts or ":" in path.parts[0]:
         raise DataFileError(
-            f"'{name}' contains an unsafe path: {member.filename!r}. Zip the layer's files "
-            "again from their own folder."
+            _(
+                "'{name}' contains an unsafe path: {member}. Zip the layer's files again from "
+                "their own folder.",
+                name=name,
+                member=repr(member.filename),
+            )
         )
     if stat.S_ISLNK(member.external_attr >> 16):
         raise DataFileError(
-            f"'{name}' contains a symbolic link, {member.filename!r}: zip the layer's files "
-            "themselves, not links to them."
+            _(
+                "'{name}' contains a symbolic link, {member}: zip the layer's files themselves, "
+                "not links to them.",
+                name=name,
+                member=repr(member.filename),
+            )
         )
     if member.flag_bits & 0x1:
         raise DataFileError(
-            f"'{name}' is protected by a password ({member.filename} is encrypted), and the "
-            "atlas does not read password-protected zips: unzip it on your computer and zip "
-            "the files again without a password."
+            _(
+                "'{name}' is protected by a password ({member} is encrypted), and the atlas "
+                "does not read password-protected zips: unzip it on your computer and zip the "
+                "files again without a password.",
+                name=name,
+                member=member.filename,
+            )
         )
     suffix = path.suffix.lower()
     if suffix in NESTED_SUFFIXES:
         raise DataFileError(
-            f"'{name}' contains another archive, {member.filename!r}: unzip it and zip the "
-            "layer's own files (.shp, .shx, .dbf, .prj, ...) once."
+            _(
+                "'{name}' contains another archive, {member}: unzip it and zip the layer's own "
+                "files (.shp, .shx, .dbf, .prj, ...) once.",
+                name=name,
+                member=repr(member.filename),
+            )
         )
     in_gdb = any(part.lower().endswith(".gdb") for part in path.parts[:-1])
     if suffix not in ALLOWED_MEMBER_SUFFIXES and not in_gdb and not _is_system_file(path):
         raise DataFileError(
-            f"'{name}' contains {member.filename!r}, which is not part of a GIS layer. "
-            "Zip only the layer's files (.shp, .shx, .dbf, .prj, ...)."
+            _(
+                "'{name}' contains {member}, which is not part of a GIS layer. Zip only the "
+                "layer's files (.shp, .shx, .dbf, .prj, ...).",
+                name=name,
+                member=repr(member.filename),
+            )
         )
     if member.file_size > limits.member_mb * MB:
         raise limit_error(
-            f"'{name}' holds {member.filename!r}, which unpacks to "
-            f"{megabytes(member.file_size)}; at most {limits.member_mb} MB per file are accepted",
+            _(
+                "'{name}' holds {member}, which unpacks to {size}; at most {limit} MB per file "
+                "are accepted",
+                name=name,
+                member=repr(member.filename),
+                size=megabytes(member.file_size),
+                limit=limits.member_mb,
+            ),
             "member_mb",
             limits,
         )
@@ -103,9 +132,17 @@ def _check_member(member: zipfile.ZipInfo, name: str, limits: UploadLimits) -> N
     if member.file_size >= _RATIO_FROM and member.file_size / packed > limits.zip_ratio:
         ratio = format_number(round_half_up(member.file_size / packed))
         raise limit_error(
-            f"'{name}' holds {member.filename!r}, compressed {ratio} "
-            f"times ({megabytes(packed)} unpacking to {megabytes(member.file_size)}); at most "
-            f"{limits.zip_ratio} times is accepted, more is a zip bomb rather than a layer",
+            _(
+                "'{name}' holds {member}, compressed {ratio} times ({packed} unpacking to "
+                "{size}); at most {limit} times is accepted, more is a zip bomb rather than a "
+                "layer",
+                name=name,
+                member=repr(member.filename),
+                ratio=ratio,
+                packed=megabytes(packed),
+                size=megabytes(member.file_size),
+                limit=limits.zip_ratio,
+            ),
             "zip_ratio",
             limits,
         )
@@ -126,8 +163,12 @@ def _read_through(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, 
                     break
     except NotImplementedError:
         raise DataFileError(
-            f"'{name}' is compressed with a method the atlas cannot unpack "
-            f"({member.filename!r}): zip it again with the usual (Deflate) compression."
+            _(
+                "'{name}' is compressed with a method the atlas cannot unpack ({member}): zip "
+                "it again with the usual (Deflate) compression.",
+                name=name,
+                member=repr(member.filename),
+            )
         ) from None
     except (zipfile.BadZipFile, EOFError, zlib.error, ValueError, OSError):
         raise _damaged(name) from None
@@ -179,7 +220,9 @@ def check_zip(
             with Path(source).open("rb") as file:
                 head = file.read(4)
         except OSError as exc:
-            raise DataFileError(f"Cannot open '{name}': {exc.strerror or exc}.") from None
+            raise DataFileError(
+                _("Cannot open '{name}': {error}.", name=name, error=exc.strerror or exc)
+            ) from None
         opened = source
     try:
         archive = zipfile.ZipFile(opened)
@@ -187,23 +230,35 @@ def check_zip(
         if head.startswith(b"PK"):
             raise _damaged(name) from None
         raise DataFileError(
-            f"'{name}' is not a zip archive, though its name ends in .zip: zip the layer's "
-            "files again, or give the file itself under its own name."
+            _(
+                "'{name}' is not a zip archive, though its name ends in .zip: zip the layer's "
+                "files again, or give the file itself under its own name.",
+                name=name,
+            )
         ) from None
     with archive:
         entries = archive.infolist()
         members = [m for m in entries if not m.is_dir()]
         if len(members) > limits.zip_members:
             raise limit_error(
-                f"'{name}' holds {len(members)} files; at most {limits.zip_members} are accepted",
+                _(
+                    "'{name}' holds {count} files; at most {limit} are accepted",
+                    name=name,
+                    count=len(members),
+                    limit=limits.zip_members,
+                ),
                 "zip_members",
                 limits,
             )
         unpacked = sum(m.file_size for m in members)
         if unpacked > limits.unpacked_mb * MB:
             raise limit_error(
-                f"'{name}' unpacks to {megabytes(unpacked)}; at most {limits.unpacked_mb} MB are "
-                "accepted",
+                _(
+                    "'{name}' unpacks to {size}; at most {limit} MB are accepted",
+                    name=name,
+                    size=megabytes(unpacked),
+                    limit=limits.unpacked_mb,
+                ),
                 "unpacked_mb",
                 limits,
             )
@@ -212,7 +267,11 @@ def check_zip(
             key = member.filename.replace("\\", "/").lower()
             if key in seen:
                 raise DataFileError(
-                    f"'{name}' holds {member.filename!r} twice: zip the layer's files again."
+                    _(
+                        "'{name}' holds {member} twice: zip the layer's files again.",
+                        name=name,
+                        member=repr(member.filename),
+                    )
                 )
             seen.add(key)
             _check_member(member, name, limits)

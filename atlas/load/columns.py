@@ -14,10 +14,17 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from atlas.errors import MappingError
+from atlas.i18n import _
 from atlas.load.schema import CATEGORIES, LAYERS, is_count_field, layer_spec
 from atlas.problems import Problem
 
-__all__ = ["Constant", "FieldMapping", "apply_mapping", "guess_columns", "parse_mapping"]
+__all__ = [
+    "Constant",  # i18n-ignore: public name
+    "FieldMapping",
+    "apply_mapping",
+    "guess_columns",
+    "parse_mapping",
+]
 
 
 @dataclass(frozen=True)
@@ -74,22 +81,31 @@ def parse_mapping(
         if not sep or not dot or not field_name or not source:
             word = what.upper()
             raise MappingError(
-                f"Cannot read the mapping '{item}'. Write {word}.FIELD=COLUMN (e.g. {example}) "
-                f"or {word}.FIELD='value' for a constant."
+                # TRANSLATORS: {word} is LAYER or TABLE, written in capitals as a placeholder.
+                _(
+                    "Cannot read the mapping '{item}'. Write {word}.FIELD=COLUMN (e.g. {example}) "
+                    "or {word}.FIELD='value' for a constant.",
+                    item=item,
+                    word=word,
+                    example=example,
+                )
             )
         if layer not in tables:
-            raise MappingError(
-                f"The mapping '{item}' names an unknown {what} '{layer}'. "
-                f"{what.capitalize()}s are: {', '.join(tables)}."
-            )
+            raise MappingError(_unknown_table(what, item, layer, list(tables)))
         names = list(tables[layer])
         # A settlement's own count of any category (``health_working``): the standard, known
         # only when the layer is read, says whether the category exists.
         own_count = counts_allowed and layer == "settlements" and is_count_field(field_name)
         if field_name not in names and not own_count:
             raise MappingError(
-                f"The mapping '{item}' names an unknown {layer} field '{field_name}'. "
-                f"Fields are: {', '.join(names)}."
+                _(
+                    "The mapping '{item}' names an unknown {layer} field '{field}'. "
+                    "Fields are: {fields}.",
+                    item=item,
+                    layer=layer,
+                    field=field_name,
+                    fields=", ".join(names),
+                )
             )
         value: str | Constant
         if len(source) >= 2 and source[0] == source[-1] == "'":
@@ -100,6 +116,24 @@ def parse_mapping(
             value = source
         result.setdefault(layer, {})[field_name] = value
     return result
+
+
+def _unknown_table(what: str, item: str, name: str, names: list[str]) -> str:
+    """The mapping ``item`` names no layer (or table, as ``what`` says) of ``names``."""
+    fields = {"item": item, "name": name, "names": ", ".join(names)}
+    if what == "table":
+        return _(
+            "The mapping '{item}' names an unknown table '{name}'. Tables are: {names}.", **fields
+        )
+    if what == "layer":
+        return _(
+            "The mapping '{item}' names an unknown layer '{name}'. Layers are: {names}.", **fields
+        )
+    return _(
+        "The mapping '{item}' names an unknown {what} '{name}'. The choices are: {names}.",
+        what=what,
+        **fields,
+    )
 
 
 def _lookup(columns: list[str], name: str) -> str | None:
@@ -149,8 +183,12 @@ def apply_mapping(
         problems.append(
             Problem(
                 "error",
-                f"The mapping names unknown {layer} fields: {', '.join(unknown)}.",
-                f"Use the fields {', '.join(f.name for f in spec.fields)}.",
+                _(
+                    "The mapping names unknown {layer} fields: {fields}.",
+                    layer=layer,
+                    fields=", ".join(unknown),
+                ),
+                _("Use the fields {fields}.", fields=", ".join(f.name for f in spec.fields)),
             )
         )
     explicit_columns = {v for v in mapping.values() if isinstance(v, str)}
@@ -161,7 +199,14 @@ def apply_mapping(
             if isinstance(source, Constant):
                 chosen[name] = source
                 problems.append(
-                    Problem("info", f"{name} is set to {source.value!r} for every row (mapping).")
+                    Problem(
+                        "info",
+                        _(
+                            "{field} is set to {value} for every row (mapping).",
+                            field=name,
+                            value=repr(source.value),
+                        ),
+                    )
                 )
                 continue
             column = _lookup(columns, source)
@@ -169,14 +214,27 @@ def apply_mapping(
                 problems.append(
                     Problem(
                         "error",
-                        f"The mapping {layer}.{name}={source} names a column the file does not have.",
-                        f"Use one of the file's columns: {', '.join(columns) or '(none)'}.",
+                        _(
+                            "The mapping {layer}.{field}={column} names a column the file does "
+                            "not have.",
+                            layer=layer,
+                            field=name,
+                            column=source,
+                        ),
+                        _(
+                            "Use one of the file's columns: {columns}.",
+                            columns=", ".join(columns) or _("(none)"),
+                        ),
                         column=source,
                     )
                 )
                 continue
             chosen[name] = column
-            problems.append(Problem("info", f"{name} <- column '{column}' (mapping)."))
+            problems.append(
+                Problem(
+                    "info", _("{field} <- column '{column}' (mapping).", field=name, column=column)
+                )
+            )
             continue
         candidates = [name, *spec_field.aliases]
         found: list[str] = []
@@ -192,15 +250,30 @@ def apply_mapping(
         found.sort(key=lambda c: -filled[c])
         if found:
             chosen[name] = found[0]
-            how = "canonical name" if found[0].lower() == name else "recognised alias"
-            note = f"{name} <- column '{found[0]}' ({how})."
+            if found[0].lower() == name:
+                note = _(
+                    "{field} <- column '{column}' (canonical name).", field=name, column=found[0]
+                )
+            else:
+                note = _(
+                    "{field} <- column '{column}' (recognised alias).", field=name, column=found[0]
+                )
             if len(found) > 1:
-                note += f" Other columns also looked like {name}: {', '.join(found[1:])}."
+                others = _(
+                    "Other columns also looked like {field}: {columns}.",
+                    field=name,
+                    columns=", ".join(found[1:]),
+                )
                 problems.append(
                     Problem(
                         "info",
-                        note,
-                        f"To choose another, map it: mapping={{'{layer}': {{'{name}': 'COLUMN'}}}}.",
+                        f"{note} {others}",
+                        _(
+                            "To choose another, map it: mapping={{'{layer}': {{'{field}': "
+                            "'COLUMN'}}}}.",
+                            layer=layer,
+                            field=name,
+                        ),
                         column=name,
                         code="mapping.ambiguous",
                         params={"layer": layer, "field": name},
@@ -212,17 +285,26 @@ def apply_mapping(
             problems.append(
                 Problem(
                     "error",
-                    f"Required field '{name}' is missing: no column is called {name} or one of "
-                    f"its aliases ({', '.join(spec_field.aliases) or 'none'}). "
-                    f"The file's columns are: {', '.join(columns) or '(none)'}.",
-                    f"Map a column: mapping={{'{layer}': {{'{name}': 'COLUMN'}}}}"
-                    + (
-                        ""
-                        if spec_field.kind == "id"
-                        else f", or give every row one value: "
-                        f"mapping={{'{layer}': {{'{name}': Constant('VALUE')}}}}"
+                    _(
+                        "Required field '{field}' is missing: no column is called {field} or one "
+                        "of its aliases ({aliases}). The file's columns are: {columns}.",
+                        field=name,
+                        aliases=", ".join(spec_field.aliases) or _("none"),
+                        columns=", ".join(columns) or _("(none)"),
+                    ),
+                    _(
+                        "Map a column: mapping={{'{layer}': {{'{field}': 'COLUMN'}}}}.",
+                        layer=layer,
+                        field=name,
                     )
-                    + ".",
+                    if spec_field.kind == "id"
+                    else _(
+                        "Map a column: mapping={{'{layer}': {{'{field}': 'COLUMN'}}}}, or give "
+                        "every row one value: mapping={{'{layer}': {{'{field}': "
+                        "Constant('VALUE')}}}}.",
+                        layer=layer,
+                        field=name,
+                    ),
                     column=name,
                     code="mapping.missing_id" if spec_field.kind == "id" else "mapping.missing",
                     params={"layer": layer, "field": name},

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas.load.numbers import NOT_A_NUMBER, NOT_FINITE, read_numbers
+from atlas.i18n import N_, _
+from atlas.load.numbers import AMBIGUOUS, NOT_A_NUMBER, NOT_FINITE, TOO_LARGE, read_numbers
 from atlas.problems import Problem
 
 __all__ = ["COORDINATE_NOTES", "CoordinateReading", "points_from_columns", "read_coordinates"]
@@ -49,8 +50,57 @@ _DMS = re.compile(
 _HEMISPHERES = {"n": 1, "s": -1, "e": 1, "w": -1}
 _AXIS_OF = {"n": "latitude", "s": "latitude", "e": "longitude", "w": "longitude"}
 _NON_FINITE = {"nan", "inf", "infinity", "-inf", "+inf", "-infinity", "+infinity", "-nan"}
-_DECIMAL_COMMA = "a decimal comma"
-_DMS_FORM = "degrees, minutes and seconds"
+# The forms a coordinate needed reading in (keys of CoordinateReading.forms, with the
+# conventions of read_numbers); the warnings word them in full sentences.
+_DECIMAL_COMMA = "a decimal comma"  # i18n-ignore: a key (see above)
+_DMS_FORM = "degrees, minutes and seconds"  # i18n-ignore: a key (see above)
+#: Why a coordinate cannot be read, by axis and reason (``{value}`` as typed, ``{letter}`` its
+#: hemisphere letter): whole phrases, so that a language words each as it needs.
+_FAULTS: dict[tuple[str, str], str] = {
+    ("longitude", "not_coordinate"): N_("its longitude '{value}' is not a coordinate"),
+    ("latitude", "not_coordinate"): N_("its latitude '{value}' is not a coordinate"),
+    ("longitude", "not_finite"): N_("its longitude '{value}' is not a finite number"),
+    ("latitude", "not_finite"): N_("its latitude '{value}' is not a finite number"),
+    ("longitude", "too_large"): N_("its longitude '{value}' is too large as a number"),
+    ("latitude", "too_large"): N_("its latitude '{value}' is too large as a number"),
+    ("longitude", "ambiguous"): N_("its longitude '{value}' is ambiguous as a number"),
+    ("latitude", "ambiguous"): N_("its latitude '{value}' is ambiguous as a number"),
+    ("longitude", "two_letters"): N_("its longitude '{value}' has two hemisphere letters"),
+    ("latitude", "two_letters"): N_("its latitude '{value}' has two hemisphere letters"),
+    ("longitude", "other_axis"): N_(
+        "its longitude '{value}' has the latitude hemisphere letter {letter} (are the "
+        "longitude and latitude columns swapped?)"
+    ),
+    ("latitude", "other_axis"): N_(
+        "its latitude '{value}' has the longitude hemisphere letter {letter} (are the "
+        "longitude and latitude columns swapped?)"
+    ),
+    ("longitude", "minus_and_letter"): N_(
+        "its longitude '{value}' has a minus sign and the hemisphere letter {letter}"
+    ),
+    ("latitude", "minus_and_letter"): N_(
+        "its latitude '{value}' has a minus sign and the hemisphere letter {letter}"
+    ),
+    ("longitude", "sixty"): N_("its longitude '{value}' has minutes or seconds of 60 or more"),
+    ("latitude", "sixty"): N_("its latitude '{value}' has minutes or seconds of 60 or more"),
+    ("longitude", "fraction"): N_(
+        "its longitude '{value}' has a fraction of a degree or minute followed by more minutes "
+        "or seconds"
+    ),
+    ("latitude", "fraction"): N_(
+        "its latitude '{value}' has a fraction of a degree or minute followed by more minutes "
+        "or seconds"
+    ),
+}
+#: Why read_numbers refused a value, as a reason of :data:`_FAULTS`.
+_NUMBER_FAULTS = {
+    NOT_A_NUMBER: "not_coordinate",
+    NOT_FINITE: "not_finite",
+    TOO_LARGE: "too_large",
+    AMBIGUOUS: "ambiguous",
+}
+#: Why a coordinate cannot be read: a reason of :data:`_FAULTS` and the hemisphere letter.
+_Why = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -78,37 +128,34 @@ class CoordinateReading:
     examples: dict[str, tuple[str, float]] = field(default_factory=dict)
 
 
-def _dms(text: str, axis: Axis) -> float | str:
-    """Degrees-minutes-seconds (or degrees with a hemisphere letter) read from ``text``; a
-    sentence saying why not when it cannot be read."""
+def _dms(text: str, axis: Axis) -> float | _Why:
+    """Degrees-minutes-seconds (or degrees with a hemisphere letter) read from ``text``; why
+    not (a reason of :data:`_FAULTS` and the hemisphere letter) when it cannot be read."""
     body = text.strip()
     hemisphere = ""
     if body[:1].lower() in _HEMISPHERES and not body[:1].isdigit():
         hemisphere, body = body[0].lower(), body[1:].strip()
     if body[-1:].lower() in _HEMISPHERES:
         if hemisphere:
-            return "has two hemisphere letters"
+            return ("two_letters", "")
         hemisphere, body = body[-1].lower(), body[:-1].strip()
     sign = 1
     if body and body[0] in "+-":
         sign, body = (-1 if body[0] == "-" else 1), body[1:].strip()
     found = _DMS.fullmatch(body)
     if found is None or not (hemisphere or found["m"] or re.search(r"[°º˚d:'′’\"″”]", body)):
-        return "is not a coordinate"
+        return ("not_coordinate", "")
     if hemisphere and _AXIS_OF[hemisphere] != axis:
-        return (
-            f"has the {_AXIS_OF[hemisphere]} hemisphere letter {hemisphere.upper()} (are the "
-            "longitude and latitude columns swapped?)"
-        )
+        return ("other_axis", hemisphere.upper())
     if hemisphere and sign < 0 and _HEMISPHERES[hemisphere] > 0:
-        return f"has a minus sign and the hemisphere letter {hemisphere.upper()}"
+        return ("minus_and_letter", hemisphere.upper())
     d, m, s = (float(found[k].replace(",", ".")) if found[k] else None for k in ("d", "m", "s"))
     if (m is not None and m >= 60) or (s is not None and s >= 60):
-        return "has minutes or seconds of 60 or more"
+        return ("sixty", "")
     if (m is not None and not float(d or 0).is_integer()) or (
         s is not None and not float(m or 0).is_integer()
     ):
-        return "has a fraction of a degree or minute followed by more minutes or seconds"
+        return ("fraction", "")
     value = (d or 0.0) + (m or 0.0) / 60 + (s or 0.0) / 3600
     negative = sign < 0 or (hemisphere and _HEMISPHERES[hemisphere] < 0)
     return -value if negative else value
@@ -161,12 +208,14 @@ def read_coordinates(values: pd.Series, axis: Axis, *, degrees: bool = True) -> 
             value = _dms(text, axis) if why == NOT_A_NUMBER else None
             if isinstance(value, float):
                 read_as(i, _DMS_FORM, text, value)
+            elif value is None:
+                faults[i] = _fault(axis, text, (_NUMBER_FAULTS.get(why, "not_coordinate"), ""))
             else:
-                faults[i] = _fault(axis, text, why if value is None else value)
+                faults[i] = _fault(axis, text, value)
         return CoordinateReading(out, faults, {k: tuple(v) for k, v in forms.items()}, examples)
     for i, value in enumerate(items):
         if isinstance(value, bool | np.bool_):
-            faults[i] = _fault(axis, str(value), NOT_A_NUMBER)
+            faults[i] = _fault(axis, str(value), ("not_coordinate", ""))
             continue
         if isinstance(value, int | float | np.integer | np.floating):
             number = float(value)
@@ -175,7 +224,7 @@ def read_coordinates(values: pd.Series, axis: Axis, *, degrees: bool = True) -> 
             if math.isfinite(number):
                 out[i] = number
             else:
-                faults[i] = _fault(axis, str(value), NOT_FINITE)
+                faults[i] = _fault(axis, str(value), ("not_finite", ""))
             continue
         if value is None or value is pd.NA:
             continue
@@ -183,13 +232,13 @@ def read_coordinates(values: pd.Series, axis: Axis, *, degrees: bool = True) -> 
         if not text:
             continue
         if text.lower() in _NON_FINITE:
-            faults[i] = _fault(axis, text, NOT_FINITE)
+            faults[i] = _fault(axis, text, ("not_finite", ""))
         elif _PLAIN.fullmatch(text):
             number = float(text)
             if math.isfinite(number):
                 out[i] = number
             else:
-                faults[i] = _fault(axis, text, NOT_FINITE)
+                faults[i] = _fault(axis, text, ("not_finite", ""))
         elif _COMMA.fullmatch(text):
             read_as(i, _DECIMAL_COMMA, text, float(text.replace(",", ".")))
         else:
@@ -201,14 +250,11 @@ def read_coordinates(values: pd.Series, axis: Axis, *, degrees: bool = True) -> 
     return CoordinateReading(out, faults, {k: tuple(v) for k, v in forms.items()}, examples)
 
 
-def _fault(axis: Axis, text: str, why: str) -> str:
-    if why == NOT_A_NUMBER:
-        why = "is not a coordinate"
-    elif why == NOT_FINITE:
-        why = "is not a finite number"
-    elif why in ("too large", "ambiguous"):
-        why = f"is {why} as a number"
-    return f"its {axis} '{text}' {why}"
+def _fault(axis: Axis, text: str, why: _Why) -> str:
+    """Why the coordinate ``text`` of ``axis`` cannot be read, in words."""
+    reason, letter = why
+    template = _FAULTS.get((axis, reason), _FAULTS[axis, "not_coordinate"])
+    return _(template, value=text, letter=letter)
 
 
 def _shown(value: float) -> str:
@@ -217,22 +263,44 @@ def _shown(value: float) -> str:
 
 def _note(column: str, form: str, reading: CoordinateReading, index: pd.Index) -> Problem:
     positions = reading.forms[form]
+    # ``how`` is a parameter of the problem (data, in the atlas's English); the message is
+    # worded whole for each form.
     if form == _DMS_FORM:
         text, value = reading.examples[form]
         how = (
-            f"as degrees, minutes and seconds ('{text}' = {_shown(value)}; a hemisphere letter "
-            "S or W makes it negative)"
+            f"as degrees, minutes and seconds ('{text}' = {_shown(value)}; "  # i18n-ignore: data
+            "a hemisphere letter S or W makes it negative)"  # i18n-ignore: a parameter (data)
+        )
+        message = _(
+            "Coordinates in {column} read as degrees, minutes and seconds ('{text}' = {value}; "
+            "a hemisphere letter S or W makes it negative).",
+            column=column,
+            text=text,
+            value=_shown(value),
         )
     elif form == _DECIMAL_COMMA:
         text, value = reading.examples[form]
-        how = f"with a decimal comma ('{text}' = {_shown(value)})"
+        how = f"with a decimal comma ('{text}' = {_shown(value)})"  # i18n-ignore: data
+        message = _(
+            "Coordinates in {column} read with a decimal comma ('{text}' = {value}).",
+            column=column,
+            text=text,
+            value=_shown(value),
+        )
     else:
-        how = f"with {form}"
+        how = f"with {form}"  # i18n-ignore: a parameter (data)
+        # TRANSLATORS: {convention} is how the numbers were written, e.g. "a space as
+        # thousands separator ('1 234' = 1234)".
+        message = _(
+            "Coordinates in {column} read with {convention}.", column=column, convention=form
+        )
     return Problem(
         "warning",
-        f"Coordinates in {column} read {how}.",
-        "Write coordinates as decimal degrees with a decimal point (28.175, -26.175) to have "
-        "them read as they are.",
+        message,
+        _(
+            "Write coordinates as decimal degrees with a decimal point (28.175, -26.175) to have "
+            "them read as they are."
+        ),
         column=column,
         rows=tuple(int(index[p]) + 1 for p in positions),
         code="coordinates.convention",
@@ -271,7 +339,11 @@ def points_from_columns(
     faults: dict[Hashable, str] = {}
     for i in sorted(set(x.faults) | set(y.faults)):
         reasons = [r for r in (x.faults.get(i), y.faults.get(i)) if r]
-        faults[table.index[i]] = " and ".join(reasons)
+        faults[table.index[i]] = (
+            _("{longitude} and {latitude}", longitude=reasons[0], latitude=reasons[1])
+            if len(reasons) == 2
+            else reasons[0]
+        )
     notes = tuple(
         _note(column, form, reading, table.index)
         for column, reading in ((lon, x), (lat, y))

@@ -15,6 +15,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from atlas.errors import CRSError
+from atlas.i18n import N_, _
 from atlas.problems import Problem
 
 __all__ = [
@@ -28,11 +29,14 @@ __all__ = [
 
 STORAGE_CRS = CRS.from_epsg(4326)
 
-Frame = TypeVar("Frame", gpd.GeoDataFrame, gpd.GeoSeries)
+Frame = TypeVar("Frame", gpd.GeoDataFrame, gpd.GeoSeries)  # i18n-ignore: a type's name
 
 
-def parse_crs(value: object, *, what: str = "the CRS") -> CRS:
+def parse_crs(value: object, *, what: str = N_("the CRS")) -> CRS:
     """Parse ``value`` (``"EPSG:32735"``, ``32735``, WKT, a pyproj CRS) into a CRS.
+
+    ``what`` names the value in the message, in the session's language (a caller translates
+    its own; the default is translated here).
 
     Raises
     ------
@@ -48,8 +52,13 @@ def parse_crs(value: object, *, what: str = "the CRS") -> CRS:
         return CRS.from_user_input(text)
     except PyprojCRSError:
         raise CRSError(
-            f"Cannot understand {what} '{value}'. Give an EPSG code such as EPSG:4326 or "
-            "EPSG:32735, or a WKT/PROJ string."
+            # TRANSLATORS: {what} is "the CRS", "the metric CRS", "the wards CRS"...
+            _(
+                "Cannot understand {what} '{value}'. Give an EPSG code such as EPSG:4326 or "
+                "EPSG:32735, or a WKT/PROJ string.",
+                what=_(what),
+                value=value,
+            )
         ) from None
 
 
@@ -84,14 +93,17 @@ def resolve_crs(
         A new frame with a CRS set (unchanged coordinates), and report entries.
     """
     problems: list[Problem] = []
-    fix = f"Pass crs={{'{layer}': 'EPSG:XXXX'}} with the file's CRS, or add the missing .prj file."
     if declared is not None:
         if frame.crs is not None and not CRS(frame.crs).equals(declared):
             problems.append(
                 Problem(
                     "warning",
-                    f"The file says its CRS is {CRS(frame.crs).to_string()}, but you declared "
-                    f"{declared.to_string()}; the declared CRS is used.",
+                    _(
+                        "The file says its CRS is {file_crs}, but you declared {declared}; the "
+                        "declared CRS is used.",
+                        file_crs=CRS(frame.crs).to_string(),
+                        declared=declared.to_string(),
+                    ),
                 )
             )
         return frame.set_crs(declared, allow_override=True), problems
@@ -101,9 +113,15 @@ def resolve_crs(
         problems.append(
             Problem(
                 "warning",
-                "The layer has no CRS; its coordinates all fit longitude/latitude bounds, so "
-                "EPSG:4326 (WGS84) is assumed.",
-                "If that is wrong, " + fix[0].lower() + fix[1:],
+                _(
+                    "The layer has no CRS; its coordinates all fit longitude/latitude bounds, "
+                    "so EPSG:4326 (WGS84) is assumed."
+                ),
+                _(
+                    "If that is wrong, pass crs={{'{layer}': 'EPSG:XXXX'}} with the file's CRS, "
+                    "or add the missing .prj file.",
+                    layer=layer,
+                ),
                 code="crs.assumed",
                 params={"layer": layer},
             )
@@ -113,10 +131,19 @@ def resolve_crs(
     problems.append(
         Problem(
             "error",
-            "The layer has no CRS and its coordinates are not longitude/latitude "
-            f"(they span x {b[0]:.6g}..{b[2]:.6g}, y {b[1]:.6g}..{b[3]:.6g}), so the atlas "
-            "cannot tell where it is.",
-            fix,
+            _(
+                "The layer has no CRS and its coordinates are not longitude/latitude (they span "
+                "x {west}..{east}, y {south}..{north}), so the atlas cannot tell where it is.",
+                west=f"{b[0]:.6g}",
+                east=f"{b[2]:.6g}",
+                south=f"{b[1]:.6g}",
+                north=f"{b[3]:.6g}",
+            ),
+            _(
+                "Pass crs={{'{layer}': 'EPSG:XXXX'}} with the file's CRS, or add the missing .prj "
+                "file.",
+                layer=layer,
+            ),
             code="crs.missing",
             params={"layer": layer},
         )
@@ -133,16 +160,18 @@ def choose_metric_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
         When the frame has no CRS or no geometry to choose from.
     """
     if frame.crs is None:
-        raise CRSError("Cannot choose a metric CRS for a layer without a CRS.")
+        raise CRSError(_("Cannot choose a metric CRS for a layer without a CRS."))
     geoms = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
     present = geoms[~(geoms.isna() | geoms.is_empty)]
     if present.empty:
-        raise CRSError("Cannot choose a metric CRS: the layer has no geometry.")
+        raise CRSError(_("Cannot choose a metric CRS: the layer has no geometry."))
     try:
         return present.estimate_utm_crs(datum_name="WGS 84")
     except (RuntimeError, PyprojCRSError):
         raise CRSError(
-            "Cannot choose a metric CRS for this area; set one explicitly (metric_crs=EPSG:XXXX)."
+            _(
+                "Cannot choose a metric CRS for this area; set one explicitly (metric_crs=EPSG:XXXX)."
+            )
         ) from None
 
 
@@ -158,9 +187,12 @@ def to_metric(frame: Frame, crs: CRS) -> Frame:
     crs = CRS(crs)
     if crs.is_geographic:
         raise CRSError(
-            f"Cannot measure distances or areas in {crs.to_string()}: it is geographic "
-            "(degrees). Use a projected metric CRS such as the local UTM zone."
+            _(
+                "Cannot measure distances or areas in {crs}: it is geographic (degrees). Use a "
+                "projected metric CRS such as the local UTM zone.",
+                crs=crs.to_string(),
+            )
         )
     if frame.crs is None:
-        raise CRSError("Cannot measure a layer that has no CRS; set its CRS first.")
+        raise CRSError(_("Cannot measure a layer that has no CRS; set its CRS first."))
     return frame.to_crs(crs)

@@ -11,6 +11,7 @@ import pandas as pd
 from pyproj import CRS
 
 from atlas.errors import CRSError, SchemaError, ValidationError
+from atlas.i18n import _
 from atlas.load.columns import Constant, apply_mapping
 from atlas.load.crs import STORAGE_CRS, choose_metric_crs, parse_crs
 from atlas.load.files import RawLayer, read_layer
@@ -22,7 +23,7 @@ from atlas.problems import Problem, Report
 from atlas.registry import SAMPLE, sample_files
 
 __all__ = [
-    "Dataset",
+    "Dataset",  # i18n-ignore: public name
     "load_dataset",
     "load_layer",
     "load_sample",
@@ -144,10 +145,21 @@ def load_layer(
     >>> list(taps["service_id"]), taps.crs.to_epsg()
     (['T1', 'T2', 'T3'], 4326)
     """
-    frame, report, _ = _read_checked(
+    frame, report, _described = _read_checked(
         path, layer, mapping, crs, file_layer, categories, zeros_are_counts, encoding
     )
     return frame, report
+
+
+def _geometry_note(how: str) -> str:
+    """Where the geometry came from, from the reader's ``attrs["geometry_from"]`` (data, in
+    English: ``columns lon/lat`` or ``WKT column geom``)."""
+    columns, wkt = "columns ", "WKT column "  # i18n-ignore: the reader's attrs (data)
+    if how.startswith(columns):
+        return _("Geometry built from columns {columns}.", columns=how[len(columns) :])
+    if how.startswith(wkt):
+        return _("Geometry built from WKT column {column}.", column=how[len(wkt) :])
+    return _("Geometry built from {source}.", source=how)
 
 
 def _read_checked(
@@ -166,12 +178,14 @@ def _read_checked(
     notes = list(raw.notes)
     how = raw.frame.attrs.get("geometry_from")
     if how:
-        notes.append(Problem("info", f"Geometry built from {how}."))
+        notes.append(Problem("info", _geometry_note(how)))
     if how and "columns" in how and raw.frame.crs is None and crs is None:
         # Longitude/latitude columns are WGS84 by convention: say so rather than guess silently.
         mapped = mapped.set_crs("EPSG:4326")
-        notes.append(Problem("info", "Longitude/latitude columns are read as WGS84 (EPSG:4326)."))
-    declared = parse_crs(crs, what=f"the {layer} CRS") if crs is not None else None
+        notes.append(
+            Problem("info", _("Longitude/latitude columns are read as WGS84 (EPSG:4326)."))
+        )
+    declared = parse_crs(crs, what=_("the {layer} CRS", layer=layer)) if crs is not None else None
     frame, report = validate_layer(
         mapped,
         layer,
@@ -285,14 +299,17 @@ def load_dataset(
     unknown = sorted(set(encoding) - {"settlements", "services", "wards"})
     if unknown:
         raise SchemaError(
-            f"encoding names no layer the dataset reads: {', '.join(map(repr, unknown))}. Its "
-            "keys are settlements, services and wards, e.g. encoding={'settlements': 'cp1252'}."
+            _(
+                "encoding names no layer the dataset reads: {names}. Its keys are settlements, "
+                "services and wards, e.g. encoding={{'settlements': 'cp1252'}}.",
+                names=", ".join(map(repr, unknown)),
+            )
         )
 
     inputs: list[InputFile] = []
 
     def load(layer: str, path: str | Path) -> tuple[gpd.GeoDataFrame, Report]:
-        progress(f"reading {layer} from {path}")
+        progress(_("reading {layer} from {path}", layer=layer, path=path))
         frame, report, described = _read_checked(
             path,
             layer,
@@ -313,13 +330,13 @@ def load_dataset(
         reports.append(services_report)
     else:
         services_frame = _no_services()
-        progress("no service points: the settlements' own counts are the only counts")
+        progress(_("no service points: the settlements' own counts are the only counts"))
     wards_frame = None
     if wards is not None:
         wards_frame, wards_report = load("wards", wards)
         reports.append(wards_report)
     if clusters is not None:
-        progress(f"reading cluster membership from {clusters}")
+        progress(_("reading cluster membership from {path}", path=clusters))
         membership, report = read_membership(clusters, mapping.get("clusters"))
         if report.ok and settlements_report.ok:
             settlements_frame, extra = apply_membership(settlements_frame, membership)
@@ -334,11 +351,14 @@ def load_dataset(
     if metric_crs is None:
         metric = choose_metric_crs(settlements_frame)
     else:
-        metric = parse_crs(metric_crs, what="the metric CRS")
+        metric = parse_crs(metric_crs, what=_("the metric CRS"))
         if metric.is_geographic:
             raise CRSError(
-                f"The metric CRS {metric.to_string()} is geographic (degrees); distances and "
-                "areas need a projected CRS in metres, such as the local UTM zone."
+                _(
+                    "The metric CRS {crs} is geographic (degrees); distances and areas need a "
+                    "projected CRS in metres, such as the local UTM zone.",
+                    crs=metric.to_string(),
+                )
             )
     return Dataset(
         settlements=settlements_frame,
@@ -362,10 +382,14 @@ def _require_own_counts(settlements: gpd.GeoDataFrame, categories: Sequence[str]
         raise SchemaError(
             Problem(
                 "error",
-                "There are no service points, and the settlements carry no counts of their own "
-                "(such as sanitation_working): there is nothing to count.",
-                "Pass the service points (services=PATH), or map a count column of the "
-                "settlements: mapping={'settlements': {'sanitation_working': 'COLUMN'}}.",
+                _(
+                    "There are no service points, and the settlements carry no counts of their "
+                    "own (such as sanitation_working): there is nothing to count."
+                ),
+                _(
+                    "Pass the service points (services=PATH), or map a count column of the "
+                    "settlements: mapping={'settlements': {'sanitation_working': 'COLUMN'}}."
+                ),
                 code="services.none",
             )
         )

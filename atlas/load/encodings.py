@@ -27,11 +27,12 @@ import struct
 from dataclasses import dataclass
 
 from atlas.errors import SchemaError
+from atlas.i18n import N_, _
 from atlas.problems import Problem
 
 __all__ = [
     "ENCODING_CHOICES",
-    "Encoding",
+    "Encoding",  # i18n-ignore: public name
     "check_encoding",
     "cpg_encoding",
     "dbf_encoding",
@@ -43,6 +44,25 @@ __all__ = [
 
 #: The encodings the app offers (after "detect automatically"), the commonest first.
 ENCODING_CHOICES = ("utf-8", "cp1252", "latin-1", "cp437", "cp850", "utf-16")
+
+# How an encoding was chosen (:attr:`Encoding.how`, in English: compared and kept as data),
+# and the note saying so, worded whole for each.
+_GIVEN = "given"
+_FROM_CPG = "its .cpg file"  # i18n-ignore: a code of Encoding.how
+_FROM_LDID = "its DBF's language driver"  # i18n-ignore: a code of Encoding.how
+_FROM_TEXT = "its text"  # i18n-ignore: a code of Encoding.how
+_FROM_BOM = "its byte-order mark"  # i18n-ignore: a code of Encoding.how
+_FROM_ZEROS = "its zero bytes: UTF-16 without a byte-order mark"  # i18n-ignore: a code
+_NOTES = {
+    _FROM_CPG: N_("Text read as {encoding} (from its .cpg file), e.g. '{example}'."),
+    _FROM_LDID: N_("Text read as {encoding} (from its DBF's language driver), e.g. '{example}'."),
+    _FROM_TEXT: N_("Text read as {encoding} (from its text), e.g. '{example}'."),
+    _FROM_BOM: N_("Text read as {encoding} (from its byte-order mark), e.g. '{example}'."),
+    _FROM_ZEROS: N_(
+        "Text read as {encoding} (from its zero bytes: UTF-16 without a byte-order mark), e.g. "
+        "'{example}'."
+    ),
+}
 
 #: DBF language driver ids -> code page (after GDAL's shapefile driver and ESRI's table).
 #: 0x57 ("ANSI") is what ArcGIS writes for Windows text: read as cp1252, a superset of the
@@ -156,9 +176,13 @@ def check_encoding(name: str, *, layer: str = "LAYER") -> str:
         raise SchemaError(
             Problem(
                 "error",
-                f"'{name}' is not a text encoding the atlas knows.",
-                f"Pass a Python codec name, e.g. encoding={{'{layer}': 'cp1252'}} (load_dataset) "
-                f"or encoding='cp1252' (load_layer): one of {', '.join(ENCODING_CHOICES)}.",
+                _("'{name}' is not a text encoding the atlas knows.", name=name),
+                _(
+                    "Pass a Python codec name, e.g. encoding={{'{layer}': 'cp1252'}} "
+                    "(load_dataset) or encoding='cp1252' (load_layer): one of {choices}.",
+                    layer=layer,
+                    choices=", ".join(ENCODING_CHOICES),
+                ),
                 values=(name,),
                 code="encoding.unknown",
                 params={"layer": layer},
@@ -226,16 +250,16 @@ def dbf_encoding(data: bytes, cpg: str | None = None, given: str | None = None) 
     """The encoding of a Shapefile's names: ``given``, else its ``.cpg`` (text), else its
     DBF's language driver, else a checked guess from the DBF's text bytes ``data``."""
     if given:
-        return Encoding(check_encoding(given), "given")
+        return Encoding(check_encoding(given), _GIVEN)
     chosen = cpg_encoding(cpg) if cpg is not None else None
     if chosen:
-        return Encoding(chosen, "its .cpg file")
+        return Encoding(chosen, _FROM_CPG)
     ldid, text = dbf_text(data)
     declared = ldid_encoding(ldid)
     if declared and _decodes(text, declared):
-        return Encoding(declared, "its DBF's language driver")
+        return Encoding(declared, _FROM_LDID)
     guess = text_encoding(text)
-    return Encoding(guess.encoding, "its text", guess.guessed)
+    return Encoding(guess.encoding, _FROM_TEXT, guess.guessed)
 
 
 def text_encoding(data: bytes) -> Encoding:
@@ -248,15 +272,15 @@ def text_encoding(data: bytes) -> Encoding:
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(mark):
-            return Encoding(name, "its byte-order mark")
+            return Encoding(name, _FROM_BOM)
     sixteen = _utf16_without_mark(data)
     if sixteen:
-        return Encoding(sixteen, "its zero bytes: UTF-16 without a byte-order mark")
+        return Encoding(sixteen, _FROM_ZEROS)
     if _decodes(data, "utf-8"):
-        return Encoding("utf-8", "its text")
+        return Encoding("utf-8", _FROM_TEXT)
     if _decodes(data, "cp1252"):
-        return Encoding("cp1252", "its text", guessed=True)
-    return Encoding("latin-1", "its text", guessed=True)
+        return Encoding("cp1252", _FROM_TEXT, guessed=True)
+    return Encoding("latin-1", _FROM_TEXT, guessed=True)
 
 
 def _utf16_without_mark(data: bytes) -> str | None:
@@ -291,19 +315,46 @@ def encoding_note(
     """The report entry for an encoding chosen for text that is not all ASCII (``example`` is
     one such value as read): a warning naming a guess and how to choose another (code
     ``encoding.guessed``), a note for a declared one, None for one given."""
-    if chosen.how == "given" or example is None:
+    if chosen.how == _GIVEN or example is None:
         return None
     if chosen.guessed:
         return Problem(
             "warning",
-            f"'{file_name}' does not say which text encoding its names are in, and they are not "
-            f"UTF-8: they were read as {chosen.encoding} (e.g. '{example}'); check that names "
-            "with accents read right.",
-            f"If names look wrong, pass the right encoding: encoding={{'{layer}': 'NAME'}} "
-            f"(load_dataset) or encoding='NAME' (load_layer, read_layer), NAME one of "
-            f"{', '.join(ENCODING_CHOICES)}"
-            + (", or add a .cpg file naming it beside the .shp." if shapefile else "."),
+            _(
+                "'{name}' does not say which text encoding its names are in, and they are not "
+                "UTF-8: they were read as {encoding} (e.g. '{example}'); check that names with "
+                "accents read right.",
+                name=file_name,
+                encoding=chosen.encoding,
+                example=example,
+            ),
+            _(
+                "If names look wrong, pass the right encoding: encoding={{'{layer}': 'NAME'}} "
+                "(load_dataset) or encoding='NAME' (load_layer, read_layer), NAME one of "
+                "{choices}, or add a .cpg file naming it beside the .shp.",
+                layer=layer,
+                choices=", ".join(ENCODING_CHOICES),
+            )
+            if shapefile
+            else _(
+                "If names look wrong, pass the right encoding: encoding={{'{layer}': 'NAME'}} "
+                "(load_dataset) or encoding='NAME' (load_layer, read_layer), NAME one of "
+                "{choices}.",
+                layer=layer,
+                choices=", ".join(ENCODING_CHOICES),
+            ),
             code="encoding.guessed",
             params={"layer": layer},
         )
-    return Problem("info", f"Text read as {chosen.encoding} (from {chosen.how}), e.g. '{example}'.")
+    template = _NOTES.get(chosen.how)
+    if template is None:  # an Encoding made elsewhere, with its own words
+        return Problem(
+            "info",
+            _(
+                "Text read as {encoding} (from {how}), e.g. '{example}'.",
+                encoding=chosen.encoding,
+                how=chosen.how,
+                example=example,
+            ),
+        )
+    return Problem("info", _(template, encoding=chosen.encoding, example=example))

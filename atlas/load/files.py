@@ -28,6 +28,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from atlas.errors import DataFileError
+from atlas.i18n import _
 from atlas.load._geometry_parse import (
     GEOMETRY_FAULTS,
     parse_geometries,
@@ -179,7 +180,9 @@ def read_layer(
     """
     path = Path(path)
     if not path.exists():
-        raise DataFileError(f"File not found: '{path}'. Check the path and the file name.")
+        raise DataFileError(
+            _("File not found: '{path}'. Check the path and the file name.", path=path)
+        )
     suffix = _suffix(path)
     role = role or "LAYER"
     given = check_encoding(encoding, layer=role) if encoding else None
@@ -197,25 +200,36 @@ def read_layer(
             chosen = (dbf, True) if dbf is not None else None
         else:
             raise DataFileError(
-                f"'{path.name}' is not a layer format the atlas reads. Use GeoJSON, GeoPackage, "
-                "a plain or zipped Shapefile, KML, GeoParquet, or a CSV with longitude/latitude "
-                "or WKT columns."
+                _(
+                    "'{name}' is not a layer format the atlas reads. Use GeoJSON, GeoPackage, a "
+                    "plain or zipped Shapefile, KML, GeoParquet, or a CSV with "
+                    "longitude/latitude or WKT columns.",
+                    name=path.name,
+                )
             )
     messages = dict.fromkeys(str(w.message) for w in caught)  # GDAL repeats itself per call
-    notes = [Problem("warning", f"While reading the file: {m}") for m in messages]
+    # TRANSLATORS: {message} is GDAL's own warning, in English.
+    notes = [
+        Problem("warning", _("While reading the file: {message}", message=m)) for m in messages
+    ]
     if given and chosen is None:
         notes.append(
             Problem(
                 "info",
-                f"The encoding given ({given}) is not used: the text of '{path.name}' is in the "
-                "encoding its format defines (UTF-8 for GeoJSON and GeoPackage).",
+                _(
+                    "The encoding given ({encoding}) is not used: the text of '{name}' is in the "
+                    "encoding its format defines (UTF-8 for GeoJSON and GeoPackage).",
+                    encoding=given,
+                    name=path.name,
+                ),
             )
         )
     if chosen is not None:
         example = first_not_ascii(frame)
         note = encoding_note(chosen[0], path.name, role, example=example, shapefile=chosen[1])
         notes += [note] if note is not None else []
-    return RawLayer(frame, str(path) + (f" (layer '{layer}')" if layer else ""), tuple(notes))
+    source = _("{path} (layer '{layer}')", path=path, layer=layer) if layer else str(path)
+    return RawLayer(frame, source, tuple(notes))
 
 
 def _read_gdal(
@@ -236,10 +250,15 @@ def _read_gdal(
         raise DataFileError(many_layers(path.name, names, role))
     if layer is not None and layer not in names:
         raise DataFileError(
-            f"'{path.name}' has no layer '{layer}'. Its layers are: {', '.join(names)}."
+            _(
+                "'{name}' has no layer '{layer}'. Its layers are: {layers}.",
+                name=path.name,
+                layer=layer,
+                layers=", ".join(names),
+            )
         )
     if not names:
-        raise DataFileError(describe_failure(path, suffix, "no layers"))
+        raise DataFileError(describe_failure(path, suffix, _("no layers")))
     chosen = layer or names[0]
     text = shapefile_encoding(path, suffix, parts, chosen, encoding)
     try:
@@ -254,14 +273,23 @@ def _read_gdal(
             frame = frame.reset_index(drop=True)
     except UnicodeDecodeError as exc:
         raise DataFileError(
-            f"Could not read the names in '{path.name}' as {exc.encoding} (byte "
-            f"0x{exc.object[exc.start]:02X} is not {exc.encoding}): choose the "
-            "file's real encoding (cp1252 is the commonest for files from Windows GIS)."
+            _(
+                "Could not read the names in '{name}' as {encoding} (byte {byte} is not "
+                "{encoding}): choose the file's real encoding (cp1252 is the commonest for files "
+                "from Windows GIS).",
+                name=path.name,
+                encoding=exc.encoding,
+                byte=f"0x{exc.object[exc.start]:02X}",
+            )
         ) from None
     except (DataSourceError, DataLayerError, ValueError) as exc:
         raise DataFileError(
-            f"Could not read '{path.name}' ({_gdal_message(exc)}). The file may be truncated or "
-            "corrupt: export it again from the GIS it came from."
+            _(
+                "Could not read '{name}' ({error}). The file may be truncated or corrupt: "
+                "export it again from the GIS it came from.",
+                name=path.name,
+                error=_gdal_message(exc),
+            )
         ) from None
     if not isinstance(frame, gpd.GeoDataFrame):
         # A layer with no geometry column (e.g. a non-spatial table in a GeoPackage).
@@ -304,14 +332,18 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
         # Not GeoParquet (no "geo" metadata): a plain table, whose geometry comes from columns.
         pass
     except (OSError, ImportError) as exc:
-        raise DataFileError(f"Could not read '{path.name}' as Parquet ({exc}).") from None
+        raise DataFileError(_parquet_error(path, exc)) from None
     try:
         table = pd.read_parquet(path)
     except (OSError, ValueError) as exc:
-        raise DataFileError(f"Could not read '{path.name}' as Parquet ({exc}).") from None
+        raise DataFileError(_parquet_error(path, exc)) from None
     return geometry_from_columns(
         table.astype({c: "str" for c in table.columns if table[c].dtype == object}), path.name
     )
+
+
+def _parquet_error(path: Path, exc: Exception) -> str:
+    return _("Could not read '{name}' as Parquet ({error}).", name=path.name, error=exc)
 
 
 def read_table(path: str | Path, *, encoding: str | None = None) -> gpd.GeoDataFrame:
@@ -331,33 +363,47 @@ def _read_table(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, Enc
     chosen = Encoding(encoding, "given") if encoding else text_encoding(data)
     if encoding is None and b"\x00" in data and "16" not in chosen.encoding:
         raise DataFileError(
-            f"'{path.name}' is not a text file: it holds binary data (zero bytes), not "
-            "comma-separated values. Check that this is the file you meant, or save the table "
-            "from your spreadsheet as “CSV (comma delimited)”."
+            _(
+                "'{name}' is not a text file: it holds binary data (zero bytes), not "
+                "comma-separated values. Check that this is the file you meant, or save the "
+                "table from your spreadsheet as “CSV (comma delimited)”.",
+                name=path.name,
+            )
         )
     try:
         text = data.decode(chosen.encoding)
     except UnicodeDecodeError as exc:
         raise DataFileError(
-            f"'{path.name}' is not {chosen.encoding} text (byte {exc.start + 1} cannot be "
-            "read as it). Choose the file's real encoding, or save it again as UTF-8 CSV."
+            _(
+                "'{name}' is not {encoding} text (byte {byte} cannot be read as it). Choose the "
+                "file's real encoding, or save it again as UTF-8 CSV.",
+                name=path.name,
+                encoding=chosen.encoding,
+                byte=exc.start + 1,
+            )
         ) from None
     try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
     except pd.errors.EmptyDataError:
         raise DataFileError(
-            f"'{path.name}' holds no table: it has no header line with column names. Save the "
-            "table again as CSV, with the column names in its first line."
+            _(
+                "'{name}' holds no table: it has no header line with column names. Save the "
+                "table again as CSV, with the column names in its first line.",
+                name=path.name,
+            )
         ) from None
     except pd.errors.ParserError as exc:
         raise DataFileError(ragged_message(path.name, str(exc))) from None
     if not isinstance(table.index, pd.RangeIndex):
         # pandas makes the leading fields of rows longer than the header into an index.
         raise DataFileError(
-            f"Could not read '{path.name}' as CSV: some rows have more values than the header "
-            "has columns. A value that holds the separator (such as WKT, "
-            "'POLYGON ((1 2, 3 4, …))') must be in double quotes; export the file again with "
-            "quoting on."
+            _(
+                "Could not read '{name}' as CSV: some rows have more values than the header has "
+                "columns. A value that holds the separator (such as WKT, "
+                "'POLYGON ((1 2, 3 4, …))') must be in double quotes; export the file again with "
+                "quoting on.",
+                name=path.name,
+            )
         )
     table = table.replace({"": None})
     return geometry_from_columns(table, path.name), chosen
@@ -389,13 +435,17 @@ def geometry_from_columns(table: pd.DataFrame, name: str) -> gpd.GeoDataFrame:
             frame = gpd.GeoDataFrame(
                 table.drop(columns=[col]), geometry=gpd.GeoSeries(geoms, index=table.index)
             )
-            frame.attrs["geometry_from"] = f"WKT column {col}"
+            frame.attrs["geometry_from"] = f"WKT column {col}"  # i18n-ignore: data (attrs)
             frame.attrs[GEOMETRY_FAULTS] = faults
             return frame
     raise DataFileError(
-        f"'{name}' has no geometry: the atlas looks for longitude/latitude columns "
-        "(lon/lat, lng/lat, longitude/latitude or x/y) or a WKT column (wkt, geometry, geom). "
-        f"Its columns are: {', '.join(columns) or '(none)'}. Rename the coordinate columns."
+        _(
+            "'{name}' has no geometry: the atlas looks for longitude/latitude columns (lon/lat, "
+            "lng/lat, longitude/latitude or x/y) or a WKT column (wkt, geometry, geom). Its "
+            "columns are: {columns}. Rename the coordinate columns.",
+            name=name,
+            columns=", ".join(columns) or _("(none)"),
+        )
     )
 
 

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from atlas.errors import DataFileError, SchemaError
-from atlas.i18n import format_number, round_half_up
+from atlas.i18n import _, format_number, round_half_up
 from atlas.problems import Problem
 
 __all__ = [
@@ -76,7 +76,11 @@ class UploadLimits:
             value = getattr(self, spec.name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise SchemaError(
-                    f"UploadLimits({spec.name}=...) must be 1 or more, not {value!r}."
+                    _(
+                        "UploadLimits({field}=...) must be 1 or more, not {value}.",
+                        field=spec.name,
+                        value=repr(value),
+                    )
                 )
 
     @property
@@ -115,8 +119,13 @@ def upload_limits(environ: Mapping[str, str] | None = None) -> UploadLimits:
             value = 0
         if value < 1:
             raise SchemaError(
-                f"{variable}={text!r} is not a limit: give a whole number of 1 or more "
-                f"(e.g. {variable}={getattr(UploadLimits(), name)}), or unset it for the default."
+                _(
+                    "{variable}={value} is not a limit: give a whole number of 1 or more "
+                    "(e.g. {variable}={default}), or unset it for the default.",
+                    variable=variable,
+                    value=repr(text),
+                    default=getattr(UploadLimits(), name),
+                )
             )
         changes[name] = value
     return dataclasses.replace(UploadLimits(), **changes)
@@ -126,7 +135,7 @@ def megabytes(size: int) -> str:
     """A size in :data:`MB`, as every upload message writes it (one decimal below 10 MB; in
     bytes below 0.1 MB)."""
     if size < MB // 10:
-        return f"{format_number(size)} bytes"
+        return _("{size} bytes", size=format_number(size))
     value = size / MB
     if value >= 10 or value == int(value):
         return f"{format_number(round_half_up(value))} MB"
@@ -141,9 +150,20 @@ def limit_error(message: str, field: str, limits: UploadLimits) -> DataFileError
     return DataFileError(
         Problem(
             "error",
-            f"{message} (limit {variable}={value}).",
-            f"Use a smaller file, or raise the limit: pass limits=UploadLimits({field}=...) or "
-            f"set {variable} (currently {value}).",
+            # TRANSLATORS: {problem} says what is too big; {variable} is a setting's name.
+            _(
+                "{problem} (limit {variable}={value}).",
+                problem=message,
+                variable=variable,
+                value=value,
+            ),
+            _(
+                "Use a smaller file, or raise the limit: pass limits=UploadLimits({field}=...) or "
+                "set {variable} (currently {value}).",
+                field=field,
+                variable=variable,
+                value=value,
+            ),
             code="upload.limit",
             params={"variable": variable, "limit": value},
         )

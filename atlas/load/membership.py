@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from atlas.errors import DataFileError
+from atlas.i18n import _
 from atlas.load.columns import Constant, apply_mapping
 from atlas.load.validate import as_text
 from atlas.problems import Problem, Report
@@ -33,12 +34,18 @@ def read_membership(
     """
     path = Path(path)
     if not path.exists():
-        raise DataFileError(f"File not found: '{path}'. Check the path and the file name.")
+        raise DataFileError(
+            _("File not found: '{path}'. Check the path and the file name.", path=path)
+        )
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataFileError(
-            f"Could not read the cluster table '{path.name}' as CSV ({exc})."
+            _(
+                "Could not read the cluster table '{name}' as CSV ({error}).",
+                name=path.name,
+                error=exc,
+            )
         ) from None
     frame = gpd.GeoDataFrame(table.replace({"": None}), geometry=gpd.GeoSeries([None] * len(table)))
     mapped, problems = apply_mapping(frame, "clusters", mapping)
@@ -54,8 +61,8 @@ def read_membership(
         extra.append(
             Problem(
                 "error",
-                "Empty cluster or settlement_id cells.",
-                "Fill them in or delete the rows.",
+                _("Empty cluster or settlement_id cells."),
+                _("Fill them in or delete the rows."),
                 rows=tuple(int(i) + 1 for i in out.index[empty]),
             )
         )
@@ -65,8 +72,8 @@ def read_membership(
         extra.append(
             Problem(
                 "error",
-                "Settlements listed in more than one cluster.",
-                "A settlement belongs to one cluster: keep one row per settlement.",
+                _("Settlements listed in more than one cluster."),
+                _("A settlement belongs to one cluster: keep one row per settlement."),
                 column="settlement_id",
                 rows=tuple(int(i) + 1 for i in pairs.index[twice]),
                 values=tuple(pairs["settlement_id"][twice]),
@@ -93,8 +100,8 @@ def apply_membership(
         problems.append(
             Problem(
                 "warning",
-                "The cluster table names settlements that are not in the settlements layer.",
-                "Check the ids in the table.",
+                _("The cluster table names settlements that are not in the settlements layer."),
+                _("Check the ids in the table."),
                 column="settlement_id",
                 values=tuple(unknown),
             )
@@ -106,7 +113,7 @@ def apply_membership(
         problems.append(
             Problem(
                 "warning",
-                "The cluster table overrides the settlements' own cluster column.",
+                _("The cluster table overrides the settlements' own cluster column."),
                 column="cluster",
                 values=tuple(settlements["settlement_id"][differs]),
             )

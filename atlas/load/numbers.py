@@ -30,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
+from atlas.i18n import N_, _
 from atlas.problems import Problem
 
 __all__ = [
@@ -45,9 +46,9 @@ EXACT_LIMIT = 2**53
 _LIMIT_TEXT = f"{EXACT_LIMIT:,}".replace(",", " ")
 
 #: Why a value was refused (:attr:`NumberReading.reasons`).
-NOT_A_NUMBER = "not a number"
-NOT_FINITE = "not finite"
-TOO_LARGE = "too large"
+NOT_A_NUMBER = "not a number"  # i18n-ignore: a code (compared, and a param)
+NOT_FINITE = "not finite"  # i18n-ignore: a code (compared, and a param)
+TOO_LARGE = "too large"  # i18n-ignore: a code (compared, and a param)
 AMBIGUOUS = "ambiguous"
 
 # Thousands separators as typed: space, no-break space, thin space, narrow no-break space; the
@@ -55,7 +56,19 @@ AMBIGUOUS = "ambiguous"
 _SPACES = " \u00a0\u2009\u202f"
 _APOSTROPHES = "'\u2019"
 _GROUP = {",": ",", ".": r"\.", " ": f"[{_SPACES}]", "'": f"[{_APOSTROPHES}]"}
-_NAMES = {",": "a comma", ".": "a dot", " ": "a space", "'": "an apostrophe"}
+#: A convention in words, by thousands separator: used alone, and with a decimal comma.
+_THOUSANDS = {
+    ",": N_("a comma as thousands separator {example}"),
+    ".": N_("a dot as thousands separator {example}"),
+    " ": N_("a space as thousands separator {example}"),
+    "'": N_("an apostrophe as thousands separator {example}"),
+}
+_THOUSANDS_AND_COMMA = {
+    ",": N_("a comma as thousands separator and a decimal comma {example}"),
+    ".": N_("a dot as thousands separator and a decimal comma {example}"),
+    " ": N_("a space as thousands separator and a decimal comma {example}"),
+    "'": N_("an apostrophe as thousands separator and a decimal comma {example}"),
+}
 _NON_FINITE = {"inf", "infinity", "nan", "-nan", "+nan", "+inf", "-inf", "+infinity", "-infinity"}
 _PLAIN = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 #: A value's shape: its digits 1-9 made alike (zeros and separators kept), see read_numbers.
@@ -238,7 +251,7 @@ def read_numbers(values: pd.Series, *, integer: bool = False) -> NumberReading:
     # on its shape (where its separators and its zeros are): judged once per shape, so that a
     # column of 100 000 numbers is judged by its few shapes.
     shapes: dict[str, list[int]] = {}
-    for i, (_, body) in texts.items():
+    for i, (_sign, body) in texts.items():
         shapes.setdefault(body.translate(_SHAPE), []).append(i)
     judged = {shape: _judge(texts[group[0]][1], integer) for shape, group in shapes.items()}
     convention = _choose(shapes, judged)
@@ -343,7 +356,7 @@ def _mixed(
     decimals = [i for i in readings if decimal in texts[i][1] and thousands not in texts[i][1]]
     proof = any(
         thousands in body and (decimal in body or body.count(thousands) > 1)
-        for i, (_, body) in texts.items()
+        for i, (_sign, body) in texts.items()
         if i in readings
     )
     ambiguous = [i for i in grouped if lone.fullmatch(texts[i][1])]
@@ -369,10 +382,10 @@ def _describe(
     )
     shown = f"('{texts[example][0]}{texts[example][1]}' = {_plain(readings[example])})"
     if used_thousands and used_comma:
-        return f"{_NAMES[thousands or ' ']} as thousands separator and a decimal comma {shown}"
+        return _(_THOUSANDS_AND_COMMA[thousands or " "], example=shown)
     if used_thousands:
-        return f"{_NAMES[thousands or ' ']} as thousands separator {shown}"
-    return f"a decimal comma {shown}"
+        return _(_THOUSANDS[thousands or " "], example=shown)
+    return _("a decimal comma {example}", example=shown)
 
 
 def _where(positions: Sequence[int], index: pd.Index | None) -> tuple[int, ...]:
@@ -419,7 +432,9 @@ def number_problems(
         problems.append(
             Problem(
                 "warning",
-                f"{column} read with {reading.convention}.",
+                # TRANSLATORS: {convention} is how the numbers were written, e.g. "a comma as
+                # thousands separator ('10,000' = 10000)".
+                _("{column} read with {convention}.", column=column, convention=reading.convention),
                 column=column,
                 rows=_where(reading.changed, index),
                 code="numbers.convention",
@@ -435,10 +450,12 @@ def number_problems(
         problems.append(
             Problem(
                 "error",
-                message.format(column=column, limit=_LIMIT_TEXT),
-                "Correct these values in the file (plain numbers such as 1234 or 1234.5, one "
-                "convention for the whole column), or leave the cells empty if the number is "
-                "unknown.",
+                _(message, column=column, limit=_LIMIT_TEXT),
+                _(
+                    "Correct these values in the file (plain numbers such as 1234 or 1234.5, one "
+                    "convention for the whole column), or leave the cells empty if the number is "
+                    "unknown."
+                ),
                 column=column,
                 rows=tuple(rows[k] for k in picked),
                 values=tuple(reading.refused_values[k] for k in picked),
@@ -450,10 +467,12 @@ def number_problems(
 
 
 _REFUSALS = {
-    NOT_A_NUMBER: "{column} must be a number.",
-    NOT_FINITE: "{column} must be a finite number.",
-    TOO_LARGE: "{column} is too large to be kept exact (more than {limit}): surely a broken cell.",
-    AMBIGUOUS: (
+    NOT_A_NUMBER: N_("{column} must be a number."),
+    NOT_FINITE: N_("{column} must be a finite number."),
+    TOO_LARGE: N_(
+        "{column} is too large to be kept exact (more than {limit}): surely a broken cell."
+    ),
+    AMBIGUOUS: N_(
         "{column} mixes number conventions: these values could be read two ways (a comma or a "
         "dot as thousands separator, or as decimal separator), and no value of the column shows "
         "which."

@@ -38,11 +38,11 @@ STATUS_SYNONYMS: dict[str, str] = {
     "good": "working",
     "non_operational": "broken",
     "non-operational": "broken",
-    "not operational": "broken",
-    "not working": "broken",
+    "not operational": "broken",  # i18n-ignore: a word of the user's files (data)
+    "not working": "broken",  # i18n-ignore: a word of the user's files (data)
     "non-functional": "broken",
-    "non functional": "broken",
-    "not functional": "broken",
+    "non functional": "broken",  # i18n-ignore: a word of the user's files (data)
+    "not functional": "broken",  # i18n-ignore: a word of the user's files (data)
     "faulty": "broken",
     "damaged": "broken",
     "no": "broken",
@@ -96,7 +96,7 @@ class LayerSpec:
         raise KeyError(name)
 
 
-POLYGONAL = ("Polygon", "MultiPolygon")
+POLYGONAL = ("Polygon", "MultiPolygon")  # i18n-ignore: geometry types
 
 LAYERS: dict[str, LayerSpec] = {
     spec.name: spec
@@ -136,7 +136,7 @@ LAYERS: dict[str, LayerSpec] = {
         ),
         LayerSpec(
             "services",
-            ("Point",),
+            ("Point",),  # i18n-ignore: geometry type
             (
                 FieldSpec(
                     "service_id",
@@ -227,11 +227,18 @@ def layer_spec(layer: str, categories: Sequence[str] = ()) -> LayerSpec:
         and status (:func:`count_fields`).
     """
     from atlas.errors import SchemaError
+    from atlas.i18n import _
 
     try:
         spec = LAYERS[layer]
     except KeyError:
-        raise SchemaError(f"Unknown layer '{layer}'. Use one of: {', '.join(LAYERS)}.") from None
+        raise SchemaError(
+            _(
+                "Unknown layer '{layer}'. Use one of: {layers}.",
+                layer=layer,
+                layers=", ".join(LAYERS),
+            )
+        ) from None
     if layer == "settlements" and categories:
         return LayerSpec(spec.name, spec.geometry, spec.fields + count_fields(categories))
     return spec

@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 from atlas.errors import DataFileError
+from atlas.i18n import _
 from atlas.load.archives import ALLOWED_MEMBER_SUFFIXES, check_zip
 from atlas.load.limits import UploadLimits, limit_error, megabytes, upload_limits
 
@@ -78,19 +79,39 @@ def check_private_folder(folder: str | Path) -> None:
         info = os.lstat(where)
     except FileNotFoundError:
         raise DataFileError(
-            f"The upload folder {where} was removed while in use: upload the file again."
+            _(
+                "The upload folder {folder} was removed while in use: upload the file again.",
+                folder=where,
+            )
         ) from None
-    problem = ""
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        problem = "it is not a folder but a link or a file"
-    elif hasattr(os, "geteuid") and info.st_uid != os.geteuid():
-        problem = f"it belongs to another user (uid {info.st_uid})"
-    elif os.name == "posix" and info.st_mode & 0o077:
-        problem = f"others may open it (mode {stat.S_IMODE(info.st_mode):o}, not 700)"
-    if problem:
         raise DataFileError(
-            f"The upload folder {where} was changed by someone else ({problem}): uploads are "
-            "refused until the atlas is started again (it then makes a new private folder)."
+            _(
+                "The upload folder {folder} was changed by someone else (it is not a folder but "
+                "a link or a file): uploads are refused until the atlas is started again (it "
+                "then makes a new private folder).",
+                folder=where,
+            )
+        )
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        raise DataFileError(
+            _(
+                "The upload folder {folder} was changed by someone else (it belongs to another "
+                "user (uid {uid})): uploads are refused until the atlas is started again (it "
+                "then makes a new private folder).",
+                folder=where,
+                uid=info.st_uid,
+            )
+        )
+    if os.name == "posix" and info.st_mode & 0o077:
+        raise DataFileError(
+            _(
+                "The upload folder {folder} was changed by someone else (others may open it "
+                "(mode {mode}, not 700)): uploads are refused until the atlas is started again "
+                "(it then makes a new private folder).",
+                folder=where,
+                mode=f"{stat.S_IMODE(info.st_mode):o}",
+            )
         )
 
 
@@ -104,7 +125,9 @@ def private_subfolder(folder: str | Path, name: str) -> Path:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise DataFileError(f"Cannot make the upload folder {path}: {exc.strerror}.") from None
+        raise DataFileError(
+            _("Cannot make the upload folder {folder}: {error}.", folder=path, error=exc.strerror)
+        ) from None
     check_private_folder(path)
     return path
 
@@ -118,8 +141,11 @@ def _write_new(path: Path, data: bytes) -> None:
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise DataFileError(
-            f"Refused to write the upload {path}: something that is not a plain file (a "
-            "symbolic link or a device) is in its place, and it is not followed."
+            _(
+                "Refused to write the upload {path}: something that is not a plain file (a "
+                "symbolic link or a device) is in its place, and it is not followed.",
+                path=path,
+            )
         )
     target = path if info is None else path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0)
@@ -127,10 +153,13 @@ def _write_new(path: Path, data: bytes) -> None:
         descriptor = os.open(target, flags, 0o600)
     except FileExistsError:
         raise DataFileError(
-            f"Refused to write the upload {target}: a file or link appeared in its place."
+            _(
+                "Refused to write the upload {path}: a file or link appeared in its place.",
+                path=target,
+            )
         ) from None
     except OSError as exc:
-        raise DataFileError(f"Cannot write the upload {target}: {exc.strerror}.") from None
+        raise DataFileError(_write_error(target, exc)) from None
     try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
@@ -138,7 +167,11 @@ def _write_new(path: Path, data: bytes) -> None:
             target.replace(path)
     except OSError as exc:
         Path(target).unlink(missing_ok=True)
-        raise DataFileError(f"Cannot write the upload {path}: {exc.strerror}.") from None
+        raise DataFileError(_write_error(path, exc)) from None
+
+
+def _write_error(path: Path, exc: OSError) -> str:
+    return _("Cannot write the upload {path}: {error}.", path=path, error=exc.strerror)
 
 
 def save_upload(
@@ -178,10 +211,15 @@ def save_upload(
     """
     limits = limits or upload_limits()
     if not data:
-        raise DataFileError(f"'{name}' is empty.")
+        raise DataFileError(_("'{name}' is empty.", name=name))
     if len(data) > limits.upload_bytes:
         raise limit_error(
-            f"'{name}' is {megabytes(len(data))}; at most {limits.upload_mb} MB are accepted",
+            _(
+                "'{name}' is {size}; at most {limit} MB are accepted",
+                name=name,
+                size=megabytes(len(data)),
+                limit=limits.upload_mb,
+            ),
             "upload_mb",
             limits,
         )

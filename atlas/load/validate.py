@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+from atlas.i18n import _, ngettext
 from atlas.i18n.formats import round_half_up
 from atlas.load._geometry import check_coordinates, check_geometry, rows_of
 from atlas.load.coordinates import COORDINATE_NOTES
@@ -64,8 +65,11 @@ def _check_fields(
                     problems.append(
                         Problem(
                             "error",
-                            f"Empty {f.name}: every feature needs an id.",
-                            f"Fill in {f.name} for these rows, or map another column as the id.",
+                            _("Empty {field}: every feature needs an id.", field=f.name),
+                            _(
+                                "Fill in {field} for these rows, or map another column as the id.",
+                                field=f.name,
+                            ),
                             column=f.name,
                             rows=rows_of(empty, out.index),
                         )
@@ -75,8 +79,11 @@ def _check_fields(
                     problems.append(
                         Problem(
                             "error",
-                            f"Duplicate {f.name}: ids must be unique.",
-                            "Give each feature its own id (or map a column whose values are unique).",
+                            _("Duplicate {field}: ids must be unique.", field=f.name),
+                            _(
+                                "Give each feature its own id (or map a column whose values are "
+                                "unique)."
+                            ),
                             column=f.name,
                             rows=rows_of(dup, out.index),
                             values=tuple(str(v) for v in text[dup]),
@@ -93,8 +100,10 @@ def _check_fields(
                 problems.append(
                     Problem(
                         "error",
-                        f"{f.name} cannot be negative.",
-                        "Correct these values, or leave the cells empty if the count is unknown.",
+                        _("{field} cannot be negative.", field=f.name),
+                        _(
+                            "Correct these values, or leave the cells empty if the count is unknown."
+                        ),
                         column=f.name,
                         rows=rows_of(negative, out.index),
                         values=tuple(f"{v:g}" for v in numbers[negative]),
@@ -105,7 +114,10 @@ def _check_fields(
                 problems.append(
                     Problem(
                         "warning",
-                        f"{f.name} should be whole numbers; these were rounded half up.",
+                        _(
+                            "{field} should be whole numbers; these were rounded half up.",
+                            field=f.name,
+                        ),
                         column=f.name,
                         rows=rows_of(fractional, out.index),
                         values=tuple(f"{v:g}" for v in numbers[fractional]),
@@ -122,11 +134,17 @@ def _check_fields(
                 problems.append(
                     Problem(
                         "error",
-                        f"Unknown {f.name} values. Accepted: {', '.join(categories)}.",
-                        "Correct the values, map another column, or pass the categories of a "
-                        "standard that has this one: categories=list(standard.categories), the "
-                        "category added with atlas.measure.standards.with_category or in a "
-                        "standard file of your own.",
+                        _(
+                            "Unknown {field} values. Accepted: {accepted}.",
+                            field=f.name,
+                            accepted=", ".join(categories),
+                        ),
+                        _(
+                            "Correct the values, map another column, or pass the categories of a "
+                            "standard that has this one: categories=list(standard.categories), "
+                            "the category added with atlas.measure.standards.with_category or in "
+                            "a standard file of your own."
+                        ),
                         column=f.name,
                         rows=rows_of(bad, out.index),
                         values=tuple(str(v) for v in text[bad]),
@@ -135,7 +153,7 @@ def _check_fields(
                             "layer": spec.name,
                             "field": f.name,
                             "categories": unknown,
-                            "names": ", ".join(unknown) or "(empty)",
+                            "names": ", ".join(unknown) or _("(empty)"),
                         },
                     )
                 )
@@ -151,7 +169,11 @@ def _check_fields(
                 problems.append(
                     Problem(
                         "info",
-                        f"{f.name} words translated: {'; '.join(pairs)}.",
+                        _(
+                            "{field} words translated: {pairs}.",
+                            field=f.name,
+                            pairs="; ".join(pairs),
+                        ),
                         column=f.name,
                     )
                 )
@@ -159,7 +181,10 @@ def _check_fields(
                 problems.append(
                     Problem(
                         "warning",
-                        f"Empty {f.name}: counted as 'unknown' (unknown points do not serve).",
+                        _(
+                            "Empty {field}: counted as 'unknown' (unknown points do not serve).",
+                            field=f.name,
+                        ),
                         column=f.name,
                         rows=rows_of(missing, out.index),
                     )
@@ -170,8 +195,12 @@ def _check_fields(
                 problems.append(
                     Problem(
                         "error",
-                        f"Unknown {f.name} values. Accepted: {', '.join(STATUSES)}.",
-                        "Correct the values or map another column as the status.",
+                        _(
+                            "Unknown {field} values. Accepted: {accepted}.",
+                            field=f.name,
+                            accepted=", ".join(STATUSES),
+                        ),
+                        _("Correct the values or map another column as the status."),
                         column=f.name,
                         rows=rows_of(bad, out.index),
                         values=tuple(str(v) for v in text[bad]),
@@ -191,11 +220,18 @@ def _zeros_as_unknown(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[P
     out = frame.copy()
     out.loc[zero, ["households", "population"]] = np.nan
     ids = out["settlement_id"] if "settlement_id" in out else pd.Series("", index=out.index)
+    count = int(zero.sum())
     problem = Problem(
         "warning",
-        f"{int(zero.sum())} settlements have 0 households and 0 people: read as not counted "
-        "(their demand is unknown, their gaps are left empty and they are flagged).",
-        "If those zeros are real counts, pass zeros_are_counts=True.",
+        ngettext(
+            "{n} settlement has 0 households and 0 people: read as not counted (its demand is "
+            "unknown, its gaps are left empty and it is flagged).",
+            "{n} settlements have 0 households and 0 people: read as not counted (their demand "
+            "is unknown, their gaps are left empty and they are flagged).",
+            count,
+            n=count,
+        ),
+        _("If those zeros are real counts, pass zeros_are_counts=True."),
         column="households",
         rows=rows_of(zero, out.index),
         values=tuple(str(v) for v in ids[zero]),
@@ -262,7 +298,9 @@ def validate_layer(
     if layer == "settlements" and len(frame) == 0:
         problems.append(
             Problem(
-                "error", "The settlements layer is empty.", "Give a file with settlements in it."
+                "error",
+                _("The settlements layer is empty."),
+                _("Give a file with settlements in it."),
             )
         )
     out, crs_problems = resolve_crs(out, layer, crs)
@@ -283,9 +321,12 @@ def validate_layer(
         problems.append(
             Problem(
                 "error",
-                f"Most coordinates are impossible for the layer's CRS ({declared}): the file's "
-                "CRS is probably wrong or missing.",
-                f"Pass the right CRS: crs={{'{layer}': 'EPSG:XXXX'}}.",
+                _(
+                    "Most coordinates are impossible for the layer's CRS ({crs}): the file's CRS "
+                    "is probably wrong or missing.",
+                    crs=declared,
+                ),
+                _("Pass the right CRS: crs={{'{layer}': 'EPSG:XXXX'}}.", layer=layer),
                 code="crs.wrong",
                 params={"layer": layer},
             )
@@ -294,8 +335,8 @@ def validate_layer(
         problems.append(
             Problem(
                 "error",
-                "No settlement has a usable geometry.",
-                "Check the file's geometries and CRS.",
+                _("No settlement has a usable geometry."),
+                _("Check the file's geometries and CRS."),
             )
         )
     return out[keep], Report(layer, source, tuple(problems))

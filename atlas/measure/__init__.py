@@ -29,8 +29,8 @@ from atlas.measure.wards import primary_wards, settlement_wards
 __all__ = [
     "CategoryRule",
     "GapResult",
-    "Standard",
-    "Workers",
+    "Standard",  # i18n-ignore: names of the API
+    "Workers",  # i18n-ignore: names of the API
     "attribute_services",
     "category_columns",
     "cluster_gaps",

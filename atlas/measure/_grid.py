@@ -16,7 +16,7 @@ from scipy.spatial import cKDTree
 
 from atlas.measure._parallel import private_prepared
 
-__all__ = ["CELL_SIDES", "Cells", "grid_decide", "polygon_cells"]
+__all__ = ["CELL_SIDES", "Cells", "grid_decide", "polygon_cells"]  # i18n-ignore: names of the API
 
 #: Cell sides (metres) tried in turn; each is half the one before, so cells split in four.
 CELL_SIDES = (64.0, 32.0, 16.0, 8.0)

@@ -16,14 +16,15 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 from pyproj.exceptions import ProjError
 from shapely.ops import nearest_points
 
+from atlas.i18n import _
 from atlas.load.crs import STORAGE_CRS
 from atlas.load.dataset import Dataset
 
 __all__ = [
     "MOST",
     "SAMPLE",
-    "Cause",
-    "Pair",
+    "Cause",  # i18n-ignore: names of the API
+    "Pair",  # i18n-ignore: names of the API
     "crs_name",
     "distance_km",
     "extent",
@@ -170,7 +171,7 @@ def candidates(near: np.ndarray, dataset: Dataset, other_layer: str) -> list[CRS
 
 def named(code: str | None) -> str:
     """``EPSG:32735 (WGS 84 / UTM zone 35S)`` for ``EPSG:32735``."""
-    return crs_name(CRS.from_user_input(code)) if code else "another CRS"
+    return crs_name(CRS.from_user_input(code)) if code else _("another CRS")
 
 
 def crs_name(crs: CRS) -> str:

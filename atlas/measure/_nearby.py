@@ -20,11 +20,12 @@ import shapely
 from pyproj import CRS, Transformer
 
 from atlas.errors import SchemaError
+from atlas.i18n import _, ngettext
 from atlas.load.crs import to_metric
 from atlas.measure._parallel import Workers, private_prepared, using
 from atlas.problems import Problem
 
-__all__ = ["Nearby", "metric_xy", "nearby_pairs", "pairs_within"]
+__all__ = ["Nearby", "metric_xy", "nearby_pairs", "pairs_within"]  # i18n-ignore: names of the API
 
 
 def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> np.ndarray:
@@ -50,9 +51,13 @@ def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> np.ndarray:
         raise SchemaError(
             Problem(
                 "error",
-                f"Service points must be single points; found {int((kinds != 0).sum())} other "
-                "geometries.",
-                "Validate the layer first: atlas.load_layer(path, 'services').",
+                ngettext(
+                    "Service points must be single points; found {count} other geometry.",
+                    "Service points must be single points; found {count} other geometries.",
+                    int((kinds != 0).sum()),
+                    count=int((kinds != 0).sum()),
+                ),
+                _("Validate the layer first: atlas.load_layer(path, 'services')."),
                 code="services.not_points",
             )
         )

@@ -28,7 +28,13 @@ import shapely
 
 from atlas.config import machine_cores
 
-__all__ = ["PARALLEL_MIN", "Job", "Workers", "private_prepared", "using"]
+__all__ = [
+    "PARALLEL_MIN",
+    "Job",  # i18n-ignore: a name of the API
+    "Workers",  # i18n-ignore: a name of the API
+    "private_prepared",
+    "using",
+]
 
 #: Vectorised calls on fewer elements than this are not worth splitting across threads.
 PARALLEL_MIN = 2000

@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from atlas.i18n import _, ngettext
 from atlas.measure.standards import DEMAND_COLUMN, Standard
 from atlas.problems import Problem
 
@@ -196,7 +197,13 @@ def count_problems(
             differ = (own.notna() & attributed & (own != points)).to_numpy()
             if differ.any():
                 values = tuple(
-                    f"{n} ({i}): own count {o:g}, points {p:g}"
+                    _(
+                        "{name} ({settlement_id}): own count {own}, points {points}",
+                        name=n,
+                        settlement_id=i,
+                        own=f"{o:g}",
+                        points=f"{p:g}",
+                    )
                     for n, i, o, p in zip(
                         names[differ],
                         settlements["settlement_id"][differ],
@@ -208,10 +215,18 @@ def count_problems(
                 problems.append(
                     Problem(
                         "warning",
-                        f"{int(differ.sum())} settlements count their own working {category} "
-                        "points and also have points in the services layer, with other "
-                        "numbers; their own counts are used.",
-                        "Check which is right, and map only one of them.",
+                        ngettext(
+                            "{count} settlement counts its own working {category} points and "
+                            "also has points in the services layer, with other numbers; its own "
+                            "count is used.",
+                            "{count} settlements count their own working {category} points and "
+                            "also have points in the services layer, with other numbers; their "
+                            "own counts are used.",
+                            int(differ.sum()),
+                            count=int(differ.sum()),
+                            category=category,
+                        ),
+                        _("Check which is right, and map only one of them."),
                         column=f"{category}_working",
                         values=values,
                         code="counts.differ",
@@ -222,10 +237,16 @@ def count_problems(
             problems.append(
                 Problem(
                     "warning",
-                    f"Nothing counts {category}: there are no service points and no settlement "
-                    f"has a {category}_working count, so its gaps are unknown.",
-                    f"Map a count column: mapping={{'settlements': {{'{category}_working': "
-                    "'COLUMN'}}.",
+                    _(
+                        "Nothing counts {category}: there are no service points and no "
+                        "settlement has a {category}_working count, so its gaps are unknown.",
+                        category=category,
+                    ),
+                    _(
+                        "Map a count column: mapping={{'settlements': {{'{category}_working': "
+                        "'COLUMN'}}}}.",
+                        category=category,
+                    ),
                     column=f"{category}_working",
                     code="counts.none",
                     params={"category": category},

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import shapely
 
-from atlas.i18n import format_number, round_half_up
+from atlas.i18n import N_, _, format_number, round_half_up
 from atlas.load.dataset import Dataset
 from atlas.measure._meeting import (
     MOST,
@@ -44,14 +44,120 @@ from atlas.measure._meeting import (
 from atlas.measure.standards import Standard
 from atlas.problems import Problem
 
-__all__ = ["MARGIN_M", "MOST", "Apart", "apart_problems", "extent_text", "layers_apart"]
+__all__ = [
+    "MARGIN_M",
+    "MOST",
+    "Apart",  # i18n-ignore: a name of the API
+    "apart_problems",
+    "extent_text",
+    "layers_apart",
+]
 
 #: Settlements nearer than this (metres, or the reach when larger) to the points' area are
 #: among the points.
 MARGIN_M = 1000.0
 
-_LABEL = {"services": "service points", "settlements": "settlements", "wards": "wards"}
-_ALLOW = "If these are the right files, pass allow_apart=True to compute_gaps to measure anyway."
+_ALLOW = N_(
+    "If these are the right files, pass allow_apart=True to compute_gaps to measure anyway."
+)
+
+# One whole sentence per layer (and per outcome), so that each language words it as one.
+#: What meets: the service points within reach of a settlement, the settlements in a ward.
+_MET = {
+    "services": N_("{near} of the {total} service points lie within {reach} m of a settlement"),
+    "wards": N_("{near} of the {total} settlements lie in a ward"),
+}
+#: What does not meet, when none of the layer meets and when only some do.
+_FINDING = {
+    ("services", True): N_(
+        "None of the {total} service points lie within {reach} m of a settlement (the "
+        "standard's largest walking distance), and most settlements lie far from every point: "
+        "the service points and the settlements do not meet, so every settlement would show "
+        "no points, a full gap and no coverage."
+    ),
+    ("services", False): N_(
+        "Only {near} of the {total} service points lie within {reach} m of a settlement (the "
+        "standard's largest walking distance), and most settlements lie far from every point: "
+        "the service points and the settlements do not meet, so every settlement would show "
+        "no points, a full gap and no coverage."
+    ),
+    ("wards", True): N_(
+        "None of the {total} settlements lie in one of the wards: the wards and the "
+        "settlements do not meet, so the settlements would have no ward."
+    ),
+    ("wards", False): N_(
+        "Only {near} of the {total} settlements lie in one of the wards: the wards and the "
+        "settlements do not meet, so the settlements would have no ward."
+    ),
+}
+#: Where the two layers lie, when their extents overlap (True) and when they are apart.
+_WHERE = {
+    ("services", True): N_(
+        "The service points lie within {extent}, the settlements within "
+        "{settlements_extent}: their extents overlap."
+    ),
+    ("services", False): N_(
+        "The service points lie within {extent}, the settlements within "
+        "{settlements_extent}: about {km} km apart."
+    ),
+    ("wards", True): N_(
+        "The wards lie within {extent}, the settlements within {settlements_extent}: their "
+        "extents overlap."
+    ),
+    ("wards", False): N_(
+        "The wards lie within {extent}, the settlements within {settlements_extent}: about "
+        "{km} km apart."
+    ),
+}
+#: The layer whose longitude and latitude, swapped, make the layers meet.
+_SWAPPED = {
+    "services": N_(
+        "They meet when the service points' longitude and latitude are swapped: one of the two "
+        "files has its coordinates the wrong way round (the one whose extent is not where the "
+        "place is)."
+    ),
+    "settlements": N_(
+        "They meet when the settlements' longitude and latitude are swapped: one of the two "
+        "files has its coordinates the wrong way round (the one whose extent is not where the "
+        "place is)."
+    ),
+    "wards": N_(
+        "They meet when the wards' longitude and latitude are swapped: one of the two files has "
+        "its coordinates the wrong way round (the one whose extent is not where the place is)."
+    ),
+}
+#: The layer whose numbers, read in another CRS, make the layers meet.
+_OTHER_CRS = {
+    "services": N_(
+        "They meet when the service points' coordinates are read in {fits_name} instead of "
+        "{read_in}: the numbers in the service points' file are most likely in {fits}, and its "
+        "CRS is wrong."
+    ),
+    "settlements": N_(
+        "They meet when the settlements' coordinates are read in {fits_name} instead of "
+        "{read_in}: the numbers in the settlements' file are most likely in {fits}, and its CRS "
+        "is wrong."
+    ),
+    "wards": N_(
+        "They meet when the wards' coordinates are read in {fits_name} instead of {read_in}: "
+        "the numbers in the wards' file are most likely in {fits}, and its CRS is wrong."
+    ),
+}
+#: That the layers do not meet, in a printed page's sources and in a warning.
+_NOTE = {
+    "services": N_(
+        "The service points and the settlements do not meet ({met}): these gaps were measured "
+        "anyway and are not facts until the files are checked."
+    ),
+    "wards": N_(
+        "The wards and the settlements do not meet ({met}): these gaps were measured anyway "
+        "and are not facts until the files are checked."
+    ),
+}
+_SHOWN_APART = {
+    "services": N_("The service points and the settlements do not meet: {met}."),
+    "wards": N_("The wards and the settlements do not meet: {met}."),
+}
 
 
 @dataclass(frozen=True)
@@ -93,53 +199,34 @@ class Apart:
     settlements_extent: str
 
     def _met(self) -> str:
-        if self.layer == "services":
-            return (
-                f"{self.near} of the {self.total} service points lie within {self.reach:g} m "
-                "of a settlement"
-            )
-        return f"{self.near} of the {self.total} settlements lie in a ward"
+        return _(_MET[self.layer], near=self.near, total=self.total, reach=f"{self.reach:g}")
 
     def _finding(self) -> str:
-        label = _LABEL[self.layer]
-        if self.layer == "services":
-            met = "None" if self.near == 0 else f"Only {self.near}"
-            return (
-                f"{met} of the {self.total} service points lie within {self.reach:g} m of a "
-                "settlement (the standard's largest walking distance), and most settlements lie "
-                "far from every point: the service points and the settlements do not meet, so "
-                "every settlement would show no points, a full gap and no coverage."
-            )
-        met = "None" if self.near == 0 else f"Only {self.near}"
-        return (
-            f"{met} of the {self.total} settlements lie in one of the {label}: the wards and the "
-            "settlements do not meet, so the settlements would have no ward."
+        return _(
+            _FINDING[self.layer, self.near == 0],
+            near=self.near,
+            total=self.total,
+            reach=f"{self.reach:g}",
         )
 
     def _cause(self) -> str:
-        label, moved = _LABEL[self.layer], _LABEL[self.moved]
-        where = (
-            f"The {label} lie within {self.extent}, the settlements within "
-            f"{self.settlements_extent}"
-        )
-        where += (
-            ": their extents overlap."
-            if self.distance_km == 0
-            else f": about {format_number(round_half_up(self.distance_km))} km apart."
+        where = _(
+            _WHERE[self.layer, self.distance_km == 0],
+            extent=self.extent,
+            settlements_extent=self.settlements_extent,
+            km=format_number(round_half_up(self.distance_km)),
         )
         if self.cause == "swapped":
-            return (
-                f"They meet when the {moved}' longitude and latitude are swapped: one of the "
-                "two files has its coordinates the wrong way round (the one whose extent is not "
-                "where the place is). " + where
-            )
+            return f"{_(_SWAPPED[self.moved])} {where}"
         if self.cause == "crs":
-            return (
-                f"They meet when the {moved}' coordinates are read in {named(self.fits)} "
-                f"instead of {self.read_in}: the numbers in the {moved}' file are most likely in "
-                f"{self.fits}, and its CRS is wrong. " + where
+            other = _(
+                _OTHER_CRS[self.moved],
+                fits_name=named(self.fits),
+                read_in=self.read_in,
+                fits=self.fits,
             )
-        return where + " Most likely one of the files is of another place."
+            return f"{other} {where}"
+        return f"{where} {_('Most likely one of the files is of another place.')}"
 
     def problem(self) -> Problem:
         """The refusal: what does not meet, the likely cause, how to fix it (an error)."""
@@ -157,8 +244,9 @@ class Apart:
             return Problem(
                 "error",
                 message,
-                "Swap the two coordinate columns in the file that has them the wrong way round. "
-                + _ALLOW,
+                _("Swap the two coordinate columns in the file that has them the wrong way round.")
+                + " "
+                + _(_ALLOW),
                 code="layers.swapped",
                 params=params,
             )
@@ -166,34 +254,41 @@ class Apart:
             return Problem(
                 "error",
                 message,
-                f"Declare its CRS when loading: crs={{'{self.moved}': '{self.fits}'}}. " + _ALLOW,
+                _(
+                    "Declare its CRS when loading: crs={{'{layer}': '{crs}'}}.",
+                    layer=self.moved,
+                    crs=self.fits,
+                )
+                + " "
+                + _(_ALLOW),
                 code="layers.other_crs",
                 params=params,
             )
         return Problem(
             "error",
             message,
-            "Check that the files are of the same place. " + _ALLOW,
+            _("Check that the files are of the same place.") + " " + _(_ALLOW),
             code="layers.apart",
             params=params,
         )
 
     def note(self) -> str:
         """One line for a printed page's sources: the layers do not meet, the gaps are in doubt."""
-        return (
-            f"The {_LABEL[self.layer]} and the settlements do not meet ({self._met()}): these "
-            "gaps were measured anyway and are not facts until the files are checked."
-        )
+        return _(_NOTE[self.layer], met=self._met())
 
     def warning(self) -> Problem:
         """What a result measured anyway says: the layers do not meet, the gaps are in doubt."""
+        shown = _(_SHOWN_APART[self.layer], met=self._met())
+        measured = _(
+            "The gaps were measured anyway: they are not facts until the files are checked."
+        )
         return Problem(
             "warning",
-            f"The {_LABEL[self.layer]} and the settlements do not meet: {self._met()}. "
-            f"{self._cause()} The gaps were measured anyway: they are not facts until the "
-            "files are checked.",
-            "They were measured because allow_apart=True was passed: check the files before "
-            "using them.",
+            f"{shown} {self._cause()} {measured}",
+            _(
+                "They were measured because allow_apart=True was passed: check the files before "
+                "using them."
+            ),
             code="layers.shown_apart",
             params={"layer": self.layer, "note": self.note()},
         )
@@ -214,11 +309,14 @@ def extent_text(bounds: tuple[float, float, float, float] | None) -> str:
     'no known place'
     """
     if bounds is None:
-        return "no known place"
+        return _("no known place")
     x0, y0, x1, y1 = bounds
-    return (
-        f"{_degrees(x0, 'E', 'W')} to {_degrees(x1, 'E', 'W')}, "
-        f"{_degrees(y0, 'N', 'S')} to {_degrees(y1, 'N', 'S')}"
+    return _(
+        "{west} to {east}, {south} to {north}",
+        west=_degrees(x0, "E", "W"),
+        east=_degrees(x1, "E", "W"),
+        south=_degrees(y0, "N", "S"),
+        north=_degrees(y1, "N", "S"),
     )
 
 

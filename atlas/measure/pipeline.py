@@ -11,6 +11,7 @@ import pandas as pd
 
 from atlas.config import Config
 from atlas.errors import LayersApartError
+from atlas.i18n import _
 from atlas.load.crs import to_metric
 from atlas.load.dataset import Dataset
 from atlas.measure._nearby import metric_xy, nearby_pairs
@@ -114,7 +115,8 @@ def compute_gaps(
     True
     """
     config = config or Config()
-    progress("checking that the layers meet")
+    # The progress lines are the command line's, at a terminal, in English.
+    progress("checking that the layers meet")  # i18n-ignore: CLI progress
     apart = layers_apart(dataset, standard)
     if apart and not allow_apart:
         raise LayersApartError(problems=[a.problem() for a in apart])
@@ -134,15 +136,16 @@ def compute_gaps(
     # The order does not change any result.
     with Workers(config.workers) as workers:
         if dataset.wards is not None:
-            progress(f"overlaying {len(dataset.wards)} wards")
+            progress(f"overlaying {len(dataset.wards)} wards")  # i18n-ignore: CLI progress
         ward_job = workers.submit(settlement_wards, settlements, wards, crs)
-        progress(f"finding the service points near {len(settlements)} settlements")
+        places, points = len(settlements), len(services)
+        progress(f"finding the service points near {places} settlements")  # i18n-ignore: CLI
         nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach, workers)
-        progress("measuring walking-distance coverage")
+        progress("measuring walking-distance coverage")  # i18n-ignore: CLI progress
         cover_job = workers.submit(
             lambda: coverage(settlements, services, standard, crs, nearby, workers=workers)
         )
-        progress(f"attributing {len(services)} service points to {len(settlements)} settlements")
+        progress(f"attributing {points} service points to {places} settlements")  # i18n-ignore: CLI
         attribution = attribute_services(
             services, settlements, standard, crs, nearby, workers=workers
         )
@@ -164,11 +167,15 @@ def compute_gaps(
         problems.append(
             Problem(
                 "warning",
-                "No settlement has a cluster: the cluster view has one row, 'Not in a cluster', "
-                "with every settlement.",
-                "Map the column that names each settlement's cluster: "
-                "mapping={'settlements': {'cluster': 'COLUMN'}}, or pass a cluster table "
-                "(clusters=PATH).",
+                _(
+                    "No settlement has a cluster: the cluster view has one row, 'Not in a "
+                    "cluster', with every settlement."
+                ),
+                _(
+                    "Map the column that names each settlement's cluster: "
+                    "mapping={'settlements': {'cluster': 'COLUMN'}}, or pass a cluster table "
+                    "(clusters=PATH)."
+                ),
                 column="cluster",
                 code="clusters.unmapped",
             )

@@ -19,13 +19,14 @@ from typing import Any, Literal
 import tomli_w
 
 from atlas.errors import StandardError
+from atlas.i18n import _
 from atlas.load.schema import CATEGORIES
 from atlas.registry import standard_names, standard_path
 
 __all__ = [
     "DEMAND_COLUMN",
     "CategoryRule",
-    "Standard",
+    "Standard",  # i18n-ignore: a name of the API
     "category_rule",
     "load_standard",
     "parse_standard",
@@ -116,7 +117,14 @@ def _positive(value: Any, what: str, origin: str) -> float:
         or not math.isfinite(value)
         or value <= 0
     ):
-        raise StandardError(f"{origin}: {what} must be a positive number, not {value!r}.")
+        raise StandardError(
+            _(
+                "{origin}: {field} must be a positive number, not {value}.",
+                origin=origin,
+                field=what,
+                value=repr(value),
+            )
+        )
     return float(value)
 
 
@@ -129,31 +137,49 @@ def parse_standard(data: Mapping[str, Any], origin: str) -> Standard:
     for key in ("name", "source", "household_size", "categories"):
         if key not in data:
             raise StandardError(
-                f"{origin}: the standard has no '{key}'. A standard file needs name, source, "
-                "household_size and a [categories.<name>] table per category."
+                _(
+                    "{origin}: the standard has no '{key}'. A standard file needs name, source, "
+                    "household_size and a [categories.<name>] table per category.",
+                    origin=origin,
+                    key=key,
+                )
             )
     household_size = _positive(data["household_size"], "household_size", origin)
     cats = data["categories"]
     if not isinstance(cats, Mapping):
         raise StandardError(
-            f"{origin}: 'categories' must be a table of [categories.<name>] tables."
+            _(
+                "{origin}: 'categories' must be a table of [categories.<name>] tables.",
+                origin=origin,
+            )
         )
     rules: dict[str, CategoryRule] = {
         c: CategoryRule(point_label=DEFAULT_LABELS[c]) for c in CATEGORIES
     }
     for cat, spec in cats.items():
-        where = f"{origin}: category '{cat}'"
+        # TRANSLATORS: where a problem of a standard file is, before a colon and the problem.
+        where = _("{origin}: category '{category}'", origin=origin, category=cat)
         if not isinstance(spec, Mapping):
-            raise StandardError(f"{where} must be a table.")
+            raise StandardError(_("{where} must be a table.", where=where))
         unknown = set(spec) - set(RULE_KEYS)
         if unknown:
             raise StandardError(
-                f"{where} has unknown keys {sorted(unknown)}; use unit, max_per_point, "
-                "max_distance_m, point_label, distance_note."
+                _(
+                    "{where} has unknown keys {keys}; use unit, max_per_point, max_distance_m, "
+                    "point_label, distance_note.",
+                    where=where,
+                    keys=sorted(unknown),
+                )
             )
         unit = spec.get("unit", "households")
         if unit not in ("households", "people"):
-            raise StandardError(f"{where}: unit must be 'households' or 'people', not {unit!r}.")
+            raise StandardError(
+                _(
+                    "{where}: unit must be 'households' or 'people', not {unit}.",
+                    where=where,
+                    unit=repr(unit),
+                )
+            )
         rules[str(cat).lower()] = CategoryRule(
             unit=unit,
             max_per_point=_optional_positive(spec.get("max_per_point"), "max_per_point", where),
@@ -234,13 +260,19 @@ def load_standard(name_or_path: str | Path) -> Standard:
         path = standard_path(text)
     elif not path.exists():
         raise StandardError(
-            f"Unknown standard '{text}': it is neither a preset ({', '.join(standard_names())}) "
-            "nor an existing file."
+            _(
+                "Unknown standard '{name}': it is neither a preset ({presets}) nor an existing "
+                "file.",
+                name=text,
+                presets=", ".join(standard_names()),
+            )
         )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise StandardError(f"Cannot read the standard file '{path}': {exc}.") from None
+        raise StandardError(
+            _("Cannot read the standard file '{path}': {error}.", path=path, error=exc)
+        ) from None
     return parse_standard_toml(text, str(path))
 
 
@@ -258,7 +290,9 @@ def parse_standard_toml(text: str, origin: str) -> Standard:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise StandardError(f"The standard file '{origin}' is not valid TOML: {exc}.") from None
+        raise StandardError(
+            _("The standard file '{origin}' is not valid TOML: {error}.", origin=origin, error=exc)
+        ) from None
     return parse_standard(data, origin)
 
 
@@ -328,12 +362,23 @@ def category_rule(
         ``unit`` is not ``households`` or ``people``, a number is not positive, or the point
         has no label.
     """
-    where = "the category's rule"
+    where = _("the category's rule")
     if unit not in ("households", "people"):
-        raise StandardError(f"{where}: unit must be 'households' or 'people', not {unit!r}.")
+        raise StandardError(
+            _(
+                "{where}: unit must be 'households' or 'people', not {unit}.",
+                where=where,
+                unit=repr(unit),
+            )
+        )
     label = str(point_label).strip()
     if not label:
-        raise StandardError(f"{where}: say what one point is called (point_label), e.g. 'clinic'.")
+        raise StandardError(
+            _(
+                "{where}: say what one point is called (point_label), e.g. 'clinic'.",
+                where=where,
+            )
+        )
     return CategoryRule(
         unit="people" if unit == "people" else "households",
         max_per_point=_optional_positive(max_per_point, "max_per_point", where),
@@ -367,10 +412,19 @@ def with_category(standard: Standard, category: str, rule: CategoryRule) -> Stan
     name = str(category).strip()
     if not CATEGORY_NAME.fullmatch(name):
         raise StandardError(
-            f"A category is called by a lower-case word (letters, digits and _, starting with a "
-            f"letter), such as 'health', not {category!r}."
+            _(
+                "A category is called by a lower-case word (letters, digits and _, starting with "
+                "a letter), such as 'health', not {category}.",
+                category=repr(category),
+            )
         )
     if not isinstance(rule, CategoryRule):
-        raise StandardError(f"The rule of '{name}' must be a CategoryRule, not {rule!r}.")
+        raise StandardError(
+            _(
+                "The rule of '{name}' must be a CategoryRule, not {rule}.",
+                name=name,
+                rule=repr(rule),
+            )
+        )
     rules = {**standard.categories, name: rule}
     return dataclasses.replace(standard, categories=MappingProxyType(rules))

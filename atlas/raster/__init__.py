@@ -57,7 +57,7 @@ __all__ = [
     "KINDS",
     "MOSTLY",
     "POPULATION_KINDS",
-    "Raster",
+    "Raster",  # i18n-ignore: a name of the API
     "as_raster",
     "check_hazard_size",
     "estimate_dataset",

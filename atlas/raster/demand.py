@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: The layer name of the report :func:`estimate_dataset` adds (cells without data).
-RASTER_LAYER = "population raster"
+RASTER_LAYER = "population raster"  # i18n-ignore: the layer name code compares
 
 
 def fill_demand(settlements: gpd.GeoDataFrame, estimate: pd.Series) -> gpd.GeoDataFrame:

@@ -24,12 +24,13 @@ from rasterio.enums import Resampling
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
 from atlas.errors import CRSError, DataFileError, SchemaError
+from atlas.i18n import _
 from atlas.load.crs import parse_crs
 from atlas.problems import Problem
 from atlas.raster.limits import check_cells, damaged, reading
 
 __all__ = [
-    "Raster",
+    "Raster",  # i18n-ignore: a name of the API
     "as_raster",
     "geometries_in",
     "load_raster",
@@ -99,18 +100,40 @@ def _unreadable(path: Path, exc: RasterioIOError) -> DataFileError:
         with path.open("rb") as file:
             head = file.read(64)
     except OSError as error:
-        return DataFileError(f"Cannot read '{path.name}': {error.strerror}.")
-    if path.suffix.lower() in (".tif", ".tiff") and not head.startswith(_TIFF_MAGIC):
-        looks = "is empty" if not head else "holds text" if _is_text(head) else "is another kind"
         return DataFileError(
-            f"'{path.name}' is named like a GeoTIFF but is not one: the file {looks}, not a "
-            "TIFF image (perhaps an error page saved under that name). Download or export the "
-            "raster again as a GeoTIFF."
+            _("Cannot read '{name}': {error}.", name=path.name, error=error.strerror)
         )
+    if path.suffix.lower() in (".tif", ".tiff") and not head.startswith(_TIFF_MAGIC):
+        if not head:
+            looks = _(
+                "'{name}' is named like a GeoTIFF but is not one: the file is empty, not a TIFF "
+                "image (perhaps an error page saved under that name). Download or export the "
+                "raster again as a GeoTIFF.",
+                name=path.name,
+            )
+        elif _is_text(head):
+            looks = _(
+                "'{name}' is named like a GeoTIFF but is not one: the file holds text, not a TIFF "
+                "image (perhaps an error page saved under that name). Download or export the "
+                "raster again as a GeoTIFF.",
+                name=path.name,
+            )
+        else:
+            looks = _(
+                "'{name}' is named like a GeoTIFF but is not one: the file is another kind, not a "
+                "TIFF image (perhaps an error page saved under that name). Download or export "
+                "the raster again as a GeoTIFF.",
+                name=path.name,
+            )
+        return DataFileError(looks)
     if head.startswith(_TIFF_MAGIC):
         return damaged(path, exc)
     return DataFileError(
-        f"Could not read '{path.name}' as a raster ({exc}). Give a GeoTIFF (.tif) file."
+        _(
+            "Could not read '{name}' as a raster ({error}). Give a GeoTIFF (.tif) file.",
+            name=path.name,
+            error=exc,
+        )
     )
 
 
@@ -171,7 +194,9 @@ def load_raster(path: str | Path, *, crs: object = None, max_mb: float | None = 
     """
     path = Path(path)
     if not path.exists():
-        raise DataFileError(f"Raster file not found: '{path}'. Check the path and the file name.")
+        raise DataFileError(
+            _("Raster file not found: '{path}'. Check the path and the file name.", path=path)
+        )
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NotGeoreferencedWarning)
@@ -185,34 +210,53 @@ def load_raster(path: str | Path, *, crs: object = None, max_mb: float | None = 
     except RasterioIOError as exc:
         raise _unreadable(path, exc) from None
     if cut:
-        raise damaged(path, "the file ends before the cells it declares")
+        raise damaged(path, _("the file ends before the cells it declares"))
     if any(issubclass(w.category, NotGeoreferencedWarning) for w in caught) and file_crs is None:
         raise SchemaError(
-            f"'{path.name}' is an image without georeferencing: it says neither where it is nor "
-            "in which CRS. Give a GeoTIFF exported from a GIS (QGIS: Export > Save As GeoTIFF)."
+            _(
+                "'{name}' is an image without georeferencing: it says neither where it is nor in "
+                "which CRS. Give a GeoTIFF exported from a GIS (QGIS: Export > Save As GeoTIFF).",
+                name=path.name,
+            )
         )
     if count != 1:
         raise SchemaError(
-            f"The raster '{path.name}' has {count} bands; the atlas reads single-band rasters. "
-            "Extract the band you need first, e.g. gdal_translate -b 1 in.tif out.tif."
+            _(
+                "The raster '{name}' has {count} bands; the atlas reads single-band rasters. "
+                "Extract the band you need first, e.g. gdal_translate -b 1 in.tif out.tif.",
+                name=path.name,
+                count=count,
+            )
         )
     if not np.issubdtype(np.dtype(dtype), np.number) or np.issubdtype(
         np.dtype(dtype), np.complexfloating
     ):
-        raise SchemaError(f"The raster '{path.name}' holds {dtype} cells; give a numeric raster.")
+        raise SchemaError(
+            _(
+                "The raster '{name}' holds {dtype} cells; give a numeric raster.",
+                name=path.name,
+                dtype=dtype,
+            )
+        )
     if transform.b != 0 or transform.d != 0 or transform.e >= 0:
         raise SchemaError(
-            f"The raster '{path.name}' is rotated or south-up; warp it to a north-up grid first "
-            "(gdalwarp in.tif out.tif)."
+            _(
+                "The raster '{name}' is rotated or south-up; warp it to a north-up grid first "
+                "(gdalwarp in.tif out.tif).",
+                name=path.name,
+            )
         )
     if crs is not None:
-        raster_crs = parse_crs(crs, what="the raster CRS")
+        raster_crs = parse_crs(crs, what=_("the raster CRS"))
     elif file_crs is None:
         raise CRSError(
             Problem(
                 "error",
-                f"The raster '{path.name}' has no CRS, so the atlas cannot tell where it is.",
-                "Declare it: crs='EPSG:XXXX'.",
+                _(
+                    "The raster '{name}' has no CRS, so the atlas cannot tell where it is.",
+                    name=path.name,
+                ),
+                _("Declare it: crs='EPSG:XXXX'."),
                 code="raster.no_crs",
                 params={"name": path.name},
             )
@@ -231,7 +275,7 @@ def geometries_in(frame: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> gpd.GeoS
     """The geometries of ``frame`` in ``crs``; raises when ``frame`` has no CRS."""
     geoms = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
     if geoms.crs is None:
-        raise CRSError("The polygons have no CRS; set it before computing zonal statistics.")
+        raise CRSError(_("The polygons have no CRS; set it before computing zonal statistics."))
     return geoms.to_crs(crs)
 
 
@@ -253,14 +297,34 @@ def require_overlap(raster: Raster, polygons: gpd.GeoDataFrame | gpd.GeoSeries) 
             return
     to_lonlat = Transformer.from_crs(raster.crs, "EPSG:4326", always_xy=True)
     lon0, lat0, lon1, lat1 = to_lonlat.transform_bounds(left, bottom, right, top)
-    where = "none of them has a geometry"
-    if len(geoms):
-        s0, t0, s1, t1 = geoms.to_crs("EPSG:4326").total_bounds
-        where = f"they lie in {s0:.3f}..{s1:.3f} E, {t0:.3f}..{t1:.3f} N"
+    covers = {
+        "name": raster.path.name,
+        "lon0": f"{lon0:.3f}",
+        "lon1": f"{lon1:.3f}",
+        "lat0": f"{lat0:.3f}",
+        "lat1": f"{lat1:.3f}",
+    }
+    if not len(geoms):
+        raise SchemaError(
+            _(
+                "The raster '{name}' does not overlap the settlements: it covers "
+                "{lon0}..{lon1} E, {lat0}..{lat1} N and none of them has a geometry. Give a "
+                "raster of the same area, or declare its CRS if the file's own is wrong.",
+                **covers,
+            )
+        )
+    s0, t0, s1, t1 = geoms.to_crs("EPSG:4326").total_bounds
     raise SchemaError(
-        f"The raster '{raster.path.name}' does not overlap the settlements: it covers "
-        f"{lon0:.3f}..{lon1:.3f} E, {lat0:.3f}..{lat1:.3f} N and {where}. Give a raster of the "
-        "same area, or declare its CRS if the file's own is wrong."
+        _(
+            "The raster '{name}' does not overlap the settlements: it covers {lon0}..{lon1} E, "
+            "{lat0}..{lat1} N and they lie in {west}..{east} E, {south}..{north} N. Give a "
+            "raster of the same area, or declare its CRS if the file's own is wrong.",
+            **covers,
+            west=f"{s0:.3f}",
+            east=f"{s1:.3f}",
+            south=f"{t0:.3f}",
+            north=f"{t1:.3f}",
+        )
     )
 
 

@@ -23,6 +23,7 @@ from affine import Affine
 from pyproj import CRS
 
 from atlas.errors import SchemaError
+from atlas.i18n import _
 from atlas.problems import Problem
 from atlas.raster.files import Raster, as_raster, geometries_in, read_values
 from atlas.raster.limits import check_cells
@@ -76,7 +77,7 @@ def hazard_mask(
         When both or neither of ``threshold`` and ``classes`` are given.
     """
     if (threshold is None) == (classes is None):
-        raise SchemaError("Give either a hazard threshold or a set of hazard classes, not both.")
+        raise SchemaError(_("Give either a hazard threshold or a set of hazard classes, not both."))
     with np.errstate(invalid="ignore"):
         if threshold is not None:
             hit = values >= threshold
@@ -144,7 +145,7 @@ def hazard_zones(
     """
     raster = as_raster(raster)
     if (threshold is None) == (classes is None):
-        raise SchemaError("Give either a hazard threshold or a set of hazard classes, not both.")
+        raise SchemaError(_("Give either a hazard threshold or a set of hazard classes, not both."))
     col0, row0, col1, row1 = _cells_within(raster, bounds)
     if col1 <= col0 or row1 <= row0:
         return gpd.GeoSeries([], crs=raster.crs)
@@ -300,8 +301,12 @@ def parse_classes(text: str) -> list[float]:
             raise SchemaError(
                 Problem(
                     "error",
-                    f"Cannot read the hazard class '{item.strip()}' in '{text}'.",
-                    "Give numbers separated by commas, e.g. '2,3'.",
+                    _(
+                        "Cannot read the hazard class '{item}' in '{text}'.",
+                        item=item.strip(),
+                        text=text,
+                    ),
+                    _("Give numbers separated by commas, e.g. '2,3'."),
                     code="hazard.classes",
                     params={"item": item.strip(), "text": text},
                 )

@@ -26,7 +26,7 @@ import rasterio
 from rasterio.errors import RasterioIOError
 
 from atlas.errors import DataFileError, SchemaError
-from atlas.i18n import format_number, round_half_up
+from atlas.i18n import _, format_number, round_half_up
 from atlas.problems import Problem
 
 __all__ = [
@@ -71,8 +71,13 @@ def limit_mb(given: float | None = None) -> float:
         value = math.nan
     if not math.isfinite(value) or value <= 0:
         raise SchemaError(
-            f"{LIMIT_VARIABLE} is {text!r}: set it to a number of megabytes, e.g. "
-            f"{LIMIT_VARIABLE}=4096, or unset it for the default of {DEFAULT_LIMIT_MB:.0f} MB."
+            _(
+                "{variable} is {value}: set it to a number of megabytes, e.g. {variable}=4096, "
+                "or unset it for the default of {default} MB.",
+                variable=LIMIT_VARIABLE,
+                value=repr(text),
+                default=f"{DEFAULT_LIMIT_MB:.0f}",
+            )
         )
     return value
 
@@ -91,11 +96,21 @@ def check_cells(path: Path, rows: int, columns: int, *, max_mb: float | None = N
     raise SchemaError(
         Problem(
             "error",
-            f"Reading {format_number(rows)} × {format_number(columns)} cells of the raster '{path.name}' would take "
-            f"{format_number(round_half_up(size))} MB of memory, more than the limit of {format_number(round_half_up(limit))} MB.",
-            "Clip the raster to the settlements' area first (gdal_translate -projwin), or "
-            f"raise the limit: load_raster(path, max_mb=...) or the environment variable "
-            f"{LIMIT_VARIABLE} (in MB).",
+            _(
+                "Reading {rows} × {columns} cells of the raster '{name}' would take {size} MB of "
+                "memory, more than the limit of {limit} MB.",
+                rows=format_number(rows),
+                columns=format_number(columns),
+                name=path.name,
+                size=format_number(round_half_up(size)),
+                limit=format_number(round_half_up(limit)),
+            ),
+            _(
+                "Clip the raster to the settlements' area first (gdal_translate -projwin), or "
+                "raise the limit: load_raster(path, max_mb=...) or the environment variable "
+                "{variable} (in MB).",
+                variable=LIMIT_VARIABLE,
+            ),
             code="raster.too_big",
             params={"name": path.name, "count": round(limit)},
         )
@@ -107,9 +122,13 @@ def damaged(path: Path, reason: object) -> DataFileError:
     return DataFileError(
         Problem(
             "error",
-            f"The raster '{path.name}' is incomplete or damaged: its cells cannot be read "
-            f"({reason}).",
-            "Copy or export the file again (a download or copy may have stopped early).",
+            _(
+                "The raster '{name}' is incomplete or damaged: its cells cannot be read "
+                "({reason}).",
+                name=path.name,
+                reason=reason,
+            ),
+            _("Copy or export the file again (a download or copy may have stopped early)."),
             code="raster.damaged",
             params={"name": path.name},
         )

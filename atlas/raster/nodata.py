@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from atlas.i18n import format_number
+from atlas.i18n import _, ngettext
 from atlas.problems import SHOW_AT_MOST, Problem
 
 __all__ = ["NODATA_TOLERANCE", "NegativeCells", "nodata_problems"]
@@ -55,11 +55,14 @@ class NegativeCells:
 
 def _listed(labels: Sequence[str], shares: np.ndarray | None) -> str:
     shown = [
-        label if shares is None else f"{label} ({shares[i]:.0%} of its area)"
+        label
+        if shares is None
+        else _("{settlement} ({share} of its area)", settlement=label, share=f"{shares[i]:.0%}")
         for i, label in enumerate(labels[:SHOW_AT_MOST])
     ]
     more = len(labels) - SHOW_AT_MOST
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    items = ", ".join(shown)
+    return _("{items} and {count} more", items=items, count=more) if more > 0 else items
 
 
 def nodata_problems(
@@ -102,10 +105,19 @@ def nodata_problems(
         problems.append(
             Problem(
                 "warning",
-                f"{len(which)} settlement(s) lie only over cells of '{name}' without data (or "
-                f"outside it): {_listed(which, None)}. Their population estimate is unknown, "
-                "not 0 people.",
-                "Give their households or population, or a raster that covers them.",
+                ngettext(
+                    "{count} settlement lies only over cells of '{name}' without data (or "
+                    "outside it): {settlements}. Its population estimate is unknown, not 0 "
+                    "people.",
+                    "{count} settlements lie only over cells of '{name}' without data (or "
+                    "outside it): {settlements}. Their population estimate is unknown, not 0 "
+                    "people.",
+                    len(which),
+                    count=len(which),
+                    name=name,
+                    settlements=_listed(which, None),
+                ),
+                _("Give their households or population, or a raster that covers them."),
                 rows=tuple(int(i) + 1 for i in none),
                 values=tuple(which),
             )
@@ -115,24 +127,55 @@ def nodata_problems(
         problems.append(
             Problem(
                 "warning",
-                f"{len(which)} settlement(s) lie partly over cells of '{name}' without data (or "
-                f"outside it): {_listed(which, share[part])}. Their estimate counts only the "
-                "cells with data, so it may be too low.",
-                "Give their households or population, or a raster that covers them.",
+                ngettext(
+                    "{count} settlement lies partly over cells of '{name}' without data (or "
+                    "outside it): {settlements}. Its estimate counts only the cells with data, "
+                    "so it may be too low.",
+                    "{count} settlements lie partly over cells of '{name}' without data (or "
+                    "outside it): {settlements}. Their estimate counts only the cells with data, "
+                    "so it may be too low.",
+                    len(which),
+                    count=len(which),
+                    name=name,
+                    settlements=_listed(which, share[part]),
+                ),
+                _("Give their households or population, or a raster that covers them."),
                 rows=tuple(int(i) + 1 for i in part),
                 values=tuple(which),
             )
         )
     if negatives:
-        shown = "" if example is None else f" such as {example:g}"
+        if example is None:
+            # TRANSLATORS: the English says "cells … values" for one cell too (as it always has).
+            message = ngettext(
+                "{n} cells of '{name}' hold negative values, which the file does not declare as "
+                "nodata: people are never negative, so they were read as cells without data.",
+                "{n} cells of '{name}' hold negative values, which the file does not declare as "
+                "nodata: people are never negative, so they were read as cells without data.",
+                negatives,
+                name=name,
+            )
+        else:
+            # TRANSLATORS: the English says "cells … values" for one cell too (as it always has).
+            message = ngettext(
+                "{n} cells of '{name}' hold negative values such as {example}, which the file "
+                "does not declare as nodata: people are never negative, so they were read as "
+                "cells without data.",
+                "{n} cells of '{name}' hold negative values such as {example}, which the file "
+                "does not declare as nodata: people are never negative, so they were read as "
+                "cells without data.",
+                negatives,
+                name=name,
+                example=f"{example:g}",
+            )
         problems.append(
             Problem(
                 "warning",
-                f"{format_number(negatives)} cells of '{name}' hold negative values{shown}, which the file "
-                "does not declare as nodata: people are never negative, so they were read as "
-                "cells without data.",
-                "Declare the file's nodata value (gdal_edit.py -a_nodata VALUE FILE.tif) if "
-                "that is what they are; otherwise check how the raster was made.",
+                message,
+                _(
+                    "Declare the file's nodata value (gdal_edit.py -a_nodata VALUE FILE.tif) if "
+                    "that is what they are; otherwise check how the raster was made."
+                ),
             )
         )
     return tuple(problems)

@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 from atlas.errors import SchemaError
+from atlas.i18n import N_, _
 
 __all__ = ["HAZARD_RULES", "POPULATION_KINDS", "hazard_rule_words", "population_kind_words"]
 
@@ -20,7 +21,7 @@ POPULATION_KINDS: tuple[str, ...] = ("count", "density")
 #: How hazard cells are chosen: at or above a threshold, or by class.
 HAZARD_RULES: tuple[str, ...] = ("threshold", "classes")
 
-_HAZARD_RULE_WORDS = {"threshold": "at or above a value", "classes": "of these classes"}
+_HAZARD_RULE_WORDS = {"threshold": N_("at or above a value"), "classes": N_("of these classes")}
 
 
 def population_kind_words(kind: str) -> str:
@@ -37,7 +38,7 @@ def population_kind_words(kind: str) -> str:
     str
         ``per cell`` or ``per km²``.
     """
-    return "per km²" if kind == "density" else "per cell"
+    return _("per km²") if kind == "density" else _("per cell")
 
 
 def hazard_rule_words(rule: str) -> str:
@@ -59,8 +60,12 @@ def hazard_rule_words(rule: str) -> str:
         For any other rule.
     """
     try:
-        return _HAZARD_RULE_WORDS[rule]
+        return _(_HAZARD_RULE_WORDS[rule])
     except KeyError:
         raise SchemaError(
-            f"A hazard rule is one of {', '.join(HAZARD_RULES)}, not {rule!r}."
+            _(
+                "A hazard rule is one of {rules}, not {rule}.",
+                rules=", ".join(HAZARD_RULES),
+                rule=repr(rule),
+            )
         ) from None

@@ -36,6 +36,7 @@ from exactextract.raster import NumPyRasterSource, RasterioRasterSource
 from pyproj import CRS
 
 from atlas.errors import SchemaError
+from atlas.i18n import _
 from atlas.raster.files import Raster, as_raster, geometries_in
 from atlas.raster.limits import check_cells, reading
 from atlas.raster.nodata import NODATA_TOLERANCE, NegativeCells, nodata_problems
@@ -216,7 +217,11 @@ def _exact_sums(
             with warnings.catch_warnings():
                 # The polygons are in the raster's CRS already; a declared CRS or another
                 # spelling of the same one must not stop the run.
-                warnings.filterwarnings("ignore", "Spatial reference system", RuntimeWarning)
+                warnings.filterwarnings(
+                    "ignore",
+                    "Spatial reference system",  # i18n-ignore: GDAL's warning, matched
+                    RuntimeWarning,
+                )
                 result = exact_extract(
                     values,
                     _WKBSource(geoms[group], group, wkt),
@@ -269,7 +274,9 @@ def zonal_coverage(
     """
     raster = as_raster(raster)
     if kind not in ("count", "density"):
-        raise SchemaError(f"Unknown population raster kind '{kind}': use count or density.")
+        raise SchemaError(
+            _("Unknown population raster kind '{kind}': use count or density.", kind=kind)
+        )
     geoms = geometries_in(polygons, raster.crs)
     out = pd.DataFrame(
         {"population_estimate": np.nan, "nodata_share": np.nan}, index=geoms.index, dtype=float

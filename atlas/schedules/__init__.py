@@ -72,7 +72,7 @@ __all__ = [
     "SCHEDULE_TABLES",
     "STATUSES",
     "STATUS_WORDS",
-    "Comparison",
+    "Comparison",  # i18n-ignore: a name of the API
     "TableField",
     "classify_deliveries",
     "clean_deliveries",

@@ -44,4 +44,4 @@ _KEYS = {
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"^(\d{1,2})[:h](\d{2})(?::(\d{2}))?$")
-_NOT_GIVEN = "(not given)"
+_NOT_GIVEN = "(not given)"  # i18n-ignore: a provider value of the data, rolled up and exported

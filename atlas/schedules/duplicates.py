@@ -37,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from atlas.i18n import _, ngettext
 from atlas.problems import Problem
 
 __all__ = ["delivery_duplicates", "schedule_duplicates"]
@@ -63,12 +64,14 @@ def _number(value: Any) -> str:
 
 def _volume(record: Mapping[str, Any]) -> str:
     """``10000 litres, 2 tanks`` (what was not given left out; ``no volume`` when neither)."""
-    parts = [
-        f"{_number(record[name])} {name}"
-        for name in ("litres", "tanks")
-        if _same(record[name]) is not None
-    ]
-    return ", ".join(parts) or "no volume"
+    parts = []
+    if _same(record["litres"]) is not None:
+        litres = float(record["litres"])
+        parts.append(ngettext("{n} litre", "{n} litres", litres, n=_number(litres)))
+    if _same(record["tanks"]) is not None:
+        tanks = float(record["tanks"])
+        parts.append(ngettext("{n} tank", "{n} tanks", tanks, n=_number(tanks)))
+    return ", ".join(parts) or _("no volume")
 
 
 def _overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -102,7 +105,7 @@ def schedule_duplicates(
     for entry in entries:
         key = _key(entry, (*_WINDOW, *_PROMISE))
         if key in first:
-            repeated.append((entry["line"], f"repeats row {first[key]}"))
+            repeated.append((entry["line"], _("repeats row {row}", row=first[key])))
             continue
         first[key] = entry["line"]
         kept.append(entry)
@@ -115,21 +118,27 @@ def schedule_duplicates(
             for other in group[i + 1 :]:
                 if _overlap(one, other):
                     for entry in (one, other):
-                        conflicting[entry["line"]] = (
-                            f"{_volume(entry)}, provider {entry['provider']}"
+                        conflicting[entry["line"]] = _(
+                            "{volume}, provider {provider}",
+                            volume=_volume(entry),
+                            provider=entry["provider"],
                         )
     problems: list[Problem] = []
     if repeated:
         problems.append(
             Problem(
                 "warning",
-                "Rows that repeat an earlier row of the schedule exactly are left out, so that "
-                "each delivery is scheduled once.",
-                "If two deliveries are meant, write one row with the total litres or tanks, "
-                "or give each its own window.",
+                _(
+                    "Rows that repeat an earlier row of the schedule exactly are left out, so "
+                    "that each delivery is scheduled once."
+                ),
+                _(
+                    "If two deliveries are meant, write one row with the total litres or tanks, "
+                    "or give each its own window."
+                ),
                 column="settlement_id",
-                rows=tuple(line for line, _ in repeated),
-                values=tuple(value for _, value in repeated),
+                rows=tuple(line for line, _value in repeated),
+                values=tuple(value for _line, value in repeated),
                 code="schedule.duplicate",
                 params={"table": "schedule"},
             )
@@ -139,10 +148,14 @@ def schedule_duplicates(
         problems.append(
             Problem(
                 "warning",
-                "Rows that schedule the same settlement on the same day and window with other "
-                "volumes or providers are all kept, as separate deliveries.",
-                "If one row replaces another, delete the old row (or end its validity with "
-                "valid_to); if they are separate deliveries, nothing needs to change.",
+                _(
+                    "Rows that schedule the same settlement on the same day and window with "
+                    "other volumes or providers are all kept, as separate deliveries."
+                ),
+                _(
+                    "If one row replaces another, delete the old row (or end its validity with "
+                    "valid_to); if they are separate deliveries, nothing needs to change."
+                ),
                 column="litres",
                 rows=tuple(lines),
                 values=tuple(conflicting[line] for line in lines),
@@ -186,12 +199,17 @@ def delivery_duplicates(
             first[key] = report
             kept.append(report)
         elif _key(earlier, ("litres", "tanks")) == _key(report, ("litres", "tanks")):
-            repeated.append((report["line"], f"repeats row {earlier['line']}"))
+            repeated.append((report["line"], _("repeats row {row}", row=earlier["line"])))
         else:
             conflicting.append(
                 (
                     report["line"],
-                    f"{_volume(report)}; row {earlier['line']} kept: {_volume(earlier)}",
+                    _(
+                        "{volume}; row {row} kept: {kept_volume}",
+                        volume=_volume(report),
+                        row=earlier["line"],
+                        kept_volume=_volume(earlier),
+                    ),
                 )
             )
     problems: list[Problem] = []
@@ -199,13 +217,17 @@ def delivery_duplicates(
         problems.append(
             Problem(
                 "warning",
-                "Reports that repeat an earlier report (the same settlement, minute of arrival "
-                "and volume) are left out: a delivery is counted once.",
-                "Nothing needs to change if the same delivery was reported twice; if two "
-                "tankers came, note each one's own time of arrival.",
+                _(
+                    "Reports that repeat an earlier report (the same settlement, minute of "
+                    "arrival and volume) are left out: a delivery is counted once."
+                ),
+                _(
+                    "Nothing needs to change if the same delivery was reported twice; if two "
+                    "tankers came, note each one's own time of arrival."
+                ),
                 column="arrived_at",
-                rows=tuple(line for line, _ in repeated),
-                values=tuple(value for _, value in repeated),
+                rows=tuple(line for line, _value in repeated),
+                values=tuple(value for _line, value in repeated),
                 code="deliveries.duplicate",
                 params={"table": "deliveries"},
             )
@@ -214,14 +236,18 @@ def delivery_duplicates(
         problems.append(
             Problem(
                 "warning",
-                "Reports of a delivery already reported (the same settlement and minute of "
-                "arrival) with another volume are left out: the first report is kept and the "
-                "delivery is counted once.",
-                "If a later report is the right one, correct the volume of the first (or "
-                "delete it) and compare again.",
+                _(
+                    "Reports of a delivery already reported (the same settlement and minute of "
+                    "arrival) with another volume are left out: the first report is kept and "
+                    "the delivery is counted once."
+                ),
+                _(
+                    "If a later report is the right one, correct the volume of the first (or "
+                    "delete it) and compare again."
+                ),
                 column="litres",
-                rows=tuple(line for line, _ in conflicting),
-                values=tuple(value for _, value in conflicting),
+                rows=tuple(line for line, _value in conflicting),
+                values=tuple(value for _line, value in conflicting),
                 code="deliveries.conflict",
                 params={"table": "deliveries"},
             )

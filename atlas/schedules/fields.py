@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import DataFileError
+from atlas.i18n import _
 from atlas.load.columns import Constant, parse_mapping
 from atlas.load.numbers import NumberReading
 from atlas.problems import Problem
@@ -92,11 +93,15 @@ def read_table(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.exists():
-        raise DataFileError(f"File not found: '{path}'. Check the path and the file name.")
+        raise DataFileError(
+            _("File not found: '{path}'. Check the path and the file name.", path=path)
+        )
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"Could not read '{path.name}' as CSV ({exc}).") from None
+        raise DataFileError(
+            _("Could not read '{name}' as CSV ({error}).", name=path.name, error=exc)
+        ) from None
     return table.astype(object).where(table != "", None)
 
 
@@ -120,8 +125,12 @@ def _map_columns(
         problems.append(
             Problem(
                 "error",
-                f"The mapping names unknown {table} fields: {', '.join(unknown)}.",
-                f"Use the fields {', '.join(f.name for f in fields)}.",
+                _(
+                    "The mapping names unknown {table} fields: {fields}.",
+                    table=table,
+                    fields=", ".join(unknown),
+                ),
+                _("Use the fields {fields}.", fields=", ".join(f.name for f in fields)),
             )
         )
     explicit = {v for v in mapping.values() if isinstance(v, str)}
@@ -133,7 +142,14 @@ def _map_columns(
         if isinstance(source, Constant):
             data[spec.name] = [source.value] * len(frame)
             problems.append(
-                Problem("info", f"{spec.name} is set to {source.value!r} for every row (mapping).")
+                Problem(
+                    "info",
+                    _(
+                        "{field} is set to {value} for every row (mapping).",
+                        field=spec.name,
+                        value=repr(source.value),
+                    ),
+                )
             )
             continue
         if isinstance(source, str):
@@ -142,31 +158,69 @@ def _map_columns(
                 problems.append(
                     Problem(
                         "error",
-                        f"The mapping {table}.{spec.name}={source} names a column the file "
-                        "does not have.",
-                        f"Use one of the file's columns: {', '.join(columns) or '(none)'}.",
+                        _(
+                            "The mapping {table}.{field}={column} names a column the file does "
+                            "not have.",
+                            table=table,
+                            field=spec.name,
+                            column=source,
+                        ),
+                        _(
+                            "Use one of the file's columns: {columns}.",
+                            columns=", ".join(columns) or _("(none)"),
+                        ),
                         column=source,
                     )
                 )
             else:
-                problems.append(Problem("info", f"{spec.name} <- column '{column}' (mapping)."))
+                problems.append(
+                    Problem(
+                        "info",
+                        _(
+                            "{field} <- column '{column}' (mapping).",
+                            field=spec.name,
+                            column=column,
+                        ),
+                    )
+                )
         else:
             for candidate in (spec.name, *spec.aliases):
                 found = _lookup(columns, candidate)
                 if found and found not in taken and found not in explicit:
                     column = found
-                    how = "canonical name" if found.lower() == spec.name else "recognised alias"
-                    problems.append(Problem("info", f"{spec.name} <- column '{found}' ({how})."))
+                    how = (
+                        _(
+                            "{field} <- column '{column}' (canonical name).",
+                            field=spec.name,
+                            column=found,
+                        )
+                        if found.lower() == spec.name
+                        else _(
+                            "{field} <- column '{column}' (recognised alias).",
+                            field=spec.name,
+                            column=found,
+                        )
+                    )
+                    problems.append(Problem("info", how))
                     break
         if column is None:
             if spec.required and not isinstance(source, str):
                 problems.append(
                     Problem(
                         "error",
-                        f"Required {table} column '{spec.name}' is missing: no column is called "
-                        f"{spec.name} or one of its aliases ({', '.join(spec.aliases)}). "
-                        f"The file's columns are: {', '.join(columns) or '(none)'}.",
-                        f"Rename a column, or map one: mapping={{'{spec.name}': 'COLUMN'}}.",
+                        _(
+                            "Required {table} column '{field}' is missing: no column is called "
+                            "{field} or one of its aliases ({aliases}). The file's columns are: "
+                            "{columns}.",
+                            table=table,
+                            field=spec.name,
+                            aliases=", ".join(spec.aliases),
+                            columns=", ".join(columns) or _("(none)"),
+                        ),
+                        _(
+                            "Rename a column, or map one: mapping={{'{field}': 'COLUMN'}}.",
+                            field=spec.name,
+                        ),
                         column=spec.name,
                         code="table.missing",
                         params={"table": table, "field": spec.name},
@@ -268,8 +322,8 @@ def _check_settlement(
     if value is None:
         rows.add(
             line,
-            "Rows without a settlement_id are left out.",
-            "Fill in the settlement_id.",
+            _("Rows without a settlement_id are left out."),
+            _("Fill in the settlement_id."),
             "settlement_id",
             "",
         )
@@ -277,8 +331,8 @@ def _check_settlement(
     if known is not None and value not in known:
         rows.add(
             line,
-            "Rows naming a settlement that is not in the settlements layer are left out.",
-            "Check the id against the settlements layer (ids are matched exactly).",
+            _("Rows naming a settlement that is not in the settlements layer are left out."),
+            _("Check the id against the settlements layer (ids are matched exactly)."),
             "settlement_id",
             value,
         )
@@ -304,8 +358,8 @@ def _volumes(
         elif pd.notna(value) and value < 0:
             rows.add(
                 line,
-                f"Rows with a negative {name} are left out.",
-                f"Write the {name} as a positive number.",
+                _("Rows with a negative {column} are left out.", column=name),
+                _("Write the {column} as a positive number.", column=name),
                 name,
                 record[name],
                 code="table.negative",

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import SchemaError
+from atlas.i18n import _
 from atlas.problems import Problem
 from atlas.schedules.constants import DELIVERY_COLUMNS, LOCAL_TZ
 from atlas.schedules.fields import Status
@@ -31,8 +32,8 @@ def default_period(schedule: pd.DataFrame, deliveries: pd.DataFrame) -> tuple[da
         raise SchemaError(
             Problem(
                 "error",
-                "There are no delivery reports to take the period from.",
-                "Give the period: start and end dates (YYYY-MM-DD).",
+                _("There are no delivery reports to take the period from."),
+                _("Give the period: start and end dates (YYYY-MM-DD)."),
                 code="schedule.no_period",
             )
         )
@@ -65,7 +66,13 @@ def expand_schedule(schedule: pd.DataFrame, start: date, end: date) -> pd.DataFr
         ``end`` is before ``start``.
     """
     if end < start:
-        raise SchemaError(f"The period ends ({end}) before it starts ({start}): swap the dates.")
+        raise SchemaError(
+            _(
+                "The period ends ({end}) before it starts ({start}): swap the dates.",
+                end=end,
+                start=start,
+            )
+        )
     out: list[dict[str, Any]] = []
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     for entry in schedule.to_dict("records"):
@@ -172,7 +179,7 @@ def classify_deliveries(
     """
     if late_tolerance < timedelta(0) or not 0 <= short_tolerance < 1:
         raise SchemaError(
-            "Tolerances must be a non-negative time and a share between 0 and 1 (0.1 = 10 %)."
+            _("Tolerances must be a non-negative time and a share between 0 and 1 (0.1 = 10 %).")
         )
     if start is None or end is None:
         first, last = default_period(schedule, deliveries)
@@ -210,7 +217,7 @@ def classify_deliveries(
     pairs.sort(key=lambda p: p[:5])
     slot_match: dict[int, int] = {}
     report_used: set[int] = set()
-    for *_, i, j in pairs:
+    for *_rank, i, j in pairs:
         if i in slot_match or j in report_used:
             continue
         slot_match[i] = j

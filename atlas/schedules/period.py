@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from atlas.i18n import format_number
+from atlas.i18n import _, format_number
 from atlas.schedules.constants import BASIC_LITRES_PER_PERSON_DAY
 
 __all__ = ["litres_note", "picked_period"]
@@ -55,7 +55,8 @@ def litres_note() -> str:
     >>> litres_note()
     'Litres per person per day against the national basic 25 litres; empty where the population is unknown.'
     """
-    return (
-        f"Litres per person per day against the national basic "
-        f"{format_number(BASIC_LITRES_PER_PERSON_DAY)} litres; empty where the population is unknown."
+    return _(
+        "Litres per person per day against the national basic {litres} litres; empty where the "
+        "population is unknown.",
+        litres=format_number(BASIC_LITRES_PER_PERSON_DAY),
     )

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from atlas.i18n import _
 from atlas.load.columns import Constant
 from atlas.problems import Problem, Report
 from atlas.schedules.constants import _NOT_GIVEN
@@ -78,9 +79,11 @@ def clean_schedule(
         problems.append(
             Problem(
                 "error",
-                "The schedule has no weekday or date: each entry needs one or the other.",
-                "Add a 'weekday' column (Monday…Sunday) for weekly entries or a 'date' column "
-                "(YYYY-MM-DD) for one-off entries, or map one: mapping={'weekday': 'COLUMN'}.",
+                _("The schedule has no weekday or date: each entry needs one or the other."),
+                _(
+                    "Add a 'weekday' column (Monday…Sunday) for weekly entries or a 'date' column "
+                    "(YYYY-MM-DD) for one-off entries, or map one: mapping={'weekday': 'COLUMN'}."
+                ),
                 code="schedule.no_day",
                 params={"table": "schedule", "field": "weekday"},
             )
@@ -92,8 +95,11 @@ def clean_schedule(
         problems.append(
             Problem(
                 "warning",
-                f"The schedule names no provider: every entry's provider is '{_NOT_GIVEN}'.",
-                "Add a 'provider' column to compare providers.",
+                _(
+                    "The schedule names no provider: every entry's provider is '{provider}'.",
+                    provider=_NOT_GIVEN,
+                ),
+                _("Add a 'provider' column to compare providers."),
             )
         )
     known = _known(settlement_ids)
@@ -108,8 +114,10 @@ def clean_schedule(
         if record["weekday"] is not None and record["date"] is not None:
             rows.add(
                 line,
-                "Rows with both a weekday and a date are left out: an entry is weekly or one-off.",
-                "Keep the weekday for a weekly entry or the date for a one-off delivery.",
+                _(
+                    "Rows with both a weekday and a date are left out: an entry is weekly or one-off."
+                ),
+                _("Keep the weekday for a weekly entry or the date for a one-off delivery."),
                 "weekday",
                 f"{record['weekday']} / {record['date']}",
             )
@@ -117,8 +125,8 @@ def clean_schedule(
         elif record["weekday"] is None and record["date"] is None:
             rows.add(
                 line,
-                "Rows with neither a weekday nor a date are left out.",
-                "Give a weekday (Monday…Sunday) or a date (YYYY-MM-DD).",
+                _("Rows with neither a weekday nor a date are left out."),
+                _("Give a weekday (Monday…Sunday) or a date (YYYY-MM-DD)."),
                 "weekday",
                 "",
             )
@@ -128,8 +136,8 @@ def clean_schedule(
             if weekday is None:
                 rows.add(
                     line,
-                    "Rows whose weekday is not a day of the week are left out.",
-                    "Write the day in English: Monday, Tuesday… (Mon, Tue… also work).",
+                    _("Rows whose weekday is not a day of the week are left out."),
+                    _("Write the day in English: Monday, Tuesday… (Mon, Tue… also work)."),
                     "weekday",
                     record["weekday"],
                 )
@@ -138,8 +146,8 @@ def clean_schedule(
             date_ = _parse_date(record["date"])
             if date_ is None:
                 why = (
-                    "Rows whose date cannot be read are left out.",
-                    "Write dates as YYYY-MM-DD, e.g. 2026-08-03.",
+                    _("Rows whose date cannot be read are left out."),
+                    _("Write dates as YYYY-MM-DD, e.g. 2026-08-03."),
                 )
                 _bad_day(rows, line, "date", record["date"], why)
                 ok = False
@@ -149,8 +157,10 @@ def clean_schedule(
             if times[name] is None:
                 rows.add(
                     line,
-                    f"Rows whose window {name} is missing or not a time are left out.",
-                    "Write times as HH:MM in 24-hour local time, e.g. 08:00.",
+                    _("Rows whose window start is missing or not a time are left out.")
+                    if name == "start"
+                    else _("Rows whose window end is missing or not a time are left out."),
+                    _("Write times as HH:MM in 24-hour local time, e.g. 08:00."),
                     name,
                     record[name],
                 )
@@ -159,9 +169,11 @@ def clean_schedule(
         if start is not None and end is not None and end < start:
             rows.add(
                 line,
-                "Rows whose window ends before it starts are left out.",
-                "Check the times (24-hour clock); windows over midnight are not supported: "
-                "split them into two entries.",
+                _("Rows whose window ends before it starts are left out."),
+                _(
+                    "Check the times (24-hour clock); windows over midnight are not supported: "
+                    "split them into two entries."
+                ),
                 "end",
                 f"{record['start']}–{record['end']}",
             )
@@ -173,8 +185,8 @@ def clean_schedule(
             validity[name] = None if record[name] is None else _parse_date(record[name])
             if record[name] is not None and validity[name] is None:
                 why = (
-                    f"Rows whose {name} cannot be read are left out.",
-                    "Write dates as YYYY-MM-DD, or leave the cell empty for no limit.",
+                    _("Rows whose {column} cannot be read are left out.", column=name),
+                    _("Write dates as YYYY-MM-DD, or leave the cell empty for no limit."),
                 )
                 _bad_day(rows, line, name, record[name], why)
                 ok = False
@@ -182,8 +194,8 @@ def clean_schedule(
         if vf is not None and vt is not None and vt < vf:
             rows.add(
                 line,
-                "Rows whose validity ends before it starts are left out.",
-                "Check valid_from and valid_to.",
+                _("Rows whose validity ends before it starts are left out."),
+                _("Check valid_from and valid_to."),
                 "valid_to",
                 f"{record['valid_from']}–{record['valid_to']}",
             )
@@ -193,8 +205,8 @@ def clean_schedule(
         if litres is None and tanks is None:
             rows.add(
                 line,
-                "Entries without litres or tanks: their deliveries cannot be judged short.",
-                "Add the promised volume to judge whether deliveries were in full.",
+                _("Entries without litres or tanks: their deliveries cannot be judged short."),
+                _("Add the promised volume to judge whether deliveries were in full."),
                 "litres",
                 "",
                 drop=False,
@@ -259,8 +271,8 @@ def clean_deliveries(
         moment = None if record["arrived_at"] is None else _parse_moment(record["arrived_at"])
         if moment is None:
             why = (
-                "Rows whose arrival date and time is missing or cannot be read are left out.",
-                "Write arrived_at as YYYY-MM-DD HH:MM (local time), e.g. 2026-08-03 09:15.",
+                _("Rows whose arrival date and time is missing or cannot be read are left out."),
+                _("Write arrived_at as YYYY-MM-DD HH:MM (local time), e.g. 2026-08-03 09:15."),
             )
             _bad_day(rows, line, "arrived_at", record["arrived_at"], why)
             ok = False
@@ -270,8 +282,8 @@ def clean_deliveries(
         if litres is None and tanks is None:
             rows.add(
                 line,
-                "Reports without litres or tanks: these deliveries cannot be judged short.",
-                "Note the litres or the number of tanks delivered.",
+                _("Reports without litres or tanks: these deliveries cannot be judged short."),
+                _("Note the litres or the number of tanks delivered."),
                 "litres",
                 "",
                 drop=False,

@@ -8,9 +8,8 @@ from datetime import date
 import pandas as pd
 
 from atlas.errors import SchemaError
-from atlas.i18n import format_number, round_half_up, shown_number
+from atlas.i18n import N_, Nn_, _, format_number, ngettext, round_half_up, shown_number
 from atlas.schedules.constants import _KEYS
-from atlas.schedules.rollup import compliance_sentence
 
 __all__ = [
     "ROLLUP_LABELS",
@@ -21,16 +20,25 @@ __all__ = [
     "settlement_names",
 ]
 
-#: Plain column names of a compliance roll-up (:data:`ROLLUP_COLUMNS`, in order).
+#: Plain column names of a compliance roll-up (:data:`ROLLUP_COLUMNS`, in order), marked for
+#: the catalogue: a table for people shows ``_(label)``.
 ROLLUP_LABELS = {
-    "scheduled": "Scheduled",
-    "delivered": "On time and in full",
-    "late": "Late",
-    "short": "Short",
-    "missed": "Missed",
-    "unscheduled": "Not on the schedule",
-    "compliance": "Compliance",
-    "litres_per_person_day": "Litres per person per day",
+    "scheduled": N_("Scheduled"),
+    "delivered": N_("On time and in full"),
+    "late": N_("Late"),
+    "short": N_("Short"),
+    "missed": N_("Missed"),
+    "unscheduled": N_("Not on the schedule"),
+    "compliance": N_("Compliance"),
+    "litres_per_person_day": N_("Litres per person per day"),
+}
+#: The heading of a roll-up's key column, by level (the settlement level's is ``Settlement``).
+_LEVEL_HEADINGS = {
+    "settlement": N_("Settlement"),
+    "cluster": N_("Cluster"),
+    "provider": N_("Provider"),
+    "week": N_("Week"),
+    "month": N_("Month"),
 }
 
 
@@ -58,17 +66,48 @@ def delivery_sentences(outcomes: pd.DataFrame, period: tuple[date, date]) -> lis
     scheduled = int(counts.drop("unscheduled", errors="ignore").sum())
     delivered = int(counts.get("delivered", 0))
     start, end = period
-    lines = [f"{compliance_sentence(scheduled, delivered)} from {start} to {end}."]
-    for status in ("late", "short", "missed"):
+    lines = [_period_sentence(scheduled, delivered, start, end)]
+    for status, (singular, plural) in _STATUS_SENTENCES.items():
         count = int(counts.get(status, 0))
         if count:
-            noun = "delivery was" if count == 1 else "deliveries were"
-            lines.append(f"{format_number(count)} scheduled {noun} {status}.")
+            lines.append(ngettext(singular, plural, count))
     extra = int(counts.get("unscheduled", 0))
     if extra:
-        noun = "delivery was" if extra == 1 else "deliveries were"
-        lines.append(f"{format_number(extra)} reported {noun} not on the schedule.")
+        lines.append(
+            ngettext(
+                "{n} reported delivery was not on the schedule.",
+                "{n} reported deliveries were not on the schedule.",
+                extra,
+            )
+        )
     return lines
+
+
+#: How many scheduled deliveries went wrong, one sentence per outcome.
+_STATUS_SENTENCES = {
+    "late": Nn_("{n} scheduled delivery was late.", "{n} scheduled deliveries were late."),
+    "short": Nn_("{n} scheduled delivery was short.", "{n} scheduled deliveries were short."),
+    "missed": Nn_("{n} scheduled delivery was missed.", "{n} scheduled deliveries were missed."),
+}
+
+
+def _period_sentence(scheduled: int, delivered: int, start: date, end: date) -> str:
+    """:func:`~atlas.schedules.compliance_sentence` over the period, as one sentence."""
+    if scheduled == 0:
+        return _(
+            "No deliveries were scheduled in this period from {start} to {end}.",
+            start=start,
+            end=end,
+        )
+    return ngettext(
+        "{delivered} of {n} scheduled delivery arrived on time and in full from {start} to {end}.",
+        "{delivered} of {n} scheduled deliveries arrived on time and in full from {start} to "
+        "{end}.",
+        scheduled,
+        delivered=format_number(delivered),
+        start=start,
+        end=end,
+    )
 
 
 def compliance_table(
@@ -96,7 +135,7 @@ def compliance_table(
         An unknown level.
     """
     if level not in _KEYS:
-        raise SchemaError(f"Unknown roll-up level '{level}'.")
+        raise SchemaError(_("Unknown roll-up level '{level}'.", level=level))
     rounded = rollup.assign(
         **{
             # Half up, the one display rule (pandas' round goes to even).
@@ -107,15 +146,17 @@ def compliance_table(
             if column in rollup
         }
     )
+    labels = {column: _(label) for column, label in ROLLUP_LABELS.items()}
     if level != "settlement":
-        return rounded.rename(columns={_KEYS[level]: level.capitalize(), **ROLLUP_LABELS})
-    shown = rounded.rename(columns={"settlement_id": "Id", **ROLLUP_LABELS})
-    shown.insert(0, "Settlement", rollup["settlement_id"].map(dict(names or {})))
-    return shown[["Settlement", "Id", *ROLLUP_LABELS.values()]]
+        return rounded.rename(columns={_KEYS[level]: _(_LEVEL_HEADINGS[level]), **labels})
+    settlement, id_ = _(_LEVEL_HEADINGS["settlement"]), _("Id")
+    shown = rounded.rename(columns={"settlement_id": id_, **labels})
+    shown.insert(0, settlement, rollup["settlement_id"].map(dict(names or {})))
+    return shown[[settlement, id_, *labels.values()]]
 
 
 #: What an empty litres-per-person cell means: the settlement's population is not known.
-POPULATION_NOT_KNOWN = "population not known"
+POPULATION_NOT_KNOWN = N_("population not known")
 
 
 def readable_compliance(table: pd.DataFrame) -> pd.DataFrame:
@@ -130,7 +171,7 @@ def readable_compliance(table: pd.DataFrame) -> pd.DataFrame:
     ...     "Litres per person per day"].tolist()
     ['4.3', '1 250']
     """
-    column = ROLLUP_LABELS["litres_per_person_day"]
+    column = _(ROLLUP_LABELS["litres_per_person_day"])
     if column not in table:
         return table
     return table.assign(

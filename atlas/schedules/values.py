@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from atlas.i18n import _, ngettext
 from atlas.load.numbers import NumberReading, read_numbers
 from atlas.problems import Problem
 
@@ -61,7 +62,11 @@ def convention_problems(readings: Mapping[str, NumberReading], table: str) -> li
         problems.append(
             Problem(
                 "warning",
-                f"{name} read with {reading.convention}.",
+                _(
+                    "{column} read with {convention}.",
+                    column=name,
+                    convention=reading.convention,
+                ),
                 column=name,
                 rows=tuple(p + 1 for p in reading.changed),
                 code="numbers.convention",
@@ -78,26 +83,43 @@ def refusal(reading: NumberReading, position: int, name: str) -> tuple[str, str]
         return None
     reason = dict(zip(reading.refused, reading.reasons, strict=False)).get(position + 1)
     example = "5000" if name == "litres" else "2"
-    if reason == "not finite":
+    if reason == "not finite":  # i18n-ignore: a reason code of read_numbers
         return (
-            f"Rows whose {name} is not a finite number (Infinity, NaN) are left out.",
-            f"Write {name} as a plain number, e.g. {example}, or leave the cell empty.",
+            _(
+                "Rows whose {column} is not a finite number (Infinity, NaN) are left out.",
+                column=name,
+            ),
+            _(
+                "Write {column} as a plain number, e.g. {example}, or leave the cell empty.",
+                column=name,
+                example=example,
+            ),
         )
-    if reason == "too large":
+    if reason == "too large":  # i18n-ignore: a reason code of read_numbers
         return (
-            f"Rows whose {name} is too large to be a volume are left out.",
-            f"Check the {name}: write it as a plain number, e.g. {example}.",
+            _("Rows whose {column} is too large to be a volume are left out.", column=name),
+            _(
+                "Check the {column}: write it as a plain number, e.g. {example}.",
+                column=name,
+                example=example,
+            ),
         )
     if reason == "ambiguous":
         return (
-            f"Rows whose {name} could be read two ways are left out: the column mixes a comma "
-            "and a dot, and no value shows which one is the decimal separator.",
-            f"Write the {name} of the whole column in one way, e.g. 10000 or 10 000 (no "
-            "separator is safest).",
+            _(
+                "Rows whose {column} could be read two ways are left out: the column mixes a "
+                "comma and a dot, and no value shows which one is the decimal separator.",
+                column=name,
+            ),
+            _(
+                "Write the {column} of the whole column in one way, e.g. 10000 or 10 000 (no "
+                "separator is safest).",
+                column=name,
+            ),
         )
     return (
-        f"Rows whose {name} is not a number are left out.",
-        f"Write {name} as a plain number, e.g. {example}.",
+        _("Rows whose {column} is not a number are left out.", column=name),
+        _("Write {column} as a plain number, e.g. {example}.", column=name, example=example),
     )
 
 
@@ -106,22 +128,33 @@ def date_trouble(text: str | None, name: str = "date") -> tuple[str, str] | None
     ``arrived_at``) cannot be read, when there is more to say than "cannot be read": a day that
     is not in the calendar (``2026-02-31``), or a date written day first (``31/02/2026``)."""
     example = "2026-08-03 09:15" if name == "arrived_at" else "2026-08-03"
-    shape = "YYYY-MM-DD HH:MM (local time)" if name == "arrived_at" else "YYYY-MM-DD"
+    shape = _("YYYY-MM-DD HH:MM (local time)") if name == "arrived_at" else "YYYY-MM-DD"
     stripped = (text or "").strip()
     if _ISO_DAY.match(stripped):
         try:
             date.fromisoformat(stripped[:10])
         except ValueError:
             return (
-                f"Rows whose {name} is not a day of the calendar are left out.",
-                "Check the day and the month (February has 28 days, 29 in a leap year; "
-                f"months go from 01 to 12), e.g. {example}.",
+                _("Rows whose {column} is not a day of the calendar are left out.", column=name),
+                _(
+                    "Check the day and the month (February has 28 days, 29 in a leap year; "
+                    "months go from 01 to 12), e.g. {example}.",
+                    example=example,
+                ),
             )
     if _DAY_FIRST.match(stripped):
         return (
-            f"Rows whose {name} is written with slashes or dots (day/month/year or "
-            "month/day/year, which cannot be told apart) are left out.",
-            f"Write {name} as {shape}, e.g. {example}.",
+            _(
+                "Rows whose {column} is written with slashes or dots (day/month/year or "
+                "month/day/year, which cannot be told apart) are left out.",
+                column=name,
+            ),
+            _(
+                "Write {column} as {shape}, e.g. {example}.",
+                column=name,
+                shape=shape,
+                example=example,
+            ),
         )
     return None
 
@@ -130,24 +163,60 @@ def _nothing_usable(table: str, rows: int, kept: int) -> list[Problem]:
     """An error when a file has rows and none of them can be used (the warnings say why)."""
     if not rows or kept:
         return []
-    what = "entries" if table == "schedule" else "reports"
     return [
         Problem(
             "error",
-            (
-                f"No row of the {table} file can be used: "
-                + ("both are" if rows == 2 else f"all {rows} are")
-                + " left out "
-                if rows > 1
-                else f"The one row of the {table} file cannot be used: it is left out "
-            )
-            + f"(the warnings say why), so there are no {what} to compare.",
-            "Correct the rows the warnings name (or check that the file and the settlements "
-            "layer belong together) and compare again.",
+            _nothing_usable_message(table, rows),
+            _(
+                "Correct the rows the warnings name (or check that the file and the settlements "
+                "layer belong together) and compare again."
+            ),
             code="table.nothing_usable",
             params={"table": table, "rows": rows},
         )
     ]
+
+
+def _nothing_usable_message(table: str, rows: int) -> str:
+    """That none of the ``rows`` of ``table``'s file can be used, one sentence per table and
+    count (the schedule's rows are entries, the deliveries' rows reports)."""
+    if table == "schedule":
+        if rows == 1:
+            return _(
+                "The one row of the schedule file cannot be used: it is left out (the warnings "
+                "say why), so there are no entries to compare."
+            )
+        if rows == 2:
+            return _(
+                "No row of the schedule file can be used: both are left out (the warnings say "
+                "why), so there are no entries to compare."
+            )
+        return ngettext(
+            "No row of the schedule file can be used: all {n} are left out (the warnings say "
+            "why), so there are no entries to compare.",
+            "No row of the schedule file can be used: all {n} are left out (the warnings say "
+            "why), so there are no entries to compare.",
+            rows,
+            n=rows,
+        )
+    if rows == 1:
+        return _(
+            "The one row of the deliveries file cannot be used: it is left out (the warnings "
+            "say why), so there are no reports to compare."
+        )
+    if rows == 2:
+        return _(
+            "No row of the deliveries file can be used: both are left out (the warnings say "
+            "why), so there are no reports to compare."
+        )
+    return ngettext(
+        "No row of the deliveries file can be used: all {n} are left out (the warnings say "
+        "why), so there are no reports to compare.",
+        "No row of the deliveries file can be used: all {n} are left out (the warnings say "
+        "why), so there are no reports to compare.",
+        rows,
+        n=rows,
+    )
 
 
 def _bad_day(rows: _Rows, line: int, name: str, text: str | None, why: tuple[str, str]) -> None:
@@ -165,9 +234,15 @@ def _promised(
         if value == 0:
             rows.add(
                 line,
-                f"Rows that schedule 0 {name} are left out: a delivery of no water could "
-                "never be short, and its absence would count as missed.",
-                f"Write the {name} promised, or delete the row if no delivery is scheduled.",
+                _(
+                    "Rows that schedule 0 {column} are left out: a delivery of no water could "
+                    "never be short, and its absence would count as missed.",
+                    column=name,
+                ),
+                _(
+                    "Write the {column} promised, or delete the row if no delivery is scheduled.",
+                    column=name,
+                ),
                 name,
                 record[name],
                 code="schedule.zero_volume",

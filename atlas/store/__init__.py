@@ -102,12 +102,12 @@ __all__ = [
     "NewDelivery",
     "NewReport",
     "NewSubmission",
-    "Question",
+    "Question",  # i18n-ignore: a name of the API
     "RegisterCounts",
-    "Role",
+    "Role",  # i18n-ignore: a name of the API
     "SettlementEntry",
-    "Store",
-    "User",
+    "Store",  # i18n-ignore: a name of the API
+    "User",  # i18n-ignore: a name of the API
     "add_contact",
     "add_delivery",
     "add_report",

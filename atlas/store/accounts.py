@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, func, insert, select, update
 
 from atlas.errors import AccessDenied, SignInError, StoreError
+from atlas.i18n import N_, _, ngettext
 from atlas.store import schema
 from atlas.store.engine import serialise_user_writers, writing
 from atlas.store.store import Store, audit_row
@@ -24,7 +25,7 @@ from atlas.store.vocabulary import Role
 
 __all__ = [
     "MIN_PASSWORD",
-    "User",
+    "User",  # i18n-ignore: a name of the API
     "acting",
     "add_user",
     "list_users",
@@ -38,7 +39,7 @@ MIN_PASSWORD = 8
 _HASHER = PasswordHasher()
 _NAME = re.compile(r"^[\w.@-]{1,100}$")
 # Verified when the name is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+_DUMMY_HASH = _HASHER.hash("not a password of anyone")  # i18n-ignore: never shown
 
 
 @dataclass(frozen=True)
@@ -68,20 +69,48 @@ def acting(conn: Connection, user: User, needed: Role, doing: str) -> User:
     ).first()
     if row is None:
         raise AccessDenied(
-            f"The user '{user.name}' is not (or no longer) a user of this store: sign in again."
+            _(
+                "The user '{name}' is not (or no longer) a user of this store: sign in again.",
+                name=user.name,
+            )
         )
     current = User(row.name, Role.parse(row.role), row.cluster)
     if not current.can(needed):
         raise AccessDenied(
-            f"{current.name} is {_a(current.role)}: {doing} needs {_a(needed)} or above. "
-            "Ask an admin of this atlas for that role."
+            # TRANSLATORS: {doing} is what the user tried, e.g. "adding a user"; {role} and
+            # {needed} are roles with their article, e.g. "a viewer", "an admin".
+            _(
+                "{name} is {role}: {doing} needs {needed} or above. "
+                "Ask an admin of this atlas for that role.",
+                name=current.name,
+                role=_a(current.role),
+                doing=doing,
+                needed=_a(needed),
+            )
         )
     return current
 
 
+#: Each role with its article, as a sentence names someone's role.
+_WITH_ARTICLE = {
+    Role.VIEWER: N_("a viewer"),
+    Role.MEMBER: N_("a member"),
+    Role.COORDINATOR: N_("a coordinator"),
+    Role.ADMIN: N_("an admin"),
+}
+
+
 def _a(role: Role) -> str:
-    """``a member``, ``an admin``."""
-    return f"{'an' if role.label[0] in 'aeiou' else 'a'} {role.label}"
+    """``a member``, ``an admin``, in the language of the session."""
+    return _(_WITH_ARTICLE[role])
+
+
+def _too_short() -> str:
+    return ngettext(
+        "The password is too short: use at least {n} character.",
+        "The password is too short: use at least {n} characters.",
+        MIN_PASSWORD,
+    )
 
 
 def needs_first_admin(store: Store) -> bool:
@@ -122,43 +151,65 @@ def add_user(
     name = name.strip()
     if not _NAME.match(name):
         raise StoreError(
-            f"'{name}' cannot be a user name: use up to 100 letters, digits, '.', '-', '_' or "
-            "'@', with no spaces."
+            _(
+                "'{name}' cannot be a user name: use up to 100 letters, digits, '.', '-', '_' "
+                "or '@', with no spaces.",
+                name=name,
+            )
         )
     if len(password) < MIN_PASSWORD:
-        raise StoreError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+        raise StoreError(_too_short())
     with writing(store.engine) as conn:
         serialise_user_writers(conn)
         empty = conn.execute(select(func.count()).select_from(schema.users)).scalar_one() == 0
         if empty:
             if role is not Role.ADMIN:
-                raise StoreError("The store has no users yet: the first one must be an admin.")
-            by = "first start"
+                raise StoreError(_("The store has no users yet: the first one must be an admin."))
+            by = "first start"  # i18n-ignore: the audit log's word for no one
         else:
             if actor is None:
                 raise AccessDenied(
-                    "The store already has users: only an admin may add one (sign in as an admin)."
+                    _(
+                        "The store already has users: only an admin may add one "
+                        "(sign in as an admin)."
+                    )
                 )
-            by = acting(conn, actor, Role.ADMIN, "adding a user").name
+            by = acting(conn, actor, Role.ADMIN, _("adding a user")).name
         if role is Role.MEMBER:
             clusters = _clusters(conn)
             if cluster is None or cluster not in clusters:
-                known = ", ".join(clusters) or "none: register settlements with clusters first"
+                known = ", ".join(clusters) or _("none: register settlements with clusters first")
                 raise StoreError(
-                    f"A member belongs to one cluster of the register; "
-                    f"{'none was given' if cluster is None else repr(cluster) + ' is not one'}. "
-                    f"Clusters: {known}."
+                    _(
+                        "A member belongs to one cluster of the register; none was given. "
+                        "Clusters: {clusters}.",
+                        clusters=known,
+                    )
+                    if cluster is None
+                    else _(
+                        "A member belongs to one cluster of the register; {cluster} is not one. "
+                        "Clusters: {clusters}.",
+                        cluster=repr(cluster),
+                        clusters=known,
+                    )
                 )
         elif cluster is not None:
             raise StoreError(
-                f"Only a member belongs to one cluster: a {role.label} works with every cluster, "
-                "so give no cluster."
+                # TRANSLATORS: {role} is the role as the commands write it: viewer,
+                # coordinator or admin.
+                _(
+                    "Only a member belongs to one cluster: a {role} works with every cluster, "
+                    "so give no cluster.",
+                    role=role.label,
+                )
             )
         taken = conn.execute(
             select(schema.users.c.name).where(schema.users.c.name_key == name.casefold())
         ).first()
         if taken is not None:
-            raise StoreError(f"There is already a user called '{taken[0]}': choose another name.")
+            raise StoreError(
+                _("There is already a user called '{name}': choose another name.", name=taken[0])
+            )
         conn.execute(
             insert(schema.users).values(
                 name=name,
@@ -201,8 +252,10 @@ def sign_in(store: Store, name: str, password: str, *, record: bool = True) -> U
         with writing(store.engine) as conn:
             audit_row(conn, name.strip()[:100] or "?", "signin.failed")
         raise SignInError(
-            "The user name or the password is wrong. Check both (passwords are "
-            "case-sensitive), or ask an admin of this atlas to set a new one."
+            _(
+                "The user name or the password is wrong. Check both (passwords are "
+                "case-sensitive), or ask an admin of this atlas to set a new one."
+            )
         )
     with writing(store.engine) as conn:
         if _HASHER.check_needs_rehash(row.password_hash):
@@ -225,7 +278,7 @@ def list_users(store: Store, actor: User) -> list[dict[str, object]]:
         The actor is not an admin.
     """
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.ADMIN, "listing users")
+        acting(conn, actor, Role.ADMIN, _("listing users"))
         rows = conn.execute(select(schema.users).order_by(schema.users.c.name_key))
         return [
             {"name": r.name, "role": r.role, "cluster": r.cluster, "active": bool(r.active)}
@@ -244,17 +297,17 @@ def set_password(store: Store, actor: User, name: str, password: str) -> None:
         No such user, or the password is too short.
     """
     if len(password) < MIN_PASSWORD:
-        raise StoreError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+        raise StoreError(_too_short())
     with writing(store.engine) as conn:
         own = actor.name.casefold() == name.strip().casefold()
         user = acting(
-            conn, actor, Role.VIEWER if own else Role.ADMIN, "setting another user's password"
+            conn, actor, Role.VIEWER if own else Role.ADMIN, _("setting another user's password")
         )
         target = conn.execute(
             select(schema.users.c.name).where(schema.users.c.name_key == name.strip().casefold())
         ).scalar()
         if target is None:
-            raise StoreError(f"There is no user '{name}': check the name.")
+            raise StoreError(_("There is no user '{name}': check the name.", name=name))
         conn.execute(
             update(schema.users)
             .where(schema.users.c.name == target)

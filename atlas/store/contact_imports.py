@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, text, update
 
 from atlas.errors import DataFileError, StoreError
+from atlas.i18n import N_, _
 from atlas.measure.standards import CATEGORY_NAME
 from atlas.store import schema
 from atlas.store.accounts import User, acting
@@ -43,7 +44,7 @@ __all__ = [
     "CONTACT_ROLES",
     "DETAILS",
     "REQUIRED",
-    "ContactRow",
+    "ContactRow",  # i18n-ignore: a name of the API
     "checked_fields",
     "day_of",
     "import_contacts",
@@ -95,21 +96,46 @@ _LIMITS = {
     "provider": 300,
     "source": 500,
 }
-_WARD = "a ward: give the ward_id (the ward number the wards layer uses, e.g. 19100016)"
 #: What a role is named for, and how the message asks for it.
 _NEEDS = {
-    "ward_councillor": ("ward_id", f"A ward councillor is named for {_WARD}."),
-    "ward_committee": ("ward_id", f"A ward committee is named for {_WARD}."),
+    "ward_councillor": (
+        "ward_id",
+        N_(
+            "A ward councillor is named for a ward: give the ward_id (the ward number the wards "
+            "layer uses, e.g. 19100016)."
+        ),
+    ),
+    "ward_committee": (
+        "ward_id",
+        N_(
+            "A ward committee is named for a ward: give the ward_id (the ward number the wards "
+            "layer uses, e.g. 19100016)."
+        ),
+    ),
     "department": (
         "category",
-        "A department is named for a service category: give its category (e.g. water or "
-        "sanitation).",
+        N_(
+            "A department is named for a service category: give its category (e.g. water or "
+            "sanitation)."
+        ),
     ),
     "contractor": (
         "provider",
-        "A contractor is named for a provider: give the provider as the service points or "
-        "deliveries name it (e.g. Aqua Tankers).",
+        N_(
+            "A contractor is named for a provider: give the provider as the service points or "
+            "deliveries name it (e.g. Aqua Tankers)."
+        ),
     ),
+}
+#: Each field as a message names it.
+_FIELD_WORDS = {
+    "name": N_("name"),
+    "office": N_("office"),
+    "phone": N_("phone"),
+    "email": N_("email"),
+    "ward_id": N_("ward id"),
+    "provider": N_("provider"),
+    "source": N_("source"),
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]+(?:\s*(?:ext\.?|x)\s*[0-9]+)?$", re.IGNORECASE)
@@ -141,7 +167,13 @@ def day_of(value: object, what: str) -> date | None:
         moment = None
     if moment is not None and moment.time() == datetime.min.time():
         return moment.date()
-    raise StoreError(f"{what} '{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-08-01.")
+    raise StoreError(
+        _(
+            "{column} '{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-08-01.",
+            column=what,
+            text=text,
+        )
+    )
 
 
 def role_code(value: object) -> str:
@@ -155,8 +187,12 @@ def role_code(value: object) -> str:
     text = str(value or "").strip()
     role = re.sub(r"[\s-]+", "_", text.lower())
     if role not in CONTACT_ROLES:
-        shown = f"'{text}' is not a contact role" if text else "A contact needs a role"
-        raise StoreError(f"{shown}: use one of {', '.join(CONTACT_ROLES)}.")
+        roles = ", ".join(CONTACT_ROLES)
+        raise StoreError(
+            _("'{text}' is not a contact role: use one of {roles}.", text=text, roles=roles)
+            if text
+            else _("A contact needs a role: use one of {roles}.", roles=roles)
+        )
     return role
 
 
@@ -167,8 +203,11 @@ def _category(value: object) -> str | None:
     category = text.lower()
     if not CATEGORY_NAME.fullmatch(category):
         raise StoreError(
-            f"'{text}' is not a service category: write it as the standard names it, in "
-            "lowercase letters, digits and _ (e.g. water, sanitation, electricity, waste)."
+            _(
+                "'{text}' is not a service category: write it as the standard names it, in "
+                "lowercase letters, digits and _ (e.g. water, sanitation, electricity, waste).",
+                text=text,
+            )
         )
     return category
 
@@ -188,33 +227,46 @@ def checked_fields(values: Mapping[str, object]) -> dict[str, Any]:
     for field, limit in _LIMITS.items():
         raw = values.get(field)
         text = None if raw is None else " ".join(str(raw).split())
-        row[field] = clean_text(text, limit, field.replace("_", " "))
+        row[field] = clean_text(text, limit, _FIELD_WORDS[field])
     if row["name"] is None:
         raise StoreError(
-            "A contact needs a name: write the person's name, or the office's when no person "
-            "is named."
+            _(
+                "A contact needs a name: write the person's name, or the office's when no "
+                "person is named."
+            )
         )
     row["category"] = _category(values.get("category"))
     field, needed = _NEEDS.get(role, ("name", ""))
     if row[field] is None:
-        raise StoreError(needed)
+        raise StoreError(_(needed))
     email = row["email"]
     if email is not None and not _EMAIL.match(email):
         raise StoreError(
-            f"'{email}' is not an email address: write it as name@example.org, or leave it empty."
+            _(
+                "'{email}' is not an email address: write it as name@example.org, or leave it "
+                "empty.",
+                email=email,
+            )
         )
     phone = row["phone"]
     if phone is not None and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 3):
         raise StoreError(
-            f"'{phone}' is not a phone number: write its digits, e.g. 021 400 1111 or "
-            "+27 21 400 1111 (ext 12), or leave it empty."
+            _(
+                "'{phone}' is not a phone number: write its digits, e.g. 021 400 1111 or "
+                "+27 21 400 1111 (ext 12), or leave it empty.",
+                phone=phone,
+            )
         )
     row["valid_from"] = day_of(values.get("valid_from"), "valid_from")
     row["valid_to"] = day_of(values.get("valid_to"), "valid_to")
     if row["valid_from"] and row["valid_to"] and row["valid_to"] < row["valid_from"]:
         raise StoreError(
-            f"valid_to {row['valid_to']} is before valid_from {row['valid_from']}: the contact "
-            "would never be valid. Swap them, or correct the year."
+            _(
+                "valid_to {valid_to} is before valid_from {valid_from}: the contact would never "
+                "be valid. Swap them, or correct the year.",
+                valid_to=row["valid_to"],
+                valid_from=row["valid_from"],
+            )
         )
     return row
 
@@ -248,8 +300,13 @@ def read_contact_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise DataFileError(
-            f"{source.name} has no column {', '.join(missing)}: a contacts file has the "
-            f"columns {', '.join(COLUMNS)} (the first line names them)."
+            _(
+                "{file} has no column {missing}: a contacts file has the columns {columns} "
+                "(the first line names them).",
+                file=source.name,
+                missing=", ".join(missing),
+                columns=", ".join(COLUMNS),
+            )
         )
     rows = []
     for line, cells in body:
@@ -263,7 +320,7 @@ def serialise_contact_writers(conn: Connection) -> None:
     contact missing and both add it (SQLite's write transactions already do; readers are
     never held up)."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("LOCK TABLE contacts IN SHARE ROW EXCLUSIVE MODE"))
+        conn.execute(text("LOCK TABLE contacts IN SHARE ROW EXCLUSIVE MODE"))  # i18n-ignore: SQL
 
 
 def kept_contacts(conn: Connection) -> list[Row[Any]]:
@@ -311,16 +368,25 @@ class _Kept:
         key = natural_key(row)
         if key in self.lines:
             raise StoreError(
-                f"The same contact ({row['name']}, {row['role']}) is on line {self.lines[key]} "
-                "already: keep one line per contact."
+                _(
+                    "The same contact ({name}, {role}) is on line {line} already: keep one line "
+                    "per contact.",
+                    name=row["name"],
+                    role=row["role"],
+                    line=self.lines[key],
+                )
             )
         self.lines[key] = line
         other = self.active.get(key)
         if other is None and key in self.retired:
             raise StoreError(
-                f"{row['name']} ({row['role']}) was retired (contact {self.retired[key].id}): "
-                "an import never brings back a retired contact; add it again by hand if it is "
-                "right, or remove the line."
+                _(
+                    "{name} ({role}) was retired (contact {contact}): an import never brings back "
+                    "a retired contact; add it again by hand if it is right, or remove the line.",
+                    name=row["name"],
+                    role=row["role"],
+                    contact=self.retired[key].id,
+                )
             )
         if other is None:
             insert_contact(conn, user, row)
@@ -354,14 +420,14 @@ def import_contacts(
         The file cannot be read or lacks a required column.
     """
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.COORDINATOR, "importing contacts")
+        acting(conn, actor, Role.COORDINATOR, _("importing contacts"))
     if isinstance(path_or_rows, str | Path):
         items: list[tuple[int, Mapping[str, Any]]] = list(read_contact_rows(path_or_rows))
     else:
         items = [r if isinstance(r, tuple) else (n, r) for n, r in enumerate(path_or_rows, 2)]
     result = ImportResult()
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.COORDINATOR, "importing contacts")
+        user = acting(conn, actor, Role.COORDINATOR, _("importing contacts"))
         serialise_contact_writers(conn)
         kept = _Kept(conn)
         for line, values in items:

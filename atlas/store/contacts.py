@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from atlas.errors import StoreError
+from atlas.i18n import _
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.contact_imports import (
@@ -124,9 +125,12 @@ def _twin(kept: Iterable[Row[Any]], row: Mapping[str, Any], exclude: str = "") -
 
 
 def _already(other: Row[Any]) -> str:
-    return (
-        f"{other.name} is kept already (contact {other.id}): the same {other.role}, for the "
-        "same ward, category or provider, valid from the same day. Change that one instead."
+    return _(
+        "{name} is kept already (contact {contact}): the same {role}, for the same ward, "
+        "category or provider, valid from the same day. Change that one instead.",
+        name=other.name,
+        contact=other.id,
+        role=other.role,
     )
 
 
@@ -155,7 +159,7 @@ def add_contact(store: Store, actor: User, entry: NewContact) -> str:
     """
     row = checked_fields(dataclasses.asdict(entry))
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.COORDINATOR, "adding a contact")
+        user = acting(conn, actor, Role.COORDINATOR, _("adding a contact"))
         serialise_contact_writers(conn)
         other = _twin(kept_contacts(conn), row)
         if other is not None:
@@ -168,11 +172,17 @@ def add_contact(store: Store, actor: User, entry: NewContact) -> str:
 def _kept_one(conn: Connection, contact_id: str) -> Row[Any]:
     row = conn.execute(select(schema.contacts).where(schema.contacts.c.id == contact_id)).first()
     if row is None:
-        raise StoreError(f"There is no contact '{contact_id}': check the id.")
+        raise StoreError(_("There is no contact '{contact}': check the id.", contact=contact_id))
     if not row.active:
         raise StoreError(
-            f"Contact {contact_id} ({row.name}) was retired by {row.updated_by} on "
-            f"{iso(row.updated_at)}: add it again if it is right."
+            _(
+                "Contact {contact} ({name}) was retired by {user} on {when}: add it again if it "
+                "is right.",
+                contact=contact_id,
+                name=row.name,
+                user=row.updated_by,
+                when=iso(row.updated_at),
+            )
         )
     return row
 
@@ -193,10 +203,14 @@ def update_contact(store: Store, actor: User, contact_id: str, **changes: Any) -
     unknown = [name for name in changes if name not in COLUMNS]
     if unknown:
         raise StoreError(
-            f"A contact has no field '{unknown[0]}': change one of {', '.join(COLUMNS)}."
+            _(
+                "A contact has no field '{field}': change one of {fields}.",
+                field=unknown[0],
+                fields=", ".join(COLUMNS),
+            )
         )
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.COORDINATOR, "changing a contact")
+        user = acting(conn, actor, Role.COORDINATOR, _("changing a contact"))
         serialise_contact_writers(conn)
         kept = _kept_one(conn, contact_id)
         row = checked_fields({name: getattr(kept, name) for name in COLUMNS} | changes)
@@ -223,7 +237,7 @@ def retire_contact(store: Store, actor: User, contact_id: str) -> dict[str, Any]
         No such contact, or it is retired already.
     """
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.COORDINATOR, "retiring a contact")
+        user = acting(conn, actor, Role.COORDINATOR, _("retiring a contact"))
         kept = _kept_one(conn, contact_id)
         write_fields(conn, user, contact_id, {"active": False})
         audit_row(conn, user.name, "contact.retired", contact_id, role=kept.role)
@@ -273,7 +287,7 @@ def list_contacts(
             (t.c.valid_to.is_(None) | (t.c.valid_to >= day)),
         )
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.VIEWER, "listing contacts")
+        acting(conn, actor, Role.VIEWER, _("listing contacts"))
         records = [_record(r) for r in conn.execute(query)]
     if provider is not None:
         wanted = str(provider).strip().casefold()

@@ -33,6 +33,7 @@ import pandas as pd
 from sqlalchemy import Connection, Row, insert, select, update
 
 from atlas.errors import AccessDenied, StoreError
+from atlas.i18n import N_, _
 from atlas.load.numbers import read_numbers
 from atlas.store import schema
 from atlas.store.accounts import User, acting
@@ -85,11 +86,22 @@ def _volume(value: float | str | None, what: str) -> float | None:
             raise ValueError(what)
     except (TypeError, ValueError):
         raise StoreError(
-            f"The {what} '{value}' is not a number: write it as a plain number, e.g. "
-            f"{'20000' if what == 'litres' else '4'}."
+            _(
+                "The {column} '{value}' is not a number: write it as a plain number, e.g. "
+                "{example}.",
+                column=what,
+                value=value,
+                example="20000" if what == "litres" else "4",
+            )
         ) from None
     if not math.isfinite(number) or number < 0:
-        raise StoreError(f"The {what} {value} cannot be a volume: write 0 or more.")
+        raise StoreError(
+            _(
+                "The {column} {value} cannot be a volume: write 0 or more.",
+                column=what,
+                value=value,
+            )
+        )
     return number
 
 
@@ -118,19 +130,30 @@ def checked_delivery(conn: Connection, user: User, entry: NewDelivery) -> dict[s
     ).first()
     if settlement is None or not settlement.active:
         raise StoreError(
-            f"There is no settlement '{sid}' in the register: check the id (the settlement "
-            "profile shows it), or ask a coordinator to register the settlements again."
+            _(
+                "There is no settlement '{settlement}' in the register: check the id (the "
+                "settlement profile shows it), or ask a coordinator to register the settlements "
+                "again.",
+                settlement=sid,
+            )
         )
     if user.role is Role.MEMBER and settlement.cluster != user.cluster:
         raise AccessDenied(
-            f"{settlement.name or sid} is not in your cluster ({user.cluster}): a member "
-            "records deliveries for the settlements of their own cluster."
+            _(
+                "{settlement} is not in your cluster ({cluster}): a member records deliveries "
+                "for the settlements of their own cluster.",
+                settlement=settlement.name or sid,
+                cluster=user.cluster,
+            )
         )
     raw = entry.arrived_at
     if isinstance(raw, str) and _is_day(raw):
         raise StoreError(
-            f"arrived_at '{raw.strip()}' has no time of day: write when the tanker came, "
-            "e.g. 2026-08-03T09:15 (South African time)."
+            _(
+                "arrived_at '{time}' has no time of day: write when the tanker came, "
+                "e.g. 2026-08-03T09:15 (South African time).",
+                time=raw.strip(),
+            )
         )
     try:
         arrived = parse_time(raw, what="arrived_at")
@@ -139,20 +162,28 @@ def checked_delivery(conn: Connection, user: User, entry: NewDelivery) -> dict[s
     litres, tanks = _volume(entry.litres, "litres"), _volume(entry.tanks, "tanks")
     if litres is None and tanks is None:
         raise StoreError(
-            "Say how much water came: the litres, the number of tanks, or both (a delivery "
-            "without a volume could never be found short, and would count as in full)."
+            _(
+                "Say how much water came: the litres, the number of tanks, or both (a delivery "
+                "without a volume could never be found short, and would count as in full)."
+            )
         )
     channel = str(entry.channel or "app").strip().lower()
     if channel not in CHANNELS:
-        raise StoreError(f"'{entry.channel}' is not a channel: use one of {', '.join(CHANNELS)}.")
+        raise StoreError(
+            _(
+                "'{channel}' is not a channel: use one of {channels}.",
+                channel=entry.channel,
+                channels=", ".join(CHANNELS),
+            )
+        )
     return {
-        "external_id": clean_text(entry.external_id, 200, "external id"),
+        "external_id": clean_text(entry.external_id, 200, N_("external id")),
         "settlement_id": sid,
         "arrived_at": arrived,
         "litres": litres,
         "tanks": tanks,
-        "provider": clean_text(entry.provider, 300, "provider"),
-        "note": clean_text(entry.note, MAX_NOTE, "note"),
+        "provider": clean_text(entry.provider, 300, N_("provider")),
+        "note": clean_text(entry.note, MAX_NOTE, N_("note")),
         "channel": channel,
     }
 
@@ -177,10 +208,13 @@ def kept_twice(conn: Connection, row: Mapping[str, Any]) -> str | None:
     same = _same_delivery(conn, row)
     if same is None:
         return None
-    return (
-        f"A delivery to {row['settlement_id']} that arrived at {iso(row['arrived_at'])} is "
-        f"already recorded (delivery {same}): a delivery is kept once. If that one is wrong, a "
-        "coordinator withdraws it and the delivery can be recorded again."
+    return _(
+        "A delivery to {settlement} that arrived at {time} is already recorded (delivery "
+        "{delivery}): a delivery is kept once. If that one is wrong, a coordinator withdraws it "
+        "and the delivery can be recorded again.",
+        settlement=row["settlement_id"],
+        time=iso(row["arrived_at"]),
+        delivery=same,
     )
 
 
@@ -217,7 +251,7 @@ def add_delivery(store: Store, actor: User, entry: NewDelivery) -> str:
         minute of arrival) is recorded already.
     """
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.MEMBER, "recording a delivery")
+        user = acting(conn, actor, Role.MEMBER, _("recording a delivery"))
         row = checked_delivery(conn, user, entry)
         serialise_report_writers(conn)
         if row["external_id"] is not None:
@@ -228,8 +262,12 @@ def add_delivery(store: Store, actor: User, entry: NewDelivery) -> str:
             ).scalar()
             if taken is not None:
                 raise StoreError(
-                    f"A delivery with external id {row['external_id']} is already kept (as "
-                    f"{taken}): each external id is used once."
+                    _(
+                        "A delivery with external id {external_id} is already kept (as "
+                        "{delivery}): each external id is used once.",
+                        external_id=row["external_id"],
+                        delivery=taken,
+                    )
                 )
         twice = kept_twice(conn, row)
         if twice is not None:
@@ -290,15 +328,17 @@ def withdraw_delivery(store: Store, actor: User, delivery_id: str, note: str) ->
     StoreError
         No such delivery, no note, or it is withdrawn already.
     """
-    reason = clean_text(note, MAX_NOTE, "note")
+    reason = clean_text(note, MAX_NOTE, N_("note"))
     if reason is None:
-        raise StoreError("Say why the delivery is withdrawn (e.g. recorded twice) in the note.")
+        raise StoreError(_("Say why the delivery is withdrawn (e.g. recorded twice) in the note."))
     t = schema.deliveries
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.COORDINATOR, "withdrawing a delivery")
+        user = acting(conn, actor, Role.COORDINATOR, _("withdrawing a delivery"))
         row = conn.execute(delivery_query().where(t.c.id == delivery_id)).first()
         if row is None:
-            raise StoreError(f"There is no delivery '{delivery_id}': check the id.")
+            raise StoreError(
+                _("There is no delivery '{delivery}': check the id.", delivery=delivery_id)
+            )
         stamp = now()
         changed = conn.execute(
             update(t)
@@ -307,8 +347,12 @@ def withdraw_delivery(store: Store, actor: User, delivery_id: str, note: str) ->
         ).rowcount
         if not changed:
             raise StoreError(
-                f"Delivery {delivery_id} is withdrawn already (by {row.withdrawn_by}, "
-                f"{iso(row.withdrawn_at)})."
+                _(
+                    "Delivery {delivery} is withdrawn already (by {user}, {when}).",
+                    delivery=delivery_id,
+                    user=row.withdrawn_by,
+                    when=iso(row.withdrawn_at),
+                )
             )
         audit_row(
             conn,

@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from atlas.errors import AccessDenied, DataFileError, StoreError
+from atlas.i18n import _
 from atlas.load.numbers import read_numbers
 from atlas.store import schema
 from atlas.store.accounts import User, acting
@@ -66,13 +67,18 @@ def read_delivery_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     try:
         text = source.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise DataFileError(f"There is no file {source}: check the path.") from None
+        raise DataFileError(_("There is no file {file}: check the path.", file=source)) from None
     except UnicodeDecodeError:
         raise DataFileError(
-            f"{source.name} is not UTF-8 text: save it as 'CSV UTF-8' and import it again."
+            _(
+                "{file} is not UTF-8 text: save it as 'CSV UTF-8' and import it again.",
+                file=source.name,
+            )
         ) from None
     except OSError as exc:
-        raise DataFileError(f"Cannot read {source}: {exc.strerror}.") from None
+        raise DataFileError(
+            _("Cannot read {file}: {reason}.", file=source, reason=exc.strerror)
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
     try:
@@ -80,8 +86,13 @@ def read_delivery_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             raise DataFileError(
-                f"{source.name} has no column {', '.join(missing)}: a deliveries file has the "
-                f"columns {', '.join(COLUMNS)} (the first line names them)."
+                _(
+                    "{file} has no column {missing}: a deliveries file has the columns "
+                    "{columns} (the first line names them).",
+                    file=source.name,
+                    missing=", ".join(missing),
+                    columns=", ".join(COLUMNS),
+                )
             )
         while True:
             # A row starts on the line after the previous one ended (a quoted note may span
@@ -95,7 +106,12 @@ def read_delivery_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
                 rows.append((start, {k: values.get(k, "") for k in header}))
     except csv.Error as exc:
         raise DataFileError(
-            f"{source.name} is not a readable CSV file (line {reader.line_num}): {exc}."
+            _(
+                "{file} is not a readable CSV file (line {line}): {reason}.",
+                file=source.name,
+                line=reader.line_num,
+                reason=exc,
+            )
         ) from None
     return rows
 
@@ -123,10 +139,10 @@ def _volumes(
     """The litres and tanks of every row, each column read as one (``10,000`` is ten thousand
     in a column that writes thousands so): a number, the text when it was refused (the row's
     check says why), or None when empty; and a warning per column read with a convention."""
-    out: list[dict[str, float | str | None]] = [{} for _ in items]
+    out: list[dict[str, float | str | None]] = [{} for _item in items]
     warnings = []
     for name in _VOLUMES:
-        texts = pd.Series([values.get(name) or None for _, values in items], dtype=object)
+        texts = pd.Series([values.get(name) or None for _line, values in items], dtype=object)
         reading = read_numbers(texts, integer=name == "litres")
         refused = dict(zip(reading.refused, reading.reasons, strict=False))
         for i, value in enumerate(reading.values):
@@ -137,7 +153,16 @@ def _volumes(
                 out[i][name] = None if pd.isna(value) else float(value)
         if reading.convention is not None:
             lines = ", ".join(str(items[p - 1][0]) for p in reading.changed)
-            warnings.append(f"{name} read with {reading.convention} (lines {lines}).")
+            # TRANSLATORS: {column} is a column's name (litres), {convention} how its numbers
+            # were read, e.g. "a comma as thousands separator ('10,000' = 10000)".
+            warnings.append(
+                _(
+                    "{column} read with {convention} (lines {lines}).",
+                    column=name,
+                    convention=reading.convention,
+                    lines=lines,
+                )
+            )
     return out, warnings
 
 
@@ -149,10 +174,14 @@ def _entry(values: Mapping[str, str], volumes: Mapping[str, float | str | None])
     for name in _VOLUMES:
         if volumes.get(name) == _AMBIGUOUS:
             raise StoreError(
-                f"The {name} '{values.get(name, '').strip()}' could be read two ways: the "
-                "column mixes a comma and a dot, and no value shows which one is the decimal "
-                f"separator. Write the {name} of the whole file in one way, e.g. 10000 or "
-                "10 000, and import it again."
+                _(
+                    "The {column} '{value}' could be read two ways: the column mixes a comma "
+                    "and a dot, and no value shows which one is the decimal separator. Write "
+                    "the {column} of the whole file in one way, e.g. 10000 or 10 000, and "
+                    "import it again.",
+                    column=name,
+                    value=values.get(name, "").strip(),
+                )
             )
     return NewDelivery(
         settlement_id=values.get("settlement_id", ""),
@@ -169,11 +198,16 @@ def _entry(values: Mapping[str, str], volumes: Mapping[str, float | str | None])
 def _repeated(line: int, earlier: int, kept: Mapping[str, str], values: Mapping[str, str]) -> str:
     """Why a line whose external_id is on an earlier line of the file is not imported."""
     if _cells(kept) == _cells(values):
-        return (
-            f"it repeats line {earlier} (the same external_id and values): the delivery is "
-            "imported once."
+        return _(
+            "it repeats line {line} (the same external_id and values): the delivery is "
+            "imported once.",
+            line=earlier,
         )
-    return f"external_id {values['external_id'].strip()} is on line {earlier} already: give every row its own id."
+    return _(
+        "external_id {external_id} is on line {line} already: give every row its own id.",
+        external_id=values["external_id"].strip(),
+        line=earlier,
+    )
 
 
 def _cells(values: Mapping[str, str]) -> dict[str, str]:
@@ -192,8 +226,10 @@ def _import_row(
     row = checked_delivery(conn, user, _entry(values, volumes))
     if row["external_id"] is None:
         raise StoreError(
-            "No external_id: give every row its own id (the form's or the paper's number), "
-            "so that importing the file again adds nothing twice."
+            _(
+                "No external_id: give every row its own id (the form's or the paper's number), "
+                "so that importing the file again adds nothing twice."
+            )
         )
     t = schema.deliveries
     kept = conn.execute(select(t).where(t.c.external_id == row["external_id"])).first()
@@ -201,9 +237,13 @@ def _import_row(
         if all(getattr(kept, name) == row[name] for name in _COMPARED):
             return "unchanged"
         raise StoreError(
-            f"external_id {row['external_id']} is already kept (delivery {kept.id}) with other "
-            "values; the store never overwrites a delivery: a coordinator withdraws it, and it "
-            "is recorded again under a new external_id."
+            _(
+                "external_id {external_id} is already kept (delivery {delivery}) with other "
+                "values; the store never overwrites a delivery: a coordinator withdraws it, and "
+                "it is recorded again under a new external_id.",
+                external_id=row["external_id"],
+                delivery=kept.id,
+            )
         )
     twice = kept_twice(conn, row)
     if twice is not None:
@@ -237,7 +277,7 @@ def import_deliveries(
         The file cannot be read or lacks a required column.
     """
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.MEMBER, "importing deliveries")
+        acting(conn, actor, Role.MEMBER, _("importing deliveries"))
     items = read_delivery_rows(rows) if isinstance(rows, str | Path) else list(rows)
     volumes, warnings = _volumes(items)
     result = DeliveryImport(warnings=warnings)
@@ -248,7 +288,7 @@ def import_deliveries(
     for start in range(0, len(items), batch):
         added = 0
         with writing(store.engine) as conn:
-            user = acting(conn, actor, Role.MEMBER, "importing deliveries")
+            user = acting(conn, actor, Role.MEMBER, _("importing deliveries"))
             serialise_report_writers(conn)
             stamp = now()
             for offset, (line, values) in enumerate(items[start : start + batch]):

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import AccessDenied, StoreError, ValidationError
-from atlas.i18n import format_number
+from atlas.i18n import N_, _, format_number, ngettext
 from atlas.schedules import (
     LOCAL_TZ,
     Comparison,
@@ -63,22 +63,30 @@ __all__ = [
 FRAME_COLUMNS = ["line", "settlement_id", "arrived_at", "litres", "tanks", "reporter", "note"]
 
 
-def _day(value: date | str | None, what: str) -> date | None:
+def _day(value: date | str | None, refused: str) -> date | None:
+    """``value`` as a date; ``refused`` is the message (its ``{value}`` filled) when it is not."""
     if value is None or isinstance(value, date):
         return value
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise StoreError(f"The {what} day '{value}' is not a date: write YYYY-MM-DD.") from None
+        raise StoreError(_(refused, value=value)) from None
 
 
 def _filtered(
     query: Any, cluster: str | None, start: date | str | None, end: date | str | None
 ) -> Any:
     """``query`` kept to a cluster and to the local days ``start`` to ``end`` (both included)."""
-    first, last = _day(start, "first"), _day(end, "last")
+    first = _day(start, N_("The first day '{value}' is not a date: write YYYY-MM-DD."))
+    last = _day(end, N_("The last day '{value}' is not a date: write YYYY-MM-DD."))
     if first is not None and last is not None and last < first:
-        raise StoreError(f"The period ends ({last}) before it starts ({first}): swap the dates.")
+        raise StoreError(
+            _(
+                "The period ends ({last}) before it starts ({first}): swap the dates.",
+                last=last,
+                first=first,
+            )
+        )
     arrived = schema.deliveries.c.arrived_at
     if cluster is not None:
         query = query.where(schema.settlements.c.cluster == cluster)
@@ -112,12 +120,16 @@ def list_deliveries(
         A day that is not a date, or a period ending before it starts.
     """
     with store.engine.connect() as conn:
-        user = acting(conn, actor, Role.MEMBER, "listing deliveries")
+        user = acting(conn, actor, Role.MEMBER, _("listing deliveries"))
         if user.role is Role.MEMBER:
             if cluster not in (None, user.cluster):
                 raise AccessDenied(
-                    f"{user.name} is a member of {user.cluster}: a member sees the deliveries "
-                    "of their own cluster only."
+                    _(
+                        "{name} is a member of {cluster}: a member sees the deliveries of their "
+                        "own cluster only.",
+                        name=user.name,
+                        cluster=user.cluster,
+                    )
                 )
             cluster = user.cluster
         query = _filtered(delivery_query(), cluster, start, end)
@@ -154,7 +166,7 @@ def delivery_frame(
     """
     d = schema.deliveries
     with store.engine.connect() as conn:
-        user = acting(conn, actor, Role.VIEWER, "comparing deliveries with the schedule")
+        user = acting(conn, actor, Role.VIEWER, _("comparing deliveries with the schedule"))
         query = _filtered(delivery_query().where(d.c.withdrawn_at.is_(None)), cluster, start, end)
         rows = conn.execute(query.order_by(d.c.arrived_at, d.c.recorded_at, d.c.id)).all()
     out = []
@@ -176,10 +188,6 @@ def delivery_frame(
     return pd.DataFrame(out, columns=FRAME_COLUMNS) if out else pd.DataFrame(columns=FRAME_COLUMNS)
 
 
-def _many(count: int, one: str, more: str) -> str:
-    return f"{format_number(count)} {one if count == 1 else more}"
-
-
 @dataclass(frozen=True)
 class CombinedDeliveries:
     """A delivery file's table and the store's together (:func:`combine_deliveries`): the
@@ -191,25 +199,47 @@ class CombinedDeliveries:
     in_both: int = 0
     left_out: int = 0
 
-    def sentences(self, file: str | None, store: str = "the store") -> list[str]:
+    def sentences(self, file: str | None, store: str = N_("the store")) -> list[str]:
         """Which deliveries were compared, in plain words: ``file`` names the delivery file
-        (None: none was used), ``store`` the store (``the atlas``, on a page)."""
-        recorded = f"{format_number(self.from_store)} recorded in {store}"
+        (None: none was used), ``store`` the store (``the atlas``, on a page), translated
+        here."""
+        store = _(store)
         lines = [
-            f"Deliveries compared: {format_number(self.from_file)} from {file} and {recorded}."
+            _(
+                "Deliveries compared: {from_file} from {file} and {from_store} recorded in "
+                "{store}.",
+                from_file=format_number(self.from_file),
+                file=file,
+                from_store=format_number(self.from_store),
+                store=store,
+            )
             if file is not None
-            else f"Deliveries compared: {recorded}."
+            else _(
+                "Deliveries compared: {from_store} recorded in {store}.",
+                from_store=format_number(self.from_store),
+                store=store,
+            )
         ]
         if self.in_both:
             lines.append(
-                f"{_many(self.in_both, 'delivery was', 'deliveries were')} both in {file} and "
-                f"in {store}: {'it is' if self.in_both == 1 else 'each is'} counted once."
+                ngettext(
+                    "{n} delivery was both in {file} and in {store}: it is counted once.",
+                    "{n} deliveries were both in {file} and in {store}: each is counted once.",
+                    self.in_both,
+                    file=file,
+                    store=store,
+                )
             )
         if self.left_out:
             lines.append(
-                f"{_many(self.left_out, 'delivery', 'deliveries')} recorded in {store} "
-                f"{'is for a settlement' if self.left_out == 1 else 'are for settlements'} "
-                "not in the settlements layer, and left out."
+                ngettext(
+                    "{n} delivery recorded in {store} is for a settlement not in the "
+                    "settlements layer, and left out.",
+                    "{n} deliveries recorded in {store} are for settlements not in the "
+                    "settlements layer, and left out.",
+                    self.left_out,
+                    store=store,
+                )
             )
         return lines
 

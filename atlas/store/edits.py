@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from atlas.errors import StoreError
+from atlas.i18n import _
 from atlas.store import schema
 from atlas.store.accounts import User
 from atlas.store.reports import insert_report
@@ -29,13 +30,14 @@ __all__ = ["EDITABLE", "kept_report", "write_version"]
 
 #: What an edit in the form may correct, as the report row names it.
 EDITABLE = ("category", "problem", "observed_at", "description", "service_id", "lon", "lat")
-#: How a history note names each correction.
+#: How a history note names each correction. The note is kept in the store, read in every
+#: session's language alike: it stays in English, as the store's records do (DESIGN §8).
 _NAMES = {
     "category": "category",
     "problem": "problem",
-    "observed_at": "seen at",
+    "observed_at": "seen at",  # i18n-ignore: kept in the store's history
     "description": "note",
-    "service_id": "service point",
+    "service_id": "service point",  # i18n-ignore: kept in the store's history
 }
 _SHOWN = 60
 
@@ -98,9 +100,14 @@ def _apply_edit(
     kept = conn.execute(select(r).where(r.c.id == report_id).with_for_update()).one()
     if kept.settlement_id != row["settlement_id"]:
         raise StoreError(
-            f"The edit moves report {report_id} from settlement {kept.settlement_id} to "
-            f"{row['settlement_id']}: a report stays with its settlement. Ask a coordinator to "
-            "reject the report, and send the problem again as a new submission."
+            _(
+                "The edit moves report {report} from settlement {kept} to {settlement}: a report "
+                "stays with its settlement. Ask a coordinator to reject the report, and send the "
+                "problem again as a new submission.",
+                report=report_id,
+                kept=kept.settlement_id,
+                settlement=row["settlement_id"],
+            )
         )
     changed = [name for name in EDITABLE if getattr(kept, name) != row[name]]
     if not changed:
@@ -112,10 +119,15 @@ def _apply_edit(
         first_step = min((s[0] for s in steps), default=None)
         if first_step is not None and row["observed_at"] > first_step:
             raise StoreError(
-                f"The edit says the problem was seen at {iso(row['observed_at'])}, after report "
-                f"{report_id} was first acted on ({iso(first_step)}): check the time in the form."
+                _(
+                    "The edit says the problem was seen at {time}, after report {report} was "
+                    "first acted on ({first}): check the time in the form.",
+                    time=iso(row["observed_at"]),
+                    report=report_id,
+                    first=iso(first_step),
+                )
             )
-    note = "edited in the form: " + "; ".join(_changes(kept, row))
+    note = "edited in the form: " + "; ".join(_changes(kept, row))  # i18n-ignore: kept in the store
     conn.execute(
         update(r)
         .where(r.c.id == report_id)
@@ -180,9 +192,13 @@ def write_version(
     replaced = [x for x in earlier if x not in (version, root)]
     if replaced and root is None:
         raise StoreError(
-            f"The submission {version} is an edit of {replaced[0]}, which is not kept: import "
-            "the export that holds the first version too (an export of all the form's "
-            "submissions does), or the original alone first."
+            _(
+                "The submission {version} is an edit of {edited}, which is not kept: import the "
+                "export that holds the first version too (an export of all the form's "
+                "submissions does), or the original alone first.",
+                version=version,
+                edited=replaced[0],
+            )
         )
     identity = root or version
     report_id = insert_report(conn, user, {**row, "external_id": identity}, at)

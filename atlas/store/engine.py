@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from atlas.errors import StoreError
+from atlas.i18n import _
 from atlas.problems import Problem
 from atlas.store import schema
 from atlas.store.location import refuse_network_share
@@ -50,6 +51,9 @@ _MIGRATE_LOCK = 7_340_113  # PostgreSQL advisory lock key of schema migrations
 _REPORTS_LOCK = 7_340_114  # PostgreSQL advisory lock key of writers of new reports
 _USERS_LOCK = 7_340_115  # PostgreSQL advisory lock key of writers of new users
 
+#: PostgreSQL's lock held until the transaction ends, by a number (``:k``).
+_ADVISORY_LOCK = "SELECT pg_advisory_xact_lock(:k)"  # i18n-ignore: SQL
+
 
 def connect(url: URL) -> Engine:
     """An engine on the store at ``url`` (the SQLite file's folder is created when missing).
@@ -72,7 +76,7 @@ def _wal(cursor: sqlite3.Cursor) -> None:
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     while True:
         try:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA journal_mode = WAL")  # i18n-ignore: SQL
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
@@ -86,7 +90,7 @@ def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     if database in ("", ":memory:"):
         raise StoreError(
-            "The store must be a file (an in-memory SQLite store would forget everything)."
+            _("The store must be a file (an in-memory SQLite store would forget everything).")
         )
     path = Path(database)
     refuse_network_share(path.parent if not path.exists() else path)
@@ -96,8 +100,12 @@ def _sqlite_engine(url: URL) -> Engine:
         raise StoreError(
             Problem(
                 "error",
-                f"Cannot create the folder of the store {path}: {exc.strerror}.",
-                "Pass another path to open_store (or set ATLAS_DB).",
+                _(
+                    "Cannot create the folder of the store {path}: {reason}.",
+                    path=path,
+                    reason=exc.strerror,
+                ),
+                _("Pass another path to open_store (or set ATLAS_DB)."),
                 code="store.folder",
             )
         ) from None
@@ -107,16 +115,16 @@ def _sqlite_engine(url: URL) -> Engine:
     def _pragmas(dbapi: sqlite3.Connection, _record: Any) -> None:
         dbapi.isolation_level = None  # the atlas begins its own transactions (below)
         cursor = dbapi.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")  # i18n-ignore: SQL
         _wal(cursor)
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = FULL")  # i18n-ignore: SQL
+        cursor.execute("PRAGMA foreign_keys = ON")  # i18n-ignore: SQL
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(_WRITE)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")  # i18n-ignore: SQL
 
     return engine
 
@@ -134,14 +142,14 @@ def serialise_report_writers(conn: Connection) -> None:
     begin IMMEDIATE); PostgreSQL's read committed ones take an advisory lock, held until the
     transaction ends."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REPORTS_LOCK})
+        conn.execute(text(_ADVISORY_LOCK), {"k": _REPORTS_LOCK})
 
 
 def serialise_user_writers(conn: Connection) -> None:
     """Make the transactions that add users take turns (as :func:`serialise_report_writers`),
     so that two never both find a name free, or the store empty for a first admin."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _USERS_LOCK})
+        conn.execute(text(_ADVISORY_LOCK), {"k": _USERS_LOCK})
 
 
 def _alembic(conn: Connection) -> AlembicConfig:
@@ -181,7 +189,7 @@ def migrate(engine: Engine) -> str:
     try:
         with writing(engine) as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATE_LOCK})
+                conn.execute(text(_ADVISORY_LOCK), {"k": _MIGRATE_LOCK})
             current = MigrationContext.configure(conn).get_current_revision()
             if current == head:
                 return head
@@ -190,8 +198,11 @@ def migrate(engine: Engine) -> str:
             }
             if current is not None and current not in known:
                 raise StoreError(
-                    f"The store was made by a newer version of the atlas (schema {current}): "
-                    "upgrade the atlas to open it."
+                    _(
+                        "The store was made by a newer version of the atlas (schema {schema}): "
+                        "upgrade the atlas to open it.",
+                        schema=current,
+                    )
                 )
             command.upgrade(_alembic(conn), "head")
     except (OperationalError, DBAPIError) as exc:
@@ -208,9 +219,11 @@ def unreachable(engine: Engine, exc: BaseException) -> StoreError:
     return StoreError(
         Problem(
             "error",
-            f"Cannot open the store {where}: {reason}.",
-            "Check the address and that the database server is running, or pass another "
-            "store to open_store.",
+            _("Cannot open the store {store}: {reason}.", store=where, reason=reason),
+            _(
+                "Check the address and that the database server is running, or pass another "
+                "store to open_store."
+            ),
             code="store.unreachable",
         )
     )
@@ -232,8 +245,11 @@ def backup(engine: Engine, output: str | Path) -> int:
     target = Path(output).expanduser().resolve()
     if target.exists():
         raise StoreError(
-            f"{target} already exists: a backup never overwrites a file. Give a new name, "
-            "e.g. one with today's date."
+            _(
+                "{file} already exists: a backup never overwrites a file. Give a new name, "
+                "e.g. one with today's date.",
+                file=target,
+            )
         )
     make_parents(target)  # as every command's --output: its folders are made
     try:
@@ -244,7 +260,7 @@ def backup(engine: Engine, output: str | Path) -> int:
             try:
                 driver = raw.driver_connection
                 assert driver is not None
-                driver.execute("VACUUM INTO ?", (str(target),))
+                driver.execute("VACUUM INTO ?", (str(target),))  # i18n-ignore: SQL
             finally:
                 raw.close()
         else:
@@ -252,7 +268,11 @@ def backup(engine: Engine, output: str | Path) -> int:
     except (OperationalError, DBAPIError) as exc:
         target.unlink(missing_ok=True)
         raise StoreError(
-            f"Cannot write the backup {target}: {getattr(exc, 'orig', exc)}."
+            _(
+                "Cannot write the backup {file}: {reason}.",
+                file=target,
+                reason=getattr(exc, "orig", exc),
+            )
         ) from None
     copy = connect(URL.create("sqlite", database=str(target)))
     try:
@@ -268,7 +288,9 @@ def _copy_into_sqlite(engine: Engine, target: Path) -> None:
     try:
         migrate(copy)
         with (
-            engine.connect().execution_options(isolation_level="REPEATABLE READ") as source,
+            engine.connect().execution_options(
+                isolation_level="REPEATABLE READ"  # i18n-ignore: SQL
+            ) as source,
             source.begin(),
             writing(copy) as sink,
         ):

@@ -41,6 +41,7 @@ from datetime import datetime
 from pathlib import Path
 
 from atlas.errors import DataFileError
+from atlas.i18n import _
 from atlas.store.accounts import User, acting
 from atlas.store.imports import BATCH, FormVersion, ImportResult, Refused, import_reports
 from atlas.store.reports import NewReport
@@ -51,7 +52,7 @@ from atlas.store.vocabulary import Role
 __all__ = ["KINDS", "import_form_export", "read_form_export"]
 
 #: The exports read, by ``--kind`` (each is also the channel of its reports).
-KINDS = {"kobo": "KoboToolbox", "odk": "ODK Central"}
+KINDS = {"kobo": "KoboToolbox", "odk": "ODK Central"}  # i18n-ignore: the servers' names
 #: The form's questions a report is made of.
 FIELDS = ("settlement_id", "service_id", "category", "problem", "observed_at", "note", "location")
 _REQUIRED = ("settlement_id", "category", "problem", "observed_at")
@@ -71,7 +72,7 @@ _META = {
 }
 #: Columns only one server's exports have: which one a file comes from.
 _LAYOUTS = {"odk": {("submissiondate",), ("key",)}, "kobo": {("_uuid",), ("_submission_time",)}}
-_NOT_APPROVED = ("validation_status_not_approved", "not approved")
+_NOT_APPROVED = ("validation_status_not_approved", "not approved")  # i18n-ignore: Kobo's codes
 
 
 def _path(header: str) -> tuple[str, ...]:
@@ -134,9 +135,12 @@ def _place(combined: str, lat_text: str, lon_text: str) -> tuple[float | None, f
         numbers = []
     if not numbers or not (-90 <= numbers[0] <= 90 and -180 <= numbers[1] <= 180):
         raise ValueError(
-            f"The location '{text}' is not a geopoint: ODK writes one as latitude, longitude, "
-            "altitude and accuracy, e.g. '-33.92490 18.42410 25 5'. Correct it in the form, or "
-            "leave it empty."
+            _(
+                "The location '{location}' is not a geopoint: ODK writes one as latitude, "
+                "longitude, altitude and accuracy, e.g. '-33.92490 18.42410 25 5'. Correct it "
+                "in the form, or leave it empty.",
+                location=text,
+            )
         )
     return numbers[1], numbers[0]
 
@@ -156,36 +160,54 @@ def _versions(
     if not version:
         return [
             Refused(
-                "The submission has no instance id (meta/instanceID, _uuid or KEY): export it "
-                f"from {KINDS[kind]} with the columns the server adds."
+                _(
+                    "The submission has no instance id (meta/instanceID, _uuid or KEY): export "
+                    "it from {server} with the columns the server adds.",
+                    server=KINDS[kind],
+                )
             )
         ]
     if get("review").lower() == "rejected":
         return [
             Refused(
-                f"ODK Central's reviewers rejected the submission {version} (ReviewState "
-                "rejected): it is not imported. Change its review state in Central if it counts."
+                _(
+                    "ODK Central's reviewers rejected the submission {version} (ReviewState "
+                    "rejected): it is not imported. Change its review state in Central if it "
+                    "counts.",
+                    version=version,
+                )
             )
         ]
     if get("validation").lower() in _NOT_APPROVED:
         return [
             Refused(
-                f"KoboToolbox marks the submission {version} not approved (_validation_status): "
-                "it is not imported. Change its validation status if it counts."
+                _(
+                    "KoboToolbox marks the submission {version} not approved "
+                    "(_validation_status): it is not imported. Change its validation status if "
+                    "it counts.",
+                    version=version,
+                )
             )
         ]
     if kind == "odk" and get("status"):
         return [
             Refused(
-                f"ODK Central could not read the submission {version} ({get('status')}): export "
-                "it again with the form's passphrase."
+                _(
+                    "ODK Central could not read the submission {version} ({status}): export it "
+                    "again with the form's passphrase.",
+                    version=version,
+                    status=get("status"),
+                )
             )
         ]
     if not get("settlement_id"):
         return [
             Refused(
-                f"The submission {version} names no settlement: answer settlement_id with the "
-                "settlement's id (e.g. SET-001), then export again."
+                _(
+                    "The submission {version} names no settlement: answer settlement_id with the "
+                    "settlement's id (e.g. SET-001), then export again.",
+                    version=version,
+                )
             )
         ]
     try:
@@ -233,23 +255,41 @@ def read_form_export(
         server's export.
     """
     if kind not in KINDS:
-        raise DataFileError(f"'{kind}' is not a field-form export: use one of {', '.join(KINDS)}.")
+        raise DataFileError(
+            _(
+                "'{kind}' is not a field-form export: use one of {kinds}.",
+                kind=kind,
+                kinds=", ".join(KINDS),
+            )
+        )
     source = Path(path)
     header, body = read_table(source)
     columns, layout = _columns(header)
     missing = [c for c in _REQUIRED if c not in columns]
     if not {"instance", "uuid", "key"} & set(columns):
-        missing.append("meta/instanceID (or _uuid, KEY)")
+        missing.append("meta/instanceID (or _uuid, KEY)")  # i18n-ignore: the columns' names
     if missing:
         raise DataFileError(
-            f"{source.name} has no column {', '.join(missing)}: is it an export of the atlas's "
-            "report form (data/forms/atlas-report.xlsx)? Export it with the questions' names "
-            "as headers (KoboToolbox: 'XML values and headers'), with the server's own columns."
+            _(
+                "{file} has no column {missing}: is it an export of the atlas's report form "
+                "(data/forms/atlas-report.xlsx)? Export it with the questions' names as headers "
+                "(KoboToolbox: 'XML values and headers'), with the server's own columns.",
+                file=source.name,
+                missing=", ".join(missing),
+            )
         )
     if layout is not None and layout != kind:
         raise DataFileError(
-            f"{source.name} is an {KINDS[layout]} export, not {KINDS[kind]}: import it as kind "
-            f"'{layout}' (atlas reports import FILE --kind {layout})."
+            # TRANSLATORS: {server} and {other} are KoboToolbox and ODK Central; {kind} is
+            # kobo or odk, as the command line writes it.
+            _(
+                "{file} is an {server} export, not {other}: import it as kind '{kind}' "
+                "(atlas reports import FILE --kind {kind}).",
+                file=source.name,
+                server=KINDS[layout],
+                other=KINDS[kind],
+                kind=layout,
+            )
         )
     return [(line, entry) for line, cells in body for entry in _versions(cells, columns, kind)]
 
@@ -275,6 +315,6 @@ def import_form_export(
         The file cannot be read as such an export.
     """
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.MEMBER, "importing reports")
+        acting(conn, actor, Role.MEMBER, _("importing reports"))
     entries = read_form_export(path, kind)
     return import_reports(store, actor, entries, progress=progress, batch=batch)

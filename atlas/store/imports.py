@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from atlas.errors import AccessDenied, DataFileError, StoreError
+from atlas.i18n import _
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.edits import write_version
@@ -42,7 +43,7 @@ __all__ = [
     "FormVersion",
     "ImportResult",
     "ImportRow",
-    "Refused",
+    "Refused",  # i18n-ignore: a name of the API
     "import_reports",
     "read_report_rows",
 ]
@@ -136,8 +137,13 @@ def read_report_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise DataFileError(
-            f"{source.name} has no column {', '.join(missing)}: a reports file has the "
-            f"columns {', '.join(COLUMNS)} (the first line names them)."
+            _(
+                "{file} has no column {missing}: a reports file has the columns {columns} "
+                "(the first line names them).",
+                file=source.name,
+                missing=", ".join(missing),
+                columns=", ".join(COLUMNS),
+            )
         )
     rows = []
     for line, cells in body:
@@ -187,8 +193,10 @@ def _write_one(conn: Connection, user: User, item: ImportRow, stamp: datetime) -
         return write_version(conn, user, row, earlier, root=item.root, at=stamp)
     if row["external_id"] is None:
         raise StoreError(
-            "No external_id: give every row its own id (the form's or the paper's number), so "
-            "that importing the file again adds nothing twice."
+            _(
+                "No external_id: give every row its own id (the form's or the paper's number), "
+                "so that importing the file again adds nothing twice."
+            )
         )
     kept = conn.execute(
         select(schema.reports).where(schema.reports.c.external_id == row["external_id"])
@@ -199,8 +207,12 @@ def _write_one(conn: Connection, user: User, item: ImportRow, stamp: datetime) -
     if _same(kept, row):
         return "unchanged"
     raise StoreError(
-        f"external_id {row['external_id']} is already kept (report {kept.id}) with other "
-        "values; the store never overwrites a report: a coordinator changes its state instead."
+        _(
+            "external_id {external_id} is already kept (report {report}) with other values; the "
+            "store never overwrites a report: a coordinator changes its state instead.",
+            external_id=row["external_id"],
+            report=kept.id,
+        )
     )
 
 
@@ -216,12 +228,19 @@ def _write_batch(
     for line, item in batch:
         external_id = _key(item)
         if external_id and first_line.get(external_id, line) != line:
-            where = f"is on line {first_line[external_id]} already"
+            fields = {"external_id": external_id, "line": first_line[external_id]}
             reason = (
-                f"submission {external_id} {where}: an export holds each submission once; "
-                "remove the copy."
+                _(
+                    "submission {external_id} is on line {line} already: an export holds each "
+                    "submission once; remove the copy.",
+                    **fields,
+                )
                 if isinstance(item, FormVersion)
-                else f"external_id {external_id} {where}: give every row its own id."
+                else _(
+                    "external_id {external_id} is on line {line} already: give every row its "
+                    "own id.",
+                    **fields,
+                )
             )
             result.rejected.append({"line": line, "reason": reason})
             continue
@@ -239,7 +258,7 @@ def _in_order(items: Sequence[tuple[int, ImportRow]]) -> list[tuple[int, ImportR
     """``items`` with each edit after the version it edits when both are in the file (an
     export may list an edit first), otherwise in the file's order."""
     versions: dict[str, int] = {}
-    for i, (_, item) in enumerate(items):
+    for i, (_line, item) in enumerate(items):
         if isinstance(item, FormVersion) and item.report.external_id:
             versions.setdefault(item.report.external_id, i)
     if not versions:
@@ -286,7 +305,7 @@ def import_reports(
         The file cannot be read or lacks a required column.
     """
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.MEMBER, "importing reports")
+        acting(conn, actor, Role.MEMBER, _("importing reports"))
     items = read_report_rows(rows) if isinstance(rows, str | Path) else list(rows)
     result = ImportResult()
     first_line: dict[str, int] = {}
@@ -299,7 +318,7 @@ def import_reports(
     for start in range(0, len(items), batch):
         chunk = items[start : start + batch]
         with writing(store.engine) as conn:
-            user = acting(conn, actor, Role.MEMBER, "importing reports")
+            user = acting(conn, actor, Role.MEMBER, _("importing reports"))
             serialise_report_writers(conn)
             added, edited = _write_batch(conn, user, chunk, result, first_line)
             if edited:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from atlas.errors import StoreError
+from atlas.i18n import N_, _
 from atlas.problems import Problem
 from atlas.store import schema
 from atlas.store.accounts import User, acting
@@ -58,9 +59,15 @@ def update_report(
         duplicate.
     """
     if state not in STATES:
-        raise StoreError(f"'{state}' is not a report state: use one of {', '.join(STATES)}.")
+        raise StoreError(
+            _(
+                "'{state}' is not a report state: use one of {states}.",
+                state=state,
+                states=", ".join(STATES),
+            )
+        )
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.COORDINATOR, "changing a report's state")
+        user = acting(conn, actor, Role.COORDINATOR, _("changing a report's state"))
         # Lock the report (PostgreSQL; SQLite's write transaction holds the whole file), so
         # that two coordinators changing it at once take turns from the same state.
         conn.execute(
@@ -70,33 +77,45 @@ def update_report(
         allowed = NEXT_STATES[row.state]
         if state not in allowed:
             raise StoreError(
-                f"Report {report_id} is {row.state}: it can become "
-                f"{', '.join(sorted(allowed)) or 'nothing else'}, not {state}."
+                # TRANSLATORS: {state}, {allowed} and {wanted} are states' codes ("referred").
+                _(
+                    "Report {report} is {state}: it can become {allowed}, not {wanted}.",
+                    report=report_id,
+                    state=row.state,
+                    allowed=", ".join(sorted(allowed)) or _("nothing else"),
+                    wanted=state,
+                )
             )
-        reference = clean_text(reference, 200, "reference")
+        reference = clean_text(reference, 200, N_("reference"))
         if state == "referred" and reference is None:
             raise StoreError(
                 Problem(
                     "error",
-                    "A report is referred with the municipality's reference number: it is how "
-                    "the cluster follows it up.",
-                    "Pass reference='…'.",
+                    _(
+                        "A report is referred with the municipality's reference number: it is "
+                        "how the cluster follows it up."
+                    ),
+                    _("Pass reference='…'."),
                     code="report.no_reference",
                 )
             )
         if state == "duplicate":
             if not duplicate_of:
-                raise StoreError("Say which report this one repeats to mark it a duplicate.")
+                raise StoreError(_("Say which report this one repeats to mark it a duplicate."))
             if duplicate_of == report_id:
-                raise StoreError("A report cannot be a duplicate of itself.")
+                raise StoreError(_("A report cannot be a duplicate of itself."))
             original = report_row(conn, user, duplicate_of)
             if original.state == "duplicate":
                 raise StoreError(
-                    f"{duplicate_of} is itself a duplicate (of {original.duplicate_of}): mark "
-                    f"this one a duplicate of {original.duplicate_of}."
+                    _(
+                        "{report} is itself a duplicate (of {original}): mark this one a "
+                        "duplicate of {original}.",
+                        report=duplicate_of,
+                        original=original.duplicate_of,
+                    )
                 )
         elif duplicate_of:
-            raise StoreError("Only a report marked duplicate names the report it repeats.")
+            raise StoreError(_("Only a report marked duplicate names the report it repeats."))
         history_rows = conn.execute(
             select(schema.report_history.c.at).where(schema.report_history.c.report_id == report_id)
         ).all()
@@ -108,14 +127,18 @@ def update_report(
             raise StoreError(str(exc)) from None
         if when < last:
             raise StoreError(
-                f"{iso(when)} is before the report's last change ({iso(last)}): changes are "
-                "recorded in the order they happened."
+                _(
+                    "{time} is before the report's last change ({last}): changes are recorded in "
+                    "the order they happened.",
+                    time=iso(when),
+                    last=iso(last),
+                )
             )
         values: dict[str, Any] = {"state": state, "updated_at": when}
         if reference is not None:
             values["reference"] = reference
         if agency is not None:
-            values["agency_responsible"] = clean_text(agency, 300, "agency")
+            values["agency_responsible"] = clean_text(agency, 300, N_("agency"))
         values["duplicate_of"] = duplicate_of if state == "duplicate" else None
         conn.execute(
             update(schema.reports).where(schema.reports.c.id == report_id).values(**values)
@@ -128,7 +151,7 @@ def update_report(
                 actor=user.name,
                 state_from=row.state,
                 state_to=state,
-                note=clean_text(note, MAX_NOTE, "note"),
+                note=clean_text(note, MAX_NOTE, N_("note")),
                 reference=reference,
                 duplicate_of=duplicate_of if state == "duplicate" else None,
             )
@@ -156,7 +179,7 @@ def history(store: Store, actor: User, report_id: str) -> list[dict[str, Any]]:
         No such report.
     """
     with store.engine.connect() as conn:
-        user = acting(conn, actor, Role.MEMBER, "reading a report's history")
+        user = acting(conn, actor, Role.MEMBER, _("reading a report's history"))
         report_row(conn, user, report_id)
         h = schema.report_history
         rows = conn.execute(select(h).where(h.c.report_id == report_id).order_by(h.c.id))

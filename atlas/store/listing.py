@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from atlas.errors import AccessDenied, StoreError
+from atlas.i18n import _
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.engine import writing
@@ -119,15 +120,25 @@ def list_reports(
     states = [state] if isinstance(state, str) else list(state or [])
     unknown = [s for s in states if s not in STATES]
     if unknown:
-        raise StoreError(f"'{unknown[0]}' is not a report state: use one of {', '.join(STATES)}.")
+        raise StoreError(
+            _(
+                "'{state}' is not a report state: use one of {states}.",
+                state=unknown[0],
+                states=", ".join(STATES),
+            )
+        )
     with writing(store.engine) if with_contacts else store.engine.connect() as conn:
-        user = acting(conn, actor, Role.MEMBER, "listing reports")
+        user = acting(conn, actor, Role.MEMBER, _("listing reports"))
         if with_contacts:
-            user = acting(conn, actor, Role.COORDINATOR, "seeing reporters' contact details")
+            user = acting(conn, actor, Role.COORDINATOR, _("seeing reporters' contact details"))
         if user.role is Role.MEMBER and cluster not in (None, user.cluster):
             raise AccessDenied(
-                f"{user.name} is a member of {user.cluster}: a member sees the reports of their "
-                "own cluster only."
+                _(
+                    "{name} is a member of {cluster}: a member sees the reports of their own "
+                    "cluster only.",
+                    name=user.name,
+                    cluster=user.cluster,
+                )
             )
         query = _query(user)
         if cluster is not None:
@@ -157,12 +168,12 @@ def reveal_contact(store: Store, actor: User, report_id: str) -> str | None:
         No such report.
     """
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.COORDINATOR, "seeing a reporter's contact details")
+        user = acting(conn, actor, Role.COORDINATOR, _("seeing a reporter's contact details"))
         row = conn.execute(
             select(schema.reports.c.contact).where(schema.reports.c.id == report_id)
         ).first()
         if row is None:
-            raise StoreError(f"There is no report '{report_id}': check the id.")
+            raise StoreError(_("There is no report '{report}': check the id.", report=report_id))
         audit_row(conn, user.name, "contacts.shown", report_id, count=int(row[0] is not None))
         return row[0]
 
@@ -175,12 +186,17 @@ def report_row(conn: Connection, user: User, report_id: str) -> Row[Any]:
         ).first()
         if elsewhere is not None:
             raise AccessDenied(
-                f"Report {report_id} is not in your cluster ({user.cluster}): a member sees "
-                "the reports of their own cluster only."
+                _(
+                    "Report {report} is not in your cluster ({cluster}): a member sees the "
+                    "reports of their own cluster only.",
+                    report=report_id,
+                    cluster=user.cluster,
+                )
             )
     if row is None:
         raise StoreError(
-            f"There is no report '{report_id}'{' in your cluster' if user.role is Role.MEMBER else ''}: "
-            "check the id."
+            _("There is no report '{report}' in your cluster: check the id.", report=report_id)
+            if user.role is Role.MEMBER
+            else _("There is no report '{report}': check the id.", report=report_id)
         )
     return row

@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from atlas.errors import StoreError
+from atlas.i18n import _
 
 __all__ = ["DB_ENV", "NETWORK_FILESYSTEMS", "default_path", "filesystem_of", "store_url"]
 
@@ -87,8 +88,11 @@ def store_url(
         url = make_url(value)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise StoreError(
-            f"Cannot read the store address '{_hide_password(value)}': give a file path "
-            "(an SQLite store) or a URL such as postgresql://USER@HOST/DATABASE."
+            _(
+                "Cannot read the store address '{address}': give a file path (an SQLite store) "
+                "or a URL such as postgresql://USER@HOST/DATABASE.",
+                address=_hide_password(value),
+            )
         ) from None
     backend = url.get_backend_name()
     if backend in ("postgres", "postgresql"):
@@ -96,8 +100,11 @@ def store_url(
     if backend == "sqlite":
         return url
     raise StoreError(
-        f"The store cannot be kept in '{backend}': use an SQLite file (a path) or PostgreSQL "
-        "(postgresql://USER@HOST/DATABASE)."
+        _(
+            "The store cannot be kept in '{backend}': use an SQLite file (a path) or PostgreSQL "
+            "(postgresql://USER@HOST/DATABASE).",
+            backend=backend,
+        )
     )
 
 
@@ -142,13 +149,18 @@ def refuse_network_share(path: str | os.PathLike[str]) -> None:
     """
     text = os.fspath(path)
     if text.startswith(("\\\\", "//")):
-        kind: str | None = "a Windows share"
+        kind: str | None = _("a Windows share")
     else:
         found = filesystem_of(text)
         kind = found if found in NETWORK_FILESYSTEMS else None
     if kind:
         raise StoreError(
-            f"The store {text} is on a network share ({kind}), where SQLite's locks are not "
-            "reliable and a file written from two computers is corrupted. Keep the store on "
-            "this computer's own disk, or use a PostgreSQL server for a shared atlas."
+            # TRANSLATORS: {kind} is "a Windows share" or a file system's name (nfs, cifs).
+            _(
+                "The store {path} is on a network share ({kind}), where SQLite's locks are not "
+                "reliable and a file written from two computers is corrupted. Keep the store on "
+                "this computer's own disk, or use a PostgreSQL server for a shared atlas.",
+                path=text,
+                kind=kind,
+            )
         )

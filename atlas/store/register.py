@@ -162,7 +162,11 @@ def _upsert(
     return len(added), len(changed), len(gone)
 
 
-def sync_register(store: Store, result: GapResult, by: str = "atlas db sync") -> RegisterCounts:
+def sync_register(
+    store: Store,
+    result: GapResult,
+    by: str = "atlas db sync",  # i18n-ignore: the audit log's actor
+) -> RegisterCounts:
     """Register the settlements and service points of a measured dataset (upsert).
 
     ``by`` is who did it, for the audit log (the operator's command; the register is not a

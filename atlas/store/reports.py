@@ -29,6 +29,7 @@ from pyproj import Geod
 from sqlalchemy import Connection, insert, select
 
 from atlas.errors import AccessDenied, StoreError
+from atlas.i18n import N_, _
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.engine import serialise_report_writers, writing
@@ -111,7 +112,14 @@ def clean_text(value: str | None, limit: int, what: str) -> str | None:
     if not text:
         return None
     if len(text) > limit:
-        raise StoreError(f"The {what} is {len(text)} characters long: keep it under {limit}.")
+        raise StoreError(
+            _(
+                "The {field} is {length} characters long: keep it under {limit}.",
+                field=_(what),
+                length=len(text),
+                limit=limit,
+            )
+        )
     return text
 
 
@@ -132,28 +140,51 @@ def checked_row(conn: Connection, actor: User, entry: NewReport) -> dict[str, An
     ).first()
     if settlement is None or not settlement.active:
         raise StoreError(
-            f"There is no settlement '{sid}' in the register: check the id (the settlement "
-            "profile shows it), or ask a coordinator to register the settlements again."
+            _(
+                "There is no settlement '{settlement}' in the register: check the id (the "
+                "settlement profile shows it), or ask a coordinator to register the settlements "
+                "again.",
+                settlement=sid,
+            )
         )
     if actor.role is Role.MEMBER and settlement.cluster != actor.cluster:
         raise AccessDenied(
-            f"{settlement.name or sid} is not in your cluster ({actor.cluster}): a member "
-            "reports for the settlements of their own cluster. Ask a coordinator to add it."
+            _(
+                "{settlement} is not in your cluster ({cluster}): a member reports for the "
+                "settlements of their own cluster. Ask a coordinator to add it.",
+                settlement=settlement.name or sid,
+                cluster=actor.cluster,
+            )
         )
     category = str(entry.category).strip().lower()
     if category not in PROBLEMS:
         raise StoreError(
-            f"'{entry.category}' is not a service category: use one of {', '.join(PROBLEMS)}."
+            _(
+                "'{category}' is not a service category: use one of {categories}.",
+                category=entry.category,
+                categories=", ".join(PROBLEMS),
+            )
         )
     problem = str(entry.problem).strip().lower()
     if problem not in PROBLEMS[category]:
         raise StoreError(
-            f"'{entry.problem}' is not a {category} problem: use one of "
-            f"{', '.join(PROBLEMS[category])}."
+            # TRANSLATORS: {category} is a service category's code, e.g. "water".
+            _(
+                "'{problem}' is not a {category} problem: use one of {problems}.",
+                problem=entry.problem,
+                category=category,
+                problems=", ".join(PROBLEMS[category]),
+            )
         )
     channel = str(entry.channel or "app").strip().lower()
     if channel not in CHANNELS:
-        raise StoreError(f"'{entry.channel}' is not a channel: use one of {', '.join(CHANNELS)}.")
+        raise StoreError(
+            _(
+                "'{channel}' is not a channel: use one of {channels}.",
+                channel=entry.channel,
+                channels=", ".join(CHANNELS),
+            )
+        )
     try:
         observed = parse_time(entry.observed_at, what="observed_at")
     except ValueError as exc:
@@ -166,39 +197,57 @@ def checked_row(conn: Connection, actor: User, entry: NewReport) -> dict[str, An
         ).first()
         if service is None or not service.active:
             raise StoreError(
-                f"There is no service point '{service_id}' in the register: check the id, or "
-                "leave the service point out and say where in the note."
+                _(
+                    "There is no service point '{service}' in the register: check the id, or "
+                    "leave the service point out and say where in the note.",
+                    service=service_id,
+                )
             )
         if service.category != category:
             raise StoreError(
-                f"The service point {service_id} is a {service.category} point, not "
-                f"{category}: choose the right category or another point."
+                # TRANSLATORS: {kind} and {category} are service categories' codes ("water").
+                _(
+                    "The service point {service} is a {kind} point, not {category}: choose the "
+                    "right category or another point.",
+                    service=service_id,
+                    kind=service.category,
+                    category=category,
+                )
             )
         if service.settlement_id not in (None, sid):
             raise StoreError(
-                f"The service point {service_id} serves settlement {service.settlement_id}, "
-                f"not {sid}: choose the settlement it serves, or another point."
+                _(
+                    "The service point {service} serves settlement {served}, not {settlement}: "
+                    "choose the settlement it serves, or another point.",
+                    service=service_id,
+                    served=service.settlement_id,
+                    settlement=sid,
+                )
             )
         lon, lat = service.lon, service.lat
     if (lon is None) != (lat is None):
-        raise StoreError("Give both a longitude and a latitude for the place, or neither.")
+        raise StoreError(_("Give both a longitude and a latitude for the place, or neither."))
     if lon is not None and lat is not None:
         lon, lat = float(lon), float(lat)
         if not (
             math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
         ):
             raise StoreError(
-                f"({lon}, {lat}) is not a place: give longitude and latitude in degrees."
+                _(
+                    "({lon}, {lat}) is not a place: give longitude and latitude in degrees.",
+                    lon=lon,
+                    lat=lat,
+                )
             )
     return {
-        "external_id": clean_text(entry.external_id, 200, "external id"),
+        "external_id": clean_text(entry.external_id, 200, N_("external id")),
         "settlement_id": sid,
         "service_id": service_id,
         "category": category,
         "problem": problem,
         "observed_at": observed,
-        "description": clean_text(entry.note, MAX_NOTE, "note"),
-        "contact": clean_text(entry.contact, MAX_CONTACT, "contact"),
+        "description": clean_text(entry.note, MAX_NOTE, N_("note")),
+        "contact": clean_text(entry.contact, MAX_CONTACT, N_("contact")),
         "channel": channel,
         "lon": lon,
         "lat": lat,
@@ -226,7 +275,7 @@ def possible_duplicates(
         if row["service_id"] is not None and service_id == row["service_id"]:
             found.append(rid)
         elif None not in (lon, lat, row["lon"], row["lat"]):
-            _, _, metres = _GEOD.inv(row["lon"], row["lat"], lon, lat)
+            *_azimuths, metres = _GEOD.inv(row["lon"], row["lat"], lon, lat)
             if metres <= DUPLICATE_DISTANCE_M:
                 found.append(rid)
     return tuple(found)
@@ -275,7 +324,7 @@ def add_report(store: Store, actor: User, entry: NewReport) -> AddedReport:
         The report is wrong (:func:`checked_row` says what).
     """
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.MEMBER, "adding a report")
+        user = acting(conn, actor, Role.MEMBER, _("adding a report"))
         row = checked_row(conn, user, entry)
         serialise_report_writers(conn)
         if row["external_id"] is not None:
@@ -286,8 +335,12 @@ def add_report(store: Store, actor: User, entry: NewReport) -> AddedReport:
             ).first()
             if taken is not None:
                 raise StoreError(
-                    f"A report with external id {row['external_id']} is already kept (as "
-                    f"{taken[0]}): each external id is used once."
+                    _(
+                        "A report with external id {external_id} is already kept (as "
+                        "{report}): each external id is used once.",
+                        external_id=row["external_id"],
+                        report=taken[0],
+                    )
                 )
         duplicates = possible_duplicates(conn, row)
         stamp = now()
@@ -325,14 +378,20 @@ def nearest_services(
         A viewer, or a member asking about another cluster's settlement.
     """
     with store.engine.connect() as conn:
-        user = acting(conn, actor, Role.MEMBER, "choosing a service point")
+        user = acting(conn, actor, Role.MEMBER, _("choosing a service point"))
         settlement = conn.execute(
             select(schema.settlements).where(schema.settlements.c.settlement_id == settlement_id)
         ).first()
         if settlement is None:
             return []
         if user.role is Role.MEMBER and settlement.cluster != user.cluster:
-            raise AccessDenied(f"{settlement_id} is not in your cluster ({user.cluster}).")
+            raise AccessDenied(
+                _(
+                    "{settlement} is not in your cluster ({cluster}).",
+                    settlement=settlement_id,
+                    cluster=user.cluster,
+                )
+            )
         x = lon if lon is not None else settlement.lon
         y = lat if lat is not None else settlement.lat
         t = schema.services

@@ -26,7 +26,7 @@ from atlas.store.engine import connect, migrate
 from atlas.store.location import store_url
 from atlas.store.times import now
 
-__all__ = ["Store", "audit_row", "open_store"]
+__all__ = ["Store", "audit_row", "open_store"]  # i18n-ignore: names of the API
 
 
 @dataclass(frozen=True)

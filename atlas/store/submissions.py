@@ -45,6 +45,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from atlas.errors import AccessDenied, StoreError
+from atlas.i18n import N_, _
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.engine import writing
@@ -109,15 +110,23 @@ def _day(value: date | str | None, what: str) -> date | None:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise StoreError(
-            f"The {what} '{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-10-01."
+            _(
+                "The {field} '{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-10-01.",
+                field=_(what),
+                value=value,
+            )
         ) from None
 
 
 def _not_future(day: date, what: str) -> date:
     if day > today():
-        raise StoreError(f"The {what} {day} is in the future: check the date.")
+        raise StoreError(
+            _("The {field} {day} is in the future: check the date.", field=_(what), day=day)
+        )
     if day < EARLIEST.date():
-        raise StoreError(f"The {what} {day} is before 2000: check the year.")
+        raise StoreError(
+            _("The {field} {day} is before 2000: check the year.", field=_(what), day=day)
+        )
     return day
 
 
@@ -133,42 +142,60 @@ def _cluster(conn: Connection, user: User, name: str) -> str:
     cluster = " ".join(str(name or "").split())
     clusters = _clusters(conn)
     if cluster not in clusters:
-        known = ", ".join(clusters) or "none: register settlements with clusters first"
+        known = ", ".join(clusters) or _("none: register settlements with clusters first")
         raise StoreError(
-            f"'{cluster}' is not a cluster of the registered settlements: give one of them "
-            f"(the name as it is written). Clusters: {known}."
+            _(
+                "'{cluster}' is not a cluster of the registered settlements: give one of them "
+                "(the name as it is written). Clusters: {clusters}.",
+                cluster=cluster,
+                clusters=known,
+            )
         )
     if user.role is Role.MEMBER and cluster != user.cluster:
         raise AccessDenied(
-            f"{user.name} is a member of {user.cluster}: a member records the submissions of "
-            f"their own cluster only. Ask a coordinator to record those of {cluster}."
+            _(
+                "{name} is a member of {own}: a member records the submissions of their own "
+                "cluster only. Ask a coordinator to record those of {cluster}.",
+                name=user.name,
+                own=user.cluster,
+                cluster=cluster,
+            )
         )
     return cluster
 
 
 def _recipient(conn: Connection, entry: NewSubmission) -> dict[str, Any]:
     """The recipient's columns: text, role (checked, or the contact's) and contact."""
-    recipient = clean_text(entry.recipient, 500, "recipient")
+    recipient = clean_text(entry.recipient, 500, N_("recipient"))
     if recipient is None:
         raise StoreError(
-            "Say who the submission was sent to: their name and office, e.g. "
-            "'Cllr N. Mokoena, Ward 12' or 'IDP Office, City of Cape Town'."
+            _(
+                "Say who the submission was sent to: their name and office, e.g. "
+                "'Cllr N. Mokoena, Ward 12' or 'IDP Office, City of Cape Town'."
+            )
         )
-    role = clean_text(entry.recipient_role, 30, "recipient role")
-    contact_id = clean_text(entry.contact_id, 32, "contact id")
+    role = clean_text(entry.recipient_role, 30, N_("recipient role"))
+    contact_id = clean_text(entry.contact_id, 32, N_("contact id"))
     if contact_id is not None:
         found = conn.execute(
             select(schema.contacts.c.role).where(schema.contacts.c.id == contact_id)
         ).first()
         if found is None:
             raise StoreError(
-                f"There is no contact '{contact_id}': check its id, or leave the contact out "
-                "and name the recipient only."
+                _(
+                    "There is no contact '{contact}': check its id, or leave the contact out and "
+                    "name the recipient only.",
+                    contact=contact_id,
+                )
             )
         role = role or found[0]
     if role is not None and role.lower() not in RECIPIENT_ROLES:
         raise StoreError(
-            f"'{role}' is not a recipient's role: use one of {', '.join(RECIPIENT_ROLES)}."
+            _(
+                "'{role}' is not a recipient's role: use one of {roles}.",
+                role=role,
+                roles=", ".join(RECIPIENT_ROLES),
+            )
         )
     role = None if role is None else role.lower()
     return {"recipient": recipient, "recipient_role": role, "contact_id": contact_id}
@@ -179,8 +206,12 @@ def _due(sent: date, due: date | None) -> date:
         return sent + DUE_AFTER
     if due < sent:
         raise StoreError(
-            f"The due date {due} is before the submission was sent ({sent}): a response is "
-            "due on or after the day it was sent."
+            _(
+                "The due date {due} is before the submission was sent ({sent}): a response is "
+                "due on or after the day it was sent.",
+                due=due,
+                sent=sent,
+            )
         )
     return due
 
@@ -196,21 +227,21 @@ def add_submission(store: Store, actor: User, entry: NewSubmission) -> str:
         The entry is wrong (an unknown cluster, no recipient, a date that is not one, in the
         future, or a due date before the day sent…); the message says what to correct.
     """
-    sent = _day(entry.sent, "date sent")
+    sent = _day(entry.sent, N_("date sent"))
     if sent is None:
-        raise StoreError("Say the day the submission was sent (YYYY-MM-DD).")
-    _not_future(sent, "date sent")
-    due = _due(sent, _day(entry.due, "due date"))
-    digest = clean_text(entry.pack_sha256, 64, "pack digest")
+        raise StoreError(_("Say the day the submission was sent (YYYY-MM-DD)."))
+    _not_future(sent, N_("date sent"))
+    due = _due(sent, _day(entry.due, N_("due date")))
+    digest = clean_text(entry.pack_sha256, 64, N_("pack digest"))
     if digest is not None and not _SHA256.match(digest.lower()):
-        raise StoreError("The pack digest is not a SHA-256: give its 64 hexadecimal characters.")
+        raise StoreError(_("The pack digest is not a SHA-256: give its 64 hexadecimal characters."))
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.MEMBER, "recording a submission")
+        user = acting(conn, actor, Role.MEMBER, _("recording a submission"))
         cluster = _cluster(conn, user, entry.cluster)
         row = _recipient(conn, entry)
         stamp, sid, t = now(), new_report_id(), schema.submissions
         values = {"id": sid, "cluster": cluster, **row, "sent": sent, "due": due}
-        values |= {"reference": clean_text(entry.reference, 200, "reference"), "status": "sent"}
+        values |= {"reference": clean_text(entry.reference, 200, N_("reference")), "status": "sent"}
         values |= {"pack_sha256": None if digest is None else digest.lower()}
         values |= {"created_at": stamp, "created_by": user.name}
         conn.execute(insert(t), {**values, "updated_at": stamp, "updated_by": user.name})
@@ -248,18 +279,22 @@ def list_submissions(
         ``cluster`` is not a cluster of the register (nor of a kept submission), or ``on`` is
         not a date.
     """
-    day = _day(on, "day") or today()
+    day = _day(on, N_("day")) or today()
     t = schema.submissions
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.VIEWER, "listing submissions")
+        acting(conn, actor, Role.VIEWER, _("listing submissions"))
         query = select(t)
         if cluster is not None:
             kept = conn.execute(select(t.c.cluster).distinct()).scalars()
             known = sorted({*_clusters(conn), *kept})
             if cluster not in known:
                 raise StoreError(
-                    f"'{cluster}' is not a cluster of the registered settlements: give one of "
-                    f"them. Clusters: {', '.join(known) or 'none yet'}."
+                    _(
+                        "'{cluster}' is not a cluster of the registered settlements: give one of "
+                        "them. Clusters: {clusters}.",
+                        cluster=cluster,
+                        clusters=", ".join(known) or _("none yet"),
+                    )
                 )
             query = query.where(t.c.cluster == cluster)
         rows = conn.execute(query).all()
@@ -291,54 +326,81 @@ def update_submission(
     """
     if status is not None and status not in SUBMISSION_STATES:
         raise StoreError(
-            f"'{status}' is not a submission's status: use one of {', '.join(SUBMISSION_STATES)}."
+            _(
+                "'{status}' is not a submission's status: use one of {statuses}.",
+                status=status,
+                statuses=", ".join(SUBMISSION_STATES),
+            )
         )
-    answered_on = _day(answered, "answered date")
+    answered_on = _day(answered, N_("answered date"))
     if answered_on is not None and status not in (None, "answered"):
         raise StoreError(
-            f"An answered date goes with the status answered, not {status}: leave the date out, "
-            "or record the submission as answered."
+            _(
+                "An answered date goes with the status answered, not {status}: leave the date "
+                "out, or record the submission as answered.",
+                status=status,
+            )
         )
     values: dict[str, Any] = {}
-    if (text := clean_text(response, MAX_RESPONSE, "response")) is not None:
+    if (text := clean_text(response, MAX_RESPONSE, N_("response"))) is not None:
         values["response"] = text
-    if (ref := clean_text(reference, 200, "reference")) is not None:
+    if (ref := clean_text(reference, 200, N_("reference"))) is not None:
         values["reference"] = ref
-    new_due = _day(due, "due date")
+    new_due = _day(due, N_("due date"))
     if status is None and answered_on is None and new_due is None and not values:
         raise StoreError(
-            "Nothing to record: give a status, the response, the answered date, a reference "
-            "or a due date."
+            _(
+                "Nothing to record: give a status, the response, the answered date, a reference "
+                "or a due date."
+            )
         )
     t = schema.submissions
     with writing(store.engine) as conn:
-        user = acting(conn, actor, Role.MEMBER, "recording what happened to a submission")
+        user = acting(conn, actor, Role.MEMBER, _("recording what happened to a submission"))
         # Lock the row (PostgreSQL), so that two people recording at once take turns.
         row = conn.execute(select(t).where(t.c.id == submission_id).with_for_update()).first()
         if row is None:
             raise StoreError(
-                f"There is no submission '{submission_id}': check the id (the list of "
-                "submissions shows each one's)."
+                _(
+                    "There is no submission '{submission}': check the id (the list of "
+                    "submissions shows each one's).",
+                    submission=submission_id,
+                )
             )
         if user.role is Role.MEMBER and row.cluster != user.cluster:
             raise AccessDenied(
-                f"Submission {submission_id} is of {row.cluster}, not of your cluster "
-                f"({user.cluster}): a member records the submissions of their own cluster only."
+                _(
+                    "Submission {submission} is of {cluster}, not of your cluster ({own}): a "
+                    "member records the submissions of their own cluster only.",
+                    submission=submission_id,
+                    cluster=row.cluster,
+                    own=user.cluster,
+                )
             )
         target = "answered" if answered_on is not None else (status or row.status)
         if SUBMISSION_STATES.index(target) < SUBMISSION_STATES.index(row.status):
             raise StoreError(
-                f"Submission {submission_id} is {row.status} already: it cannot become "
-                f"{target} again. Correct its response or dates instead."
+                # TRANSLATORS: {status} and {target} are statuses' codes ("answered").
+                _(
+                    "Submission {submission} is {status} already: it cannot become {target} "
+                    "again. Correct its response or dates instead.",
+                    submission=submission_id,
+                    status=row.status,
+                    target=target,
+                )
             )
         values["status"] = target
         if target == "answered":
             when = answered_on or row.answered or today()
-            _not_future(when, "answered date")
+            _not_future(when, N_("answered date"))
             if when < row.sent:
                 raise StoreError(
-                    f"The answered date {when} is before the submission was sent ({row.sent}): "
-                    "an answer comes on or after the day it was sent."
+                    _(
+                        "The answered date {when} is before the submission was sent ({sent}): "
+                        "an answer comes on or after the day it was sent.",
+                        when=when,
+                        sent=row.sent,
+                    )
                 )
             values["answered"] = when
         if new_due is not None:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 
 from atlas.errors import StoreError
+from atlas.i18n import _
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.store import Store
@@ -35,7 +36,7 @@ def report_counts(
         ``level`` is neither ``settlement`` nor ``cluster``.
     """
     if level not in ("settlement", "cluster"):
-        raise StoreError(f"'{level}' is not a level: use settlement or cluster.")
+        raise StoreError(_("'{level}' is not a level: use settlement or cluster.", level=level))
     r, s = schema.reports, schema.settlements
     keys = [s.c.cluster] if level == "cluster" else [r.c.settlement_id, s.c.name, s.c.cluster]
     query = (
@@ -44,7 +45,7 @@ def report_counts(
         .group_by(*keys, r.c.category, r.c.state)
     )
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.VIEWER, "counting reports")
+        acting(conn, actor, Role.VIEWER, _("counting reports"))
         rows = conn.execute(query).all()
     table: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(dict)
     for *key, category, state, count in rows:
@@ -70,7 +71,7 @@ def read_audit(store: Store, actor: User, *, limit: int | None = None) -> list[d
     """
     a = schema.audit
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.ADMIN, "reading the audit log")
+        acting(conn, actor, Role.ADMIN, _("reading the audit log"))
         query = select(a).order_by(a.c.id.desc() if limit else a.c.id)
         rows = conn.execute(query.limit(limit) if limit else query).all()
     if limit:

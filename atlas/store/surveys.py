@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 
 from atlas.errors import DataFileError
+from atlas.i18n import _
 from atlas.store.accounts import User, acting
 from atlas.store.imports import BATCH, ImportResult, Refused, import_reports
 from atlas.store.reports import NewReport
@@ -37,7 +38,15 @@ from atlas.store.store import Store
 from atlas.store.tables import read_table
 from atlas.store.vocabulary import PROBLEMS, Role
 
-__all__ = ["NO", "QUESTIONS", "YES", "Question", "import_survey", "parse_question", "read_survey"]
+__all__ = [
+    "NO",
+    "QUESTIONS",
+    "YES",
+    "Question",  # i18n-ignore: a name of the API
+    "import_survey",
+    "parse_question",
+    "read_survey",
+]
 
 #: The answers read as yes and as no (lowercase).
 YES = frozenset({"yes", "y", "true", "1"})
@@ -55,22 +64,34 @@ class Question:
     text: str
 
 
-#: The built-in questions, after Asivikelane's (each "in the last 7 days").
+#: The built-in questions, after Asivikelane's (each "in the last 7 days"). Their text is
+#: quoted in the note of the reports a "no" makes, kept in the store: it stays in English, as
+#: the store's records do (and an import read again in another language adds nothing twice).
 QUESTIONS = (
-    Question("water", "water", "no_water", "Was there clean water in the last 7 days?"),
+    Question(
+        "water",
+        "water",
+        "no_water",
+        "Was there clean water in the last 7 days?",  # i18n-ignore: kept in the store
+    ),
     Question(
         "toilets_cleaned",
         "sanitation",
         "not_cleaned",
-        "Were the toilets cleaned in the last 7 days?",
+        "Were the toilets cleaned in the last 7 days?",  # i18n-ignore: kept in the store
     ),
     Question(
         "refuse_collected",
         "waste",
         "missed_collection",
-        "Was the refuse collected in the last 7 days?",
+        "Was the refuse collected in the last 7 days?",  # i18n-ignore: kept in the store
     ),
-    Question("electricity", "electricity", "no_power", "Was there electricity in the last 7 days?"),
+    Question(
+        "electricity",
+        "electricity",
+        "no_power",
+        "Was there electricity in the last 7 days?",  # i18n-ignore: kept in the store
+    ),
 )
 #: Other names of the built-in questions' columns.
 _ALIASES = {
@@ -103,22 +124,36 @@ def parse_question(text: str) -> Question:
     DataFileError
         It is not written so, or names an unknown category or problem.
     """
-    column, _, target = text.partition("=")
-    category, _, problem = target.partition(":")
+    column, _equals, target = text.partition("=")
+    category, _colon, problem = target.partition(":")
     category, problem = category.strip().lower(), problem.strip().lower()
     if not _name(column) or not category or not problem:
         raise DataFileError(
-            f"'{text}' is not a question mapping: write COLUMN=CATEGORY:PROBLEM, e.g. "
-            "'taps working=water:broken'."
+            _(
+                "'{text}' is not a question mapping: write COLUMN=CATEGORY:PROBLEM, e.g. "
+                "'taps working=water:broken'.",
+                text=text,
+            )
         )
     if category not in PROBLEMS:
         raise DataFileError(
-            f"'{category}' in '{text}' is not a service category: use one of {', '.join(PROBLEMS)}."
+            _(
+                "'{category}' in '{text}' is not a service category: use one of {categories}.",
+                category=category,
+                text=text,
+                categories=", ".join(PROBLEMS),
+            )
         )
     if problem not in PROBLEMS[category]:
         raise DataFileError(
-            f"'{problem}' in '{text}' is not a {category} problem: use one of "
-            f"{', '.join(PROBLEMS[category])}."
+            # TRANSLATORS: {category} is a service category's code, e.g. "water".
+            _(
+                "'{problem}' in '{text}' is not a {category} problem: use one of {problems}.",
+                problem=problem,
+                text=text,
+                category=category,
+                problems=", ".join(PROBLEMS[category]),
+            )
         )
     asked = column.strip()
     return Question(_name(column), category, problem, asked if asked.endswith("?") else f"{asked}?")
@@ -139,8 +174,11 @@ def _period(text: str) -> str:
         return date.fromisoformat(day).isoformat()
     except ValueError:
         raise ValueError(
-            f"The period start '{text}' is not a date: write it as 2026-11-02 (the first day "
-            "the survey asks about)."
+            _(
+                "The period start '{text}' is not a date: write it as 2026-11-02 (the first day "
+                "the survey asks about).",
+                text=text,
+            )
         ) from None
 
 
@@ -171,13 +209,18 @@ def read_survey(
         if index is None
     ]
     if not asked:
-        missing.append("question")
+        missing.append(_("question"))
     if settlement is None or period is None or not asked:
-        built_in = ", ".join(q.column for q in QUESTIONS)
         raise DataFileError(
-            f"{source.name} has no {' and no '.join(missing)} column: a survey table has the "
-            f"columns settlement_id, period_start and a yes/no column per question ({built_in}, "
-            "or another mapped with --question COLUMN=CATEGORY:PROBLEM)."
+            # TRANSLATORS: {missing} is one to three columns' names joined by " and no ".
+            _(
+                "{file} has no {missing} column: a survey table has the columns settlement_id, "
+                "period_start and a yes/no column per question ({built_in}, or another mapped "
+                "with --question COLUMN=CATEGORY:PROBLEM).",
+                file=source.name,
+                missing=_(" and no ").join(missing),
+                built_in=", ".join(q.column for q in QUESTIONS),
+            )
         )
     entries: list[tuple[int, NewReport | Refused]] = []
     for line, cells in body:
@@ -197,7 +240,7 @@ def _answers(
 
     settlement = get(settlement_at)
     if not settlement:
-        return [Refused("No settlement: give the settlement's id (e.g. SET-001) on every row.")]
+        return [Refused(_("No settlement: give the settlement's id (e.g. SET-001) on every row."))]
     try:
         period = _period(get(period_at))
     except ValueError as exc:
@@ -210,8 +253,12 @@ def _answers(
         if answer.lower() not in NO:
             found.append(
                 Refused(
-                    f"The answer '{answer}' to {header[index]} is not yes or no: write yes or "
-                    "no (or y/n, true/false, 1/0), or leave it empty when it was not asked."
+                    _(
+                        "The answer '{answer}' to {question} is not yes or no: write yes or no "
+                        "(or y/n, true/false, 1/0), or leave it empty when it was not asked.",
+                        answer=answer,
+                        question=header[index],
+                    )
                 )
             )
             continue
@@ -221,12 +268,18 @@ def _answers(
                 category=question.category,
                 problem=question.problem,
                 observed_at=period,
-                note=f"Survey of the period from {period}: {question.text} No.",
+                note=_survey_note(period, question),
                 channel="survey",
                 external_id=f"survey:{settlement}:{period}:{question.column}",
             )
         )
     return found
+
+
+def _survey_note(period: str, question: Question) -> str:
+    """The note of a report a "no" makes, kept in the store: in English, as its records are
+    (see :data:`QUESTIONS`)."""
+    return f"Survey of the period from {period}: {question.text} No."  # i18n-ignore: stored
 
 
 def import_survey(
@@ -249,6 +302,6 @@ def import_survey(
         The file cannot be read as a survey table.
     """
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.MEMBER, "importing reports")
+        acting(conn, actor, Role.MEMBER, _("importing reports"))
     entries = read_survey(path, questions)
     return import_reports(store, actor, entries, progress=progress, batch=batch)

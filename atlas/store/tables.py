@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from atlas.errors import DataFileError
+from atlas.i18n import _
 from atlas.load.cells import unguard_cell
 
 __all__ = ["cell_text", "read_table"]
@@ -52,8 +53,12 @@ def _xlsx_rows(source: Path, data: bytes) -> list[tuple[int, list[str]]]:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise DataFileError(
-            f"{source.name} is not a readable XLSX workbook ({exc}): save it again from the "
-            "spreadsheet as .xlsx, or export it as CSV."
+            _(
+                "{file} is not a readable XLSX workbook ({reason}): save it again from the "
+                "spreadsheet as .xlsx, or export it as CSV.",
+                file=source.name,
+                reason=exc,
+            )
         ) from None
     try:
         sheet = book.worksheets[0]
@@ -70,7 +75,10 @@ def _csv_rows(source: Path, data: bytes) -> list[tuple[int, list[str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DataFileError(
-            f"{source.name} is not UTF-8 text: save it as 'CSV UTF-8' and import it again."
+            _(
+                "{file} is not UTF-8 text: save it as 'CSV UTF-8' and import it again.",
+                file=source.name,
+            )
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # KoboToolbox writes ';' by default
@@ -87,7 +95,12 @@ def _csv_rows(source: Path, data: bytes) -> list[tuple[int, list[str]]]:
             rows.append((start, [f.strip() for f in fields]))
     except csv.Error as exc:
         raise DataFileError(
-            f"{source.name} is not a readable CSV file (line {reader.line_num}): {exc}."
+            _(
+                "{file} is not a readable CSV file (line {line}): {reason}.",
+                file=source.name,
+                line=reader.line_num,
+                reason=exc,
+            )
         ) from None
     return rows
 
@@ -106,12 +119,14 @@ def read_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]
     try:
         data = source.read_bytes()
     except FileNotFoundError:
-        raise DataFileError(f"There is no file {source}: check the path.") from None
+        raise DataFileError(_("There is no file {file}: check the path.", file=source)) from None
     except OSError as exc:
-        raise DataFileError(f"Cannot read {source}: {exc.strerror}.") from None
+        raise DataFileError(
+            _("Cannot read {file}: {reason}.", file=source, reason=exc.strerror)
+        ) from None
     rows = _xlsx_rows(source, data) if data.startswith(_XLSX) else _csv_rows(source, data)
     if not rows:
         return [], []
     # The atlas's own CSVs guard text against spreadsheet formulas ('=x): read back the text.
-    (_, header), *body = [(line, [unguard_cell(c) for c in cells]) for line, cells in rows]
+    (_first, header), *body = [(line, [unguard_cell(c) for c in cells]) for line, cells in rows]
     return header, [(line, cells) for line, cells in body if any(cells)]

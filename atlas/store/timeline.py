@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from atlas.i18n import _
 from atlas.store import schema
 from atlas.store.accounts import User, acting
 from atlas.store.store import Store
@@ -85,7 +86,7 @@ def report_lives(
     if settlement_ids is not None:
         query = query.where(r.c.settlement_id.in_(sorted({str(s) for s in settlement_ids})))
     with store.engine.connect() as conn:
-        acting(conn, actor, Role.VIEWER, "reading when service points were out of service")
+        acting(conn, actor, Role.VIEWER, _("reading when service points were out of service"))
         rows = conn.execute(query).all()
     lives: list[ReportLife] = []
     steps: list[tuple[datetime, str]] = []

@@ -20,6 +20,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from atlas.i18n import _
+
 __all__ = ["EARLIEST", "LOCAL_ZONE", "iso", "now", "parse_time", "today"]
 
 #: The zone of a time written without an offset.
@@ -68,17 +70,29 @@ def parse_time(
                 value = datetime.combine(date.fromisoformat(raw), datetime.min.time())
             except ValueError:
                 raise ValueError(
-                    f"{what} '{raw}' is not a time: write it as ISO 8601, e.g. "
-                    "2026-11-03T08:30 (South African time) or 2026-11-03T06:30Z."
+                    _(
+                        "{column} '{text}' is not a time: write it as ISO 8601, e.g. "
+                        "2026-11-03T08:30 (South African time) or 2026-11-03T06:30Z.",
+                        column=what,
+                        text=raw,
+                    )
                 ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_ZONE)
     value = value.astimezone(UTC)
     latest = not_after if not_after is not None else now() + CLOCK_SLACK
     if value > latest:
-        raise ValueError(f"{what} {iso(value)} is in the future: check the date and the clock.")
+        raise ValueError(
+            _(
+                "{column} {time} is in the future: check the date and the clock.",
+                column=what,
+                time=iso(value),
+            )
+        )
     if value < EARLIEST:
-        raise ValueError(f"{what} {iso(value)} is before 2000: check the year.")
+        raise ValueError(
+            _("{column} {time} is before 2000: check the year.", column=what, time=iso(value))
+        )
     return value
 
 

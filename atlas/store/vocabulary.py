@@ -16,6 +16,8 @@ from __future__ import annotations
 from enum import IntEnum
 from types import MappingProxyType
 
+from atlas.i18n import _
+
 __all__ = [
     "CHANNELS",
     "CLOSED_STATES",
@@ -24,7 +26,7 @@ __all__ = [
     "OUT_OF_SERVICE",
     "PROBLEMS",
     "STATES",
-    "Role",
+    "Role",  # i18n-ignore: a name of the API
 ]
 
 
@@ -62,7 +64,9 @@ class Role(IntEnum):
             return cls[text.strip().upper()]
         except KeyError:
             names = ", ".join(r.label for r in cls)
-            raise ValueError(f"'{text}' is not a role: use one of {names}.") from None
+            raise ValueError(
+                _("'{text}' is not a role: use one of {names}.", text=text, names=names)
+            ) from None
 
 
 #: The lifecycle, after FixMyStreet and Open311 (DESIGN §7), in the order a report goes through.

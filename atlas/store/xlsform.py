@@ -9,10 +9,13 @@ optional ``photo`` and the ``location`` where it is.
 
 The form is defined here and written with :func:`write_xlsform`; the committed
 ``data/forms/atlas-report.xlsx`` is made by it (``python -m atlas.store.xlsform
-data/forms/atlas-report.xlsx``) and a test checks that the two agree. Its words are English, the
-source language (DESIGN §8); a language is added to :data:`TRANSLATIONS` once its catalogue
-exists and a first-language speaker has checked it, and its ``label::…`` and ``hint::…``
-columns then appear beside the English ones.
+data/forms/atlas-report.xlsx``) and a test checks that the two agree. Its words are written in
+English, the source language (DESIGN §8), and each of the atlas's languages
+(:data:`atlas.i18n.LANGUAGES`) has its ``label::…`` and ``hint::…`` columns beside the English
+ones (``label::isiZulu (zu)``: XLSForm's ``Name (code)``), filled from the language's catalogue;
+a phone shows the language chosen in ODK Collect or KoboCollect. A word not translated yet
+reads as in English. Regenerate the workbook (and raise :data:`FORM_VERSION`) when a catalogue
+changes.
 
 Examples
 --------
@@ -20,8 +23,10 @@ Examples
 ['report', 'settlement_id', 'service_id']
 >>> sorted({row["category"] for row in choice_rows() if row["list_name"] == "problem"})
 ['electricity', 'sanitation', 'waste', 'water']
->>> columns(survey_rows())[:3]
-['type', 'name', 'label::English (en)']
+>>> columns(survey_rows())[:4]
+['type', 'name', 'label::English (en)', 'label::isiZulu (zu)']
+>>> FORM_LANGUAGES[1:3]
+('isiZulu (zu)', 'isiXhosa (xh)')
 """
 
 from __future__ import annotations
@@ -33,16 +38,17 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from atlas.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, speaking
 from atlas.store.vocabulary import PROBLEMS
 from atlas.writing import writing
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
     "FORM_ID",
+    "FORM_LANGUAGES",
     "FORM_TITLE",
     "FORM_VERSION",
     "GROUP",
-    "SOURCE_LANGUAGE",
-    "TRANSLATIONS",
     "choice_rows",
     "columns",
     "settings_rows",
@@ -52,40 +58,47 @@ __all__ = [
 ]
 
 #: The form's id and title as the servers show them, and its version (raise it with each change).
+#: XLSForm has one title for every language: the English one.
 FORM_ID = "atlas_report"
-FORM_TITLE = "Settlement Atlas: report a service problem"
-FORM_VERSION = "2026120101"
+FORM_TITLE = N_("Settlement Atlas: report a service problem")
+FORM_VERSION = "2026120201"
 #: The group the report's questions are in (its name prefixes their columns in an export).
 GROUP = "report"
-#: The language the form is written in.
-SOURCE_LANGUAGE = "English (en)"
-#: Translations of the form's English words, by language as XLSForm names it
-#: (``"isiZulu (zu)": {"Which service?": "…"}``). Empty until a catalogue exists: none is
-#: invented here.
-TRANSLATIONS: dict[str, dict[str, str]] = {}
+
+
+def _form_language(code: str) -> str:
+    """A language as XLSForm names it in a column: ``isiZulu (zu)``."""
+    return f"{LANGUAGES[code]} ({code})"
+
+
+#: The form's languages as XLSForm names them, English (the form's default) first: one
+#: ``label::…`` column (and ``hint::…``) each.
+FORM_LANGUAGES = tuple(_form_language(code) for code in LANGUAGES)
+#: The language the form is written in, its ``default_language``.
+DEFAULT_LANGUAGE = _form_language(SOURCE_LANGUAGE)
 
 #: The words people read for each category and problem (the store keeps the codes).
 CATEGORY_LABELS = {
-    "water": "Water",
-    "sanitation": "Toilets and sanitation",
-    "electricity": "Electricity and lights",
-    "waste": "Refuse and waste",
+    "water": N_("Water"),
+    "sanitation": N_("Toilets and sanitation"),
+    "electricity": N_("Electricity and lights"),
+    "waste": N_("Refuse and waste"),
 }
 PROBLEM_LABELS = {
-    "broken": "Broken",
-    "no_water": "No water",
-    "leaking": "Leaking",
-    "low_pressure": "Low pressure",
-    "dirty_water": "Dirty water",
-    "unsafe": "Unsafe",
-    "other": "Something else",
-    "not_cleaned": "Not cleaned",
-    "overflowing": "Overflowing",
-    "blocked": "Blocked",
-    "no_power": "No power",
-    "exposed_wires": "Exposed wires",
-    "missed_collection": "Collection missed",
-    "illegal_dumping": "Illegal dumping",
+    "broken": N_("Broken"),
+    "no_water": N_("No water"),
+    "leaking": N_("Leaking"),
+    "low_pressure": N_("Low pressure"),
+    "dirty_water": N_("Dirty water"),
+    "unsafe": N_("Unsafe"),
+    "other": N_("Something else"),
+    "not_cleaned": N_("Not cleaned"),
+    "overflowing": N_("Overflowing"),
+    "blocked": N_("Blocked"),
+    "no_power": N_("No power"),
+    "exposed_wires": N_("Exposed wires"),
+    "missed_collection": N_("Collection missed"),
+    "illegal_dumping": N_("Illegal dumping"),
 }
 #: The columns whose words are translated.
 _TRANSLATED = ("label", "hint")
@@ -93,49 +106,58 @@ _TRANSLATED = ("label", "hint")
 _SURVEY: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
     ("start", "start", "", "", {}),
     ("end", "end", "", "", {}),
-    ("begin_group", GROUP, "The problem", "", {}),
+    ("begin_group", GROUP, N_("The problem"), "", {}),
     (
         "text",
         "settlement_id",
-        "Settlement",
-        "The settlement's id, as its profile in the atlas shows it (e.g. SET-001).",
+        N_("Settlement"),
+        N_("The settlement's id, as its profile in the atlas shows it (e.g. SET-001)."),
         {"required": "yes"},
     ),
     (
         "text",
         "service_id",
-        "Service point (optional)",
-        "The id of the tap, toilet, light or skip, when the problem is about one (e.g. SRV-0071).",
+        N_("Service point (optional)"),
+        N_(
+            "The id of the tap, toilet, light or skip, when the problem is about one "
+            "(e.g. SRV-0071)."
+        ),
         {},
     ),
-    ("select_one category", "category", "Which service?", "", {"required": "yes"}),
     (
-        "select_one problem",
+        "select_one category",  # i18n-ignore: XLSForm's type
+        "category",
+        N_("Which service?"),
+        "",
+        {"required": "yes"},
+    ),
+    (
+        "select_one problem",  # i18n-ignore: XLSForm's type
         "problem",
-        "What is wrong?",
+        N_("What is wrong?"),
         "",
         {"required": "yes", "choice_filter": "category=${category}"},
     ),
     (
         "dateTime",
         "observed_at",
-        "When did you see it?",
-        "Now, unless you saw it earlier.",
+        N_("When did you see it?"),
+        N_("Now, unless you saw it earlier."),
         {"required": "yes", "default": "now()"},
     ),
     (
         "text",
         "note",
-        "Note (optional)",
-        "Where exactly, since when, how many households are affected.",
+        N_("Note (optional)"),
+        N_("Where exactly, since when, how many households are affected."),
         {"appearance": "multiline"},
     ),
-    ("image", "photo", "A photo (optional)", "", {"parameters": "max-pixels=1280"}),
+    ("image", "photo", N_("A photo (optional)"), "", {"parameters": "max-pixels=1280"}),
     (
         "geopoint",
         "location",
-        "Where is it? (optional)",
-        "Stand by the problem and wait until the accuracy is a few metres.",
+        N_("Where is it? (optional)"),
+        N_("Stand by the problem and wait until the accuracy is a few metres."),
         {},
     ),
     ("end_group", GROUP, "", "", {}),
@@ -143,12 +165,17 @@ _SURVEY: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
 _SURVEY_EXTRA = ("required", "default", "choice_filter", "appearance", "parameters")
 
 
+def _in(code: str, english: str) -> str:
+    """``english`` in the language ``code``, from its catalogue (blank stays blank)."""
+    if not english:
+        return ""
+    with speaking(code):
+        return _(english)
+
+
 def _translated(column: str, english: str) -> dict[str, str]:
-    """``{column::English (en): english, column::<language>: …}`` for each language kept."""
-    cells = {f"{column}::{SOURCE_LANGUAGE}": english}
-    for language, words in TRANSLATIONS.items():
-        cells[f"{column}::{language}"] = words.get(english, "") if english else ""
-    return cells
+    """``{column::English (en): english, column::isiZulu (zu): …}``: one cell per language."""
+    return {f"{column}::{_form_language(code)}": _in(code, english) for code in LANGUAGES}
 
 
 def survey_rows() -> list[dict[str, str]]:
@@ -189,7 +216,7 @@ def settings_rows() -> list[dict[str, str]]:
             "form_title": FORM_TITLE,
             "form_id": FORM_ID,
             "version": FORM_VERSION,
-            "default_language": SOURCE_LANGUAGE,
+            "default_language": DEFAULT_LANGUAGE,
             "instance_name": "concat(${settlement_id}, ' ', ${category}, ' ', ${problem})",
             "allow_choice_duplicates": "yes",
         }
@@ -234,7 +261,7 @@ def write_xlsform(path: str | Path) -> Path:
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append([cell or None for cell in row])
-    book.properties.creator = "Settlement Atlas"
+    book.properties.creator = "Settlement Atlas"  # i18n-ignore: file metadata
     book.properties.created = _WRITTEN
     with writing(target) as part:  # folders made, whole or not at all (atlas.writing)
         book.save(part)
@@ -266,7 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m atlas.store.xlsform PATH``: write the form to PATH."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
-        print("usage: python -m atlas.store.xlsform PATH.xlsx", file=sys.stderr)
+        usage = "usage: python -m atlas.store.xlsform PATH.xlsx"  # i18n-ignore: a developer's
+        print(usage, file=sys.stderr)
         return 2
     print(write_xlsform(args[0]))
     return 0

@@ -20,10 +20,10 @@ __all__ = [
     "REPORT_CATEGORIES",
     "ClusterPoster",
     "ClusterReport",
-    "Deck",
+    "Deck",  # i18n-ignore: a name of the API
     "PosterEntry",
     "SettlementProfile",
-    "Slide",
+    "Slide",  # i18n-ignore: a name of the API
     "build_cluster_poster",
     "build_cluster_report",
     "build_slides",

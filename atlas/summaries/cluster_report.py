@@ -17,7 +17,7 @@ from pyproj import CRS
 
 from atlas.errors import SchemaError
 from atlas.exports.records import to_records
-from atlas.i18n import long_date, plural, shown_number
+from atlas.i18n import N_, _, long_date, ngettext, noun, plural, shown_number
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.measure.standards import CategoryRule, Standard
@@ -27,6 +27,7 @@ from atlas.summaries.phrases import (
     NO_WARD,
     NOT_IN_A_CLUSTER,
     cluster_sentences,
+    gap_headings,
     gap_table,
     raster_demand_sentences,
     settlement_sentences,
@@ -34,7 +35,13 @@ from atlas.summaries.phrases import (
     with_cluster_labels,
 )
 
-__all__ = ["REPORT_CATEGORIES", "ClusterReport", "build_cluster_report", "rule_words"]
+__all__ = [
+    "REPORT_CATEGORIES",
+    "ClusterReport",
+    "build_cluster_report",
+    "category_heading",
+    "rule_words",
+]
 
 #: The categories a cluster report covers, in order.
 REPORT_CATEGORIES = ("water", "sanitation")
@@ -115,8 +122,9 @@ class ClusterReport:
 
     @property
     def title(self) -> str:
-        """The report's title line (the cluster's name)."""
-        return self.cluster
+        """The report's title line (the cluster's name; the settlements in no cluster in the
+        language of the session)."""
+        return _(NOT_IN_A_CLUSTER) if self.cluster == NOT_IN_A_CLUSTER else self.cluster
 
 
 def _cluster_names(result: GapResult) -> list[str]:
@@ -131,7 +139,8 @@ def _unclustered(result: GapResult) -> bool:
 def _select(result: GapResult, cluster: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     names = _cluster_names(result)
     gaps = result.settlements
-    if cluster not in names and cluster == NOT_IN_A_CLUSTER and _unclustered(result):
+    unclustered = cluster in (NOT_IN_A_CLUSTER, _(NOT_IN_A_CLUSTER))
+    if cluster not in names and unclustered and _unclustered(result):
         # The settlements in no cluster, reported together like a cluster.
         members = gaps[gaps["cluster"].isna()]
         totals = result.clusters[result.clusters["cluster"].isna()]
@@ -141,16 +150,32 @@ def _select(result: GapResult, cluster: str) -> tuple[gpd.GeoDataFrame, pd.DataF
             raise SchemaError(
                 Problem(
                     "error",
-                    f"No cluster is called '{cluster}': this dataset has no clusters.",
-                    "Give the settlements a cluster column, or a cluster membership table "
-                    "(load_dataset(..., clusters=PATH)).",
+                    _(
+                        "No cluster is called '{cluster}': this dataset has no clusters.",
+                        cluster=cluster,
+                    ),
+                    _(
+                        "Give the settlements a cluster column, or a cluster membership table "
+                        "(load_dataset(..., clusters=PATH))."
+                    ),
                     code="clusters.none",
                 )
             )
-        unclustered = f" (and '{NOT_IN_A_CLUSTER}')" if _unclustered(result) else ""
+        fields = {"cluster": cluster, "names": ", ".join(names)}
+        if _unclustered(result):
+            raise SchemaError(
+                _(
+                    "No cluster is called '{cluster}'. The clusters of this dataset are: "
+                    "{names} (and '{unclustered}').",
+                    unclustered=_(NOT_IN_A_CLUSTER),
+                    **fields,
+                )
+            )
         raise SchemaError(
-            f"No cluster is called '{cluster}'. The clusters of this dataset are: "
-            f"{', '.join(names)}{unclustered}."
+            _(
+                "No cluster is called '{cluster}'. The clusters of this dataset are: {names}.",
+                **fields,
+            )
         )
     members = gaps[gaps["cluster"] == cluster]
     totals = result.clusters[result.clusters["cluster"] == cluster]
@@ -193,6 +218,26 @@ def _cells(frame: pd.DataFrame, text_columns: Sequence[str]) -> list[list[str]]:
     return rows
 
 
+#: The standards' categories as a heading names them (translated where shown).
+_CATEGORY_NAMES = {
+    "water": N_("Water"),
+    "sanitation": N_("Sanitation"),
+    "electricity": N_("Electricity"),
+    "waste": N_("Waste"),
+}
+
+
+def category_heading(category: str) -> str:
+    """A category as a heading names it, in the language of the session (one the atlas does
+    not know: its name, capitalised).
+
+    >>> category_heading("water"), category_heading("clinics")
+    ('Water', 'Clinics')
+    """
+    known = _CATEGORY_NAMES.get(category)
+    return category.capitalize() if known is None else _(known)
+
+
 def rule_words(rule: CategoryRule) -> str:
     """One category's rule in words, as the report and the slides say it (plain words, not
     escaped).
@@ -203,29 +248,41 @@ def rule_words(rule: CategoryRule) -> str:
     >>> rule_words(atlas.load_standard("cape-town").rule("electricity"))
     'the standard sets no ratio, within 200 m (atlas default, not set by the source)'
     """
-    if rule.max_per_point:
-        text = f"1 {rule.point_label} for " + plural(
-            rule.max_per_point, "household" if rule.unit == "households" else rule.unit
+    ratio = (
+        _(
+            "1 {point} for {demand}",
+            point=noun(rule.point_label, 1),
+            demand=plural(
+                rule.max_per_point, "household" if rule.unit == "households" else rule.unit
+            ),
         )
-    else:
-        text = "the standard sets no ratio"
-    if rule.max_distance_m:
-        text += f", within {shown_number(rule.max_distance_m)} m"
-        if rule.distance_note:
-            text += f" ({rule.distance_note})"
-    return text
+        if rule.max_per_point
+        else _("the standard sets no ratio")
+    )
+    if not rule.max_distance_m:
+        return ratio
+    fields = {"ratio": ratio, "distance": shown_number(rule.max_distance_m)}
+    if rule.distance_note:
+        return _("{ratio}, within {distance} m ({note})", note=rule.distance_note, **fields)
+    return _("{ratio}, within {distance} m", **fields)
 
 
 def _standard_lines(standard: Standard) -> list[str]:
-    lines = [f"Standard used: {standard.name}."]
+    lines = [_("Standard used: {standard}.", standard=standard.name)]
     for category in REPORT_CATEGORIES:
-        lines.append(f"{category.capitalize()}: {rule_words(standard.rule(category))}.")
-    lines.append(f"Source: {standard.source}.")
+        lines.append(
+            _(
+                "{category}: {rule}.",
+                category=category_heading(category),
+                rule=rule_words(standard.rule(category)),
+            )
+        )
+    lines.append(_("Source: {source}.", source=standard.source))
     return lines
 
 
 #: The columns a population raster adds to the gap table, left out of the A4 table.
-_RASTER_COLUMNS = ("People", "People (raster estimate)")
+_RASTER_COLUMNS = ("People", "People (raster estimate)")  # i18n-ignore: gap_table's column keys
 
 
 def _notes(members: pd.DataFrame, standard: Standard) -> list[str]:
@@ -233,8 +290,12 @@ def _notes(members: pd.DataFrame, standard: Standard) -> list[str]:
     estimated = members.loc[members["demand_estimated"].astype(bool), "name"]
     if len(estimated):
         notes.append(
-            "Household counts estimated from population "
-            f"({standard.household_size:g} people per household): {', '.join(map(str, estimated))}."
+            _(
+                "Household counts estimated from population ({size} people per household): "
+                "{names}.",
+                size=f"{standard.household_size:g}",
+                names=", ".join(map(str, estimated)),
+            )
         )
     if "population_from_raster" in members:
         notes.extend(raster_demand_sentences(members))
@@ -243,8 +304,11 @@ def _notes(members: pd.DataFrame, standard: Standard) -> list[str]:
     unknown = members.loc[members["demand_missing"].astype(bool), "name"]
     if len(unknown):
         notes.append(
-            "Households and population unknown, so their gaps cannot be measured and are not "
-            f"counted in the totals: {', '.join(map(str, unknown))}."
+            _(
+                "Households and population unknown, so their gaps cannot be measured and are "
+                "not counted in the totals: {names}.",
+                names=", ".join(map(str, unknown)),
+            )
         )
     return notes
 
@@ -260,13 +324,17 @@ def _source_lines(dataset: Dataset, generated: date, sources: Sequence[str]) -> 
     layers = [r.layer for r in dataset.reports if r.source]
     lines = []
     if dataset.name:
-        lines.append(f"Dataset: {dataset.name}.")
+        lines.append(_("Dataset: {dataset}.", dataset=dataset.name))
     if files:
         described = [f"{name} ({layer})" for name, layer in zip(files, layers, strict=True)]
-        lines.append(f"Files: {', '.join(described)}.")
+        lines.append(_("Files: {files}.", files=", ".join(described)))
     lines.extend(str(s) for s in sources)
     lines.append(
-        f"Report made on {long_date(generated)} ({generated.isoformat()}) with Settlement Atlas."
+        _(
+            "Report made on {date} ({iso_date}) with Settlement Atlas.",
+            date=long_date(generated),
+            iso_date=generated.isoformat(),
+        )
     )
     return lines
 
@@ -276,8 +344,11 @@ def _delivery_lines(members: pd.DataFrame, compliance: pd.DataFrame) -> list[str
     missing = [c for c in ("settlement_id", "scheduled", "delivered") if c not in compliance]
     if missing:
         raise SchemaError(
-            f"The delivery compliance table has no {', '.join(missing)} column: pass the "
-            "settlement level of atlas.schedules.compliance(outcomes, 'settlement')."
+            _(
+                "The delivery compliance table has no {columns} column: pass the settlement "
+                "level of atlas.schedules.compliance(outcomes, 'settlement').",
+                columns=", ".join(missing),
+            )
         )
     known = compliance.dropna(subset=["settlement_id"])
     counts = {
@@ -296,10 +367,22 @@ def _delivery_lines(members: pd.DataFrame, compliance: pd.DataFrame) -> list[str
             continue
         total_scheduled += scheduled
         total_delivered += delivered
-        lines.append(f"{i}. {name}: {compliance_sentence(scheduled, delivered)}.")
+        lines.append(
+            _(
+                "{number}. {name}: {deliveries}.",
+                number=i,
+                name=name,
+                deliveries=compliance_sentence(scheduled, delivered),
+            )
+        )
     if none:
-        lines.append(f"No deliveries scheduled for: {', '.join(none)}.")
-    lines.append(f"Cluster total: {compliance_sentence(total_scheduled, total_delivered)}.")
+        lines.append(_("No deliveries scheduled for: {names}.", names=", ".join(none)))
+    lines.append(
+        _(
+            "Cluster total: {deliveries}.",
+            deliveries=compliance_sentence(total_scheduled, total_delivered),
+        )
+    )
     return lines
 
 
@@ -352,20 +435,25 @@ def build_cluster_report(
     ratio_columns = [c for c in table.columns if c.endswith("ratio")]
     # The report shows the water ratio only: the sanitation ratio would not fit on A4; nor
     # would a population raster's two people columns (its use is said in the notes).
-    table = table.drop(columns=["Cluster", *ratio_columns[1:], *_RASTER_COLUMNS], errors="ignore")
-    headings = ("No.", *table.columns)
-    rows = [
-        [str(i), *cells]
-        for i, cells in enumerate(_cells(table, ("Settlement", "Ward", ratio_columns[0])), 1)
-    ]
+    dropped = ["Cluster", *ratio_columns[1:], *_RASTER_COLUMNS]  # i18n-ignore: column keys
+    table = table.drop(columns=dropped, errors="ignore")
+    shown = gap_headings(standard, REPORT_CATEGORIES)
+    # TRANSLATORS: the heading of the column of each settlement's number on the map.
+    headings = (_("No."), *(shown.get(c, c) for c in table.columns))
+    words = ("Settlement", "Ward", ratio_columns[0])  # i18n-ignore: gap_table's column keys
+    rows = [[str(i), *cells] for i, cells in enumerate(_cells(table, words), 1)]
     total_table = gap_table(totals, standard, key="cluster", categories=REPORT_CATEGORIES)
     total_cells = _cells(
         total_table.drop(columns=[*ratio_columns[1:], *_RASTER_COLUMNS], errors="ignore"),
-        ("Cluster", ratio_columns[0]),
+        ("Cluster", ratio_columns[0]),  # i18n-ignore: gap_table's column keys
     )[0]
     # Cluster, Settlements, Households, …: the first two become the label of the row.
-    settlements = plural(float(total_table["Settlements"].iloc[0]), "settlement")
-    label = f"{'Cluster total' if cluster in _cluster_names(result) else 'Total'}: {settlements}"
+    count = float(total_table["Settlements"].iloc[0])  # i18n-ignore: gap_table's column keys
+    label = (
+        ngettext("Cluster total: {n} settlement", "Cluster total: {n} settlements", count)
+        if cluster in _cluster_names(result)
+        else ngettext("Total: {n} settlement", "Total: {n} settlements", count)
+    )
     total_row = ("", label, "", *total_cells[2:])
     records = to_records(members)
     sentences = tuple(

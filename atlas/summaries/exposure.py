@@ -9,17 +9,18 @@ from typing import Any
 import pandas as pd
 
 from atlas.exports.records import to_records
-from atlas.i18n import shown_count, shown_percent, shown_text
+from atlas.i18n import N_, _, shown_count, shown_percent, shown_text
 from atlas.summaries.phrases import cluster_label
 
 __all__ = ["NO_BOUNDARY", "shown_estimates", "shown_exposure", "shown_hazard_clusters"]
 
 #: A share of area in a hazard zone where the settlement has no boundary to measure it by.
-NO_BOUNDARY = "no boundary"
+NO_BOUNDARY = N_("no boundary")
 
 
 def shown_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
-    """:func:`atlas.raster.estimate_table` as a page shows it, the column a person came for
+    """:func:`atlas.raster.estimate_table` as a page shows it (headings and words in the
+    session's language), the column a person came for
     first: the settlement, the raster's estimate beside its own people and households, whether
     its demand came from the raster, its cluster. Every cell text, ``not known`` where a figure
     is missing, ``Not in a cluster``.
@@ -33,14 +34,14 @@ def shown_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
     records = to_records(estimates)
     return pd.DataFrame(
         {
-            "Settlement": [shown_text(r["name"]) for r in records],
-            "People (raster estimate)": [shown_count(r["population_estimate"]) for r in records],
-            "People": [shown_count(r["population"]) for r in records],
-            "Households": [shown_count(r["households"]) for r in records],
-            "Demand from the raster": [
-                "yes" if r["population_from_raster"] else "no" for r in records
+            _("Settlement"): [shown_text(r["name"]) for r in records],
+            _("People (raster estimate)"): [shown_count(r["population_estimate"]) for r in records],
+            _("People"): [shown_count(r["population"]) for r in records],
+            _("Households"): [shown_count(r["households"]) for r in records],
+            _("Demand from the raster"): [
+                _("yes") if r["population_from_raster"] else _("no") for r in records
             ],
-            "Cluster": [cluster_label(r["cluster"]) for r in records],
+            _("Cluster"): [cluster_label(r["cluster"]) for r in records],
         }
     )
 
@@ -57,12 +58,14 @@ def shown_hazard_clusters(per_cluster: pd.DataFrame) -> pd.DataFrame:
     records = to_records(per_cluster)
     return pd.DataFrame(
         {
-            "Cluster": [cluster_label(r["cluster"]) for r in records],
-            "People in it": [shown_count(r["hazard_population"]) for r in records],
-            "More than half in it": [shown_count(r["settlements_mostly_exposed"]) for r in records],
-            "With some area in it": [shown_count(r["settlements_exposed"]) for r in records],
-            "Settlements": [shown_count(r["settlements"]) for r in records],
-            "Share of area in it": _shares(records),
+            _("Cluster"): [cluster_label(r["cluster"]) for r in records],
+            _("People in it"): [shown_count(r["hazard_population"]) for r in records],
+            _("More than half in it"): [
+                shown_count(r["settlements_mostly_exposed"]) for r in records
+            ],
+            _("With some area in it"): [shown_count(r["settlements_exposed"]) for r in records],
+            _("Settlements"): [shown_count(r["settlements"]) for r in records],
+            _("Share of area in it"): _shares(records),
         }
     )
 
@@ -75,10 +78,10 @@ def shown_exposure(exposure: pd.DataFrame) -> pd.DataFrame:
     records = to_records(exposure)
     return pd.DataFrame(
         {
-            "Settlement": [shown_text(r["name"]) for r in records],
-            "Share of area in it": _shares(records),
-            "People in it": [shown_count(r["hazard_population"]) for r in records],
-            "Cluster": [cluster_label(r["cluster"]) for r in records],
-            "Id": [shown_text(r["settlement_id"]) for r in records],
+            _("Settlement"): [shown_text(r["name"]) for r in records],
+            _("Share of area in it"): _shares(records),
+            _("People in it"): [shown_count(r["hazard_population"]) for r in records],
+            _("Cluster"): [cluster_label(r["cluster"]) for r in records],
+            _("Id"): [shown_text(r["settlement_id"]) for r in records],
         }
     )

@@ -6,10 +6,13 @@ from __future__ import annotations
 import pandas as pd
 
 from atlas.errors import SchemaError
-from atlas.i18n import shown_number
+from atlas.i18n import _, noun, shown_number
 from atlas.measure.standards import Standard
 
 __all__ = ["cluster_figures"]
+
+#: The columns of the category's figures after the households, in reading order.
+_FIGURES = ("working", "needed", "gap")
 
 
 def cluster_figures(
@@ -49,12 +52,19 @@ def cluster_figures(
     """
     rows = clusters[clusters["cluster"] == cluster]
     if rows.empty:
-        raise SchemaError(f"There is no cluster named '{cluster}'.")
+        raise SchemaError(_("There is no cluster named '{cluster}'.", cluster=cluster))
     totals = rows.iloc[0]
-    label = standard.rule(category).point_label
-    return [
-        ("Households", shown_number(totals["households"])),
-        (f"Working {label}s", shown_number(totals[f"{category}_working"])),
-        (f"{label.capitalize()}s needed", shown_number(totals[f"{category}_needed"])),
-        (f"{label.capitalize()}s missing", shown_number(totals[f"{category}_gap"])),
+    points = noun(standard.rule(category).point_label, 2)
+    labels = [
+        _("Households"),
+        _("Working {points}", points=points),
+        _("{points} needed", points=points),
+        _("{points} missing", points=points),
     ]
+    numbers = [totals["households"], *(totals[f"{category}_{k}"] for k in _FIGURES)]
+    return [(_capitalised(t), shown_number(n)) for t, n in zip(labels, numbers, strict=True)]
+
+
+def _capitalised(text: str) -> str:
+    """``text`` with its first letter a capital (a label may start with its point's word)."""
+    return text[:1].upper() + text[1:]

@@ -1,9 +1,10 @@
 """The law a submission pack stands on, as data: which provisions a letter quotes, per recipient.
 
 Each :class:`Provision` is a citation and what the provision says, in plain words close to the
-text of the law (English, the language of the statute books; the pack's other words are in
-:mod:`atlas.summaries.pack_words`). :func:`legal_basis` picks the provisions that fit the
-recipient:
+text of the law (written in English, the language of the statute books, and marked for the
+catalogue, so that a letter in another language says them in its words; the pack's other words
+are in :mod:`atlas.summaries.pack_words`). :func:`legal_basis` picks the provisions that fit
+the recipient:
 
 ===================  =====================================================================
 recipient            provisions
@@ -38,25 +39,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from atlas.errors import SchemaError
+from atlas.i18n import N_, _
 
 __all__ = [
     "PACK_RECIPIENTS",
     "PROVISIONS",
-    "Provision",
+    "Provision",  # i18n-ignore: a name of the API
     "check_recipient_role",
     "legal_basis",
 ]
 
 #: Who a submission pack may be addressed to (the store's contact roles of these offices).
 PACK_RECIPIENTS = ("ward_councillor", "idp_office", "mpac_chair", "speaker", "department")
-
-_MSA = "Local Government: Municipal Systems Act 32 of 2000"
-_STRUCTURES = "Local Government: Municipal Structures Act 117 of 1998"
-_WSA = "Water Services Act 108 of 1997"
-_REGULATIONS = (
-    "Regulations relating to compulsory national standards and measures to conserve water "
-    "(GN R509 of 8 June 2001, under the Water Services Act)"
-)
 
 
 @dataclass(frozen=True)
@@ -82,8 +76,10 @@ class Provision:
 
     @property
     def sentence(self) -> str:
-        """What it says with its citation: ``… services (Municipal Systems Act …, s26(b)).``"""
-        return f"{self.says} ({self.cite})."
+        """What it says with its citation: ``… services (Municipal Systems Act …, s26(b)).``,
+        in the language of the session."""
+        # TRANSLATORS: a provision of the law, then its citation in brackets.
+        return _("{says} ({cite}).", says=_(self.says), cite=_(self.cite))
 
 
 #: Every provision a pack may quote, by key.
@@ -92,75 +88,99 @@ PROVISIONS: dict[str, Provision] = {
     for p in (
         Provision(
             "msa_26b",
-            "MSA s26(b)",
-            f"{_MSA}, section 26(b)",
-            "An integrated development plan must reflect an assessment of the existing level "
-            "of development in the municipality, which must include an identification of "
-            "communities which do not have access to basic municipal services",
+            N_("MSA s26(b)"),
+            N_("Local Government: Municipal Systems Act 32 of 2000, section 26(b)"),
+            N_(
+                "An integrated development plan must reflect an assessment of the existing level "
+                "of development in the municipality, which must include an identification of "
+                "communities which do not have access to basic municipal services"
+            ),
         ),
         Provision(
             "msa_17",
-            "MSA s17(2)",
-            f"{_MSA}, section 17(2)",
-            "A municipality must establish mechanisms, processes and procedures for the local "
-            "community to participate in its affairs, including the receipt, processing and "
-            "consideration of petitions and complaints lodged by members of the community, and "
-            "consultative sessions with locally recognised community organisations",
+            N_("MSA s17(2)"),
+            N_("Local Government: Municipal Systems Act 32 of 2000, section 17(2)"),
+            N_(
+                "A municipality must establish mechanisms, processes and procedures for the local "
+                "community to participate in its affairs, including the receipt, processing and "
+                "consideration of petitions and complaints lodged by members of the community, and "
+                "consultative sessions with locally recognised community organisations"
+            ),
         ),
         Provision(
             "msa_73",
-            "MSA s73(1)",
-            f"{_MSA}, section 73(1)",
-            "A municipality must give priority to the basic needs of the local community and "
-            "ensure that all members of the local community have access to at least the minimum "
-            "level of basic municipal services",
+            N_("MSA s73(1)"),
+            N_("Local Government: Municipal Systems Act 32 of 2000, section 73(1)"),
+            N_(
+                "A municipality must give priority to the basic needs of the local community "
+                "and ensure that all members of the local community have access to at least the "
+                "minimum level of basic municipal services"
+            ),
         ),
         Provision(
             "ward_committee",
-            "Structures Act ss73-74",
-            f"{_STRUCTURES}, sections 73 and 74",
-            "The councillor representing a ward chairs its ward committee, which may make "
-            "recommendations on any matter affecting the ward to the ward councillor, or "
-            "through the ward councillor to the council",
+            N_("Structures Act ss73-74"),
+            N_("Local Government: Municipal Structures Act 117 of 1998, sections 73 and 74"),
+            N_(
+                "The councillor representing a ward chairs its ward committee, which may make "
+                "recommendations on any matter affecting the ward to the ward councillor, or "
+                "through the ward councillor to the council"
+            ),
         ),
         Provision(
             "mpac",
-            "Structures Act s79A",
-            f"{_STRUCTURES}, section 79A",
-            "The municipal public accounts committee is the council's oversight committee: it "
-            "develops the oversight report on the annual report and may initiate any "
-            "investigation in its area of competence",
+            N_("Structures Act s79A"),
+            N_("Local Government: Municipal Structures Act 117 of 1998, section 79A"),
+            N_(
+                "The municipal public accounts committee is the council's oversight committee: it "
+                "develops the oversight report on the annual report and may initiate any "
+                "investigation in its area of competence"
+            ),
         ),
         Provision(
             "constitution_152",
-            "Constitution s152(1)(b)",
-            "Constitution of the Republic of South Africa, 1996, section 152(1)(b)",
-            "An object of local government is to ensure the provision of services to "
-            "communities in a sustainable manner",
+            N_("Constitution s152(1)(b)"),
+            N_("Constitution of the Republic of South Africa, 1996, section 152(1)(b)"),
+            N_(
+                "An object of local government is to ensure the provision of services to "
+                "communities in a sustainable manner"
+            ),
         ),
         Provision(
             "wsa_3",
-            "WSA s3",
-            f"{_WSA}, section 3",
-            "Everyone has a right of access to basic water supply and basic sanitation, and "
-            "every water services institution must take reasonable measures to realise it",
+            N_("WSA s3"),
+            N_("Water Services Act 108 of 1997, section 3"),
+            N_(
+                "Everyone has a right of access to basic water supply and basic sanitation, and "
+                "every water services institution must take reasonable measures to realise it"
+            ),
         ),
         Provision(
             "regulation_3",
-            "Regulation 3",
-            f"{_REGULATIONS}, regulation 3",
-            "Basic water supply is at least 25 litres of potable water per person per day, "
-            "within 200 metres of the household, at a flow of at least 10 litres a minute, "
-            "and not interrupted for more than 7 full days in any year",
+            N_("Regulation 3"),
+            N_(
+                "Regulations relating to compulsory national standards and measures to conserve "
+                "water (GN R509 of 8 June 2001, under the Water Services Act), regulation 3"
+            ),
+            N_(
+                "Basic water supply is at least 25 litres of potable water per person per day, "
+                "within 200 metres of the household, at a flow of at least 10 litres a minute, "
+                "and not interrupted for more than 7 full days in any year"
+            ),
         ),
         Provision(
             "regulation_2",
-            "Regulation 2",
-            f"{_REGULATIONS}, regulation 2",
-            "Basic sanitation is a toilet that is safe, reliable, environmentally sound, easy "
-            "to keep clean, gives privacy and protection against the weather, is well "
-            "ventilated, keeps smells to a minimum and keeps out flies and other pests, with "
-            "health and hygiene education",
+            N_("Regulation 2"),
+            N_(
+                "Regulations relating to compulsory national standards and measures to conserve "
+                "water (GN R509 of 8 June 2001, under the Water Services Act), regulation 2"
+            ),
+            N_(
+                "Basic sanitation is a toilet that is safe, reliable, environmentally sound, easy "
+                "to keep clean, gives privacy and protection against the weather, is well "
+                "ventilated, keeps smells to a minimum and keeps out flies and other pests, with "
+                "health and hygiene education"
+            ),
         ),
     )
 }
@@ -189,8 +209,11 @@ def check_recipient_role(role: str) -> str:
     """
     if role not in PACK_RECIPIENTS:
         raise SchemaError(
-            f"A submission pack cannot be addressed to '{role}': address it to one of "
-            f"{', '.join(PACK_RECIPIENTS)}."
+            _(
+                "A submission pack cannot be addressed to '{role}': address it to one of {roles}.",
+                role=role,
+                roles=", ".join(PACK_RECIPIENTS),
+            )
         )
     return role
 

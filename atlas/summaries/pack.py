@@ -31,7 +31,8 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from atlas.exports.provenance import atlas_version
-from atlas.i18n import long_date
+from atlas.i18n import _, long_date, speaking
+from atlas.i18n import language as current_language
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.store.timeline import ReportLife
@@ -64,7 +65,7 @@ from atlas.summaries.pack_words import (
 
 __all__ = [
     "REPLY_WITHIN",
-    "Letter",
+    "Letter",  # i18n-ignore: a name of the API
     "SignatureSheet",
     "SubmissionPack",
     "build_submission_pack",
@@ -97,7 +98,7 @@ class SubmissionPack:
     recipient
         Who it is addressed to.
     language
-        The language it is written in (``en``).
+        The language it is written in (a code of :data:`atlas.i18n.LANGUAGES`).
     generated
         Its day.
     reply_by
@@ -142,8 +143,11 @@ class SubmissionPack:
     @property
     def footer(self) -> str:
         """What every page's foot says before its page number."""
-        return EVIDENCE["footer"].format(
-            cluster=self.cluster, to=self.recipient.title, day=long_date(self.generated)
+        return _(
+            EVIDENCE["footer"],
+            cluster=self.cluster,
+            to=self.recipient.title,
+            day=long_date(self.generated),
         )
 
     @property
@@ -180,7 +184,7 @@ def build_submission_pack(
     recipient: Recipient,
     *,
     generated: date | None = None,
-    language: str = "en",
+    language: str | None = None,
     municipality: str | None = None,
     sources: Sequence[str] = (),
     compliance: pd.DataFrame | None = None,
@@ -200,7 +204,8 @@ def build_submission_pack(
     recipient
         Who it is addressed to (:func:`atlas.summaries.pack_recipient.resolve_recipient`).
     language
-        The language to write it in: ``en`` (the translations are not available yet).
+        The language to write it in (a code of :data:`atlas.i18n.LANGUAGES`); by default
+        the language of the session.
     delivery_period
         The first and last day the schedule was compared over (with ``compliance``).
     lives
@@ -219,76 +224,85 @@ def build_submission_pack(
     SchemaError
         An unknown cluster, a language the pack is not written in, a bad compliance table.
     """
-    language = check_language(language)
-    day = generated or date.today()
-    reply = reply_by or day + REPLY_WITHIN
-    report = build_cluster_report(
-        result,
-        dataset,
-        cluster,
-        municipality=municipality,
-        generated=day,
-        sources=sources,
-        compliance=compliance,
-    )
-    categories = (
-        (recipient.category or "water",) if recipient.role == "department" else REPORT_CATEGORIES
-    )
-    records = None
-    if lives is not None:
-        at = moment or datetime.combine(day + timedelta(days=1), datetime.min.time(), LOCAL_ZONE)
-        members = {
-            str(s): str(n or s)
-            for s, n in zip(report.members["settlement_id"], report.members["name"], strict=True)
-        }
-        only = recipient.category if recipient.role == "department" else None
-        records = records_evidence(
-            lives, members, at, cluster=cluster, references=references, category=only
+    language = check_language(language or current_language())
+    with speaking(language):  # every word of the pack, whatever the session speaks
+        day = generated or date.today()
+        reply = reply_by or day + REPLY_WITHIN
+        report = build_cluster_report(
+            result,
+            dataset,
+            cluster,
+            municipality=municipality,
+            generated=day,
+            sources=sources,
+            compliance=compliance,
         )
-    asks = _asks(report, categories, compliance, delivery_period, records, reply)
-    water = any(a.category == "water" and a.kind != "answer" for a in asks)
-    provisions = legal_basis(recipient.role, categories[0], water=water)
-    shown = {
-        "deliveries": compliance is not None and "water" in categories,
-        "records": records is not None,
-    }
-    evidence = [words for key, words in EVIDENCE_PARTS.items() if shown.get(key, True)]
-    letter = build_letter(report, result, recipient, categories, provisions, asks, day, evidence)
-    addressee = recipient.line
-    sheet = SignatureSheet(
-        kicker=SHEET["kicker"],
-        title=SHEET["title"].format(cluster=cluster),
-        intro=SHEET["intro"].format(
-            addressee=addressee,
-            day=long_date(day),
-            cluster=cluster,
-            petition=SHEET["petition"] if recipient.role == "speaker" else "",
-        ),
-        columns=SHEET_COLUMNS,
-        consent=SHEET["consent"],
-    )
-    method = method_lines(
-        report,
-        dataset,
-        recipient,
-        day,
-        sources=sources,
-        delivery_period=delivery_period if compliance is not None else None,
-        records_day=None if records is None else records.day,
-        version=atlas_version(),
-    )
-    return SubmissionPack(
-        report=report,
-        recipient=recipient,
-        language=language,
-        generated=day,
-        reply_by=reply,
-        categories=tuple(categories),
-        provisions=tuple(provisions),
-        asks=tuple(asks),
-        letter=letter,
-        delivery_period=delivery_period if compliance is not None else None,
-        records=records,
-        method=tuple(method),
-        sheet=sheet,
-    )
+        categories = (
+            (recipient.category or "water",)
+            if recipient.role == "department"
+            else REPORT_CATEGORIES
+        )
+        records = None
+        if lives is not None:
+            at = moment or datetime.combine(
+                day + timedelta(days=1), datetime.min.time(), LOCAL_ZONE
+            )
+            members = {
+                str(s): str(n or s)
+                for s, n in zip(
+                    report.members["settlement_id"], report.members["name"], strict=True
+                )
+            }
+            only = recipient.category if recipient.role == "department" else None
+            records = records_evidence(
+                lives, members, at, cluster=cluster, references=references, category=only
+            )
+        asks = _asks(report, categories, compliance, delivery_period, records, reply)
+        water = any(a.category == "water" and a.kind != "answer" for a in asks)
+        provisions = legal_basis(recipient.role, categories[0], water=water)
+        shown = {
+            "deliveries": compliance is not None and "water" in categories,
+            "records": records is not None,
+        }
+        evidence = [_(words) for key, words in EVIDENCE_PARTS.items() if shown.get(key, True)]
+        letter = build_letter(
+            report, result, recipient, categories, provisions, asks, day, evidence
+        )
+        addressee = recipient.line
+        sheet = SignatureSheet(
+            kicker=_(SHEET["kicker"]),
+            title=_(SHEET["title"], cluster=cluster),
+            intro=_(
+                SHEET["intro_petition"] if recipient.role == "speaker" else SHEET["intro"],
+                addressee=addressee,
+                day=long_date(day),
+                cluster=cluster,
+            ),
+            columns=tuple(_(c) for c in SHEET_COLUMNS),
+            consent=_(SHEET["consent"]),
+        )
+        method = method_lines(
+            report,
+            dataset,
+            recipient,
+            day,
+            sources=sources,
+            delivery_period=delivery_period if compliance is not None else None,
+            records_day=None if records is None else records.day,
+            version=atlas_version(),
+        )
+        return SubmissionPack(
+            report=report,
+            recipient=recipient,
+            language=language,
+            generated=day,
+            reply_by=reply,
+            categories=tuple(categories),
+            provisions=tuple(provisions),
+            asks=tuple(asks),
+            letter=letter,
+            delivery_period=delivery_period if compliance is not None else None,
+            records=records,
+            method=tuple(method),
+            sheet=sheet,
+        )

@@ -28,13 +28,13 @@ from typing import Any
 import pandas as pd
 
 from atlas.exports.records import to_records
-from atlas.i18n import format_number, is_missing, long_date, noun, plural
+from atlas.i18n import _, format_number, is_missing, long_date, ngettext, noun, plural
 from atlas.measure.standards import CategoryRule
 from atlas.summaries.cluster_report import ClusterReport
-from atlas.summaries.pack_words import ASK, listed
+from atlas.summaries.pack_words import ASK, ASK_COUNTS, listed
 
 __all__ = [
-    "Ask",
+    "Ask",  # i18n-ignore: a name of the API
     "answer_ask",
     "delivery_ask",
     "install_ask",
@@ -80,7 +80,7 @@ def _parts(counts: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
 
 
 def _part_words(parts: Sequence[tuple[str, int]]) -> str:
-    return listed([ASK["part"].format(count=format_number(n), place=name) for name, n in parts])
+    return listed([_(ASK["part"], count=format_number(n), place=name) for name, n in parts])
 
 
 def _counts(report: ClusterReport, column: str) -> list[tuple[str, int]]:
@@ -101,11 +101,10 @@ def ratio_words(rule: CategoryRule, *, distance: bool = False) -> str:
     '1 tap for 25 households, within 200 m'
     """
     unit = "household" if rule.unit == "households" else rule.unit
-    units = plural(rule.max_per_point or 0, unit)
-    text = ASK["ratio"].format(label=rule.point_label, units=units)
+    fields = {"label": noun(rule.point_label, 1), "units": plural(rule.max_per_point or 0, unit)}
     if distance and rule.max_distance_m and not rule.distance_note:
-        text += ASK["within"].format(metres=format_number(rule.max_distance_m))
-    return text
+        return _(ASK["ratio_within"], metres=format_number(rule.max_distance_m), **fields)
+    return _(ASK["ratio"], **fields)
 
 
 def install_ask(report: ClusterReport, category: str) -> Ask | None:
@@ -118,18 +117,22 @@ def install_ask(report: ClusterReport, category: str) -> Ask | None:
     parts = _parts(_counts(report, column))
     if not parts:
         return None
-    total = sum(n for _, n in parts)
+    total = sum(n for _place, n in parts)
     count = plural(total, rule.point_label)
     words = ratio_words(rule)
     if len(parts) == 1:
-        text = ASK["install_one"].format(count=count, place=parts[0][0], rule=words)
+        text = _(ASK["install_one"], count=count, place=parts[0][0], rule=words)
     else:
-        text = ASK["install"].format(
-            count=count, cluster=report.cluster, rule=words, parts=_part_words(parts)
+        text = _(
+            ASK["install"],
+            count=count,
+            cluster=report.cluster,
+            rule=words,
+            parts=_part_words(parts),
         )
     unknown = [_name(r) for r in to_records(report.members) if bool(r.get("demand_missing"))]
     if unknown:
-        text += ASK["unknown"].format(names=listed(unknown))
+        text += " " + _(ASK["unknown"], names=listed(unknown))
     return Ask("install", category, total, parts, text)
 
 
@@ -141,13 +144,12 @@ def repair_ask(report: ClusterReport, category: str) -> Ask | None:
     parts = _parts(_counts(report, column))
     if not parts:
         return None
-    total = sum(n for _, n in parts)
-    label = report.standard.rule(category).point_label
-    count = f"{format_number(total)} broken {noun(label, total)}"
+    total = sum(n for _place, n in parts)
+    points = noun(report.standard.rule(category).point_label, total)
     if len(parts) == 1:
-        text = ASK["repair_one"].format(count=count, place=parts[0][0])
+        text = ngettext(*ASK_COUNTS["repair_one"], total, points=points, place=parts[0][0])
     else:
-        text = ASK["repair"].format(count=count, parts=_part_words(parts))
+        text = ngettext(*ASK_COUNTS["repair"], total, points=points, parts=_part_words(parts))
     return Ask("repair", category, total, parts, text)
 
 
@@ -162,21 +164,16 @@ def delivery_ask(
     parts = _parts((name, int(r["missed"])) for name, r in rows)
     if not parts:
         return None
-    scheduled = sum(int(r["scheduled"]) for _, r in rows)
-    late = sum(int(r["late"]) + int(r["short"]) for _, r in rows)
-    total = sum(n for _, n in parts)
-    when = (
-        ASK["period"].format(first=long_date(period[0]), last=long_date(period[1]))
-        if period
-        else ASK["no_period"]
-    )
-    text = ASK["missed"].format(
-        missed=format_number(total),
-        scheduled=format_number(scheduled),
-        period=when,
-        parts=_part_words(parts),
-        late=ASK["late"].format(count=format_number(late)) if late else "",
-    )
+    scheduled = sum(int(r["scheduled"]) for _place, r in rows)
+    late = sum(int(r["late"]) + int(r["short"]) for _place, r in rows)
+    total = sum(n for _place, n in parts)
+    fields = {"missed": format_number(total), "parts": _part_words(parts)}
+    if late:
+        fields["late"] = format_number(late)
+    if period:
+        fields |= {"first": long_date(period[0]), "last": long_date(period[1])}
+    key = "missed" + ("_period" if period else "") + ("_late" if late else "")
+    text = ngettext(*ASK_COUNTS[key], scheduled, **fields)
     return Ask("deliveries", "water", total, parts, text)
 
 
@@ -187,16 +184,19 @@ def reports_ask(
     kept = _parts(parts)
     if not kept:
         return None
-    total = sum(n for _, n in kept)
-    text = ASK["reports"].format(
-        count=plural(total, "problem"),
-        verb="is" if total == 1 else "are",
-        oldest=long_date(oldest),
-        over=ASK["over"].format(count=format_number(over_30)) if over_30 else "",
-    )
+    total = sum(n for _place, n in kept)
+    if over_30:
+        text = ngettext(
+            *ASK_COUNTS["reports_over"],
+            total,
+            oldest=long_date(oldest),
+            over=format_number(over_30),
+        )
+    else:
+        text = ngettext(*ASK_COUNTS["reports"], total, oldest=long_date(oldest))
     return Ask("reports", category, total, kept, text)
 
 
 def answer_ask(day: date) -> Ask:
     """A written answer by ``day``."""
-    return Ask("answer", None, 0, (), ASK["answer"].format(day=long_date(day)))
+    return Ask("answer", None, 0, (), _(ASK["answer"], day=long_date(day)))

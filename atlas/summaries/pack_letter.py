@@ -13,17 +13,24 @@ from typing import Any
 import pandas as pd
 
 from atlas.exports.records import to_records
-from atlas.i18n import format_number, is_missing, long_date, noun, plural
+from atlas.i18n import _, format_number, is_missing, long_date, ngettext, noun, plural
 from atlas.measure.pipeline import GapResult
 from atlas.measure.standards import DEMAND_COLUMN, Standard
 from atlas.summaries.cluster_report import ClusterReport
 from atlas.summaries.legal import Provision
 from atlas.summaries.pack_asks import Ask, ratio_words
 from atlas.summaries.pack_recipient import Recipient
-from atlas.summaries.pack_words import LETTER, ROLE, SIGN_FIELDS, listed
+from atlas.summaries.pack_words import (
+    LETTER,
+    LETTER_COUNTS,
+    ROLE,
+    SIGN_FIELDS,
+    SUBJECT_SERVICES,
+    listed,
+)
 from atlas.summaries.phrases import ratio_phrase
 
-__all__ = ["Letter", "build_letter"]
+__all__ = ["Letter", "build_letter"]  # i18n-ignore: names of the API
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,12 @@ class Letter:
     sign_fields: tuple[str, ...]
 
 
+def _capital(text: str) -> str:
+    """``text`` with a capital first letter, the rest as the language writes it (``isiZulu``'s
+    words keep their capitals inside; :meth:`str.capitalize` would lower them)."""
+    return text[:1].upper() + text[1:]
+
+
 def _ward_sentence(result: GapResult, report: ClusterReport, ward: str | None) -> str:
     if ward is None:
         return ""
@@ -58,12 +71,7 @@ def _ward_sentence(result: GapResult, report: ClusterReport, ward: str | None) -
     ]
     if not names:
         return ""
-    return LETTER["ward"].format(
-        count=format_number(len(names)),
-        verb="lies" if len(names) == 1 else "lie",
-        ward=ward,
-        names=listed(names),
-    )
+    return ngettext(*LETTER_COUNTS["ward"], len(names), ward=ward, names=listed(names))
 
 
 def _standing(record: dict[str, Any], standard: Standard, category: str) -> str:
@@ -73,15 +81,15 @@ def _standing(record: dict[str, Any], standard: Standard, category: str) -> str:
     demand = record.get(DEMAND_COLUMN[rule.unit])
     if working is None or demand is None or is_missing(working) or is_missing(demand):
         return ""
-    return LETTER["standing"].format(
-        label=noun(rule.point_label, 2).capitalize(),
-        working=f"{format_number(working)} working",
-        demand=plural(demand, "household" if rule.unit == "households" else rule.unit),
-        ratio=ratio_phrase(record, category, standard),
-        gap=""
-        if gap is None or is_missing(gap)
-        else LETTER["gap"].format(count=format_number(gap)),
-    )
+    fields = {
+        "label": _capital(noun(rule.point_label, 2)),
+        "working": format_number(working),
+        "demand": plural(demand, "household" if rule.unit == "households" else rule.unit),
+        "ratio": ratio_phrase(record, category, standard),
+    }
+    if gap is None or is_missing(gap):
+        return _(LETTER["standing"], **fields)
+    return ngettext(*LETTER_COUNTS["standing_gap"], gap, **fields)
 
 
 def build_letter(
@@ -99,22 +107,23 @@ def build_letter(
     standard = report.standard
     totals = report.cluster_row
     households = (
-        "households not known"
+        _(LETTER["households_unknown"])
         if totals is None or pd.isna(totals["households"].iloc[0])
         else plural(float(totals["households"].iloc[0]), "household")
     )
     rules = "; ".join(ratio_words(standard.rule(c), distance=True) for c in categories)
-    where = LETTER["where"].format(municipality=report.municipality) if report.municipality else ""
-    intro = LETTER["intro"].format(
+    intro = _(
+        LETTER["intro_in"] if report.municipality else LETTER["intro"],
         cluster=report.cluster,
         settlements=plural(len(report.members), "settlement"),
         households=households,
-        where=where,
+        municipality=report.municipality,
         standard=standard.name,
         rules=rules,
     )
     if recipient.role == "ward_councillor":
-        intro += _ward_sentence(result, report, recipient.ward_id)
+        ward = _ward_sentence(result, report, recipient.ward_id)
+        intro += f" {ward}" if ward else ""
     record = {} if totals is None else to_records(totals)[0]
     summary = [s for c in categories if (s := _standing(record, standard, c))]
     lines = [recipient.name, recipient.office] if recipient.name else [recipient.addressee]
@@ -122,28 +131,30 @@ def build_letter(
         lines.append(report.municipality)
     lines += [v for v in (recipient.email, recipient.phone) if v]
     greeting = (
-        LETTER["greeting_named"].format(name=recipient.name)
+        _(LETTER["greeting_named"], name=recipient.name)
         if recipient.name
-        else LETTER["greeting"].format(greeting=ROLE[recipient.role]["greeting"])
+        else _(LETTER["greeting"], greeting=_(ROLE[recipient.role]["greeting"]))
     )
-    services = listed([c.capitalize() if i == 0 else c for i, c in enumerate(categories)])
+    words = [_(SUBJECT_SERVICES[c]) if c in SUBJECT_SERVICES else c for c in categories]
+    services = listed([_capital(w) if i == 0 else w for i, w in enumerate(words)])
     return Letter(
-        kicker=LETTER["kicker"],
+        kicker=_(LETTER["kicker"]),
         recipient=tuple(lines),
-        day=LETTER["date"].format(day=long_date(day)),
-        subject=LETTER["subject"].format(
+        day=_(LETTER["date"], day=long_date(day)),
+        subject=_(
+            LETTER["subject"],
             services=services,
             settlements=plural(len(report.members), "settlement"),
             cluster=report.cluster,
         ),
         greeting=greeting,
         paragraphs=(intro, " ".join(summary)),
-        law_heading=LETTER["law"],
+        law_heading=_(LETTER["law"]),
         law=tuple(p.sentence for p in provisions),
-        why=ROLE[recipient.role]["why"].format(ward=recipient.ward_id),
-        ask_intro=LETTER["ask_intro"],
+        why=_(ROLE[recipient.role]["why"], ward=recipient.ward_id),
+        ask_intro=_(LETTER["ask_intro"]),
         asks=tuple(a.text for a in asks),
-        closing=(LETTER["evidence"].format(parts=listed(list(evidence))),),
-        sign_off=(LETTER["closing"], LETTER["for"].format(cluster=report.cluster)),
-        sign_fields=SIGN_FIELDS,
+        closing=(_(LETTER["evidence"], parts=listed(list(evidence))),),
+        sign_off=(_(LETTER["closing"]), _(LETTER["for"], cluster=report.cluster)),
+        sign_fields=tuple(_(f) for f in SIGN_FIELDS),
     )

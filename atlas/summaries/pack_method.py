@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from atlas.i18n import format_number, long_date
+from atlas.i18n import _, format_number, long_date
 from atlas.load.dataset import Dataset
 from atlas.summaries.cluster_report import ClusterReport
 from atlas.summaries.pack_recipient import Recipient
@@ -23,9 +23,11 @@ DIGEST = 16
 def _recipient_source(recipient: Recipient) -> str:
     words = RECIPIENT_SOURCES
     if recipient.source == "contacts":
-        detail = recipient.detail or (recipient.contact_id and f"contact {recipient.contact_id}")
-        return words["contacts"].format(detail=f" ({detail})" if detail else "")
-    return words.get(recipient.source, words["office"])
+        detail = recipient.detail or (
+            recipient.contact_id and _(words["contact"], contact=recipient.contact_id)
+        )
+        return _(words["contacts_detail"], detail=detail) if detail else _(words["contacts"])
+    return _(words.get(recipient.source, words["office"]))
 
 
 def method_lines(
@@ -55,31 +57,34 @@ def method_lines(
     """
     lines = []
     if dataset.name:
-        lines.append(f"Dataset: {dataset.name}.")
+        lines.append(_(METHOD["dataset"], name=dataset.name))
     for item in dataset.inputs:
         lines.append(
-            METHOD["file"].format(
+            _(
+                METHOD["file"],
                 name=item.name,
                 layer=item.layer,
                 used=format_number(item.used),
                 features=format_number(item.features),
-                crs=item.crs or "no coordinates",
+                crs=item.crs or _(METHOD["no_coordinates"]),
                 digest=item.sha256[:DIGEST],
             )
         )
     if not dataset.inputs:
-        lines.extend(line for line in report.source_lines if line.startswith("Files:"))
-    lines.extend(sources or [METHOD["file_statuses"]])
+        # The report's line of files (:mod:`atlas.summaries.cluster_report`), in its language.
+        files = _("Files: {files}.").split("{files}")[0].strip()
+        lines.extend(line for line in report.source_lines if files and line.startswith(files))
+    lines.extend(sources or [_(METHOD["file_statuses"])])
     lines.append(" ".join(report.standard_lines))
-    lines.append(METHOD["counted"].format(crs=report.metric_crs.name))
+    lines.append(_(METHOD["counted"], crs=report.metric_crs.name))
     lines.extend(report.notes)
     if report.standard.notes:
-        lines.append(f"About the standard: {report.standard.notes}")
+        lines.append(_(METHOD["about_standard"], notes=report.standard.notes))
     if delivery_period is not None:
         first, last = delivery_period
-        lines.append(METHOD["deliveries"].format(first=long_date(first), last=long_date(last)))
+        lines.append(_(METHOD["deliveries"], first=long_date(first), last=long_date(last)))
     if records_day is not None:
-        lines.append(METHOD["records"].format(day=long_date(records_day)))
-    lines.append(METHOD["recipient"].format(source=_recipient_source(recipient)))
-    lines.append(METHOD["made"].format(day=long_date(day), version=version).replace("  ", " "))
+        lines.append(_(METHOD["records"], day=long_date(records_day)))
+    lines.append(_(METHOD["recipient"], source=_recipient_source(recipient)))
+    lines.append(_(METHOD["made"], day=long_date(day), version=version).replace("  ", " "))
     return lines

@@ -26,13 +26,14 @@ import geopandas as gpd
 import pandas as pd
 
 from atlas.errors import SchemaError
+from atlas.i18n import _
 from atlas.measure.pipeline import GapResult
 from atlas.summaries.legal import check_recipient_role
 from atlas.summaries.pack_words import ROLE, department_words
 from atlas.summaries.responsible import looks_like_party
 
 __all__ = [
-    "Recipient",
+    "Recipient",  # i18n-ignore: a name of the API
     "check_ward",
     "choose_contact",
     "cluster_wards",
@@ -83,12 +84,13 @@ class Recipient:
     @property
     def title(self) -> str:
         """The role in words: ``Ward Councillor``."""
-        return ROLE[self.role]["title"]
+        return _(ROLE[self.role]["title"])
 
     @property
     def addressee(self) -> str:
         """The name, else the office: ``The Ward Councillor, Ward 99900016``."""
-        return self.name or f"The {self.office}"
+        # TRANSLATORS: a letter's addressee without a name, e.g. "The Office of the Speaker".
+        return self.name or _("The {office}", office=self.office)
 
     @property
     def line(self) -> str:
@@ -158,11 +160,13 @@ def office_recipient(
     check_recipient_role(role)
     if role == "ward_councillor" and not ward_id:
         raise SchemaError(
-            "A letter to a ward councillor needs the ward: name it (its ward_id), or give "
-            "the dataset a wards layer."
+            _(
+                "A letter to a ward councillor needs the ward: name it (its ward_id), or give "
+                "the dataset a wards layer."
+            )
         )
     category = category or "water"
-    office = ROLE[role]["office"].format(ward=ward_id, service=department_words(category))
+    office = _(ROLE[role]["office"], ward=ward_id, service=department_words(category))
     return Recipient(
         role,
         office,
@@ -280,4 +284,10 @@ def check_ward(
     ids = () if settlement_ids is None else settlement_ids
     known = cluster_wards(result, ids) or sorted(set(wards["ward_id"].astype(str)))
     shown = ", ".join(known[:8]) + ("…" if len(known) > 8 else "")
-    raise SchemaError(f"There is no ward '{ward}' in the wards layer: use a ward_id, e.g. {shown}.")
+    raise SchemaError(
+        _(
+            "There is no ward '{ward}' in the wards layer: use a ward_id, e.g. {wards}.",
+            ward=ward,
+            wards=shown,
+        )
+    )

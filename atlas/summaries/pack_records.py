@@ -18,10 +18,10 @@ from typing import Any
 
 from atlas.history.outages import open_since
 from atlas.history.responses import counted, responses
-from atlas.i18n import format_number, long_date, plural
+from atlas.i18n import _, format_number, long_date, ngettext, plural
 from atlas.store.timeline import ReportLife
 from atlas.store.times import LOCAL_ZONE
-from atlas.summaries.pack_words import RECORDS
+from atlas.summaries.pack_words import RECORDS, RECORDS_COUNTS
 from atlas.summaries.records import category_label, problem_label
 
 __all__ = ["OpenReport", "RecordsEvidence", "records_evidence"]
@@ -88,35 +88,37 @@ class RecordsEvidence:
     response: dict[str, Any]
     sentences: tuple[str, ...]
 
+    @property
+    def more(self) -> str:
+        """What follows the table when it lists fewer reports than are open: ``And 3 more open
+        reports, newer than these.`` (empty when it lists them all)."""
+        more = self.open_count - len(self.rows)
+        return ngettext(*RECORDS_COUNTS["more"], more) if more > 0 else ""
+
 
 def _sentences(response: dict[str, Any], day: date, open_count: int, cluster: str) -> list[str]:
     when = long_date(day)
     fixed = response["fixed"]
-    done = (
-        RECORDS["fixed"].format(
-            count=format_number(fixed), days=format_number(response["median_days_to_fix"])
-        )
-        if fixed
-        else RECORDS["none_fixed"]
-    )
-    lines = [
-        RECORDS["response"].format(
-            day=when, cluster=cluster, opened=plural(response["opened"], "problem"), fixed=done
-        )
-    ]
+    opened = plural(response["opened"], "problem")
+    if fixed:
+        days = format_number(response["median_days_to_fix"])
+        done = ngettext(*RECORDS_COUNTS["response"], fixed, day=when, opened=opened, days=days)
+    else:
+        done = _(RECORDS["response_none"], day=when, opened=opened)
+    lines = [done]
     if open_count:
         lines.append(
-            RECORDS["standing"].format(
+            ngettext(
+                *RECORDS_COUNTS["standing"],
+                open_count,
                 day=when,
-                open=plural(open_count, "report"),
-                verb="is" if open_count == 1 else "are",
                 over_7=format_number(response["open_over_7_days"]),
                 over_30=format_number(response["open_over_30_days"]),
             )
         )
     else:
-        lines.append(RECORDS["none"].format(cluster=cluster, day=when))
-    lines.append(RECORDS["days"].format(day=when))
+        lines.append(_(RECORDS["none"], cluster=cluster, day=when))
+    lines.append(_(RECORDS["days"], day=when))
     return lines
 
 
@@ -189,7 +191,7 @@ def records_evidence(
         for life, since in standing
     )
     counts = {sid: 0 for sid in members}
-    for life, _ in standing:
+    for life, _since in standing:
         counts[life.settlement_id] += 1
     response = responses(mine, moment - WINDOW, moment)
     day = moment.astimezone(LOCAL_ZONE).date()

@@ -9,12 +9,14 @@ import pandas as pd
 
 from atlas.exports.records import to_records
 from atlas.i18n import (
+    N_,
     NO_STANDARD,
     NOT_COUNTED,
     NOT_KNOWN,
+    _,
     format_number,
-    format_percent,
     is_missing,
+    ngettext,
     noun,
     plural,
     round_half_up,
@@ -23,6 +25,13 @@ from atlas.i18n import (
     shown_text,
 )
 from atlas.measure.standards import DEMAND_COLUMN, CategoryRule, Standard
+from atlas.summaries.hazard_phrases import (
+    estimate_sentence,
+    hazard_sentences,
+    raster_demand_sentences,
+    settlement_hazard_sentence,
+)
+from atlas.summaries.standard_words import standard_table, totals_note
 
 __all__ = [
     "IN_NO_WARD",
@@ -30,6 +39,7 @@ __all__ = [
     "cluster_label",
     "cluster_sentences",
     "estimate_sentence",
+    "gap_headings",
     "gap_table",
     "hazard_sentences",
     "missing_words",
@@ -39,6 +49,7 @@ __all__ = [
     "ratio_words",
     "settlement_hazard_sentence",
     "settlement_sentences",
+    "shown_headings",
     "standard_table",
     "totals_note",
     "with_cluster_labels",
@@ -46,11 +57,12 @@ __all__ = [
 
 #: Shown in the printed report's ward column where a settlement lies in no ward.
 NO_WARD = "–"
-#: Shown on screen where a settlement lies in no ward of the wards layer.
-IN_NO_WARD = "no ward"
+#: Shown on screen where a settlement lies in no ward of the wards layer (translated where shown).
+IN_NO_WARD = N_("no ward")
 #: What a missing cluster reads as: the settlements in no cluster, and their one row of
-#: ``GapResult.clusters`` (whose ``cluster`` is empty).
-NOT_IN_A_CLUSTER = "Not in a cluster"
+#: ``GapResult.clusters`` (whose ``cluster`` is empty). In English here, as a name a command or
+#: a report is given; shown translated (:func:`cluster_label`, :func:`with_cluster_labels`).
+NOT_IN_A_CLUSTER = N_("Not in a cluster")
 
 
 def cluster_label(cluster: object) -> str:
@@ -78,13 +90,23 @@ def with_cluster_labels(frame: pd.DataFrame, column: str = "cluster") -> pd.Data
         return frame
     out = frame.copy()
     values = out[column].astype(object)
-    out[column] = values.where(values.notna(), NOT_IN_A_CLUSTER)
+    out[column] = values.where(values.notna(), _(NOT_IN_A_CLUSTER))
     return out
 
 
 def _noun(unit: str) -> str:
     """The singular noun that :func:`plural` inflects: ``household`` or ``people``."""
     return "household" if unit == "households" else unit
+
+
+def _unit(rule: CategoryRule) -> str:
+    """What the rule's demand is counted in, as people read it: ``households`` or ``people``."""
+    return noun(_noun(rule.unit), 2)
+
+
+def _capital(text: str) -> str:
+    """``text`` with its first letter capital (the rest as the language writes it)."""
+    return text[:1].upper() + text[1:]
 
 
 def _value(record: Mapping[str, Any], key: str) -> Any:
@@ -95,14 +117,19 @@ def ratio_words(ratio: float, working: float, demand_missing: bool, rule: Catego
     """The headline of one category: ``1 tap : 73 households``, ``no working tap``,
     ``households unknown`` (plain words, not escaped)."""
     if is_missing(working):
-        return f"{noun(rule.point_label, 2)} not counted"
+        return _("{points} not counted", points=noun(rule.point_label, 2))
     if demand_missing:
-        return f"{rule.unit} unknown"
+        return _("{unit} unknown", unit=_unit(rule))
     if not working:
-        return f"no working {rule.point_label}"
+        return _("no working {point}", point=noun(rule.point_label, 1))
     if is_missing(ratio):
-        return f"{rule.unit} unknown"
-    return f"1 {rule.point_label} : {format_number(ratio)} {rule.unit}"
+        return _("{unit} unknown", unit=_unit(rule))
+    return _(
+        "1 {point} : {ratio} {unit}",
+        point=noun(rule.point_label, 1),
+        ratio=format_number(ratio),
+        unit=_unit(rule),
+    )
 
 
 def ratio_phrase(record: Mapping[str, Any], category: str, standard: Standard) -> str:
@@ -130,38 +157,72 @@ def settlement_sentences(
     for category in categories:
         rule = standard.rule(category)
         label = rule.point_label
+        point, points = noun(label, 1), noun(label, 2)
         demand = _value(record, DEMAND_COLUMN[rule.unit])
         counted = _value(record, f"{category}_working")
         if is_missing(counted):
             out.append(
-                f"The number of working {noun(label, 2)} in {name} is not known: there are no "
-                f"service points for it and no count of its own, so the gap cannot be measured. "
-                f"Add its {noun(label, 2)} to the services layer, or a count of them to the "
-                "settlements file."
+                _(
+                    "The number of working {points} in {name} is not known: there are no "
+                    "service points for it and no count of its own, so the gap cannot be "
+                    "measured. Add its {points} to the services layer, or a count of them to "
+                    "the settlements file.",
+                    points=points,
+                    name=name,
+                )
             )
             continue
         working = int(counted)
         if is_missing(demand):
             out.append(
-                f"{name} has {plural(working, 'working ' + label)}; its number of {rule.unit} is "
-                f"not known, so the gap cannot be measured. Add its {rule.unit} to the "
-                "settlements file (or estimate them from a population raster) to measure it."
+                ngettext(
+                    "{name} has {n} working {point}; its number of {unit} is not known, so the "
+                    "gap cannot be measured. Add its {unit} to the settlements file (or "
+                    "estimate them from a population raster) to measure it.",
+                    "{name} has {n} working {points}; its number of {unit} is not known, so the "
+                    "gap cannot be measured. Add its {unit} to the settlements file (or "
+                    "estimate them from a population raster) to measure it.",
+                    working,
+                    name=name,
+                    point=point,
+                    points=points,
+                    unit=_unit(rule),
+                )
             )
             continue
-        text = f"{name} has {plural(working, 'working ' + label)} for {plural(float(demand), _noun(rule.unit))}."
+        parts = [
+            ngettext(
+                "{name} has {n} working {point} for {demand}.",
+                "{name} has {n} working {points} for {demand}.",
+                working,
+                name=name,
+                point=point,
+                points=points,
+                demand=plural(float(demand), _noun(rule.unit)),
+            )
+        ]
         if rule.max_per_point:
-            text += (
-                f" The standard is 1 {label} for {plural(rule.max_per_point, _noun(rule.unit))}."
+            parts.append(
+                _(
+                    "The standard is 1 {point} for {demand}.",
+                    point=point,
+                    demand=plural(rule.max_per_point, _noun(rule.unit)),
+                )
             )
             gap = _value(record, f"{category}_gap")
             if not is_missing(gap) and int(gap) > 0:
-                text += (
-                    f" {format_number(int(gap))} more {label if int(gap) == 1 else label + 's'}"
-                    f" {'is' if int(gap) == 1 else 'are'} needed."
+                parts.append(
+                    ngettext(
+                        "{n} more {point} is needed.",
+                        "{n} more {points} are needed.",
+                        int(gap),
+                        point=point,
+                        points=points,
+                    )
                 )
             else:
-                text += " The standard is met."
-        out.append(text)
+                parts.append(_("The standard is met."))
+        out.append(" ".join(parts))
     return out
 
 
@@ -169,7 +230,7 @@ def needed_words(record: Mapping[str, Any], category: str, standard: Standard) -
     """How many points of ``category`` a gap record needs, as a table cell on screen: a count,
     or why there is none (:data:`~atlas.i18n.NO_STANDARD`, :data:`~atlas.i18n.NOT_KNOWN`)."""
     if not standard.rule(category).max_per_point:
-        return NO_STANDARD
+        return _(NO_STANDARD)
     return shown_count(_value(record, f"{category}_needed"), NOT_KNOWN)
 
 
@@ -180,12 +241,12 @@ def missing_words(record: Mapping[str, Any], category: str, standard: Standard) 
     rule = standard.rule(category)
     gap = _value(record, f"{category}_gap")
     if not rule.max_per_point:
-        return NO_STANDARD
+        return _(NO_STANDARD)
     if not is_missing(gap):
         return shown_count(gap)
     if is_missing(_value(record, DEMAND_COLUMN[rule.unit])):
-        return NOT_KNOWN
-    return NOT_COUNTED if is_missing(_value(record, f"{category}_working")) else NOT_KNOWN
+        return _(NOT_KNOWN)
+    return _(NOT_COUNTED if is_missing(_value(record, f"{category}_working")) else NOT_KNOWN)
 
 
 def gap_table(
@@ -221,7 +282,9 @@ def gap_table(
     Returns
     -------
     DataFrame
-        Plain column names; per category working, needed, missing and the ratio in words.
+        Plain column names, in English: the keys code picks columns by (``Settlement``,
+        ``Taps missing``); :func:`shown_headings` writes them in the session's language for
+        display. Per category working, needed, missing and the ratio in words.
 
     Examples
     --------
@@ -242,33 +305,87 @@ def gap_table(
     return pd.DataFrame(build(ordered, standard, key, categories)).reset_index(drop=True)
 
 
+#: The English keys of :func:`gap_table`'s columns that do not depend on the standard.
+_FIXED_KEYS = (
+    N_("Cluster"),
+    N_("Settlements"),
+    N_("Settlement"),
+    N_("Ward"),
+    N_("Households"),
+    N_("People"),
+    N_("People (raster estimate)"),
+)
+
+
+def _keys(label: str) -> tuple[str, str, str, str]:
+    """The English keys of a category's working, needed, missing and ratio columns: code
+    picks columns by them; :func:`gap_headings` words them for people."""
+    capital = label.capitalize()
+    return (
+        f"Working {label}s",  # i18n-ignore: a column key, shown through gap_headings
+        f"{capital}s needed",  # i18n-ignore: a column key, shown through gap_headings
+        f"{capital}s missing",  # i18n-ignore: a column key, shown through gap_headings
+        f"{capital} ratio",  # i18n-ignore: a column key, shown through gap_headings
+    )
+
+
+def gap_headings(standard: Standard, categories: Sequence[str]) -> dict[str, str]:
+    """The column headings of :func:`gap_table` (its English keys) as people read them, in the
+    language of the session.
+
+    >>> import atlas
+    >>> gap_headings(atlas.load_standard("cape-town"), ("water",))["Taps missing"]
+    'Taps missing'
+    """
+    out = {key: _(key) for key in _FIXED_KEYS}
+    for category in categories:
+        label = standard.rule(category).point_label
+        points = noun(label, 2)
+        working, needed, missing, ratio = _keys(label)
+        out[working] = _("Working {points}", points=points)
+        out[needed] = _capital(_("{points} needed", points=points))
+        out[missing] = _capital(_("{points} missing", points=points))
+        out[ratio] = _capital(_("{point} ratio", point=noun(label, 1)))
+    return out
+
+
+def shown_headings(
+    frame: pd.DataFrame, standard: Standard, categories: Sequence[str]
+) -> pd.DataFrame:
+    """A :func:`gap_table` with its headings in the language of the session, for display only
+    (code keeps picking columns of the table itself by their English keys)."""
+    return frame.rename(columns=gap_headings(standard, categories))
+
+
 def _whole(values: pd.Series) -> pd.Series:
     """Whole numbers for a table on screen, rounded half up (230.5 households show 231)."""
     return pd.to_numeric(values, errors="coerce").astype(float).map(round_half_up).astype("Int64")
 
 
+# The column keys below are English (the table's keys, see gap_table's Returns).
 def _gap_numbers(
     table: pd.DataFrame, standard: Standard, key: str, categories: tuple[str, ...]
 ) -> dict[str, Any]:
     records = to_records(table)
+    cluster, settlements, settlement, ward_key, households, people, estimate = _FIXED_KEYS
     out: dict[str, Any]
     if key == "cluster":
-        out = {"Cluster": table["cluster"], "Settlements": table["settlements"]}
+        out = {cluster: table["cluster"], settlements: table["settlements"]}
     else:
         ward = table["ward_id"].astype(object).where(table["ward_id"].notna(), NO_WARD)
-        out = {"Settlement": table["name"], "Ward": ward, "Cluster": table["cluster"]}
-    out["Households"] = _whole(table["households"])
+        out = {settlement: table["name"], ward_key: ward, cluster: table["cluster"]}
+    out[households] = _whole(table["households"])
     if "population_estimate" in table:
         # A population raster is in use: its estimate beside the settlements' own figures.
-        out["People"] = _whole(table["population"])
-        out["People (raster estimate)"] = _whole(table["population_estimate"])
+        out[people] = _whole(table["population"])
+        out[estimate] = _whole(table["population_estimate"])
     for category in categories:
-        label = standard.rule(category).point_label
-        out[f"Working {label}s"] = table[f"{category}_working"]
-        out[f"{label.capitalize()}s needed"] = table[f"{category}_needed"]
-        out[f"{label.capitalize()}s missing"] = table[f"{category}_gap"]
+        working, needed, missing, ratio = _keys(standard.rule(category).point_label)
+        out[working] = table[f"{category}_working"]
+        out[needed] = table[f"{category}_needed"]
+        out[missing] = table[f"{category}_gap"]
         ratios = [ratio_phrase(r, category, standard) for r in records]
-        out[f"{label.capitalize()} ratio"] = pd.Series(ratios, index=table.index, dtype=object)
+        out[ratio] = pd.Series(ratios, index=table.index, dtype=object)
     return out
 
 
@@ -276,29 +393,30 @@ def _gap_words(
     table: pd.DataFrame, standard: Standard, key: str, categories: tuple[str, ...]
 ) -> dict[str, list[str]]:
     records = to_records(table)
-    labels = {c: standard.rule(c).point_label for c in categories}
+    cluster, settlements, settlement, ward, households, people, estimate = _FIXED_KEYS
+    keys = {c: _keys(standard.rule(c).point_label) for c in categories}
     rest: dict[str, list[str]]
     if key == "cluster":
-        out = {"Cluster": [cluster_label(r["cluster"]) for r in records]}
-        rest = {"Settlements": [shown_count(r["settlements"]) for r in records]}
+        out = {cluster: [cluster_label(r["cluster"]) for r in records]}
+        rest = {settlements: [shown_count(r["settlements"]) for r in records]}
     else:
-        out = {"Settlement": [shown_text(r["name"], NOT_KNOWN) for r in records]}
+        out = {settlement: [shown_text(r["name"], NOT_KNOWN) for r in records]}
         rest = {
-            "Ward": [shown_text(r["ward_id"], IN_NO_WARD) for r in records],
-            "Cluster": [cluster_label(r["cluster"]) for r in records],
+            ward: [shown_text(r["ward_id"], IN_NO_WARD) for r in records],
+            cluster: [cluster_label(r["cluster"]) for r in records],
         }
     for c in categories:
-        out[f"{labels[c].capitalize()}s missing"] = [missing_words(r, c, standard) for r in records]
+        out[keys[c][2]] = [missing_words(r, c, standard) for r in records]
     out.update(rest)
-    out["Households"] = [shown_count(r["households"]) for r in records]
+    out[households] = [shown_count(r["households"]) for r in records]
     if "population_estimate" in table:
-        out["People"] = [shown_count(r["population"]) for r in records]
-        out["People (raster estimate)"] = [shown_count(r["population_estimate"]) for r in records]
+        out[people] = [shown_count(r["population"]) for r in records]
+        out[estimate] = [shown_count(r["population_estimate"]) for r in records]
     for c in categories:
-        label = labels[c]
-        out[f"Working {label}s"] = [shown_count(r[f"{c}_working"], NOT_COUNTED) for r in records]
-        out[f"{label.capitalize()}s needed"] = [needed_words(r, c, standard) for r in records]
-        out[f"{label.capitalize()} ratio"] = [ratio_phrase(r, c, standard) for r in records]
+        working, needed, _missing, ratio = keys[c]
+        out[working] = [shown_count(r[f"{c}_working"], NOT_COUNTED) for r in records]
+        out[needed] = [needed_words(r, c, standard) for r in records]
+        out[ratio] = [ratio_phrase(r, c, standard) for r in records]
     return out
 
 
@@ -307,151 +425,41 @@ def cluster_sentences(clusters: pd.DataFrame, standard: Standard, category: str)
     46 working taps, 213 more needed; 1 tap : 137 households."."""
     rule = standard.rule(category)
     label = rule.point_label
+    point, points = noun(label, 1), noun(label, 2)
     out = []
     for record in to_records(clusters):
         working = record[f"{category}_working"]
         counted = (
-            f"{noun(label, 2)} not counted"
+            _("{points} not counted", points=points)
             if is_missing(working)
-            else plural(working, "working " + label)
-        )
-        name = cluster_label(record["cluster"])
-        text = (
-            f"{name} ({plural(record['settlements'], 'settlement')}, "
-            f"{shown_number(record[DEMAND_COLUMN[rule.unit]])} {rule.unit}): {counted}"
-        )
-        gap = record[f"{category}_gap"]
-        if not is_missing(gap):
-            text += f", {format_number(gap)} more needed"
-        out.append(f"{text}; {ratio_phrase(record, category, standard)}.")
-    return out
-
-
-def _people(count: float) -> str:
-    n = round_half_up(float(count))
-    return f"about {format_number(n)} {'person lives' if n == 1 else 'people live'} in it"
-
-
-def hazard_sentences(per_cluster: pd.DataFrame, zone: str = "the hazard zone") -> list[str]:
-    """One sentence per cluster of :func:`atlas.raster.hazard_by_cluster`, e.g. "2 of 10
-    settlements in Northern Ridge Cluster have more than half their area in the flood zone
-    (2 have some); about 8 030 people live in it." (plain words, not escaped)."""
-    out = []
-    for record in to_records(per_cluster):
-        cluster, total = record["cluster"], int(record["settlements"])
-        exposed, mostly = (
-            int(record["settlements_exposed"]),
-            int(record["settlements_mostly_exposed"]),
-        )
-        if exposed == 0:
-            out.append(
-                f"No settlement of {cluster} ({plural(total, 'settlement')}) lies in {zone}."
+            else ngettext(
+                "{n} working {point}",
+                "{n} working {points}",
+                round_half_up(float(working)),
+                point=point,
+                points=points,
             )
-            continue
-        verb = "has more than half its area" if mostly == 1 else "have more than half their area"
-        text = f"{format_number(mostly)} of {plural(total, 'settlement')} in {cluster} {verb} in {zone}"
-        text += f" ({format_number(exposed)} {'has' if exposed == 1 else 'have'} some)"
-        people = record["hazard_population"]
-        text += (
-            "; how many people live in it is unknown."
-            if is_missing(people)
-            else f"; {_people(people)}."
         )
-        out.append(text)
-    return out
-
-
-def settlement_hazard_sentence(
-    name: str, share: float, people: float | None, zone: str = "the hazard zone"
-) -> str:
-    """E.g. "Tšhepong has 75 % of its area in the flood zone; about 3 058 people live in it."."""
-    if is_missing(share):
-        return f"{name} has no boundary to compare with {zone}."
-    if share <= 0:
-        return f"{name} lies outside {zone}."
-    text = f"{name} has {format_percent(share)} of its area in {zone}"
-    return text + ("." if people is None or is_missing(people) else f"; {_people(people)}.")
-
-
-def estimate_sentence(record: Mapping[str, Any]) -> str | None:
-    """What a population raster says of one settlement (a gap record with
-    ``population_estimate``), or None without an estimate."""
-    estimate = _value(record, "population_estimate")
-    if is_missing(estimate):
-        return None
-    about = f"about {format_number(round_half_up(float(estimate)))} people"
-    if _value(record, "population_from_raster"):
-        return (
-            f"Households and population are unknown: the population raster estimates {about}, "
-            f"and the gaps are measured for {shown_number(_value(record, 'households'))} "
-            "households from it."
-        )
-    own = _value(record, "population")
-    if is_missing(own):
-        return f"The population raster estimates {about}."
-    return (
-        f"The population raster estimates {about}; the settlement's own figures give "
-        f"{format_number(round_half_up(float(own)))}."
-    )
-
-
-def raster_demand_sentences(settlements: pd.DataFrame) -> list[str]:
-    """One sentence per settlement whose demand a population raster filled (a gap table with
-    ``population_from_raster``), e.g. "Enkanini had neither households nor population: its
-    demand now comes from the raster, about 1 234 people." (plain words, not escaped)."""
-    filled = settlements[settlements["population_from_raster"]]
-    return [
-        f"{name} had neither households nor population: its demand now comes from the "
-        f"raster, about {format_number(round_half_up(people))} people."
-        for name, people in zip(filled["name"], filled["population"], strict=True)
-    ]
-
-
-def standard_table(standard: Standard) -> pd.DataFrame:
-    """A standard's rules as a page shows them: one row per category with its point, what
-    demand is counted in, the most one point serves (``no ratio set`` where the standard sets
-    none), the walking distance in metres (``not set``) and the note on where that distance
-    comes from; every cell text, numbers written as the sentences write them.
-
-    >>> import atlas
-    >>> standard_table(atlas.load_standard("cape-town")).iloc[2, :5].tolist()
-    ['electricity', 'light', 'households', 'no ratio set', '200']
-    """
-    rules = standard.categories.values()
-    return pd.DataFrame(
-        {
-            "Service": list(standard.categories),
-            "Point": [r.point_label for r in rules],
-            "Counted in": [r.unit for r in rules],
-            "Most served by one point": [
-                shown_number(r.max_per_point, "no ratio set") for r in rules
-            ],
-            "Walking distance (m)": [shown_number(r.max_distance_m, "not set") for r in rules],
-            "Note": [r.distance_note or "" for r in rules],
+        fields = {
+            "cluster": cluster_label(record["cluster"]),
+            "settlements": plural(record["settlements"], "settlement"),
+            "demand": shown_number(record[DEMAND_COLUMN[rule.unit]]),
+            "unit": _unit(rule),
+            "counted": counted,
+            "ratio": ratio_phrase(record, category, standard),
         }
-    )
-
-
-def totals_note(labels: Sequence[str]) -> str:
-    """Why a cluster's missing points can be more than its needed minus its working points
-    (gaps are added up per settlement; a settlement's surplus is not lent to its neighbours),
-    said once where cluster totals are shown (plain words, not escaped).
-
-    >>> totals_note(["tap"])[:62]
-    'Why taps missing can be more than taps needed minus working ta'
-    >>> print(totals_note(["tap", "toilet"]))
-    Why a cluster's taps or toilets missing can be more than those needed minus those working: they are added up settlement by settlement, and a settlement with more than it needs does not lend the extra ones to its neighbours.
-    """
-    names = [noun(label, 2) for label in labels]
-    if len(names) == 1:
-        (name,) = names
-        return (
-            f"Why {name} missing can be more than {name} needed minus working {name}: a "
-            f"cluster's {name} missing are added up settlement by settlement, and a settlement "
-            f"with more {name} than it needs does not lend the extra ones to its neighbours."
-        )
-    return (
-        f"Why a cluster's {' or '.join(names)} missing can be more than those needed minus those "
-        "working: they are added up settlement by settlement, and a settlement with more than "
-        "it needs does not lend the extra ones to its neighbours."
-    )
+        gap = record[f"{category}_gap"]
+        if is_missing(gap):
+            out.append(
+                _("{cluster} ({settlements}, {demand} {unit}): {counted}; {ratio}.", **fields)
+            )
+        else:
+            out.append(
+                _(
+                    "{cluster} ({settlements}, {demand} {unit}): {counted}, {gap} more needed; "
+                    "{ratio}.",
+                    gap=format_number(gap),
+                    **fields,
+                )
+            )
+    return out

@@ -16,7 +16,7 @@ from typing import Any
 
 from atlas.errors import SchemaError
 from atlas.exports.records import to_records
-from atlas.i18n import format_number, is_missing, noun, plural
+from atlas.i18n import Nn_, _, is_missing, ngettext, noun, plural
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.measure.standards import DEMAND_COLUMN, Standard
@@ -32,7 +32,12 @@ __all__ = [
     "status_words",
 ]
 
-_STATUSES = ("working", "broken", "unknown")
+#: The points of a category by status, each counted in words (``5 working``).
+_STATUSES = {
+    "working": Nn_("{n} working", "{n} working"),
+    "broken": Nn_("{n} broken", "{n} broken"),
+    "unknown": Nn_("{n} unknown", "{n} unknown"),
+}
 
 
 @dataclass(frozen=True)
@@ -86,14 +91,16 @@ class ClusterPoster:
     def standard_words(self) -> str:
         """The standard in words: its name and its rule per category (its source is in
         :attr:`source_lines`)."""
-        return " ".join(line for line in self.report.standard_lines if not _is_source(line))
+        report = self.report
+        return " ".join(line for line in report.standard_lines if not _is_source(line, report))
 
     @property
     def source_lines(self) -> tuple[str, ...]:
         """The standard's source, the data sources and dates, and the data-quality notes."""
-        standard = [line for line in self.report.standard_lines if _is_source(line)]
+        report = self.report
+        standard = [line for line in report.standard_lines if _is_source(line, report)]
         return (
-            *(f"Standard source: {line.removeprefix('Source: ')}" for line in standard),
+            *(_("Standard source: {source}.", source=report.standard.source) for _line in standard),
             *self.report.source_lines,
             *self.report.notes,
         )
@@ -103,8 +110,14 @@ def _value(record: Mapping[str, Any], key: str) -> Any:
     return record.get(key)
 
 
-def _is_source(line: str) -> bool:
-    return line.startswith("Source: ")
+def _is_source(line: str, report: ClusterReport) -> bool:
+    """Whether ``line`` of the report's standard lines is the one naming its source."""
+    return line == _("Source: {source}.", source=report.standard.source)
+
+
+def _unit(unit: str) -> str:
+    """What demand is counted in, as people read it: ``households`` or ``people``."""
+    return noun("household" if unit == "households" else unit, 2)
 
 
 def gap_words(record: Mapping[str, Any], category: str, standard: Standard) -> str:
@@ -126,19 +139,22 @@ def gap_words(record: Mapping[str, Any], category: str, standard: Standard) -> s
     """
     rule = standard.rule(category)
     label = rule.point_label
+    point, points = noun(label, 1), noun(label, 2)
     if is_missing(_value(record, f"{category}_working")):
-        return f"{noun(label, 2)} not counted"
+        return _("{points} not counted", points=points)
     if is_missing(_value(record, DEMAND_COLUMN[rule.unit])):
-        return f"{rule.unit} unknown"
+        return _("{unit} unknown", unit=_unit(rule.unit))
     if not rule.max_per_point:
         return ratio_phrase(record, category, standard)
     gap = _value(record, f"{category}_gap")
     if is_missing(gap):
-        return f"{rule.unit} unknown"
+        return _("{unit} unknown", unit=_unit(rule.unit))
     count = int(gap)
     if count == 0:
-        return f"enough {noun(label, 2)}"
-    return f"needs {format_number(count)} more {noun(label, count)}"
+        return _("enough {points}", points=points)
+    return ngettext(
+        "needs {n} more {point}", "needs {n} more {points}", count, point=point, points=points
+    )
 
 
 def status_words(record: Mapping[str, Any], category: str) -> str | None:
@@ -155,10 +171,10 @@ def status_words(record: Mapping[str, Any], category: str) -> str | None:
     if is_missing(_value(record, f"{category}_working")):
         return None
     parts = []
-    for status in _STATUSES:
+    for status, words in _STATUSES.items():
         value = _value(record, f"{category}_{status}")
         if not is_missing(value) and int(value) > 0:
-            parts.append(f"{format_number(int(value))} {status}")
+            parts.append(ngettext(*words, int(value)))
     return ", ".join(parts) or None
 
 
@@ -168,7 +184,14 @@ def _other_words(record: Mapping[str, Any], category: str, standard: Standard) -
     rule = standard.rule(category)
     working = _value(record, f"{category}_working")
     if not is_missing(working) and is_missing(_value(record, DEMAND_COLUMN[rule.unit])):
-        return plural(int(working), f"working {rule.point_label}")
+        label = rule.point_label
+        return ngettext(
+            "{n} working {point}",
+            "{n} working {points}",
+            int(working),
+            point=noun(label, 1),
+            points=noun(label, 2),
+        )
     return gap_words(record, category, standard)
 
 
@@ -204,7 +227,9 @@ def poster_entries(report: ClusterReport) -> tuple[PosterEntry, ...]:
 def _total(report: ClusterReport) -> PosterEntry:
     """The cluster's totals as an entry with no number."""
     if report.cluster_row is None or report.cluster_row.empty:
-        raise SchemaError(f"The report of {report.cluster} has no cluster totals.")
+        raise SchemaError(
+            _("The report of {cluster} has no cluster totals.", cluster=report.cluster)
+        )
     (record,) = to_records(report.cluster_row.iloc[:1])
     rule = report.standard.rule(REPORT_CATEGORIES[0])
     demand = _value(record, DEMAND_COLUMN[rule.unit])

@@ -11,9 +11,13 @@ import pandas as pd
 from atlas.errors import SchemaError
 from atlas.exports.records import to_records
 from atlas.i18n import (
+    N_,
     NOT_COUNTED,
     NOT_KNOWN,
     NOT_MEASURED,
+    _,
+    ngettext,
+    pgettext,
     shown_count,
     shown_number,
     shown_percent,
@@ -92,7 +96,7 @@ def settlement_profile(
     gaps = result.settlements
     match = gaps[gaps["settlement_id"] == settlement_id]
     if match.empty:
-        raise SchemaError(f"No settlement has the id '{settlement_id}'.")
+        raise SchemaError(_("No settlement has the id '{id}'.", id=settlement_id))
     record = to_records(match)[0]
     standard = result.standard
     overlaps = result.ward_overlaps
@@ -106,28 +110,36 @@ def settlement_profile(
     flags = []
     if record["demand_missing"]:
         flags.append(
-            "The number of households is not known (households and population are both missing, "
-            "or both 0, which in most municipal files means not counted): the gaps cannot be "
-            "measured. Add the households or the people to the settlements file, or estimate "
-            "them from a population raster on the Population and hazards page."
+            _(
+                "The number of households is not known (households and population are both "
+                "missing, or both 0, which in most municipal files means not counted): the gaps "
+                "cannot be measured. Add the households or the people to the settlements file, "
+                "or estimate them from a population raster on the Population and hazards page."
+            )
         )
     elif record.get("population_from_raster"):
         flags.append(
-            "Demand is estimated: households and population are unknown, so the people are the "
-            f"population raster's estimate and households follow at {standard.household_size:g} "
-            "people per household."
+            _(
+                "Demand is estimated: households and population are unknown, so the people are "
+                "the population raster's estimate and households follow at {size} people per "
+                "household.",
+                size=f"{standard.household_size:g}",
+            )
         )
     elif record["demand_estimated"]:
         flags.append(
-            f"Demand is estimated: households and population were derived from each other with "
-            f"{standard.household_size:g} people per household."
+            _(
+                "Demand is estimated: households and population were derived from each other "
+                "with {size} people per household.",
+                size=f"{standard.household_size:g}",
+            )
         )
     source = dataset.settlements.loc[match.index[0]]
     if bool(source.get("geometry_repaired", False)):
-        flags.append("The boundary was invalid in the file and was repaired (make_valid).")
+        flags.append(_("The boundary was invalid in the file and was repaired (make_valid)."))
     has_wards = dataset.wards is not None
     if record["ward_id"] is None and has_wards:
-        flags.append("The settlement lies in no ward of the wards layer.")
+        flags.append(_("The settlement lies in no ward of the wards layer."))
     return SettlementProfile(
         record=record,
         ratios={c: ratio_phrase(record, c, standard) for c in standard.categories},
@@ -142,8 +154,9 @@ def settlement_profile(
     )
 
 
-#: Where a category's counts come from (``<category>_source``), in words.
-COUNTED_FROM = {"points": "service points", "attribute": "the settlement's own count"}
+#: Where a category's counts come from (``<category>_source``), in words (translated where
+#: shown).
+COUNTED_FROM = {"points": N_("service points"), "attribute": N_("the settlement's own count")}
 
 
 def _needs(record: dict[str, Any], category: str, standard: Standard | None) -> tuple[str, str]:
@@ -174,17 +187,19 @@ def service_table(profile: SettlementProfile) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Service": c,
-                "Counted from": COUNTED_FROM.get(
-                    str(record.get(f"{c}_source")), "nothing counts it"
+                _("Service"): c,
+                _("Counted from"): _(
+                    COUNTED_FROM.get(str(record.get(f"{c}_source")), N_("nothing counts it"))
                 ),
-                "Working": shown_count(record.get(f"{c}_working"), NOT_COUNTED),
-                "Broken": shown_count(record.get(f"{c}_broken"), NOT_COUNTED),
-                "Unknown": shown_count(record.get(f"{c}_unknown"), NOT_COUNTED),
-                "Needed": needs[c][0],
-                "Missing": needs[c][1],
-                "Ratio": ratio,
-                "Within walking distance": shown_percent(record.get(f"{c}_coverage"), NOT_MEASURED),
+                pgettext("points", "Working"): shown_count(record.get(f"{c}_working"), NOT_COUNTED),
+                pgettext("points", "Broken"): shown_count(record.get(f"{c}_broken"), NOT_COUNTED),
+                pgettext("points", "Unknown"): shown_count(record.get(f"{c}_unknown"), NOT_COUNTED),
+                _("Needed"): needs[c][0],
+                _("Missing"): needs[c][1],
+                _("Ratio"): ratio,
+                _("Within walking distance"): shown_percent(
+                    record.get(f"{c}_coverage"), NOT_MEASURED
+                ),
             }
             for c, ratio in profile.ratios.items()
         ]
@@ -203,27 +218,28 @@ def ward_table(profile: SettlementProfile) -> pd.DataFrame:
     wards = profile.wards
     return pd.DataFrame(
         {
-            "Ward": [shown_text(w) for w in wards["ward_id"]],
-            "Share of area": [shown_percent(s) for s in wards["share"]],
+            _("Ward"): [shown_text(w) for w in wards["ward_id"]],
+            _("Share of area"): [shown_percent(s) for s in wards["share"]],
         }
     )
 
 
-#: The headings of the service points table, by field (the fields a services layer has).
+#: The headings of the service points table, by field (the fields a services layer has),
+#: translated where shown.
 POINT_HEADINGS = {
-    "service_id": "Service point",
-    "category": "Service",
-    "kind": "Kind",
-    "status": "Status",
-    "provider": "Provider",
-    "distance_m": "Distance (m)",
+    "service_id": N_("Service point"),
+    "category": N_("Service"),
+    "kind": N_("Kind"),
+    "status": N_("Status"),
+    "provider": N_("Provider"),
+    "distance_m": N_("Distance (m)"),
 }
 
 
 #: The heading of the days a point has been out of service by a confirmed report.
-OUT_OF_SERVICE_HEADING = "Out of service"
+OUT_OF_SERVICE_HEADING = N_("Out of service")
 #: That column for a point no report has out of service, by its status.
-_NOT_OUT = {"working": "in service", "broken": "since a date not known"}
+_NOT_OUT = {"working": N_("in service"), "broken": N_("since a date not known")}
 
 
 def days_out_words(days: float) -> str:
@@ -234,8 +250,8 @@ def days_out_words(days: float) -> str:
     """
     whole = int(days)
     if whole < 1:
-        return "since today"
-    return f"for {whole} day" if whole == 1 else f"for {whole} days"
+        return _("since today")
+    return ngettext("for {n} day", "for {n} days", whole)
 
 
 def point_table(
@@ -265,14 +281,14 @@ def point_table(
         if field not in points:
             continue
         values = points[field].tolist()
-        columns[heading] = (
+        columns[_(heading)] = (
             [shown_number(v, NOT_MEASURED) for v in values]
             if field == "distance_m"
             else [shown_text(v) for v in values]
         )
         if field == "status" and days:
-            columns[OUT_OF_SERVICE_HEADING] = [
-                days_out_words(d) if d == d else _NOT_OUT.get(str(status), NOT_KNOWN)
+            columns[_(OUT_OF_SERVICE_HEADING)] = [
+                days_out_words(d) if d == d else _(_NOT_OUT.get(str(status), NOT_KNOWN))
                 for d, status in zip(days, values, strict=True)
             ]
     return pd.DataFrame(columns)

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from atlas.i18n import format_number, round_half_up
+from atlas.i18n import N_, _, format_number, ngettext, pgettext, round_half_up
 from atlas.store import PROBLEMS, STATES, Role, SettlementEntry, User
 from atlas.store.times import LOCAL_ZONE, now
 from atlas.summaries.phrases import cluster_label
@@ -57,55 +57,79 @@ __all__ = [
     "user_label",
 ]
 
-#: The service categories of reports, as a person names them.
+#: The service categories of reports, as a person names them (translated where shown:
+#: :func:`category_label`).
 CATEGORY_LABELS = {
-    "water": "Water",
-    "sanitation": "Toilets and sanitation",
-    "electricity": "Electricity and lights",
-    "waste": "Refuse and waste",
+    "water": N_("Water"),
+    "sanitation": N_("Toilets and sanitation"),
+    "electricity": N_("Electricity and lights"),
+    "waste": N_("Refuse and waste"),
 }
 _PROBLEMS = {
-    "broken": "Broken",
-    "no_water": "No water",
-    "leaking": "Leaking",
-    "low_pressure": "Low pressure",
-    "dirty_water": "Dirty water",
-    "unsafe": "Unsafe",
-    "other": "Something else",
-    "not_cleaned": "Not cleaned",
-    "overflowing": "Overflowing",
-    "blocked": "Blocked",
-    "no_power": "No power",
-    "exposed_wires": "Exposed wires",
-    "missed_collection": "Collection missed",
-    "illegal_dumping": "Illegal dumping",
+    "broken": N_("Broken"),
+    "no_water": N_("No water"),
+    "leaking": N_("Leaking"),
+    "low_pressure": N_("Low pressure"),
+    "dirty_water": N_("Dirty water"),
+    "unsafe": N_("Unsafe"),
+    "other": N_("Something else"),
+    "not_cleaned": N_("Not cleaned"),
+    "overflowing": N_("Overflowing"),
+    "blocked": N_("Blocked"),
+    "no_power": N_("No power"),
+    "exposed_wires": N_("Exposed wires"),
+    "missed_collection": N_("Collection missed"),
+    "illegal_dumping": N_("Illegal dumping"),
 }
 _CHANNELS = {
-    "app": "This app",
-    "paper": "Paper form",
-    "meeting": "At a meeting",
-    "kobo": "KoBoToolbox form",
-    "odk": "ODK Central form",
-    "survey": "Survey",
-    "sms": "SMS",
+    "app": N_("This app"),
+    "paper": N_("Paper form"),
+    "meeting": N_("At a meeting"),
+    "kobo": N_("KoBoToolbox form"),
+    "odk": N_("ODK Central form"),
+    "survey": N_("Survey"),
+    "sms": N_("SMS"),
 }
 _ACTIONS = {
-    "confirmed": "Confirm",
-    "referred": "Refer to the municipality",
-    "fixed": "Mark fixed",
-    "not_fixed": "Mark not fixed",
-    "duplicate": "Mark as a duplicate",
-    "rejected": "Reject",
-    "reported": "Reopen",
+    "confirmed": N_("Confirm"),
+    "referred": N_("Refer to the municipality"),
+    "fixed": N_("Mark fixed"),
+    "not_fixed": N_("Mark not fixed"),
+    "duplicate": N_("Mark as a duplicate"),
+    "rejected": N_("Reject"),
+    "reported": N_("Reopen"),
 }
-#: The codes of the store's vocabulary, and its field names, in plain words (for messages).
-_CODES = {
-    **{state: state.replace("_", " ") for state in STATES},
-    **{p: _PROBLEMS.get(p, p).lower() for problems in PROBLEMS.values() for p in problems},
-    "observed_at": "the time it was seen",
-    "service_request_id": "report number",
+#: The store's field names in plain words (for messages).
+_FIELDS = {
+    "observed_at": N_("the time it was seen"),
+    "service_request_id": N_("report number"),
 }
+_PROBLEM_CODES = frozenset(p for problems in PROBLEMS.values() for p in problems)
 _SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_DAYS_OPEN = N_("Days open")
+#: The columns of :func:`report_table` and :func:`history_table` (translated where shown).
+_REPORT_COLUMNS = (
+    N_("Report"),
+    N_("Reported"),
+    N_("Seen"),
+    N_("Settlement"),
+    N_("Cluster"),
+    N_("Service"),
+    N_("Problem"),
+    N_("Service point"),
+    N_("State"),
+    _DAYS_OPEN,
+    N_("Reference"),
+)
+_HISTORY_COLUMNS = (
+    N_("When"),
+    N_("Who"),
+    N_("From"),
+    N_("To"),
+    N_("Note"),
+    N_("Reference"),
+    N_("Duplicate of"),
+)
 
 
 def _words(code: object) -> str:
@@ -115,40 +139,64 @@ def _words(code: object) -> str:
 
 def category_label(category: str) -> str:
     """``Water``, ``Toilets and sanitation``… (an unknown category: its name, capitalised)."""
-    return CATEGORY_LABELS.get(category, _words(category))
+    known = CATEGORY_LABELS.get(category)
+    return _words(category) if known is None else _(known)
 
 
 def problem_label(problem: str) -> str:
     """``No water``, ``Collection missed``… (an unknown code: its words, capitalised)."""
-    return _PROBLEMS.get(problem, _words(problem))
+    known = _PROBLEMS.get(problem)
+    return _words(problem) if known is None else _(known)
 
 
 def state_label(state: str) -> str:
     """``reported``, ``not fixed``…: a state as it reads in a sentence."""
-    return str(state).replace("_", " ")
+    words = {
+        "reported": pgettext("report state", "reported"),
+        "confirmed": pgettext("report state", "confirmed"),
+        "referred": pgettext("report state", "referred"),
+        "fixed": pgettext("report state", "fixed"),
+        "not_fixed": pgettext("report state", "not fixed"),
+        "duplicate": pgettext("report state", "duplicate"),
+        "rejected": pgettext("report state", "rejected"),
+    }
+    return words.get(str(state), str(state).replace("_", " "))
 
 
 def channel_label(channel: str) -> str:
     """``This app``, ``Paper form``…"""
-    return _CHANNELS.get(channel, _words(channel))
+    known = _CHANNELS.get(channel)
+    return _words(channel) if known is None else _(known)
 
 
 def action_label(state: str) -> str:
     """The button that moves a report to ``state``: ``Confirm``, ``Reopen``…"""
-    return _ACTIONS.get(state, _words(state))
+    known = _ACTIONS.get(state)
+    return _words(state) if known is None else _(known)
+
+
+def _plain(code: str) -> str:
+    """A snake_case word of a message in plain words: a state, a problem, a field of the store
+    (``observed_at``), else the word without its underscores."""
+    if code in STATES:
+        return state_label(code)
+    if code in _PROBLEM_CODES:
+        return problem_label(code).lower()
+    known = _FIELDS.get(code)
+    return code.replace("_", " ") if known is None else _(known)
 
 
 def plain_words(text: str) -> str:
     """``text`` with the store's codes (``not_fixed``, ``observed_at``) in plain words, for a
     message shown to a person; any other snake_case word loses its underscores."""
-    return _SNAKE.sub(lambda m: _CODES.get(m.group(0), m.group(0).replace("_", " ")), text)
+    return _SNAKE.sub(lambda m: _plain(m.group(0)), text)
 
 
 def user_label(user: User) -> str:
     """``thandi (coordinator)``, ``sipho (member of Ilanga East Cluster)``."""
     role = user.role.label
     if user.role is Role.MEMBER and user.cluster:
-        role = f"{role} of {user.cluster}"
+        role = _("{role} of {cluster}", role=role, cluster=user.cluster)
     return f"{user.name} ({role})"
 
 
@@ -172,7 +220,7 @@ def service_point_label(point: Mapping[str, Any]) -> str:
     >>> service_point_label({"service_id": "S1", "kind": "standpipe", "distance_m": 34.3})
     'Standpipe, 34 m (S1)'
     """
-    kind = _words(point.get("kind") or "service point")
+    kind = _words(point["kind"]) if point.get("kind") else _("Service point")
     metres = point.get("distance_m")
     where = "" if metres is None else f", {format_number(round_half_up(float(metres)))} m"
     return f"{kind}{where} ({point['service_id']})"
@@ -212,31 +260,46 @@ def shown_time(value: str | None) -> str:
 def report_title(record: Mapping[str, Any], at: datetime | None = None) -> str:
     """One line about a report: ``Water: No water at Dikgageng (reported, 3 days open)``."""
     days = days_open(record, at)
-    age = "" if days is None else f", {days} day{'' if days == 1 else 's'} open"
-    place = record.get("settlement_name") or record.get("settlement_id")
-    return (
-        f"{category_label(record['category'])}: {problem_label(record['problem'])} at {place} "
-        f"({state_label(record['state'])}{age})"
+    fields = {
+        "service": category_label(record["category"]),
+        "problem": problem_label(record["problem"]),
+        "place": record.get("settlement_name") or record.get("settlement_id"),
+        "state": state_label(record["state"]),
+    }
+    if days is None:
+        return _("{service}: {problem} at {place} ({state})", **fields)
+    return ngettext(
+        "{service}: {problem} at {place} ({state}, {n} day open)",
+        "{service}: {problem} at {place} ({state}, {n} days open)",
+        days,
+        **fields,
     )
 
 
 def report_facts(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The facts of one report as (what, value) pairs, in reading order, without the empty
     ones (never the contact)."""
-    reported = shown_time(record.get("requested_datetime"))
-    by = f" by {record['reporter']}" if record.get("reporter") else ""
+    reported = {
+        "time": shown_time(record.get("requested_datetime")),
+        "channel": channel_label(record["channel"]),
+    }
     facts = [
-        ("Settlement", f"{record.get('settlement_name') or ''} ({record['settlement_id']})"),
-        ("Service", category_label(record["category"])),
-        ("What is wrong", problem_label(record["problem"])),
-        ("Service point", record.get("service_id") or "not a specific point"),
-        ("Seen", shown_time(record.get("observed_at"))),
-        ("Reported", f"{reported}{by} ({channel_label(record['channel'])})"),
-        ("State", state_label(record["state"])),
-        ("Reference", record.get("reference") or ""),
-        ("Duplicate of", record.get("duplicate_of") or ""),
-        ("Note", record.get("description") or ""),
-        ("Latest note", record.get("status_notes") or ""),
+        (_("Settlement"), f"{record.get('settlement_name') or ''} ({record['settlement_id']})"),
+        (_("Service"), category_label(record["category"])),
+        (_("What is wrong"), problem_label(record["problem"])),
+        (_("Service point"), record.get("service_id") or _("not a specific point")),
+        (_("Seen"), shown_time(record.get("observed_at"))),
+        (
+            _("Reported"),
+            _("{time} by {reporter} ({channel})", reporter=record["reporter"], **reported)
+            if record.get("reporter")
+            else _("{time} ({channel})", **reported),
+        ),
+        (_("State"), state_label(record["state"])),
+        (_("Reference"), record.get("reference") or ""),
+        (_("Duplicate of"), record.get("duplicate_of") or ""),
+        (_("Note"), record.get("description") or ""),
+        (_("Latest note"), record.get("status_notes") or ""),
     ]
     return [(what, str(value)) for what, value in facts if value]
 
@@ -273,51 +336,54 @@ def cluster_names(entries: Iterable[SettlementEntry]) -> list[str]:
     return sorted({e.cluster for e in entries if e.cluster})
 
 
-def report_table(records: Sequence[Mapping[str, Any]], at: datetime | None = None) -> pd.DataFrame:
+def report_table(
+    records: Sequence[Mapping[str, Any]],
+    at: datetime | None = None,
+    *,
+    leave_out: Iterable[str] = (),
+) -> pd.DataFrame:
     """The reports as a table people read, in the order given (the queue's: oldest first);
-    never a contact column."""
+    never a contact column. Its headings are in the language of the session; ``leave_out``
+    names columns to leave out by their English headings (``Cluster``)."""
     rows = [
-        {
-            "Report": r["service_request_id"],
-            "Reported": shown_time(r.get("requested_datetime")),
-            "Seen": shown_time(r.get("observed_at")),
-            "Settlement": r.get("settlement_name") or r.get("settlement_id"),
-            "Cluster": cluster_label(r.get("cluster")),
-            "Service": category_label(r["category"]),
-            "Problem": problem_label(r["problem"]),
-            "Service point": r.get("service_id") or "",
-            "State": state_label(r["state"]),
-            "Days open": days_open(r, at),
-            "Reference": r.get("reference") or "",
-        }
+        (
+            r["service_request_id"],
+            shown_time(r.get("requested_datetime")),
+            shown_time(r.get("observed_at")),
+            r.get("settlement_name") or r.get("settlement_id"),
+            cluster_label(r.get("cluster")),
+            category_label(r["category"]),
+            problem_label(r["problem"]),
+            r.get("service_id") or "",
+            state_label(r["state"]),
+            days_open(r, at),
+            r.get("reference") or "",
+        )
         for r in records
     ]
-    columns = [
-        "Report", "Reported", "Seen", "Settlement", "Cluster", "Service", "Problem",
-        "Service point", "State", "Days open", "Reference",
-    ]  # fmt: skip
-    table = pd.DataFrame(rows, columns=columns)
-    table["Days open"] = table["Days open"].astype("Int64")
-    return table
+    table = pd.DataFrame(rows, columns=list(_REPORT_COLUMNS))
+    table[_DAYS_OPEN] = table[_DAYS_OPEN].astype("Int64")
+    table = table.drop(columns=list(leave_out))
+    return table.rename(columns={c: _(c) for c in table.columns})
 
 
 def history_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """A report's history (:func:`atlas.store.history`) as a table, oldest first."""
     return pd.DataFrame(
         [
-            {
-                "When": shown_time(h.get("at")),
-                "Who": h.get("actor"),
-                "From": state_label(h["state_from"]) if h.get("state_from") else "",
-                "To": state_label(h["state_to"]),
-                "Note": h.get("note") or "",
-                "Reference": h.get("reference") or "",
-                "Duplicate of": h.get("duplicate_of") or "",
-            }
+            (
+                shown_time(h.get("at")),
+                h.get("actor"),
+                state_label(h["state_from"]) if h.get("state_from") else "",
+                state_label(h["state_to"]),
+                h.get("note") or "",
+                h.get("reference") or "",
+                h.get("duplicate_of") or "",
+            )
             for h in rows
         ],
-        columns=["When", "Who", "From", "To", "Note", "Reference", "Duplicate of"],
-    )
+        columns=list(_HISTORY_COLUMNS),
+    ).rename(columns={c: _(c) for c in _HISTORY_COLUMNS})
 
 
 def count_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
@@ -333,12 +399,12 @@ def count_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         frame["cluster"] = [cluster_label(c) for c in frame["cluster"]]
     frame["category"] = [category_label(c) for c in frame["category"]]
     headers = {
-        "name": "Settlement",
-        "cluster": "Cluster",
-        "category": "Service",
-        "open": "Open",
-        "total": "All",
-        **{s: _words(s) for s in STATES},
+        "name": _("Settlement"),
+        "cluster": _("Cluster"),
+        "category": _("Service"),
+        "open": _("Open"),
+        "total": _("All"),
+        **{s: _words(state_label(s)) for s in STATES},
     }
     return frame.rename(columns=headers).reset_index(drop=True)
 

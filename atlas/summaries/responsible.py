@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from atlas.i18n import shown_count
+from atlas.i18n import N_, _, ngettext, round_half_up, shown_count
 from atlas.load.dataset import Dataset
 from atlas.store.contacts import CONTACT_ROLES, RECORD_KEYS, contact_order
 from atlas.summaries.phrases import IN_NO_WARD
@@ -46,7 +46,7 @@ __all__ = [
     "NOT_RECORDED",
     "ROLE_LABELS",
     "WARDS_LAYER",
-    "Responsible",
+    "Responsible",  # i18n-ignore: a name of the API
     "cluster_responsible",
     "contact_label",
     "contact_table",
@@ -57,14 +57,18 @@ __all__ = [
     "responsible",
     "responsible_sentences",
     "responsible_table",
+    "role_label",
+    "service_words",
     "settlement_responsible",
     "ward_councillors",
 ]
 
-#: The source of the councillors a wards layer names.
-WARDS_LAYER = "the wards layer"
-#: The service a ward councillor answers for, as the tables say it.
-EVERY_SERVICE = "every service"
+#: The source of the councillors a wards layer names (a contact's ``source``: kept in English,
+#: translated where shown).
+WARDS_LAYER = N_("the wards layer")
+#: The service a ward councillor answers for, as the tables say it (an entry's ``service``:
+#: kept in English, translated where shown).
+EVERY_SERVICE = N_("every service")
 #: Words of party names, never of a person's ("DEMOCRATIC ALLIANCE/DEMOKRATIESE ALLIANSIE").
 _PARTY_WORDS = frozenset(
     {"alliance", "alliansie", "congress", "party", "front", "movement", "fighters"}
@@ -76,9 +80,18 @@ _PARTY_NAMES = frozenset(
     | {"mk", "ff+", "vf+", "good", "pa", "uim", "icosa", "actionsa"}
 )
 #: What a table says of a contact nobody recorded (its caption says how to add one).
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = N_("not recorded")
+#: The service categories as the titles and tables name them (another: its code).
+_SERVICE_WORDS = {
+    "water": N_("water"),
+    "sanitation": N_("sanitation"),
+    "electricity": N_("electricity"),
+    "waste": N_("waste"),
+}
 #: Providers that are the municipality itself: its department answers for them.
-_MUNICIPAL = frozenset({"municipality", "municipal", "the municipality", "city", "council"})
+_MUNICIPAL = frozenset(
+    {"municipality", "municipal", "the municipality", "city", "council"}  # i18n-ignore: data values
+)
 
 
 def looks_like_party(text: str) -> bool:
@@ -144,7 +157,9 @@ class Responsible:
         if self.name is None:
             return self.missing or ""
         text = ", ".join(p for p in (self.name, self.office, self.phone, self.email) if p)
-        return f"{text} (from {self.source})" if self.source == WARDS_LAYER else text
+        if self.source == WARDS_LAYER:
+            return _("{details} (from the wards layer)", details=text)
+        return text
 
     def sentence(self) -> str:
         """The title and the details, or the missing sentence alone."""
@@ -170,29 +185,43 @@ def _best(candidates: Iterable[Mapping[str, Any]], ward: str | None) -> Mapping[
     return ranked[0] if ranked else None
 
 
-#: Per role: the field naming what it answers for, its title and what is said of nobody.
+#: Per role: the field naming what it answers for, its title and what is said of nobody
+#: (each with the field ``{ward}``, ``{service}`` or ``{provider}``).
 _NAMED = {
     "ward_councillor": (
         "ward_id",
-        "Ward councillor, ward {}",
-        "No ward councillor is recorded for ward {}: add one on the Contacts page, or map the "
-        "wards layer's councillor field on the Data page",
+        N_("Ward councillor, ward {ward}"),
+        N_(
+            "No ward councillor is recorded for ward {ward}: add one on the Contacts page, or "
+            "map the wards layer's councillor field on the Data page"
+        ),
     ),
     "department": (
         "category",
-        "Department for {}",
-        "No department is recorded for {}: add one on the Contacts page",
+        N_("Department for {service}"),
+        N_("No department is recorded for {service}: add one on the Contacts page"),
     ),
     "contractor": (
         "provider",
-        "Contractor for {}",
-        "No contractor is recorded for {}: add one on the Contacts page",
+        N_("Contractor for {provider}"),
+        N_("No contractor is recorded for {provider}: add one on the Contacts page"),
     ),
 }
-_NO_WARD = (
+#: The field of each role's words in :data:`_NAMED`.
+_NAMED_FIELD = {"ward_councillor": "ward", "department": "service", "contractor": "provider"}
+_NO_WARD = N_(
     "No ward councillor is known: the settlement's primary ward is not known (it lies in no "
     "ward of the wards layer, or no wards layer is loaded)"
 )
+
+
+def service_words(service: str) -> str:
+    """A service category as a title or a table names it (``water``; ``every service`` for
+    :data:`EVERY_SERVICE`; another category: its code), in the language of the session."""
+    if service == EVERY_SERVICE:
+        return _(EVERY_SERVICE)
+    known = _SERVICE_WORDS.get(service)
+    return service if known is None else _(known)
 
 
 def _named(
@@ -202,7 +231,7 @@ def _named(
     provider (any case), among ``contacts`` for the ward or for every ward."""
     field, title, nobody = _NAMED[role]
     if value is None:
-        return Responsible(role, "Ward councillor", missing=_NO_WARD)
+        return Responsible(role, _("Ward councillor"), missing=_(_NO_WARD))
     mine = [
         c
         for c in contacts
@@ -211,14 +240,13 @@ def _named(
         and _text(c.get("ward_id")) in (None, ward)
     ]
     best = _best(mine, ward)
+    words = {_NAMED_FIELD[role]: service_words(value) if role == "department" else value}
     if best is None:
-        return Responsible(role, title.format(value), missing=nobody.format(value))
+        return Responsible(role, _(title, **words), missing=_(nobody, **words))
     name, office, phone, email, source = (
         _text(best.get(k)) for k in ("name", "office", "phone", "email", "source")
     )
-    return Responsible(
-        role, title.format(value), name, office, phone, email, source, best.get("id")
-    )
+    return Responsible(role, _(title, **words), name, office, phone, email, source, best.get("id"))
 
 
 def responsible(
@@ -319,8 +347,13 @@ def _short(rows: pd.DataFrame, category: str) -> str:
     """What is short in ``rows`` in ``category``: ``12 missing, 3 broken`` (empty: nothing)."""
     gap = sum(_number(v) for v in rows.get(f"{category}_gap", []))
     broken = sum(_number(v) for v in rows.get(f"{category}_broken", []))
-    parts = [f"{shown_count(gap)} missing"] if gap > 0 else []
-    return ", ".join(parts + ([f"{shown_count(broken)} broken"] if broken > 0 else []))
+    parts = []
+    if gap > 0:
+        parts.append(ngettext("{n} missing", "{n} missing", round_half_up(gap), n=shown_count(gap)))
+    if broken > 0:
+        count = round_half_up(broken)
+        parts.append(ngettext("{n} broken", "{n} broken", count, n=shown_count(broken)))
+    return ", ".join(parts)
 
 
 def cluster_responsible(
@@ -359,13 +392,14 @@ def responsible_table(entries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     rows = []
     for entry in entries:
         r: Responsible = entry["responsible"]
-        row = {"Ward": entry["ward"] or IN_NO_WARD} if "ward" in entry else {}
-        row |= {"Settlements": entry["settlements"]} if "settlements" in entry else {}
-        row |= {"Service": entry["service"]}
-        row |= {"Missing or broken": entry["short"]} if "short" in entry else {}
-        row |= {"Who": r.title, "Name": r.name or NOT_RECORDED, "Office": r.office or ""}
+        row = {_("Ward"): entry["ward"] or _(IN_NO_WARD)} if "ward" in entry else {}
+        row |= {_("Settlements"): entry["settlements"]} if "settlements" in entry else {}
+        row |= {_("Service"): service_words(entry["service"])}
+        row |= {_("Missing or broken"): entry["short"]} if "short" in entry else {}
+        row |= {_("Who"): r.title, _("Name"): r.name or _(NOT_RECORDED)}
+        row |= {_("Office"): r.office or "", _("Phone"): r.phone or "", _("Email"): r.email or ""}
         rows.append(
-            row | {"Phone": r.phone or "", "Email": r.email or "", "Source": r.source or ""}
+            row | {_("Source"): _(WARDS_LAYER) if r.source == WARDS_LAYER else r.source or ""}
         )
     return pd.DataFrame(rows)
 
@@ -384,16 +418,37 @@ def missing_sentences(entries: Sequence[Mapping[str, Any]]) -> list[str]:
     )
 
 
-#: The contact roles as people read them.
+#: The contact roles as people read them (translated where shown: :func:`role_label`).
 ROLE_LABELS = {r: r.replace("_", " ").capitalize() for r in CONTACT_ROLES} | {
-    "idp_office": "IDP office",
-    "mpac_chair": "MPAC chair",
+    "ward_councillor": N_("Ward councillor"),
+    "ward_committee": N_("Ward committee"),
+    "department": N_("Department"),
+    "idp_office": N_("IDP office"),
+    "mpac_chair": N_("MPAC chair"),
+    "speaker": N_("Speaker"),
+    "contractor": N_("Contractor"),
+    "other": N_("Other"),
 }
-#: The headings of a contacts table, by field.
+#: The headings of a contacts table, by field (translated where shown: :func:`contact_table`).
 CONTACT_HEADINGS = {f: f.replace("_", " ").capitalize() for f in RECORD_KEYS[1:]} | {
-    "ward_id": "Ward",
-    "category": "Service",
+    "role": N_("Role"),
+    "name": N_("Name"),
+    "office": N_("Office"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "ward_id": N_("Ward"),
+    "category": N_("Service"),
+    "provider": N_("Provider"),
+    "valid_from": N_("Valid from"),
+    "valid_to": N_("Valid to"),
+    "source": N_("Source"),
 }
+
+
+def role_label(role: str) -> str:
+    """A contact role as people read it: ``Ward councillor``, ``IDP office``…"""
+    known = ROLE_LABELS.get(str(role))
+    return str(role) if known is None else _(known)
 
 
 def contact_label(contact: Mapping[str, Any]) -> str:
@@ -402,11 +457,12 @@ def contact_label(contact: Mapping[str, Any]) -> str:
     >>> contact_label({"role": "department", "name": "Water and Sanitation", "category": "water"})
     'Water and Sanitation (Department, water)'
     """
-    role = contact.get("role")
-    what = [ROLE_LABELS.get(str(role), str(role))]
+    what = [role_label(str(contact.get("role")))]
     ward = _text(contact.get("ward_id"))
-    what += [f"ward {ward}"] if ward else []
-    what += [p for p in (_text(contact.get("category")), _text(contact.get("provider"))) if p]
+    what += [_("ward {ward}", ward=ward)] if ward else []
+    category = _text(contact.get("category"))
+    what += [service_words(category)] if category else []
+    what += [p for p in (_text(contact.get("provider")),) if p]
     return f"{contact.get('name')} ({', '.join(what)})"
 
 
@@ -414,5 +470,6 @@ def contact_table(contacts: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """Contacts (of :func:`atlas.store.list_contacts` or :func:`ward_councillors`) as a page
     shows them: :data:`CONTACT_HEADINGS`, the role in words, empty cells empty."""
     table = pd.DataFrame(list(contacts), columns=list(RECORD_KEYS))[list(CONTACT_HEADINGS)]
-    table["role"] = table["role"].map(lambda r: ROLE_LABELS.get(r, r))
-    return table.map(lambda v: "" if _text(v) is None else str(v)).rename(columns=CONTACT_HEADINGS)
+    table["role"] = table["role"].map(lambda r: _(ROLE_LABELS[r]) if r in ROLE_LABELS else r)
+    headings = {f: _(h) for f, h in CONTACT_HEADINGS.items()}
+    return table.map(lambda v: "" if _text(v) is None else str(v)).rename(columns=headings)

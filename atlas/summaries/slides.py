@@ -18,15 +18,20 @@ from typing import Any
 
 from atlas.errors import SchemaError
 from atlas.exports.records import to_records
-from atlas.i18n import is_missing, noun, plural
+from atlas.i18n import _, is_missing, noun, plural
 from atlas.load.dataset import Dataset
 from atlas.measure.pipeline import GapResult
 from atlas.measure.standards import DEMAND_COLUMN, CategoryRule
-from atlas.summaries.cluster_report import ClusterReport, build_cluster_report, rule_words
+from atlas.summaries.cluster_report import (
+    ClusterReport,
+    build_cluster_report,
+    category_heading,
+    rule_words,
+)
 from atlas.summaries.phrases import ratio_phrase
 from atlas.summaries.poster import gap_words, status_words
 
-__all__ = ["Deck", "Slide", "build_slides"]
+__all__ = ["Deck", "Slide", "build_slides"]  # i18n-ignore: names of the module's API
 
 
 @dataclass(frozen=True)
@@ -116,16 +121,18 @@ def _demand_noun(rule: CategoryRule) -> str:
 def _counts(record: Mapping[str, Any], rule: CategoryRule) -> str:
     demand: Any = record.get(DEMAND_COLUMN[rule.unit])
     if is_missing(demand):
-        return f"{rule.unit} unknown"
+        return _("{unit} unknown", unit=noun(_demand_noun(rule), 2))
     text = plural(float(demand), _demand_noun(rule))
-    return f"{text} (estimated from population)" if record.get("demand_estimated") else text
+    if record.get("demand_estimated"):
+        return _("{demand} (estimated from population)", demand=text)
+    return text
 
 
 def _status(record: Mapping[str, Any], category: str, rule: CategoryRule) -> str:
     points = noun(rule.point_label, 2)
     if is_missing(record.get(f"{category}_working")):
-        return f"{points} not counted"
-    return status_words(record, category) or f"no {points}"
+        return _("{points} not counted", points=points)
+    return status_words(record, category) or _("no {points}", points=points)
 
 
 def _content(record: Mapping[str, Any], report: ClusterReport, category: str) -> dict[str, Any]:
@@ -162,8 +169,9 @@ def _ward(ward_id: object, names: Mapping[str, str]) -> str | None:
         return None
     name = names.get(str(ward_id))
     if name is None:
-        return f"Ward {ward_id}"
-    return name if "ward" in name.lower() else f"{name} ward"
+        return _("Ward {ward}", ward=ward_id)
+    # The ward's own name says "ward" in the language of its file (English in most).
+    return name if "ward" in name.lower() else _("{name} ward", name=name)
 
 
 def _name(record: Mapping[str, Any]) -> str:
@@ -173,18 +181,20 @@ def _name(record: Mapping[str, Any]) -> str:
 
 def _summary(report: ClusterReport, category: str) -> Slide:
     if report.cluster_row is None or report.cluster_row.empty:
-        raise SchemaError(f"The report of {report.cluster} has no cluster totals.")
+        raise SchemaError(
+            _("The report of {cluster} has no cluster totals.", cluster=report.cluster)
+        )
     (record,) = to_records(report.cluster_row.iloc[:1])
     content = _content(record, report, category)
     rule = report.standard.rule(category)
     counts = plural(record["settlements"], "settlement")
     if not is_missing(record.get(DEMAND_COLUMN[rule.unit])):
-        counts += f", {content['counts']}"
+        counts = f"{counts}, {content['counts']}"  # a list of counts
     return Slide(
         number=0,
         settlement_id=None,
-        title=report.cluster,
-        kicker=f"Cluster summary · {category.capitalize()}",
+        title=report.title,
+        kicker=_("Cluster summary · {category}", category=category_heading(category)),
         **{**content, "counts": counts},
         place=report.municipality,
     )
@@ -237,8 +247,13 @@ def build_slides(
     standard = result.standard
     if category not in standard.categories:
         raise SchemaError(
-            f"The standard {standard.name} has no category '{category}'. Its categories are: "
-            f"{', '.join(standard.categories)}."
+            _(
+                "The standard {standard} has no category '{category}'. Its categories are: "
+                "{categories}.",
+                standard=standard.name,
+                category=category,
+                categories=", ".join(standard.categories),
+            )
         )
     report = build_cluster_report(result, dataset, cluster)
     records = to_records(report.members)
@@ -250,7 +265,12 @@ def build_slides(
                 number=number,
                 settlement_id=str(record["settlement_id"]),
                 title=_name(record),
-                kicker=f"Settlement {number} of {len(records)} · {report.cluster}",
+                kicker=_(
+                    "Settlement {number} of {count} · {cluster}",
+                    number=number,
+                    count=len(records),
+                    cluster=report.title,
+                ),
                 **_content(record, report, category),
                 place=_ward(record.get("ward_id"), wards),
             )
@@ -258,7 +278,9 @@ def build_slides(
     return Deck(
         cluster=report.cluster,
         category=category,
-        standard=f"{standard.name}: {rule_words(standard.rule(category))}.",
+        standard=_(
+            "{standard}: {rule}.", standard=standard.name, rule=rule_words(standard.rule(category))
+        ),
         member_ids=tuple(str(r["settlement_id"]) for r in records),
         slides=tuple(slides),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from atlas.i18n import long_date, plural
+from atlas.i18n import _, long_date, ngettext
 
 __all__ = ["as_of_sentence"]
 
@@ -19,9 +19,24 @@ def as_of_sentence(day: date | None, out: int, file_day: date | None = None) -> 
     >>> as_of_sentence(None, 0, date(2026, 1, 15))
     "Statuses as of today: the services file's, with 0 service points out of service by a confirmed report. The services file describes 15 January 2026."
     """
-    words = "today" if day is None else long_date(day)
-    note = f" The services file describes {long_date(file_day)}." if file_day else ""
-    return (
-        f"Statuses as of {words}: the services file's, with {plural(out, 'service point')} "
-        f"out of service by a confirmed report.{note}"
-    )
+    if day is None:
+        text = ngettext(
+            "Statuses as of today: the services file's, with {n} service point out of service "
+            "by a confirmed report.",
+            "Statuses as of today: the services file's, with {n} service points out of service "
+            "by a confirmed report.",
+            out,
+        )
+    else:
+        text = ngettext(
+            "Statuses as of {day}: the services file's, with {n} service point out of service "
+            "by a confirmed report.",
+            "Statuses as of {day}: the services file's, with {n} service points out of service "
+            "by a confirmed report.",
+            out,
+            day=long_date(day),
+        )
+    if file_day:
+        note = _("The services file describes {day}.", day=long_date(file_day))
+        text = f"{text} {note}"
+    return text

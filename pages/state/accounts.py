@@ -23,6 +23,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from atlas.errors import AtlasError
+from atlas.i18n import N_, _
 from atlas.store import Role, Store, User, add_user, needs_first_admin, open_store, sign_in
 from atlas.store import store_url as default_store_url
 from atlas.summaries.records import user_label
@@ -42,14 +43,21 @@ __all__ = [
     "store_address",
 ]
 
-#: Where a person signs in, as the pages say it.
-SIGN_IN_HELP = (
+#: Where a person signs in, as the pages say it (English: translate it where shown).
+SIGN_IN_HELP = N_(
     "Sign in under “Sign in” at the bottom of the sidebar (on a phone, open it with the » "
     "button at the top left)."
 )
 _NO_INSTRUCTIONS = (
     '<style>[data-testid="stSidebar"] [data-testid="InputInstructions"] { display: none; }</style>'
 )
+#: The roles as the pages' sentences name them ("as a member or above"; translated where shown).
+_ROLE_WORDS = {
+    Role.VIEWER: N_("viewer"),
+    Role.MEMBER: N_("member"),
+    Role.COORDINATOR: N_("coordinator"),
+    Role.ADMIN: N_("admin"),
+}
 #: Headers a proxy adds: the browser is then wherever the proxy says, not on this computer.
 _FORWARDED = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip", "x-client-ip")
 
@@ -60,7 +68,7 @@ def store_address() -> str:
     return served_db() or default_store_url(None).render_as_string(hide_password=False)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Opening the cluster's records…")
+@st.cache_resource(max_entries=4, show_spinner=N_("Opening the cluster's records…"))
 def _opened(address: str) -> Store:
     # The connection only (an engine, the same for every user): never a role's data.
     return open_store(address)
@@ -167,13 +175,15 @@ def _create_admin() -> None:
         session.set_notice(
             "sign_in",
             "error",
-            "The admin account can only be created in a browser on the computer that runs "
-            "the atlas.",
+            _(
+                "The admin account can only be created in a browser on the computer that runs "
+                "the atlas."
+            ),
         )
         return
     if password != repeat:
         session.set_notice(
-            "sign_in", "error", "The two passwords are not the same: type the password twice."
+            "sign_in", "error", _("The two passwords are not the same: type the password twice.")
         )
         return
     try:
@@ -185,35 +195,40 @@ def _create_admin() -> None:
 
 
 def _first_admin() -> None:
-    st.subheader("First start")
+    st.subheader(_("First start"))
     if not from_this_computer():
         st.info(
-            "This atlas has no users yet. Its first user, the admin, is created on the "
-            "computer that runs the atlas: open the atlas in a browser there, or type "
-            "`atlas users add NAME --role admin --password-stdin` in a terminal there."
+            _(
+                "This atlas has no users yet. Its first user, the admin, is created on the "
+                "computer that runs the atlas: open the atlas in a browser there, or type "
+                "`{command}` in a terminal there.",
+                command="atlas users add NAME --role admin --password-stdin",
+            )
         )
         return
     st.caption(
-        "This atlas has no users yet. Create its admin account: the admin adds the "
-        "coordinators, members and viewers of the clusters."
+        _(
+            "This atlas has no users yet. Create its admin account: the admin adds the "
+            "coordinators, members and viewers of the clusters."
+        )
     )
     st.html(_NO_INSTRUCTIONS)
     with st.form(keys.ADMIN_FORM):
-        st.text_input("Admin's user name", key=keys.ADMIN_NAME, autocomplete="username")
+        st.text_input(_("Admin's user name"), key=keys.ADMIN_NAME, autocomplete="username")
         st.text_input(
-            "Password (at least 8 characters)",
+            _("Password (at least 8 characters)"),
             type="password",
             key=keys.ADMIN_PASSWORD,
             autocomplete="new-password",
         )
         st.text_input(
-            "The same password again",
+            _("The same password again"),
             type="password",
             key=keys.ADMIN_REPEAT,
             autocomplete="new-password",
         )
         st.form_submit_button(
-            "Create the admin account",
+            _("Create the admin account"),
             on_click=_create_admin,
             key=keys.ADMIN_SUBMIT,
             type="primary",
@@ -229,58 +244,71 @@ def sign_in_section() -> None:
         store = records_store()
         empty = needs_first_admin(store)
     except AtlasError as exc:
-        st.caption(error_text(exc, "The cluster's records cannot be opened"))
+        st.caption(error_text(exc, _("The cluster's records cannot be opened")))
         return
     user = session.user()
     if user is not None:
-        st.markdown(md(f"Signed in as {user_label(user)}"))
-        st.button("Sign out", key=keys.SIGN_OUT, on_click=session.forget_user)
+        st.markdown(md(_("Signed in as {user}", user=user_label(user))))
+        st.button(_("Sign out"), key=keys.SIGN_OUT, on_click=session.forget_user)
         return
     show_notice("sign_in")
     if empty:
         _first_admin()
         return
-    st.subheader("Sign in")
+    st.subheader(_("Sign in"))
     # Streamlit's "Press Enter to submit form" covers a password in a narrow sidebar.
     st.html(_NO_INSTRUCTIONS)
     with st.form(keys.SIGN_IN_FORM):
-        st.text_input("User name", key=keys.SIGN_IN_NAME, autocomplete="username")
+        st.text_input(_("User name"), key=keys.SIGN_IN_NAME, autocomplete="username")
         st.text_input(
-            "Password",
+            _("Password"),
             type="password",
             key=keys.SIGN_IN_PASSWORD,
             autocomplete="current-password",
         )
         st.form_submit_button(
-            "Sign in",
+            _("Sign in"),
             on_click=_sign_in,
             key=keys.SIGN_IN_SUBMIT,
             type="primary",
             width="stretch",
         )
     st.caption(
-        "For the cluster's own records (reports of broken taps, missed collections…). "
-        "Without signing in, the atlas shows the dataset's figures."
+        _(
+            "For the cluster's own records (reports of broken taps, missed collections…). "
+            "Without signing in, the atlas shows the dataset's figures."
+        )
     )
 
 
 def require(needed: Role, doing: str) -> tuple[Store, User]:
     """The store and the signed-in user, when the user's role includes ``needed``; otherwise
-    the page says what ``doing`` needs and how to sign in, and stops."""
+    the page says what ``doing`` (in the session's language: ``_("Reporting a problem")``)
+    needs and how to sign in, and stops."""
     try:
         store = records_store()
     except AtlasError as exc:
-        st.error(error_text(exc, "The cluster's records cannot be opened"))
+        st.error(error_text(exc, _("The cluster's records cannot be opened")))
         st.stop()
     user = session.user()
     if user is None:
-        st.info(f"{doing} needs you to sign in, as a {needed.label} or above. {SIGN_IN_HELP}")
+        needs = _(
+            "{doing} needs you to sign in, as a {role} or above.",
+            doing=doing,
+            role=_(_ROLE_WORDS[needed]),
+        )
+        st.info(f"{needs} {_(SIGN_IN_HELP)}")
         st.stop()
     if not user.can(needed):
         st.warning(
             md(
-                f"You are signed in as {user_label(user)}: {doing.lower()} needs a "
-                f"{needed.label} or above. Ask an admin of this atlas for that role."
+                _(
+                    "You are signed in as {user}: {doing} needs a {role} or above. Ask an "
+                    "admin of this atlas for that role.",
+                    user=user_label(user),
+                    doing=doing.lower(),
+                    role=_(_ROLE_WORDS[needed]),
+                )
             )
         )
         st.stop()

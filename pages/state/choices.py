@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from atlas.history import Spell
-from atlas.i18n import format_number
+from atlas.i18n import N_, _, format_number
 from atlas.raster import parse_classes
 from atlas.store.times import LOCAL_ZONE
 from atlas.summaries.timing import as_of_sentence
 from layers.raster import describe_rule
 
-__all__ = ["DeliveriesUsed", "RasterChoice", "Source", "Timing"]
+__all__ = ["DeliveriesUsed", "RasterChoice", "Source", "Timing"]  # i18n-ignore: names
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,35 @@ class Source:
 
 @dataclass(frozen=True)
 class RasterChoice:
-    """A raster the user chose: its file, what it holds and, for a hazard, which cells count."""
+    """A raster the user chose: its file, what it holds and, for a hazard, which cells count.
 
-    label: str
+    The words are kept in English (a choice is a cache key, the same in every language) and
+    translated where shown: :attr:`label` and :attr:`zone`. ``name`` is the English name of a
+    sample raster (marked for the catalogue) or ``Your file: …``, with ``file_name`` the
+    upload's own name; ``hazard_zone`` what the hazard cells are called in a sentence.
+    """
+
+    name: str
     path: str
     kind: str = "count"
     threshold: float | None = None
     classes: tuple[float, ...] = ()
     class_labels: tuple[tuple[float, str], ...] = ()
-    zone: str = "the hazard zone"
+    hazard_zone: str = N_("the hazard zone")
+    file_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The raster's name as shown, in the session's language."""
+        if self.file_name is not None:
+            return _("Your file: {name}", name=self.file_name)
+        return _(self.name) if self.name else ""
+
+    @property
+    def zone(self) -> str:
+        """What the hazard cells are called in a sentence (``the flood zone``), in the
+        session's language."""
+        return _(self.hazard_zone)
 
     @property
     def rule(self) -> str:

@@ -19,6 +19,7 @@ import streamlit as st
 
 import atlas
 from atlas.errors import AtlasError
+from atlas.i18n import N_, _, format_number
 from atlas.store import (
     CONTACT_ROLES,
     NewContact,
@@ -31,6 +32,7 @@ from atlas.store import (
 from atlas.store.times import LOCAL_ZONE, now
 from atlas.summaries.profile import SettlementProfile
 from atlas.summaries.responsible import (
+    CONTACT_HEADINGS,
     ROLE_LABELS,
     cluster_responsible,
     contact_label,
@@ -61,22 +63,27 @@ __all__ = [
     "responsible_section",
 ]
 
-#: What the pages say to a session with nobody signed in.
-_SIGNED_OUT = (
+#: What the pages say to a session with nobody signed in (then :data:`SIGN_IN_HELP`).
+_SIGNED_OUT = N_(
     "Shown: the ward councillors the wards layer names. The contacts the cluster keeps "
-    f"(departments, contractors, councillors) are shown once you sign in. {SIGN_IN_HELP}"
+    "(departments, contractors, councillors) are shown once you sign in."
 )
-#: The text fields of the contact forms, with their labels.
+#: The text fields of the contact forms, with their labels (translated where shown).
 _TEXTS = {
-    "name": "Name (the person's, or the office's)",
-    "office": "Office",
-    "phone": "Phone",
-    "email": "Email",
-    "ward_id": "Ward (a ward councillor or committee needs one)",
-    "provider": "Provider (a contractor needs one), as the service points name it",
-    "source": "Source (where these details come from)",
+    "name": N_("Name (the person's, or the office's)"),
+    "office": N_("Office"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "ward_id": N_("Ward (a ward councillor or committee needs one)"),
+    "provider": N_("Provider (a contractor needs one), as the service points name it"),
+    "source": N_("Source (where these details come from)"),
 }
-_DAYS = {"valid_from": "Valid from (empty: since always)", "valid_to": "Valid to (empty: still)"}
+_DAYS = {
+    "valid_from": N_("Valid from (empty: since always)"),
+    "valid_to": N_("Valid to (empty: still)"),
+}
+#: The columns of the wards layer's councillors, of :data:`CONTACT_HEADINGS`.
+_COUNCILLOR_FIELDS = ("role", "name", "ward_id")
 
 
 def _today() -> date:
@@ -93,13 +100,13 @@ def known_contacts(dataset: atlas.Dataset) -> list[dict[str, Any]]:
     try:
         return list_contacts(records_store(), user, on=_today()) + councillors
     except AtlasError as exc:
-        st.warning(error_text(exc, "The cluster's contacts cannot be read"))
+        st.warning(error_text(exc, _("The cluster's contacts cannot be read")))
         return councillors
 
 
 def _signed_out_note() -> None:
     if session.user() is None:
-        st.caption(_SIGNED_OUT)
+        st.caption(f"{_(_SIGNED_OUT)} {_(SIGN_IN_HELP)}")
 
 
 def responsible_section(
@@ -131,7 +138,8 @@ def responsible_lines(
         providers=providers_of_broken(profile.services),
         on=_today(),
     )
-    st.markdown("**Who is responsible**\n\n" + markdown_list(responsible_sentences(entries)))
+    heading = _("**Who is responsible**")
+    st.markdown(heading + "\n\n" + markdown_list(responsible_sentences(entries)))
 
 
 def contractor_lines(providers: Sequence[str], dataset: atlas.Dataset) -> None:
@@ -141,7 +149,8 @@ def contractor_lines(providers: Sequence[str], dataset: atlas.Dataset) -> None:
         return
     found = responsible({}, "water", known_contacts(dataset), provider=list(providers), on=_today())
     lines = [r.sentence() for r in found if r.role == "contractor"]
-    st.markdown("**Who answers for the late and missed deliveries**\n\n" + markdown_list(lines))
+    heading = _("**Who answers for the late and missed deliveries**")
+    st.markdown(heading + "\n\n" + markdown_list(lines))
     _signed_out_note()
 
 
@@ -169,21 +178,25 @@ def contacts_list(dataset: atlas.Dataset) -> list[dict[str, Any]]:
         try:
             kept = list_contacts(records_store(), user)
         except AtlasError as exc:
-            st.warning(error_text(exc, "The cluster's contacts cannot be read"))
-        st.subheader(f"Kept by the cluster ({len(kept)})")
+            st.warning(error_text(exc, _("The cluster's contacts cannot be read")))
+        st.subheader(_("Kept by the cluster ({count})", count=format_number(len(kept))))
         if kept:
             st.dataframe(contact_table(kept), hide_index=True, width="stretch")
         else:
-            st.info("No contact is kept yet.")
+            st.info(_("No contact is kept yet."))
     councillors = ward_councillors(dataset)
-    st.subheader(f"From the wards layer ({len(councillors)})")
+    st.subheader(_("From the wards layer ({count})", count=format_number(len(councillors))))
     if councillors:
-        table = contact_table(councillors)[["Role", "Name", "Ward"]]
+        # By position: the headings are in the session's language.
+        fields = list(CONTACT_HEADINGS)
+        table = contact_table(councillors).iloc[:, [fields.index(f) for f in _COUNCILLOR_FIELDS]]
         st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.caption(
-            "The wards layer names no councillor (no wards layer, or its councillor field is "
-            "not mapped: map it on the Data page; a party's name is never taken for one)."
+            _(
+                "The wards layer names no councillor (no wards layer, or its councillor field "
+                "is not mapped: map it on the Data page; a party's name is never taken for one)."
+            )
         )
     _signed_out_note()
     return kept
@@ -198,7 +211,7 @@ def _values(contact_id: str | None) -> dict[str, Any]:
 def _add() -> None:
     user = session.user()
     if user is None:
-        session.set_notice("contacts", "error", "Sign in again to add the contact.")
+        session.set_notice("contacts", "error", _("Sign in again to add the contact."))
         return
     values = _values(None)
     try:
@@ -206,7 +219,8 @@ def _add() -> None:
     except AtlasError as exc:
         session.set_notice("contacts", "error", error_text(exc))
         return
-    session.set_notice("contacts", "success", md(f"Added: {contact_label(values)}."))
+    added = _("Added: {contact}.", contact=contact_label(values))
+    session.set_notice("contacts", "success", md(added))
     session.reset_contact_form(dict.fromkeys(_TEXTS, "") | dict.fromkeys(["category", *_DAYS]))
 
 
@@ -216,29 +230,29 @@ def _fields(contact: Mapping[str, Any] | None, categories: Sequence[str]) -> Non
     old: Mapping[str, Any] = contact or {}
     roles = list(CONTACT_ROLES)
     st.selectbox(
-        "Role",
+        _("Role"),
         roles,
         index=roles.index(old["role"]) if old.get("role") in roles else 0,
-        format_func=ROLE_LABELS.get,
+        format_func=lambda r: _(ROLE_LABELS.get(r, r)),
         key=keys.contact_key(cid, "role"),
     )
     for field, label in _TEXTS.items():
-        st.text_input(label, value=old.get(field) or "", key=keys.contact_key(cid, field))
+        st.text_input(_(label), value=old.get(field) or "", key=keys.contact_key(cid, field))
     options = [
         None,
         *dict.fromkeys([*categories, *([old["category"]] if old.get("category") else [])]),
     ]
     st.selectbox(
-        "Service (a department needs one)",
+        _("Service (a department needs one)"),
         options,
         index=options.index(old.get("category")),
-        format_func=lambda c: "none" if c is None else c,
+        format_func=lambda c: _("none") if c is None else c,
         key=keys.contact_key(cid, "category"),
     )
     for field, label in _DAYS.items():
         day = old.get(field)
         st.date_input(
-            label,
+            _(label),
             value=date.fromisoformat(day) if day else None,
             key=keys.contact_key(cid, field),
         )
@@ -246,51 +260,53 @@ def _fields(contact: Mapping[str, Any] | None, categories: Sequence[str]) -> Non
 
 def add_contact_form(categories: Sequence[str]) -> None:
     """The form that adds a contact (coordinators and admins)."""
-    st.subheader("Add a contact")
+    st.subheader(_("Add a contact"))
     show_notice("contacts")
     with st.form(keys.CONTACT_FORM):
         _fields(None, categories)
         st.form_submit_button(
-            "Add the contact", on_click=_add, key=keys.CONTACT_ADD, type="primary"
+            _("Add the contact"), on_click=_add, key=keys.CONTACT_ADD, type="primary"
         )
 
 
 def _change(contact_id: str) -> None:
     user = session.user()
     if user is None:
-        session.set_notice("contact_change", "error", "Sign in again to change the contact.")
+        session.set_notice("contact_change", "error", _("Sign in again to change the contact."))
         return
     try:
         record = update_contact(records_store(), user, contact_id, **_values(contact_id))
     except AtlasError as exc:
         session.set_notice("contact_change", "error", error_text(exc))
         return
-    session.set_notice("contact_change", "success", md(f"Saved: {contact_label(record)}."))
+    saved = _("Saved: {contact}.", contact=contact_label(record))
+    session.set_notice("contact_change", "success", md(saved))
 
 
 def _retire(contact_id: str) -> None:
     user = session.user()
     if user is None:
-        session.set_notice("contact_change", "error", "Sign in again to retire the contact.")
+        session.set_notice("contact_change", "error", _("Sign in again to retire the contact."))
         return
     try:
         record = retire_contact(records_store(), user, contact_id)
     except AtlasError as exc:
         session.set_notice("contact_change", "error", error_text(exc))
         return
-    session.set_notice("contact_change", "success", md(f"Retired: {contact_label(record)}."))
+    retired = _("Retired: {contact}.", contact=contact_label(record))
+    session.set_notice("contact_change", "success", md(retired))
 
 
 def change_contact_form(kept: Sequence[Mapping[str, Any]], categories: Sequence[str]) -> None:
     """Change or retire one of the contacts kept (coordinators and admins)."""
-    st.subheader("Change or retire a contact")
+    st.subheader(_("Change or retire a contact"))
     show_notice("contact_change")
     if not kept:
-        st.caption("No contact is kept yet: add one above.")
+        st.caption(_("No contact is kept yet: add one above."))
         return
     by_id = {c["id"]: c for c in kept}
     chosen = st.selectbox(
-        "Contact",
+        _("Contact"),
         list(by_id),
         format_func=lambda i: contact_label(by_id[i]),
         key=keys.CONTACT_CHOSEN,
@@ -299,18 +315,20 @@ def change_contact_form(kept: Sequence[Mapping[str, Any]], categories: Sequence[
     with st.form(keys.contact_key(chosen, "form")):
         _fields(contact, categories)
         st.form_submit_button(
-            "Save the changes",
+            _("Save the changes"),
             on_click=_change,
             args=(chosen,),
             key=keys.contact_key(chosen, "save"),
             type="primary",
         )
     st.caption(
-        "A contact no longer used is retired: it leaves the lists, and stays in the store for "
-        "the submissions that name it."
+        _(
+            "A contact no longer used is retired: it leaves the lists, and stays in the store "
+            "for the submissions that name it."
+        )
     )
     st.button(
-        "Retire this contact",
+        _("Retire this contact"),
         on_click=_retire,
         args=(chosen,),
         key=keys.contact_key(chosen, "retire"),

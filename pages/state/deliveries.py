@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 import atlas
+from atlas.i18n import N_, _, language
 from atlas.registry import SAMPLE_DELIVERIES, SAMPLE_SCHEDULE
 from atlas.schedules import Comparison, compare_files, compliance, picked_period
 from atlas.store import CombinedDeliveries, compare_with_store
@@ -25,6 +26,7 @@ from layers.deliveries import compliance_map
 from layers.text import markdown_text as md
 from pages.state import keys
 from pages.state.choices import DeliveriesUsed, Source
+from pages.state.language import cache_in_language
 from pages.state.messages import error_text, shown_source
 from pages.state.recorded import Recorded, recorded_deliveries
 from pages.state.sources import dataset_of
@@ -43,6 +45,10 @@ __all__ = [
     "sources_text",
 ]
 
+#: Where the schedule and reports come from (the radio's values, and its words in English).
+_SAMPLE = N_("Sample schedule and reports")
+_MINE = N_("My files")
+
 
 def choose_comparison(
     source: Source,
@@ -57,16 +63,16 @@ def choose_comparison(
     saying what is wrong, when they cannot be compared."""
     cols = st.columns(3)
     late_hours = cols[0].number_input(
-        "On time within (hours of the window)", 0.0, 12.0, 2.0, 0.5, key=keys.LATE_HOURS
+        _("On time within (hours of the window)"), 0.0, 12.0, 2.0, 0.5, key=keys.LATE_HOURS
     )
     short_percent = cols[1].number_input(
-        "In full within (% below the volume)", 0.0, 90.0, 10.0, 5.0, key=keys.SHORT_PERCENT
+        _("In full within (% below the volume)"), 0.0, 90.0, 10.0, 5.0, key=keys.SHORT_PERCENT
     )
     files = (source, standard, schedule, deliveries)
     try:
-        first, _ = compared_with(*files, None, None, late_hours, short_percent, recorded)
+        first, _combined = compared_with(*files, None, None, late_hours, short_percent, recorded)
         period = cols[2].date_input(
-            "Period", value=first.period, format="YYYY-MM-DD", key=keys.SCHEDULE_PERIOD
+            _("Period"), value=first.period, format="YYYY-MM-DD", key=keys.SCHEDULE_PERIOD
         )
         start, end = picked_period(period, first.period)
         result, combined = compared_with(*files, start, end, late_hours, short_percent, recorded)
@@ -83,30 +89,34 @@ def schedule_files(reports_optional: bool = False) -> tuple[str, str]:
     ``reports_optional`` (the store's deliveries are compared) the schedule alone will do:
     the reports' path is then empty."""
     chosen = st.radio(
-        "Schedule and reports",
-        ["Sample schedule and reports", "My files"],
+        _("Schedule and reports"),
+        [_SAMPLE, _MINE],
         horizontal=True,
+        format_func=_,
         key=keys.SCHEDULE_SOURCE,
     )
-    if chosen != "My files":
+    if chosen != _MINE:
         return str(SAMPLE_SCHEDULE), str(SAMPLE_DELIVERIES)
     upload = st.columns(2)
-    schedule = upload[0].file_uploader("Schedule (CSV)", type=["csv"], key=keys.SCHEDULE_FILE)
+    schedule = upload[0].file_uploader(_("Schedule (CSV)"), type=["csv"], key=keys.SCHEDULE_FILE)
     deliveries = upload[1].file_uploader(
-        "Delivery reports (CSV" + (", optional)" if reports_optional else ")"),
+        _("Delivery reports (CSV, optional)") if reports_optional else _("Delivery reports (CSV)"),
         type=["csv"],
         key=keys.DELIVERIES_FILE,
     )
     st.caption(
-        "Schedule columns: settlement_id, provider, weekday or date, start, end, litres and/or "
-        "tanks, valid_from, valid_to. Reports: settlement_id, arrived_at, litres and/or tanks, "
-        "reporter, note. Times are local (South African) time."
+        # TRANSLATORS: the column names (settlement_id, provider…) stay as they are.
+        _(
+            "Schedule columns: settlement_id, provider, weekday or date, start, end, litres "
+            "and/or tanks, valid_from, valid_to. Reports: settlement_id, arrived_at, litres "
+            "and/or tanks, reporter, note. Times are local (South African) time."
+        )
     )
     if schedule is None or (deliveries is None and not reports_optional):
         st.info(
-            "Upload the schedule to compare it."
+            _("Upload the schedule to compare it.")
             if reports_optional
-            else "Upload both files to compare them."
+            else _("Upload both files to compare them.")
         )
         st.stop()
     return (
@@ -115,7 +125,7 @@ def schedule_files(reports_optional: bool = False) -> tuple[str, str]:
     )
 
 
-@st.cache_data(max_entries=16, show_spinner="Comparing the schedule with the reports…")
+@cache_in_language(max_entries=16, show_spinner=N_("Comparing the schedule with the reports…"))
 def comparison(
     source: Source,
     standard: str,
@@ -131,7 +141,8 @@ def comparison(
     """The schedule/reports comparison for the settlements of a source (cached by file paths,
     which hold uploads' hashes, and by ``recorded_key``, the digest of the store's deliveries
     ``_recorded``); by default over the period the deliveries cover. ``deliveries`` empty:
-    the store's alone."""
+    the store's alone. Keyed by the language too (its reports' messages are words); pass
+    ``_recorded`` by keyword, so that it is not hashed."""
     ids = tuple(dataset_of(source, standard).settlements["settlement_id"].astype(str))
     late, short = timedelta(hours=late_hours), short_percent / 100
     if recorded_key is None or _recorded is None:
@@ -165,7 +176,16 @@ def compared_with(
     """:func:`comparison` with the store's deliveries ``recorded`` (None: the files alone)."""
     key, frame = (None, None) if recorded is None else (recorded.key, recorded.frame)
     return comparison(
-        source, standard, schedule, deliveries, start, end, late_hours, short_percent, key, frame
+        source,
+        standard,
+        schedule,
+        deliveries,
+        start,
+        end,
+        late_hours,
+        short_percent,
+        key,
+        _recorded=frame,
     )
 
 
@@ -203,14 +223,16 @@ def delivery_compliance(
     return delivery_rollup(used, standard, recorded=recorded_deliveries())
 
 
-@st.cache_resource(max_entries=16, show_spinner="Drawing the map…")
+@st.cache_resource(max_entries=16, show_spinner=N_("Drawing the map…"))
 def _compliance_map(
     used: DeliveriesUsed,
     standard: str,
     online_tiles: bool,
     recorded_key: str | None,
+    lang: str,
     _recorded: Recorded | None,
 ) -> folium.Map:
+    # ``lang``: the legend's and tooltips' language, a key of the cache.
     polygons = dataset_of(used.source, standard).settlements
     rollup = delivery_rollup(used, standard, recorded=_recorded)
     return compliance_map(polygons, rollup, online_tiles=online_tiles)
@@ -220,16 +242,16 @@ def delivery_map(
     used: DeliveriesUsed, standard: str, online_tiles: bool, recorded: Recorded | None = None
 ) -> folium.Map:
     """The settlements coloured by delivery compliance (cached by what it shows, the store's
-    deliveries by their digest; st_folium gets a copy)."""
+    deliveries by their digest, and the language; st_folium gets a copy)."""
     key = None if recorded is None else recorded.key
-    return _compliance_map(used, standard, online_tiles, key, recorded)
+    return _compliance_map(used, standard, online_tiles, key, language(), recorded)
 
 
 def sources_text(used: DeliveriesUsed, combined: CombinedDeliveries | None) -> str:
     """Which deliveries were compared, in plain words (Markdown, escaped)."""
     file = shown_source(used.deliveries) if used.deliveries else None
     if file is not None and Path(used.deliveries) == SAMPLE_DELIVERIES:
-        file = f"the sample's {file}"
+        file = _("the sample's {file}", file=file)
     if combined is None:
-        return md(f"Deliveries compared: those reported in {file}.")
-    return md(" ".join(combined.sentences(file, "the atlas")))
+        return md(_("Deliveries compared: those reported in {file}.", file=file))
+    return md(" ".join(combined.sentences(file, _("the atlas"))))

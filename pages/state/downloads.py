@@ -1,20 +1,20 @@
 """Downloads: the current view as files, and the printable cluster report (cached: rendering
-takes a second or two)."""
+takes a second or two; by the session's language too, which their words are written in)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
 
-import streamlit as st
-
 import atlas
 from atlas.exports import Download
+from atlas.i18n import N_
 from atlas.store.timeline import ReportLife
 from atlas.summaries.pack_recipient import Recipient
 from layers.standalone import output_download
 from pages.state.choices import DeliveriesUsed, RasterChoice, Source, Timing
 from pages.state.deliveries import delivery_compliance
+from pages.state.language import cache_in_language
 from pages.state.sources import dataset_of
 from pages.state.view import gaps, gaps_as_of
 
@@ -32,7 +32,7 @@ def _measured(
     return result, dataset, [timing.sentence]
 
 
-@st.cache_data(max_entries=16, show_spinner="Preparing the download…")
+@cache_in_language(max_entries=16, show_spinner=N_("Preparing the download…"))
 def download(
     source: Source,
     standard: str,
@@ -50,7 +50,7 @@ def download(
     the format."""
     # The dataset's own name is the app's label ("Files: informal.shp"): name by the file.
     subject = cluster or (Path(source.settlements).stem if source.settlements else None)
-    result, dataset, _ = _measured(source, standard, population, timing)
+    result, dataset, _lines = _measured(source, standard, population, timing)
     return output_download(
         result,
         dataset,
@@ -63,7 +63,7 @@ def download(
     )
 
 
-@st.cache_data(max_entries=16, show_spinner="Drawing the cluster report…")
+@cache_in_language(max_entries=16, show_spinner=N_("Drawing the cluster report…"))
 def report_pdf(
     source: Source,
     standard: str,
@@ -86,7 +86,7 @@ def report_pdf(
     )
 
 
-@st.cache_data(max_entries=8, show_spinner="Drawing the wall map…")
+@cache_in_language(max_entries=8, show_spinner=N_("Drawing the wall map…"))
 def poster_pdf(
     source: Source,
     standard: str,
@@ -102,7 +102,7 @@ def poster_pdf(
     return cluster_poster(result, dataset, cluster, size=size, sources=lines)
 
 
-@st.cache_data(max_entries=8, show_spinner="Drawing the submission pack…")
+@cache_in_language(max_entries=8, show_spinner=N_("Drawing the submission pack…"))
 def pack_pdf(
     source: Source,
     standard: str,

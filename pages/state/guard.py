@@ -22,6 +22,7 @@ import streamlit as st
 from streamlit.errors import FragmentHandledException
 
 from atlas.errors import AtlasError
+from atlas.i18n import N_, _
 from layers.text import markdown_text as md
 from pages.state.messages import error_text
 
@@ -32,27 +33,32 @@ __all__ = [
     "LOG",
     "REFERENCE",
     "TELL",
-    "Guarded",
+    "TRY",
+    "Guarded",  # i18n-ignore: a name
     "failure_text",
     "guard",
     "new_reference",
+    "shown_advice",
 ]
 
 #: The server's log of what failed in the app (never a session's values: the exception alone).
 LOG = logging.getLogger("atlas.app")
 #: What the browser is told when something other than the user's input failed.
-FAILED_PAGE = "Something went wrong while showing this page."
-FAILED_SECTION = "Something went wrong with {what}; the rest of the page still works."
+#: (English, as every constant here: translated where shown, :func:`failure_text`.)
+FAILED_PAGE = N_("Something went wrong while showing this page.")
+FAILED_SECTION = N_("Something went wrong with {what}; the rest of the page still works.")
 #: The end of every such message: how the details are found again.
-TELL = (
+TELL = N_(
     "If it happens again, tell whoever runs this atlas the reference below: it finds the "
     "details in the server's log."
 )
-FAILED_TRY = (
+#: What to try, before :data:`TELL` (an ``advice`` is a sentence of its own, then ``TELL``).
+TRY = N_(
     "Try again (press R, or reload the page), or choose other files, a different standard or "
-    "another cluster in the sidebar. " + TELL
+    "another cluster in the sidebar."
 )
-REFERENCE = "Reference: `{reference}`"
+FAILED_TRY = TRY + " " + TELL
+REFERENCE = N_("Reference: `{reference}`")
 
 
 def new_reference() -> str:
@@ -68,21 +74,38 @@ class Guarded:
     failed: bool = False
 
 
+def shown_advice(advice: str) -> str:
+    """``advice`` in the session's language: a sentence of the catalogue, or one followed by
+    :data:`TELL` (``N_("Choose another file.") + " " + TELL``), each translated on its own.
+
+    >>> shown_advice(FAILED_TRY) == FAILED_TRY
+    True
+    """
+    if not advice.endswith(TELL):
+        return _(advice)
+    head = advice[: -len(TELL)]
+    sentence = head.rstrip()  # the msgid, without the space before TELL
+    return (_(sentence) + head[len(sentence) :] if sentence else head) + _(TELL)
+
+
 def failure_text(error: Exception, what: str, reference: str, advice: str = FAILED_TRY) -> str:
     """The message for ``st.error``: an :class:`~atlas.errors.AtlasError` in its app wording
     (:func:`pages.state.messages.error_text`), anything else as "something went wrong" with
-    ``advice`` (what to try); both end with the reference."""
+    ``advice`` (what to try); both end with the reference. ``what`` and ``advice`` are in
+    English, marked for the catalogue (``N_``), and translated here."""
+    shown = _(what) if what else ""
     if isinstance(error, AtlasError):
-        text = error_text(error, what[:1].upper() + what[1:])
+        text = error_text(error, shown[:1].upper() + shown[1:])
     else:
         whole = what == ""
-        text = (FAILED_PAGE if whole else FAILED_SECTION.format(what=md(what))) + " " + advice
-    return f"{text}\n\n{REFERENCE.format(reference=reference)}"
+        said = _(FAILED_PAGE) if whole else _(FAILED_SECTION, what=md(shown))
+        text = said + " " + shown_advice(advice)
+    return f"{text}\n\n{_(REFERENCE, reference=reference)}"
 
 
 def _report(error: Exception, what: str, advice: str) -> None:
     reference = new_reference()
-    where = what or "the page"
+    where = what or "the page"  # i18n-ignore: the log's words
     if isinstance(error, AtlasError):
         # The user's input, said on screen: the log keeps its kind, never its text (it may
         # quote the user's data), nor a traceback.
@@ -95,7 +118,8 @@ def _report(error: Exception, what: str, advice: str) -> None:
 @contextmanager
 def guard(what: str = "", *, advice: str = FAILED_TRY, stop: bool = False) -> Iterator[Guarded]:
     """Run a page (``what`` empty) or one independent section of a page (``what`` says what it
-    shows, e.g. ``"the settlement's profile"``) so that a failure in it is shown as a message
+    shows, in English marked for the catalogue, e.g. ``N_("the settlement's profile")``: the
+    message translates it, the log keeps it English) so that a failure in it is shown as a message
     and logged, and whatever comes after it still runs; with ``stop``, nothing after it runs
     (what comes after depends on it: the door of a shared server, the navigation).
     ``advice`` says what to try after a failure that is not an
@@ -103,7 +127,7 @@ def guard(what: str = "", *, advice: str = FAILED_TRY, stop: bool = False) -> It
 
     Examples
     --------
-    >>> with guard("the delivery table") as shown:  # doctest: +SKIP
+    >>> with guard(N_("the delivery table")) as shown:  # doctest: +SKIP
     ...     st.dataframe(delivery_table(v))
     >>> shown.failed  # doctest: +SKIP
     False

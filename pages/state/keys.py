@@ -38,6 +38,7 @@ __all__ = [
     "GUEST_CODE",
     "GUEST_FORM",
     "GUEST_SUBMIT",
+    "LANGUAGE",
     "LATE_HOURS",
     "MAP",
     "METRIC",
@@ -242,6 +243,9 @@ GUEST_SUBMIT: Final = "guest_submit"
 
 #: The start of every key of the cluster's records: signing out removes them all.
 RECORDS: Final = "records_"
+
+# The sidebar's language picker (pages.state.language): the session's language code.
+LANGUAGE: Final = "language"
 
 
 # Widget keys made per layer or field (the Data page), per view (the maps) or per record.

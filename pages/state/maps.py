@@ -12,6 +12,7 @@ import streamlit as st
 from branca.element import MacroElement
 from streamlit_folium import st_folium
 
+from atlas.i18n import N_, language
 from layers.display import DisplayLayers, prepare_display
 from layers.maps import add_overlays, build_map
 from layers.raster import raster_overlay
@@ -23,7 +24,7 @@ from pages.state.view import dataset_as_of_timing, gaps, gaps_as_of
 __all__ = ["display_layers", "map_for", "show_map"]
 
 
-@st.cache_resource(max_entries=16, show_spinner="Preparing the map layers…")
+@st.cache_resource(max_entries=16, show_spinner=N_("Preparing the map layers…"))
 def display_layers(
     source: Source, categories: tuple[str, ...], timing: Timing | None = None
 ) -> DisplayLayers:
@@ -33,7 +34,6 @@ def display_layers(
     return prepare_display(dataset.settlements, dataset.services, dataset.wards)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Drawing the map…")
 def map_for(
     source: Source,
     standard: str,
@@ -45,9 +45,38 @@ def map_for(
     overlays: tuple[RasterChoice, ...] = (),
     timing: Timing | None = None,
 ) -> folium.Map:
-    """The map of a view (cached: a filter change rebuilds only what changed; a raster is
-    drawn once per choice, and only its small folium wrapping is made per map; a new view
-    reuses the dataset's prepared layers)."""
+    """The map of a view, in the session's language (its legend, tooltips and layer names:
+    cached per language, see :func:`_map_in`)."""
+    return _map_in(
+        language(),
+        source,
+        standard,
+        category,
+        metric,
+        cluster,
+        online_tiles,
+        population,
+        overlays,
+        timing,
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner=N_("Drawing the map…"))
+def _map_in(
+    lang: str,
+    source: Source,
+    standard: str,
+    category: str,
+    metric: str,
+    cluster: str | None,
+    online_tiles: bool,
+    population: RasterChoice | None = None,
+    overlays: tuple[RasterChoice, ...] = (),
+    timing: Timing | None = None,
+) -> folium.Map:
+    """The map of a view in language ``lang`` (cached: a filter change rebuilds only what
+    changed; a raster is drawn once per choice, and only its small folium wrapping is made per
+    map; a new view reuses the dataset's prepared layers)."""
     result = (
         gaps(source, standard, population)
         if timing is None

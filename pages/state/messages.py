@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from atlas.errors import AccessDenied, StoreError, ValidationError, describe
+from atlas.i18n import _, format_number
 from atlas.problems import Problem, Report
 from atlas.summaries.records import plain_words
 from layers.text import markdown_text as md
@@ -72,7 +73,12 @@ def report_text(report: Report) -> str:
     then one line per problem, errors first (each as :func:`problem_text` words it)."""
     source = shown_source(report.source)
     head = report.layer + (f" ({source})" if source else "")
-    counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+    # TRANSLATORS: the counts of a layer's check, the same words for any count.
+    counts = _(
+        "{errors} error(s), {warnings} warning(s)",
+        errors=format_number(len(report.errors)),
+        warnings=format_number(len(report.warnings)),
+    )
     ordered = sorted(report.problems, key=lambda p: _SEVERITY_ORDER[p.severity])
     lines = "\n".join(f"- {problem_text(p)}" for p in ordered)
     return md(f"{head}: {counts}") + (f"\n\n{lines}" if lines else "")

@@ -19,6 +19,7 @@ import streamlit as st
 from atlas.errors import AtlasError
 from atlas.exports.download_names import download_name
 from atlas.history.moments import day_start
+from atlas.i18n import N_, _
 from atlas.store import NewSubmission, Role, add_submission, list_contacts, list_reports
 from atlas.store.timeline import ReportLife, report_lives
 from atlas.summaries.legal import PACK_RECIPIENTS
@@ -39,10 +40,11 @@ __all__ = ["pack_section"]
 #: The end of a day is this much before the next one starts.
 _TICK = timedelta(microseconds=1)
 
-_FROM = {
-    "contacts": "from the cluster's contacts",
-    "wards": "the councillor the wards layer names",
-    "office": "no contact is known, so the letter goes to the office",
+#: Who the pack goes to, by where the recipient was found.
+_TO = {
+    "contacts": N_("To {recipient} (from the cluster's contacts)."),
+    "wards": N_("To {recipient} (the councillor the wards layer names)."),
+    "office": N_("To {recipient} (no contact is known, so the letter goes to the office)."),
 }
 
 
@@ -75,7 +77,7 @@ def _record(cluster: str, recipient: Recipient, pdf: Any) -> None:
     """The download button's callback: keep the submission, sent today, with the PDF's digest."""
     user = session.user()
     if user is None:
-        session.set_notice("pack", "error", "Sign in again to record the submission.")
+        session.set_notice("pack", "error", _("Sign in again to record the submission."))
         return
     sent = today()
     try:
@@ -93,9 +95,14 @@ def _record(cluster: str, recipient: Recipient, pdf: Any) -> None:
             ),
         )
     except AtlasError as exc:
-        session.set_notice("pack", "error", error_text(exc, "The submission was not recorded"))
+        session.set_notice("pack", "error", error_text(exc, _("The submission was not recorded")))
         return
-    text = f"Submission to {recipient.line} recorded (number {sid}): an answer is due by {sent + REPLY_WITHIN}."
+    text = _(
+        "Submission to {recipient} recorded (number {number}): an answer is due by {due}.",
+        recipient=recipient.line,
+        number=sid,
+        due=sent + REPLY_WITHIN,
+    )
     session.set_notice("pack", "success", md(text))
 
 
@@ -103,23 +110,23 @@ def pack_section(v: View, deliveries: DeliveriesUsed | None, timing: Timing | No
     """Who the pack goes to, its download button and (signed in) whether to record it."""
     cluster = str(v.cluster)
     role = str(
-        st.selectbox("Addressed to", PACK_RECIPIENTS, format_func=lambda r: ROLE[r]["title"])
+        st.selectbox(_("Addressed to"), PACK_RECIPIENTS, format_func=lambda r: _(ROLE[r]["title"]))
     )
     members = v.result.settlements[v.result.settlements["cluster"] == cluster]
     wards = cluster_wards(v.result, members["settlement_id"])
     ward = wards[0] if wards else None
     category = "water"
     if role == "ward_councillor" and len(wards) > 1:
-        ward = st.selectbox("Ward (the first has most of the cluster's households)", wards)
+        ward = st.selectbox(_("Ward (the first has most of the cluster's households)"), wards)
     if role == "department":
-        category = str(st.selectbox("Department of", list(v.standard.categories)))
+        category = str(st.selectbox(_("Department of"), list(v.standard.categories)))
     try:
         recipient = _recipient(v, role, ward, category)
         lives, references = _records(cluster)
     except AtlasError as exc:
-        st.warning(error_text(exc, "The submission pack cannot be made"))
+        st.warning(error_text(exc, _("The submission pack cannot be made")))
         return
-    st.caption(md(f"To {recipient.line} ({_FROM[recipient.source]})."))
+    st.caption(md(_(_TO[recipient.source], recipient=recipient.line)))
     on = today()
     moment = timing.moment if timing is not None else day_start(on + timedelta(days=1)) - _TICK
     source, standard, population = v.source, v.standard_name, v.population
@@ -135,10 +142,10 @@ def pack_section(v: View, deliveries: DeliveriesUsed | None, timing: Timing | No
         user.can(Role.COORDINATOR) or (user.role is Role.MEMBER and user.cluster == cluster)
     )
     record = may_record and st.checkbox(
-        "Record it in the cluster's submissions as sent today", value=True
+        _("Record it in the cluster's submissions as sent today"), value=True
     )
     st.download_button(
-        f"Download the submission pack of {cluster} (PDF)",
+        _("Download the submission pack of {cluster} (PDF)", cluster=cluster),
         pdf,  # drawn only when asked for: a pack takes a few seconds
         file_name=download_name(
             cluster, v.standard.id, f"submission-{role.replace('_', '-')}", ".pdf", on=on

@@ -8,6 +8,7 @@ import dataclasses
 import streamlit as st
 
 import atlas
+from atlas.i18n import N_, _
 from atlas.raster import (
     HAZARD_RULES,
     POPULATION_KINDS,
@@ -23,6 +24,7 @@ from layers.raster import RasterImage, raster_image
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.choices import RasterChoice, Source
+from pages.state.language import cache_in_language
 from pages.state.messages import error_text, problem_text
 from pages.state.sources import current_source, current_standard, dataset_of
 from pages.state.uploads import store_upload
@@ -44,22 +46,29 @@ __all__ = [
     "sample_population",
 ]
 
+#: The upload box and the choice of a ``role`` raster (the two roles of the atlas).
+_OWN = {
+    "population": N_("Your own population raster (GeoTIFF)"),
+    "hazard": N_("Your own hazard raster (GeoTIFF)"),
+}
+_PICK = {"population": N_("Population raster"), "hazard": N_("Hazard raster")}
+
 
 def sample_population() -> RasterChoice:
     """The sample's population raster (people per cell)."""
-    return RasterChoice("Sample population (synthetic)", str(sample_rasters().population))
+    return RasterChoice(N_("Sample population (synthetic)"), str(sample_rasters().population))
 
 
 def sample_flood(threshold: float | None = 1.0, classes: tuple[float, ...] = ()) -> RasterChoice:
     """The sample's flood zones; by default any flood zone (class ≥ 1) is hazard."""
     return RasterChoice(
-        "Sample flood zones (synthetic)",
+        N_("Sample flood zones (synthetic)"),
         str(sample_rasters().flood),
         "hazard",
         threshold,
         classes,
         tuple(SAMPLE_FLOOD_CLASSES.items()),
-        "the flood zone",
+        N_("the flood zone"),
     )
 
 
@@ -77,7 +86,12 @@ def remember_upload(role: str, sample: RasterChoice, name: str, data: bytes) -> 
     if session.raster_upload(role) == path:
         return
     own = dataclasses.replace(
-        sample, label=f"Your file: {name}", path=path, class_labels=(), zone="the hazard zone"
+        sample,
+        name=f"Your file: {name}",  # i18n-ignore: kept English, shown as its label
+        path=path,
+        class_labels=(),
+        hazard_zone=N_("the hazard zone"),
+        file_name=name,
     )
     session.remember_own_raster(role, path, own)
 
@@ -104,7 +118,7 @@ def picked_raster(role: str, picked: RasterChoice | None) -> RasterChoice | None
 def choose_raster(role: str, sample: RasterChoice) -> RasterChoice | None:
     """Widgets: the sample's raster, the user's upload or none; the choice survives changing
     pages (an upload that cannot be stored is shown as an error)."""
-    file = st.file_uploader(f"Your own {role} raster (GeoTIFF)", type=["tif", "tiff"])
+    file = st.file_uploader(_(_OWN[role]), type=["tif", "tiff"])
     if file is not None:
         try:
             remember_upload(role, sample, file.name, file.getvalue())
@@ -112,10 +126,10 @@ def choose_raster(role: str, sample: RasterChoice) -> RasterChoice | None:
             st.error(error_text(exc))
     options, index = raster_options(role, sample)
     picked = st.radio(
-        f"{role.capitalize()} raster",
+        _(_PICK[role]),
         options,
         index=index,
-        format_func=lambda o: o.label if o else "none",
+        format_func=lambda o: o.label if o else _("none"),
     )
     return picked_raster(role, picked)
 
@@ -123,7 +137,7 @@ def choose_raster(role: str, sample: RasterChoice) -> RasterChoice | None:
 def choose_kind(population: RasterChoice) -> RasterChoice:
     """Widget: whether a population raster holds people per cell or per km²."""
     kind = st.radio(
-        "It holds people",
+        _("It holds people"),
         POPULATION_KINDS,
         index=POPULATION_KINDS.index(population.kind),
         horizontal=True,
@@ -136,7 +150,7 @@ def choose_rule(hazard: RasterChoice) -> RasterChoice | None:
     """Widgets: which cells of a hazard raster are hazard, at or above a value or of some
     classes; None, with what is wrong, when the classes typed cannot be read."""
     rule = st.radio(
-        "Hazard cells are",
+        _("Hazard cells are"),
         HAZARD_RULES,
         index=HAZARD_RULES.index(hazard.rule_name),
         horizontal=True,
@@ -144,9 +158,9 @@ def choose_rule(hazard: RasterChoice) -> RasterChoice | None:
     )
     try:
         if rule == "threshold":
-            value = st.number_input("Value", value=hazard.threshold_value)
+            value = st.number_input(_("Value"), value=hazard.threshold_value)
             return hazard.with_threshold(float(value))
-        return hazard.with_classes(st.text_input("Classes (commas)", hazard.classes_text))
+        return hazard.with_classes(st.text_input(_("Classes (commas)"), hazard.classes_text))
     except atlas.AtlasError as exc:
         st.error(error_text(exc))
         return None
@@ -158,19 +172,19 @@ def remember_checked(role: str, choice: RasterChoice | None) -> None:
     if choice is not None:
         try:
             described = check_raster(choice.path, current_source(), current_standard(), choice.kind)
-            st.caption(f"{md(choice.label)}: {described}.")
+            st.caption(_("{raster}: {described}.", raster=md(choice.label), described=described))
             if role == "population":
                 for text in nodata_warnings(
                     choice.path, current_source(), current_standard(), choice.kind
                 ):
-                    st.warning(f"{md(choice.label)}: {text}")
+                    st.warning(_("{raster}: {problem}", raster=md(choice.label), problem=text))
         except atlas.AtlasError as exc:
             st.error(error_text(exc, choice.label))
             choice = None
     session.remember_raster(role, choice)
 
 
-@st.cache_data(max_entries=16, show_spinner="Checking the raster…")
+@cache_in_language(max_entries=16, show_spinner=N_("Checking the raster…"))
 def check_raster(path: str, source: Source, standard: str, kind: str = "count") -> str:
     """Open a raster and check it covers the source's settlements (and, for a hazard raster,
     that the cells under them fit the memory limit: nothing is read yet); its description, or
@@ -179,10 +193,16 @@ def check_raster(path: str, source: Source, standard: str, kind: str = "count") 
     raster = open_raster_for(path, settlements)
     if kind == "hazard":
         check_hazard_size(raster, settlements)
-    return f"{raster.width} × {raster.height} cells, {raster.crs.name}, {raster.dtype}"
+    return _(
+        "{width} × {height} cells, {crs}, {dtype}",
+        width=raster.width,
+        height=raster.height,
+        crs=raster.crs.name,
+        dtype=raster.dtype,
+    )
 
 
-@st.cache_data(max_entries=16, show_spinner="Reading the raster's cells…")
+@cache_in_language(max_entries=16, show_spinner=N_("Reading the raster's cells…"))
 def nodata_warnings(path: str, source: Source, standard: str, kind: str) -> list[str]:
     """What a population raster's cells without data do to the source's settlements (unknown
     or partial estimates, negative fill values), one line each, worded for the app."""
@@ -193,9 +213,10 @@ def nodata_warnings(path: str, source: Source, standard: str, kind: str) -> list
     return [problem_text(p) for p in estimate.attrs.get("problems", ())]
 
 
-@st.cache_data(max_entries=16, show_spinner="Drawing the raster…")
+@cache_in_language(max_entries=16, show_spinner=N_("Drawing the raster…"))
 def raster_picture(choice: RasterChoice) -> RasterImage:
-    """A chosen raster drawn for the map (cached by the choice: path, kind and rule)."""
+    """A chosen raster drawn for the map (cached by the choice: path, kind and rule, and the
+    language of its legend)."""
     return raster_image(
         load_raster(choice.path),
         kind=choice.kind,
@@ -208,5 +229,7 @@ def raster_picture(choice: RasterChoice) -> RasterImage:
 def overlay_title(choice: RasterChoice) -> str:
     """The legend heading of a chosen raster."""
     if choice.kind == "hazard":
-        return f"{choice.label}: {choice.rule}"
-    return f"{choice.label}: people {population_kind_words(choice.kind)}"
+        return _("{raster}: {rule}", raster=choice.label, rule=choice.rule)
+    if choice.kind == "density":  # as population_kind_words says it
+        return _("{raster}: people per km²", raster=choice.label)
+    return _("{raster}: people per cell", raster=choice.label)

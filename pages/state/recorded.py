@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.errors import AtlasError
+from atlas.i18n import _
 from atlas.store import NewDelivery, Role, add_delivery, delivery_frame, registered_settlements
 from atlas.store.reports import MAX_NOTE
 from atlas.store.times import LOCAL_ZONE, now
@@ -38,7 +39,7 @@ __all__ = [
     "DELIVERY_SUBMIT",
     "DELIVERY_TANKS",
     "DELIVERY_TIME",
-    "Recorded",
+    "Recorded",  # i18n-ignore: a name
     "delivery_form",
     "recorded_deliveries",
 ]
@@ -74,7 +75,7 @@ def recorded_deliveries() -> Recorded | None:
     try:
         frame = delivery_frame(records_store(), user)
     except AtlasError as exc:
-        st.warning(error_text(exc, "The deliveries recorded in the atlas are not compared"))
+        st.warning(error_text(exc, _("The deliveries recorded in the atlas are not compared")))
         return None
     kept = frame.assign(reporter=None, note=None)  # never in a cache: names and notes
     text = kept[["settlement_id", "arrived_at", "litres", "tanks"]].to_csv(index=False)
@@ -87,10 +88,10 @@ def _record() -> None:
     day = session.widget_value(DELIVERY_DAY)
     at = session.widget_value(DELIVERY_TIME)
     if user is None:
-        session.set_notice("delivery", "error", "Sign in again to record the delivery.")
+        session.set_notice("delivery", "error", _("Sign in again to record the delivery."))
         return
     if not isinstance(day, date) or not isinstance(at, time):
-        session.set_notice("delivery", "error", "Give the day and the time it arrived.")
+        session.set_notice("delivery", "error", _("Give the day and the time it arrived."))
         return
     entry = NewDelivery(
         settlement_id=str(session.widget_value(DELIVERY_SETTLEMENT)),
@@ -111,8 +112,13 @@ def _record() -> None:
         "delivery",
         "success",
         md(
-            f"Delivery recorded (number {did}), on {day} at {at:%H:%M}: the comparison counts "
-            "it whenever the period includes that day."
+            _(
+                "Delivery recorded (number {number}), on {day} at {time}: the comparison "
+                "counts it whenever the period includes that day.",
+                number=did,
+                day=day,
+                time=f"{at:%H:%M}",
+            )
         ),
     )
 
@@ -126,16 +132,16 @@ def delivery_form() -> None:
     try:
         entries = reportable_settlements(registered_settlements(records_store()), user)
     except AtlasError as exc:
-        st.warning(error_text(exc, "Deliveries cannot be recorded"))
+        st.warning(error_text(exc, _("Deliveries cannot be recorded")))
         return
     if not entries:
         return
     labels = {e.settlement_id: settlement_label(e) for e in entries}
     ids = list(labels)
     today = now().astimezone(LOCAL_ZONE).date()
-    with st.expander("Record a delivery you saw arrive"), st.form(DELIVERY_FORM):
+    with st.expander(_("Record a delivery you saw arrive")), st.form(DELIVERY_FORM):
         st.selectbox(
-            "Settlement",
+            _("Settlement"),
             ids,
             index=session.initial_index(DELIVERY_SETTLEMENT, ids, ids[0]),
             format_func=labels.__getitem__,
@@ -143,21 +149,21 @@ def delivery_form() -> None:
         )
         when = st.columns(2)
         when[0].date_input(
-            "Day it arrived", today, max_value=today, format="YYYY-MM-DD", key=DELIVERY_DAY
+            _("Day it arrived"), today, max_value=today, format="YYYY-MM-DD", key=DELIVERY_DAY
         )
         when[1].time_input(
-            "Time it arrived (South African time)",
+            _("Time it arrived (South African time)"),
             None,
             step=timedelta(minutes=1),
             key=DELIVERY_TIME,
         )
         volume = st.columns(2)
-        volume[0].number_input("Litres", 0.0, None, None, 1000.0, key=DELIVERY_LITRES)
-        volume[1].number_input("Tanks", 0.0, None, None, 1.0, key=DELIVERY_TANKS)
-        st.caption("Give the litres, the number of tanks, or both.")
-        st.text_input("Provider (optional)", max_chars=300, key=DELIVERY_PROVIDER)
-        st.text_area("Note (optional)", max_chars=MAX_NOTE, key=DELIVERY_NOTE)
+        volume[0].number_input(_("Litres"), 0.0, None, None, 1000.0, key=DELIVERY_LITRES)
+        volume[1].number_input(_("Tanks"), 0.0, None, None, 1.0, key=DELIVERY_TANKS)
+        st.caption(_("Give the litres, the number of tanks, or both."))
+        st.text_input(_("Provider (optional)"), max_chars=300, key=DELIVERY_PROVIDER)
+        st.text_area(_("Note (optional)"), max_chars=MAX_NOTE, key=DELIVERY_NOTE)
         st.form_submit_button(
-            "Record the delivery", type="primary", on_click=_record, key=DELIVERY_SUBMIT
+            _("Record the delivery"), type="primary", on_click=_record, key=DELIVERY_SUBMIT
         )
     show_notice("delivery")

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from atlas.errors import AtlasError
+from atlas.i18n import N_, _
 from atlas.store import (
     CHANNELS,
     OPEN_STATES,
@@ -45,13 +46,13 @@ from pages.state.messages import error_text
 
 __all__ = ["CONTACT_PRIVATE", "big_controls", "report_form", "sent_report"]
 
-#: What the report form says about the resident's contact.
-CONTACT_PRIVATE = (
+#: What the report form says about the resident's contact (translated where shown).
+CONTACT_PRIVATE = N_(
     "🔒 Kept private: only the cluster's coordinators can see it, and each time one looks it "
     "is written in the atlas's log. It is never on the map, in downloads, or shown to members "
     "and viewers."
 )
-_NO_POINT = "Not a specific point (say where in the note)"
+_NO_POINT = N_("Not a specific point (say where in the note)")
 #: Controls a thumb can hit on a phone (48 px and more) and text a phone does not zoom into
 #: (16 px and more), on the records' pages only.
 _BIG_CONTROLS = """<style>
@@ -81,12 +82,14 @@ def _send() -> None:
     observed = datetime.combine(day, at, tzinfo=LOCAL_ZONE)
     if observed > _sast_now() + CLOCK_SLACK:
         session.set_notice(
-            "report", "error", "The day and time are later than now: check them and send again."
+            "report",
+            "error",
+            _("The day and time are later than now: check them and send again."),
         )
         return
     problem = session.widget_value(keys.REPORT_PROBLEM)
     if problem is None:
-        session.set_notice("report", "error", "Choose what is wrong, then send the report.")
+        session.set_notice("report", "error", _("Choose what is wrong, then send the report."))
         return
     entry = NewReport(
         settlement_id=str(session.widget_value(keys.REPORT_SETTLEMENT)),
@@ -100,7 +103,7 @@ def _send() -> None:
     )
     user = session.user()
     if user is None:
-        session.set_notice("report", "error", "Sign in again to send the report.")
+        session.set_notice("report", "error", _("Sign in again to send the report."))
         return
     try:
         added = add_report(records_store(), user, entry)
@@ -122,16 +125,23 @@ def report_form(store: Store, user: User, category: str | None) -> None:
     ``category`` is the service chosen in the sidebar (the first choice of the form)."""
     entries = reportable_settlements(registered_settlements(store), user)
     if not entries:
-        where = f"of {user.cluster}" if user.role is Role.MEMBER else "at all"
-        st.info(
-            f"No settlement {md(where)} is in the atlas's register yet: ask a coordinator to "
-            "register the settlements (`atlas serve` does it on its first start)."
-        )
+        if user.role is Role.MEMBER:
+            missing = _(
+                "No settlement of {cluster} is in the atlas's register yet: ask a coordinator "
+                "to register the settlements (`atlas serve` does it on its first start).",
+                cluster=md(str(user.cluster)),
+            )
+        else:
+            missing = _(
+                "No settlement at all is in the atlas's register yet: ask a coordinator to "
+                "register the settlements (`atlas serve` does it on its first start)."
+            )
+        st.info(missing)
         st.stop()
     labels = {e.settlement_id: settlement_label(e) for e in entries}
     ids = list(labels)
     settlement_id = st.selectbox(
-        "Settlement",
+        _("Settlement"),
         ids,
         index=session.initial_index(keys.REPORT_SETTLEMENT, ids, ids[0]),
         format_func=labels.__getitem__,
@@ -139,18 +149,18 @@ def report_form(store: Store, user: User, category: str | None) -> None:
     )
     categories = list(PROBLEMS)
     chosen = st.radio(
-        "Which service",
+        _("Which service"),
         categories,
         index=session.initial_index(keys.REPORT_CATEGORY, categories, category),
         format_func=category_label,
         key=keys.REPORT_CATEGORY,
     )
     points = nearest_services(store, user, str(settlement_id), str(chosen), limit=100)
-    point_labels: dict[Any, str] = {None: _NO_POINT}
+    point_labels: dict[Any, str] = {None: _(_NO_POINT)}
     point_labels.update({p["service_id"]: service_point_label(p) for p in points})
     options = list(point_labels)
     st.selectbox(
-        "Which service point (nearest to the middle of the settlement first)",
+        _("Which service point (nearest to the middle of the settlement first)"),
         options,
         index=session.initial_index(keys.REPORT_POINT, options, None),
         format_func=point_labels.__getitem__,
@@ -160,7 +170,7 @@ def report_form(store: Store, user: User, category: str | None) -> None:
     # No default: a report says what its reporter chose, never what the form happened to show.
     session.initial_index(keys.REPORT_PROBLEM, problems, None)
     st.radio(
-        "What is wrong",
+        _("What is wrong"),
         problems,
         index=None,
         format_func=problem_label,
@@ -169,35 +179,35 @@ def report_form(store: Store, user: User, category: str | None) -> None:
     today = _sast_now().date()
     session.report_when(_sast_now())
     st.date_input(
-        "Day it was seen",
+        _("Day it was seen"),
         min_value=today - timedelta(days=365 * 5),
         max_value=today,
         format="YYYY-MM-DD",
         key=keys.REPORT_DAY,
     )
     st.time_input(
-        "Time it was seen (South African time)", step=timedelta(minutes=1), key=keys.REPORT_TIME
+        _("Time it was seen (South African time)"), step=timedelta(minutes=1), key=keys.REPORT_TIME
     )
     st.text_area(
-        "Note (optional)",
+        _("Note (optional)"),
         max_chars=MAX_NOTE,
-        placeholder="Where exactly, since when, how many households are affected…",
+        placeholder=_("Where exactly, since when, how many households are affected…"),
         key=keys.REPORT_NOTE,
     )
     st.text_input(
-        "The resident's phone number or name (optional)",
+        _("The resident's phone number or name (optional)"),
         max_chars=MAX_CONTACT,
         key=keys.REPORT_CONTACT,
     )
-    st.caption(CONTACT_PRIVATE)
+    st.caption(_(CONTACT_PRIVATE))
     st.selectbox(
-        "How the report reached you",
+        _("How the report reached you"),
         list(CHANNELS),
         format_func=channel_label,
         key=keys.REPORT_CHANNEL,
     )
     st.button(
-        "Send the report", type="primary", width="stretch", key=keys.REPORT_SEND, on_click=_send
+        _("Send the report"), type="primary", width="stretch", key=keys.REPORT_SEND, on_click=_send
     )
     # Under the button: where the phone's screen is when it was pressed.
     show_notice("report")
@@ -210,23 +220,29 @@ def sent_report(store: Store, user: User) -> None:
     added = session.added_report()
     if added is None:
         return
-    st.success(f"Report sent. Its number is **{md(added.id)}**.")
+    st.success(_("Report sent. Its number is **{number}**.", number=md(added.id)))
     # Seen wherever the phone's screen is scrolled to.
-    st.toast(f"Report sent: {md(added.id)}", icon=":material/check_circle:")
+    st.toast(_("Report sent: {number}", number=md(added.id)), icon=":material/check_circle:")
     if not added.possible_duplicates:
         return
     open_now = list_reports(store, user, state=sorted(OPEN_STATES))
     found = reports_by_id(open_now, added.possible_duplicates).values()
     st.warning(
-        "It may be the same as a report already open. Both are kept; a coordinator decides "
-        "whether they are the same problem."
+        _(
+            "It may be the same as a report already open. Both are kept; a coordinator "
+            "decides whether they are the same problem."
+        )
     )
     for record in found:
         st.page_link(
             "pages/reports.py",
             label=md(
-                f"{record['service_request_id']}: {problem_label(record['problem'])}, "
-                f"{state_label(record['state'])}"
+                _(
+                    "{number}: {problem}, {state}",
+                    number=record["service_request_id"],
+                    problem=problem_label(record["problem"]),
+                    state=state_label(record["state"]),
+                )
             ),
             query_params={"report": record["service_request_id"]},
             icon=":material/link:",

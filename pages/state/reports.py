@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from branca.element import MacroElement
 
 from atlas.errors import AtlasError
+from atlas.i18n import SOURCE_LANGUAGE, _, speaking
 from atlas.store import (
     NEXT_STATES,
     OPEN_STATES,
@@ -77,26 +79,26 @@ def queue_filters(store: Store, user: User) -> dict[str, Any]:
     columns = st.columns(3)
     if user.role is Role.MEMBER:
         cluster = user.cluster
-        columns[0].markdown(f"The reports of **{md(user.cluster)}**.")
+        columns[0].markdown(_("The reports of **{cluster}**.", cluster=md(user.cluster)))
     else:
         cluster = columns[0].selectbox(
-            "Cluster",
+            _("Cluster"),
             [None, *cluster_names(registered_settlements(store))],
-            format_func=lambda c: "All clusters" if c is None else c,
+            format_func=lambda c: _("All clusters") if c is None else c,
             key=keys.QUEUE_CLUSTER,
         )
     states = columns[1].multiselect(
-        "States",
+        _("States"),
         list(STATES),
         default=[s for s in STATES if s in OPEN_STATES],
         format_func=state_label,
         key=keys.QUEUE_STATES,
-        placeholder="Every state",
+        placeholder=_("Every state"),
     )
     category = columns[2].selectbox(
-        "Service",
+        _("Service"),
         [None, *PROBLEMS],
-        format_func=lambda c: "Every service" if c is None else category_label(c),
+        format_func=lambda c: _("Every service") if c is None else category_label(c),
         key=keys.QUEUE_CATEGORY,
     )
     return {"cluster": cluster, "states": tuple(states), "category": category}
@@ -132,10 +134,10 @@ def chosen_report(records: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | N
         return None
     linked = session.linked_report()
     chosen = st.selectbox(
-        "Report",
+        _("Report"),
         ids,
         index=session.initial_index(keys.QUEUE_REPORT, ids, linked if linked in by_id else ids[0]),
-        format_func=lambda i: f"{i}: {report_title(by_id[i])}",
+        format_func=lambda i: _("{number}: {title}", number=i, title=report_title(by_id[i])),
         key=keys.QUEUE_REPORT,
     )
     return by_id[chosen]
@@ -149,7 +151,7 @@ def _update(report_id: str, state: str) -> None:
     original = session.widget_value(keys.report_key(report_id, state, "duplicate_of"))
     user = session.user()
     if user is None or step is None:
-        session.set_notice("queue", "error", "Sign in again to change the report.")
+        session.set_notice("queue", "error", _("Sign in again to change the report."))
         return
     try:
         record = update_report(
@@ -164,20 +166,21 @@ def _update(report_id: str, state: str) -> None:
     except AtlasError as exc:
         session.set_notice("queue", "error", error_text(exc))
         return
-    session.set_notice(
-        "queue", "success", md(f"Report {report_id} is now {state_label(record['state'])}.")
-    )
+    now = _("Report {number} is now {state}.", number=report_id, state=state_label(record["state"]))
+    session.set_notice("queue", "success", md(now))
 
 
 def _details(record: Mapping[str, Any]) -> str:
     """The facts of a report, one per line (Markdown, escaped)."""
-    return "  \n".join(f"**{what}:** {md(value)}" for what, value in report_facts(record))
+    return "  \n".join(
+        _("**{what}:** {value}", what=what, value=md(value)) for what, value in report_facts(record)
+    )
 
 
 def _contact(store: Store, user: User, report_id: str) -> None:
     """The "Show contact" button of one report (coordinators): the contact, this run only."""
-    if not st.button("Show contact", key=keys.report_key(report_id, "contact")):
-        st.caption("The resident's contact is hidden: showing it is written in the atlas's log.")
+    if not st.button(_("Show contact"), key=keys.report_key(report_id, "contact")):
+        st.caption(_("The resident's contact is hidden: showing it is written in the atlas's log."))
         return
     try:
         contact = reveal_contact(store, user, report_id)
@@ -185,9 +188,14 @@ def _contact(store: Store, user: User, report_id: str) -> None:
         st.error(error_text(exc))
         return
     if contact:
-        st.info(f"Contact: **{md(contact)}** (shown to you now; written in the atlas's log)")
+        st.info(
+            _(
+                "Contact: **{contact}** (shown to you now; written in the atlas's log)",
+                contact=md(contact),
+            )
+        )
     else:
-        st.info("The reporter gave no contact.")
+        st.info(_("The reporter gave no contact."))
 
 
 def _next_step(store: Store, user: User, record: Mapping[str, Any]) -> None:
@@ -196,9 +204,9 @@ def _next_step(store: Store, user: User, record: Mapping[str, Any]) -> None:
     steps = [s for s in STATES if s in NEXT_STATES.get(state, ())]
     if not steps:
         return
-    st.markdown("**Next step**")
+    st.markdown(_("**Next step**"))
     step = st.radio(
-        "What happens next",
+        _("What happens next"),
         steps,
         horizontal=True,
         format_func=action_label,
@@ -206,22 +214,22 @@ def _next_step(store: Store, user: User, record: Mapping[str, Any]) -> None:
     )
     if step == "referred":
         st.text_input(
-            "The municipality's reference number (required)",
+            _("The municipality's reference number (required)"),
             key=keys.report_key(report_id, state, "reference"),
         )
     if step == "duplicate":
         others = same_place_reports(store, user, record)
         if not others:
-            st.info("No other report of this settlement to name as the original.")
+            st.info(_("No other report of this settlement to name as the original."))
             return
         titles = {r["service_request_id"]: report_title(r) for r in others}
         st.selectbox(
-            "Duplicate of which report",
+            _("Duplicate of which report"),
             list(titles),
-            format_func=lambda i: f"{i}: {titles[i]}",
+            format_func=lambda i: _("{number}: {title}", number=i, title=titles[i]),
             key=keys.report_key(report_id, state, "duplicate_of"),
         )
-    st.text_area("Note (optional)", key=keys.report_key(report_id, state, "note"))
+    st.text_area(_("Note (optional)"), key=keys.report_key(report_id, state, "note"))
     st.button(
         action_label(str(step)),
         type="primary",
@@ -237,7 +245,7 @@ def report_details(store: Store, user: User, record: Mapping[str, Any]) -> None:
     report_id = record["service_request_id"]
     st.subheader(md(report_title(record)))
     st.markdown(_details(record))
-    st.markdown("**History**")
+    st.markdown(_("**History**"))
     st.dataframe(history_table(history(store, user, report_id)), hide_index=True, width="stretch")
     if user.can(Role.COORDINATOR):
         _contact(store, user, report_id)
@@ -257,11 +265,11 @@ def viewer_counts(
     elif cluster is not None:
         per_settlement = [row for row in per_settlement if row.get("cluster") == cluster]
     if not per_settlement:
-        st.info("No reports yet.")
+        st.info(_("No reports yet."))
         return
     st.dataframe(count_table(per_settlement), hide_index=True, width="stretch")
     if settlement_id is None and cluster is None:
-        st.markdown("**Per cluster**")
+        st.markdown(_("**Per cluster**"))
         st.dataframe(count_table(report_counts(store, user, "cluster")), hide_index=True)
 
 
@@ -277,7 +285,7 @@ def reports_on_map() -> tuple[list[MacroElement], str]:
         records = list_reports(store, user, state=sorted(OPEN_STATES))
         points = report_points(records, registered_settlements(store))
     except AtlasError as exc:
-        st.warning(error_text(exc, "The reports are not on the map"))
+        st.warning(error_text(exc, _("The reports are not on the map")))
         return [], ""
     drawn = hash((user.name, *points["report"], *points["state"]))
     return report_overlays(points), f"reports-{drawn}"
@@ -294,12 +302,15 @@ def reports_open_about(cluster: str | None, settlement_id: str | None = None) ->
     """The open reports of a settlement (or of a whole cluster), the oldest seen first, with
     the days each has been open, for a member or above (a member: of their own cluster only);
     counts for a viewer; a word on signing in for a session with nobody signed in."""
-    about = "this settlement" if settlement_id is not None else "this cluster"
+    one = settlement_id is not None
     user = session.user()
     if user is None:
-        st.caption(
-            f"The cluster's reports about {about} are shown once you sign in. {SIGN_IN_HELP}"
+        shown = (
+            _("The cluster's reports about this settlement are shown once you sign in.")
+            if one
+            else _("The cluster's reports about this cluster are shown once you sign in.")
         )
+        st.caption(f"{shown} {_(SIGN_IN_HELP)}")
         return
     try:
         store = records_store()
@@ -307,7 +318,11 @@ def reports_open_about(cluster: str | None, settlement_id: str | None = None) ->
             viewer_counts(store, user, settlement_id, None if settlement_id else cluster)
             return
         if user.role is Role.MEMBER and cluster != user.cluster:
-            st.caption(md(f"A member sees the reports of their own cluster ({user.cluster}) only."))
+            own = _(
+                "A member sees the reports of their own cluster ({cluster}) only.",
+                cluster=user.cluster,
+            )
+            st.caption(md(own))
             return
         records = list_reports(
             store,
@@ -317,11 +332,24 @@ def reports_open_about(cluster: str | None, settlement_id: str | None = None) ->
             state=sorted(OPEN_STATES),
         )
     except AtlasError as exc:
-        st.warning(error_text(exc, "The reports cannot be shown"))
+        st.warning(error_text(exc, _("The reports cannot be shown")))
         return
     if not records:
-        st.info(f"No open report about {about}.")
+        st.info(
+            _("No open report about this settlement.")
+            if one
+            else _("No open report about this cluster.")
+        )
         return
     records = sorted(records, key=lambda r: (r["observed_at"] or "", r["service_request_id"]))
-    table = report_table(records).drop(columns=["Cluster", *(["Settlement"] * bool(settlement_id))])
-    st.dataframe(table, hide_index=True, width="stretch")
+    # The columns' English headings, which find them (not shown).
+    left_out = ["Cluster", *(["Settlement"] * bool(settlement_id))]  # i18n-ignore: keys
+    st.dataframe(_without(report_table(records), left_out), hide_index=True, width="stretch")
+
+
+def _without(table: pd.DataFrame, english: list[str]) -> pd.DataFrame:
+    """The report table without the columns whose headings are ``english`` in English: found
+    by position (the table's headings are in the session's language)."""
+    with speaking(SOURCE_LANGUAGE):
+        headings = list(report_table([]).columns)
+    return table.drop(columns=[table.columns[headings.index(h)] for h in english])

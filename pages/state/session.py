@@ -20,6 +20,7 @@ the next one on a shared laptop or phone. A reporter's contact is never kept her
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, Final, TypeVar
 
@@ -37,6 +38,7 @@ from pages.state.keys import (
     FORM_LABEL,
     FORM_PER_POINT,
     FORM_UNIT,
+    LANGUAGE,
     RECORDS,
     REPORT_CONTACT,
     REPORT_DAY,
@@ -59,6 +61,7 @@ __all__ = [
     "apply_chosen_standard",
     "as_of_day",
     "category",
+    "choose_language",
     "choose_standard",
     "cluster",
     "deliveries_used",
@@ -84,6 +87,7 @@ __all__ = [
     "reset_submission_form",
     "restore_as_of",
     "services_as_of",
+    "session_language",
     "set_added_report",
     "set_deliveries_used",
     "set_notice",
@@ -449,3 +453,30 @@ def services_as_of() -> date | None:
 def remember_services_as_of(day: date | None) -> None:
     """Keep the services file's date (None: its statuses hold from the beginning)."""
     _set(_SERVICES_AS_OF, day)
+
+
+#: The ``?lang=`` a link last gave this session (a new one overrides the sidebar's choice).
+_LANGUAGE_ASKED: Final = "language_asked"
+_LANGUAGE_PARAM: Final = "lang"
+
+
+def session_language(known: Callable[[str | None], str | None], browser: str | None) -> str:
+    """The language of this session: a ``?lang=`` just given, else the sidebar's choice, else
+    the browser's (``browser``, Streamlit's ``st.context.locale``), else English; ``known``
+    turns a code as written (``zu-ZA``) into the atlas's (``zu``) or None."""
+    state = st.session_state
+    asked = known(str(st.query_params.get(_LANGUAGE_PARAM) or "")) or None
+    if asked is not None and state.get(_LANGUAGE_ASKED) != asked:
+        state[_LANGUAGE_ASKED] = asked
+        state[LANGUAGE] = asked
+    if known(state.get(LANGUAGE)) is None:
+        state[LANGUAGE] = known(browser) or "en"
+    return str(state[LANGUAGE])
+
+
+def choose_language() -> None:
+    """The sidebar's language picker changed: the link says so too (``?lang=``), so that a
+    reload or a copied link keeps the language."""
+    code = str(st.session_state[LANGUAGE])
+    st.session_state[_LANGUAGE_ASKED] = code
+    st.query_params[_LANGUAGE_PARAM] = code

@@ -16,6 +16,7 @@ from collections import deque
 
 import streamlit as st
 
+from atlas.i18n import _
 from layers.qr import png_qr
 from layers.text import markdown_text as md
 from pages.state import accounts, keys, session
@@ -58,7 +59,9 @@ def _enter() -> None:
     throttle, now = _throttle(), time.monotonic()
     if throttle.blocked(now):
         session.set_notice(
-            "guest", "error", "Too many wrong codes were tried: wait five minutes, then try again."
+            "guest",
+            "error",
+            _("Too many wrong codes were tried: wait five minutes, then try again."),
         )
         return
     expected = str(share.get("meeting_code") or "")
@@ -69,7 +72,7 @@ def _enter() -> None:
     session.set_notice(
         "guest",
         "error",
-        "That is not the meeting code: ask the person at the laptop (it is on its Share page).",
+        _("That is not the meeting code: ask the person at the laptop (it is on its Share page)."),
     )
 
 
@@ -80,17 +83,19 @@ def door() -> None:
         return
     if session.user() is not None or session.guest():
         return
-    st.title("Settlement Atlas")
-    st.subheader("Enter the meeting code")
+    st.title("Settlement Atlas")  # i18n-ignore: the atlas's name
+    st.subheader(_("Enter the meeting code"))
     accounts.show_notice("guest")
     with st.form(keys.GUEST_FORM):
-        st.text_input("Meeting code", key=keys.GUEST_CODE, max_chars=40)
+        st.text_input(_("Meeting code"), key=keys.GUEST_CODE, max_chars=40)
         st.form_submit_button(
-            "Look at the atlas", key=keys.GUEST_SUBMIT, on_click=_enter, type="primary"
+            _("Look at the atlas"), key=keys.GUEST_SUBMIT, on_click=_enter, type="primary"
         )
     st.caption(
-        "The code lets you look at the maps and figures, not change them. To report a "
-        "problem, sign in with your own account."
+        _(
+            "The code lets you look at the maps and figures, not change them. To report a "
+            "problem, sign in with your own account."
+        )
     )
     accounts.sign_in_section()
     st.stop()
@@ -101,27 +106,31 @@ def share_panel() -> None:
     share = served_share()
     if share is None:
         st.info(
-            "This atlas is open on this computer only. To let phones on the same network "
-            "(a hotspot, the office Wi-Fi) open it, start it with sharing switched on."
+            _(
+                "This atlas is open on this computer only. To let phones on the same network "
+                "(a hotspot, the office Wi-Fi) open it, start it with sharing switched on."
+            )
         )
         return
     if not accounts.from_this_computer():
-        st.info("The addresses and the meeting code are shown on the laptop running the atlas.")
+        st.info(_("The addresses and the meeting code are shown on the laptop running the atlas."))
         return
     urls = list(share.get("urls") or [])
     if not urls:
         st.warning(
-            "No network was found to share on: connect this computer to the Wi-Fi or switch on "
-            "its hotspot, then start the atlas again."
+            _(
+                "No network was found to share on: connect this computer to the Wi-Fi or "
+                "switch on its hotspot, then start the atlas again."
+            )
         )
         return
     left, right = st.columns([1, 1])
     with left:
-        st.markdown("#### Open on a phone on the same network")
+        st.markdown(_("#### Open on a phone on the same network"))
         for url in urls:
             st.markdown(f"## {md(url)}")
-        st.markdown("#### Meeting code for guests")
+        st.markdown(_("#### Meeting code for guests"))
         st.markdown(f"# {md(str(share.get('meeting_code') or ''))}")
-        st.caption("Guests look, they cannot change anything; members sign in to report.")
+        st.caption(_("Guests look, they cannot change anything; members sign in to report."))
     with right:
-        st.image(png_qr(urls[0]), caption=f"Scan to open {urls[0]}", width=360)
+        st.image(png_qr(urls[0]), caption=_("Scan to open {address}", address=urls[0]), width=360)

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.i18n import _
 from atlas.summaries.slides import build_slides
 from layers.slides import deck_html
 from pages.state.choices import RasterChoice, Source
+from pages.state.language import cache_in_language
 from pages.state.sources import dataset_of
 from pages.state.view import gaps
 
 __all__ = ["deck_page"]
 
 
-@st.cache_data(max_entries=16, show_spinner="Drawing the slides…")
 def deck_page(
     source: Source,
     standard: str,
@@ -23,13 +24,26 @@ def deck_page(
     category: str,
     population: RasterChoice | None = None,
 ) -> str:
-    """The HTML of ``cluster``'s slides (:func:`layers.slides.deck_html`) for this view.
+    """The HTML of ``cluster``'s slides (:func:`layers.slides.deck_html`) for this view, in the
+    session's language.
 
     Raises
     ------
     atlas.AtlasError
         When the slides cannot be made (an unknown cluster); not cached.
     """
+    with st.spinner(_("Drawing the slides…")):
+        return _deck_page(source, standard, cluster, category, population)
+
+
+@cache_in_language(max_entries=16, show_spinner=False)
+def _deck_page(
+    source: Source,
+    standard: str,
+    cluster: str,
+    category: str,
+    population: RasterChoice | None = None,
+) -> str:
     result = gaps(source, standard, population)
     dataset = dataset_of(source, standard)
     return deck_html(

@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 import atlas
+from atlas.i18n import N_, _, language
 from atlas.load.columns import parse_mapping
 from atlas.registry import SERVE_ENV, standard_names
 from pages.state import session
@@ -18,7 +19,7 @@ from pages.state.choices import Source
 
 __all__ = [
     "SAMPLE",
-    "Source",
+    "Source",  # i18n-ignore: a name of the module
     "categories_of",
     "current_source",
     "current_standard",
@@ -30,11 +31,26 @@ __all__ = [
     "served_share",
     "served_source",
     "served_standard",
+    "source_label",
     "standard_label",
     "standard_options",
 ]
 
-SAMPLE = Source("Sample municipality (synthetic)")
+SAMPLE = Source(N_("Sample municipality (synthetic)"))
+#: The labels of the files `atlas serve` was given and of the uploaded files, by the start of
+#: their label (the label is a key of the caches and stays English; :func:`source_label`
+#: shows it).
+_FILES = "Files: "  # i18n-ignore: the start of a source's key
+_UPLOADED = "Uploaded: "  # i18n-ignore: the start of a source's key
+_SHOWN = {_FILES: N_("Files: {file}"), _UPLOADED: N_("Uploaded: {file}")}
+
+
+def source_label(source: Source) -> str:
+    """A dataset as the app names it, in the session's language."""
+    for start, shown in _SHOWN.items():
+        if source.label.startswith(start):
+            return _(shown, file=source.label[len(start) :])
+    return _(source.label) if source.label == SAMPLE.label else source.label
 
 
 def _served() -> dict[str, Any]:
@@ -49,7 +65,7 @@ def served_source() -> Source | None:
     if not spec.get("settlements"):
         return None
     return Source(
-        label=f"Files: {Path(spec['settlements']).name}",
+        label=_FILES + Path(spec["settlements"]).name,
         settlements=spec["settlements"],
         services=spec.get("services"),
         wards=spec.get("wards"),
@@ -124,11 +140,17 @@ def current_source() -> Source:
     return session.source() or served_source() or SAMPLE
 
 
-@st.cache_resource(max_entries=16, show_spinner="Reading and checking the layers…")
 def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
     """Read and validate a source's layers (cached by source and accepted categories, so
     switching between standards with the same categories never re-reads the files), measured
     in the metric CRS the app was started with (by default each dataset's UTM zone)."""
+    with st.spinner(_("Reading and checking the layers…")):
+        return _load_source(source, categories, language())
+
+
+# Keyed by the language too: the reports of the layers hold their problems' messages.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _load_source(source: Source, categories: tuple[str, ...], lang: str) -> atlas.Dataset:
     metric_crs = served_config().metric_crs
     if source.settlements is None:
         return atlas.load_sample(

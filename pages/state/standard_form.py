@@ -15,6 +15,7 @@ import streamlit as st
 
 import atlas
 from atlas.errors import StandardError
+from atlas.i18n import N_, _
 from atlas.measure.standards import (
     CATEGORY_NAME,
     CategoryRule,
@@ -46,6 +47,8 @@ __all__ = [
 OFFERED_AT_MOST = 5
 #: The demand units, as the form offers them.
 UNITS = ["households", "people"]
+#: The demand units as the form names them.
+_UNIT_NAMES = {"households": N_("households"), "people": N_("people")}
 
 
 def default_rule(category: str) -> CategoryRule:
@@ -72,7 +75,9 @@ def read_standard_upload(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise StandardError(f"'{name}' is not a text file: save it as UTF-8 TOML.") from None
+        raise StandardError(
+            _("'{name}' is not a text file: save it as UTF-8 TOML.", name=name)
+        ) from None
     parse_standard_toml(text, name)
     return str(store_upload(data, name))
 
@@ -124,10 +129,14 @@ def offer_categories(upload: LayerUpload | None, standard: str) -> None:
     ]
     for category in unknown[:OFFERED_AT_MOST]:
         if st.button(
-            f"Add “{md(category)}” to the standard",
+            _("Add “{category}” to the standard", category=md(category)),
             key=keys.add_category_key(category),
-            help=f"Measures {category} too, counted in households with no ratio or walking "
-            f"distance yet: set them under “{STANDARD_FORM}” below.",
+            help=_(
+                "Measures {category} too, counted in households with no ratio or walking "
+                "distance yet: set them under “{form}” below.",
+                category=category,
+                form=_(STANDARD_FORM),
+            ),
         ):
             rule = default_rule(category)
             path = add_category(standard, category, rule)
@@ -136,7 +145,7 @@ def offer_categories(upload: LayerUpload | None, standard: str) -> None:
 
 
 def _upload(current: str) -> None:
-    upload = st.file_uploader("Standard file (TOML)", type=["toml"], key=keys.STANDARD_FILE)
+    upload = st.file_uploader(_("Standard file (TOML)"), type=["toml"], key=keys.STANDARD_FILE)
     if upload is None:
         return
     try:
@@ -145,37 +154,43 @@ def _upload(current: str) -> None:
         st.error(error_text(exc))
         return
     if path == current:
-        st.success(md(f"In use: {standard_label(path)}."))
-    elif st.button(f"Use {md(upload.name)}", key=keys.STANDARD_FILE_USE):
+        st.success(md(_("In use: {standard}.", standard=standard_label(path))))
+    elif st.button(_("Use {file}", file=md(upload.name)), key=keys.STANDARD_FILE_USE):
         _use(path)
 
 
 def _build(current: str) -> None:
-    st.markdown("**Add a category** to a standard (or change the rule of one it has):")
+    st.markdown(_("**Add a category** to a standard (or change the rule of one it has):"))
     session.take_form_fill()
     options = standard_options()
     base = st.selectbox(
-        "Start from",
+        _("Start from"),
         options,
         index=session.initial_index(keys.FORM_BASE, options, current),
         format_func=standard_label,
         key=keys.FORM_BASE,
     )
     category = st.text_input(
-        "Category (one lower-case word, such as health)", key=keys.FORM_CATEGORY
+        _("Category (one lower-case word, such as health)"), key=keys.FORM_CATEGORY
     ).strip()
-    unit = st.radio("Demand is counted in", UNITS, horizontal=True, key=keys.FORM_UNIT)
+    unit = st.radio(
+        _("Demand is counted in"),
+        UNITS,
+        horizontal=True,
+        format_func=lambda u: _(_UNIT_NAMES[u]),
+        key=keys.FORM_UNIT,
+    )
     per_point = st.number_input(
-        "People or households per point (0: no ratio)",
+        _("People or households per point (0: no ratio)"),
         min_value=0.0,
         step=1.0,
         key=keys.FORM_PER_POINT,
     )
     distance = st.number_input(
-        "Walking distance in m (0: none)", min_value=0.0, step=50.0, key=keys.FORM_DISTANCE
+        _("Walking distance in m (0: none)"), min_value=0.0, step=50.0, key=keys.FORM_DISTANCE
     )
-    label = st.text_input("What one point is called (such as clinic)", key=keys.FORM_LABEL)
-    if st.button("Add the category and use this standard", key=keys.FORM_ADD):
+    label = st.text_input(_("What one point is called (such as clinic)"), key=keys.FORM_LABEL)
+    if st.button(_("Add the category and use this standard"), key=keys.FORM_ADD):
         try:
             rule = category_rule(
                 str(unit),
@@ -193,14 +208,17 @@ def _build(current: str) -> None:
 def standard_form(current: str) -> None:
     """The Data page's standard section: load a file, build one, download the one in force."""
     st.caption(
-        "For a service the presets do not measure (clinics, say) or your municipality's own "
-        "numbers. The standard is used for this session and shown in the sidebar's Standard."
+        _(
+            "For a service the presets do not measure (clinics, say) or your municipality's "
+            "own numbers. The standard is used for this session and shown in the sidebar's "
+            "Standard."
+        )
     )
     _upload(current)
     _build(current)
     standard = load_standard(current)
     st.download_button(
-        f"Download the standard in force as TOML ({md(standard.name)})",
+        _("Download the standard in force as TOML ({standard})", standard=md(standard.name)),
         standard_to_toml(standard),
         file_name=f"{standard.id}.toml",
         mime="application/toml",

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.errors import AtlasError
+from atlas.i18n import N_, _, format_number, ngettext
 from atlas.store import (
     Role,
     Store,
@@ -40,20 +41,31 @@ __all__ = ["answer_form", "submission_form", "submission_list", "submission_tabl
 
 #: The table's columns, as people read them.
 _COLUMNS = {
-    "days_overdue": "Days overdue",
-    "cluster": "Cluster",
-    "recipient": "Sent to",
-    "sent": "Sent",
-    "due": "Response due",
-    "status": "Status",
-    "reference": "Reference",
-    "answered": "Answered",
-    "response": "Response",
-    "id": "Number",
+    "days_overdue": N_("Days overdue"),
+    "cluster": N_("Cluster"),
+    "recipient": N_("Sent to"),
+    "sent": N_("Sent"),
+    "due": N_("Response due"),
+    "status": N_("Status"),
+    "reference": N_("Reference"),
+    "answered": N_("Answered"),
+    "response": N_("Response"),
+    "id": N_("Number"),
 }
-_STATUS = {"sent": "Sent", "acknowledged": "Acknowledged", "answered": "Answered"}
+_STATUS = {"sent": N_("Sent"), "acknowledged": N_("Acknowledged"), "answered": N_("Answered")}
+#: A status in a sentence.
+_STATUS_WORDS = {
+    "sent": N_("sent"),
+    "acknowledged": N_("acknowledged"),
+    "answered": N_("answered"),
+}
 #: What the answer form may record (a submission is recorded as sent).
-_STEPS = {"acknowledged": "Acknowledged (received)", "answered": "Answered"}
+_STEPS = {"acknowledged": N_("Acknowledged (received)"), "answered": N_("Answered")}
+
+
+def _status_word(status: object) -> str:
+    word = _STATUS_WORDS.get(str(status))
+    return _(word) if word is not None else str(status)
 
 
 def submission_table(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
@@ -61,10 +73,10 @@ def submission_table(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     days overdue for those that are not, empty cells where nothing is recorded."""
     frame = pd.DataFrame(list(records), columns=list(FIELDS))
     frame["days_overdue"] = frame["days_overdue"].astype("int64")
-    frame["status"] = frame["status"].map(_STATUS)
+    frame["status"] = frame["status"].map({code: _(name) for code, name in _STATUS.items()})
     texts = [c for c in _COLUMNS if c != "days_overdue"]
     frame[texts] = frame[texts].fillna("")
-    return frame[list(_COLUMNS)].rename(columns=_COLUMNS)
+    return frame[list(_COLUMNS)].rename(columns={c: _(name) for c, name in _COLUMNS.items()})
 
 
 def submission_list(store: Store, user: User) -> list[dict[str, Any]]:
@@ -73,22 +85,32 @@ def submission_list(store: Store, user: User) -> list[dict[str, Any]]:
     try:
         clusters = cluster_names(registered_settlements(store))
         cluster = st.selectbox(
-            "Cluster",
+            _("Cluster"),
             [None, *clusters],
             index=session.initial_index(keys.SUBMISSIONS_CLUSTER, [None, *clusters], None),
-            format_func=lambda c: "All clusters" if c is None else c,
+            format_func=lambda c: _("All clusters") if c is None else c,
             key=keys.SUBMISSIONS_CLUSTER,
         )
         records = list_submissions(store, user, cluster=cluster)
     except AtlasError as exc:
-        st.error(error_text(exc, "The submissions cannot be shown"))
+        st.error(error_text(exc, _("The submissions cannot be shown")))
         return []
     if not records:
-        st.info("No submission is recorded yet.")
+        st.info(_("No submission is recorded yet."))
         return records
     late = sum(r["days_overdue"] > 0 for r in records)
-    count = f"**{len(records)} submission{'' if len(records) == 1 else 's'}**"
-    st.markdown(count + (f", {late} overdue (first)" if late else ": none overdue"))
+    st.markdown(
+        ngettext(
+            "**{n} submission**, {late} overdue (first)",
+            "**{n} submissions**, {late} overdue (first)",
+            len(records),
+            late=format_number(late),
+        )
+        if late
+        else ngettext(
+            "**{n} submission**: none overdue", "**{n} submissions**: none overdue", len(records)
+        )
+    )
     st.dataframe(submission_table(records), hide_index=True, width="stretch")
     return records
 
@@ -99,10 +121,10 @@ def _add() -> None:
     sent = session.widget_value(keys.SUBMISSION_SENT)
     due = session.widget_value(keys.SUBMISSION_DUE)
     if user is None:
-        session.set_notice("submission", "error", "Sign in again to record the submission.")
+        session.set_notice("submission", "error", _("Sign in again to record the submission."))
         return
     if not isinstance(sent, date):
-        session.set_notice("submission", "error", "Give the day the submission was sent.")
+        session.set_notice("submission", "error", _("Give the day the submission was sent."))
         return
     entry = NewSubmission(
         cluster=str(session.widget_value(keys.SUBMISSION_CLUSTER) or ""),
@@ -118,7 +140,12 @@ def _add() -> None:
         return
     session.reset_submission_form()
     by = due if isinstance(due, date) else sent + DUE_AFTER
-    text = f"Submission to {entry.recipient} recorded (number {sid}): a response is due by {by}."
+    text = _(
+        "Submission to {recipient} recorded (number {number}): a response is due by {day}.",
+        recipient=entry.recipient,
+        number=sid,
+        day=by,
+    )
     session.set_notice("submission", "success", md(text))
 
 
@@ -131,41 +158,41 @@ def submission_form(store: Store, user: User) -> None:
     try:
         clusters = clusters or cluster_names(registered_settlements(store))
     except AtlasError as exc:
-        st.warning(error_text(exc, "Submissions cannot be recorded"))
+        st.warning(error_text(exc, _("Submissions cannot be recorded")))
         return
     if not clusters:
-        st.info("Register settlements with clusters to record the clusters' submissions.")
+        st.info(_("Register settlements with clusters to record the clusters' submissions."))
         return
-    with st.expander("Record a submission the cluster sent"), st.form(keys.SUBMISSION_FORM):
+    with st.expander(_("Record a submission the cluster sent")), st.form(keys.SUBMISSION_FORM):
         st.selectbox(
-            "Cluster",
+            _("Cluster"),
             clusters,
             index=session.initial_index(keys.SUBMISSION_CLUSTER, clusters, clusters[0]),
             key=keys.SUBMISSION_CLUSTER,
         )
         st.text_input(
-            "Sent to (name and office)",
+            _("Sent to (name and office)"),
             max_chars=500,
-            placeholder="e.g. IDP Office, City of Cape Town",
+            placeholder=_("e.g. IDP Office, City of Cape Town"),
             key=keys.SUBMISSION_RECIPIENT,
         )
         days = st.columns(2)
         days[0].date_input(
-            "Day sent", today(), max_value=today(), format="YYYY-MM-DD", key=keys.SUBMISSION_SENT
+            _("Day sent"), today(), max_value=today(), format="YYYY-MM-DD", key=keys.SUBMISSION_SENT
         )
         days[1].date_input(
-            "Response due (empty: 30 days after)",
+            _("Response due (empty: 30 days after)"),
             None,
             format="YYYY-MM-DD",
             key=keys.SUBMISSION_DUE,
         )
         st.text_input(
-            "The municipality's reference (optional)",
+            _("The municipality's reference (optional)"),
             max_chars=200,
             key=keys.SUBMISSION_REFERENCE,
         )
         st.form_submit_button(
-            "Record the submission", type="primary", on_click=_add, key=keys.SUBMISSION_ADD
+            _("Record the submission"), type="primary", on_click=_add, key=keys.SUBMISSION_ADD
         )
 
 
@@ -176,7 +203,7 @@ def _answer() -> None:
     status = session.widget_value(keys.SUBMISSION_STATUS)
     day = session.widget_value(keys.SUBMISSION_ANSWERED)
     if user is None or sid is None or status not in _STEPS:
-        session.set_notice("submission", "error", "Sign in again to record what came of it.")
+        session.set_notice("submission", "error", _("Sign in again to record what came of it."))
         return
     try:
         record = update_submission(
@@ -193,7 +220,12 @@ def _answer() -> None:
         return
     session.set_widget_text(keys.SUBMISSION_RESPONSE, "")
     session.set_widget_text(keys.SUBMISSION_NEW_REFERENCE, "")
-    text = f"Submission {sid} to {record['recipient']} is now {record['status']}."
+    text = _(
+        "Submission {number} to {recipient} is now {status}.",
+        number=sid,
+        recipient=record["recipient"],
+        status=_status_word(record["status"]),
+    )
     session.set_notice("submission", "success", md(text))
 
 
@@ -202,44 +234,52 @@ def answer_form(user: User, records: Sequence[Mapping[str, Any]]) -> None:
     acknowledgement or answer, and the message of the last button pressed."""
     mine = [r for r in records if user.role is not Role.MEMBER or r["cluster"] == user.cluster]
     if user.can(Role.MEMBER) and mine:
-        titles = {r["id"]: f"{r['recipient']}, sent {r['sent']} ({r['status']})" for r in mine}
+        titles = {
+            r["id"]: _(
+                "{recipient}, sent {day} ({status})",
+                recipient=r["recipient"],
+                day=r["sent"],
+                status=_status_word(r["status"]),
+            )
+            for r in mine
+        }
         ids = list(titles)
         with (
-            st.expander("Record an acknowledgement or an answer"),
+            st.expander(_("Record an acknowledgement or an answer")),
             st.form(keys.SUBMISSION_ANSWER_FORM),
         ):
             st.selectbox(
-                "Submission",
+                _("Submission"),
                 ids,
                 index=session.initial_index(keys.SUBMISSION_CHOSEN, ids, ids[0]),
                 format_func=titles.__getitem__,
                 key=keys.SUBMISSION_CHOSEN,
             )
             st.radio(
-                "What came of it",
+                _("What came of it"),
                 list(_STEPS),
                 horizontal=True,
-                format_func=_STEPS.__getitem__,
+                format_func=lambda step: _(_STEPS[step]),
                 key=keys.SUBMISSION_STATUS,
             )
             st.date_input(
-                "Day it was answered (for an answer)",
+                _("Day it was answered (for an answer)"),
                 today(),
                 max_value=today(),
                 format="YYYY-MM-DD",
                 key=keys.SUBMISSION_ANSWERED,
             )
             st.text_area(
-                "What the answer said (optional)",
+                _("What the answer said (optional)"),
                 max_chars=MAX_RESPONSE,
                 key=keys.SUBMISSION_RESPONSE,
             )
             st.text_input(
-                "The municipality's reference, if it gave one (optional)",
+                _("The municipality's reference, if it gave one (optional)"),
                 max_chars=200,
                 key=keys.SUBMISSION_NEW_REFERENCE,
             )
             st.form_submit_button(
-                "Record it", type="primary", on_click=_answer, key=keys.SUBMISSION_ANSWER
+                _("Record it"), type="primary", on_click=_answer, key=keys.SUBMISSION_ANSWER
             )
     show_notice("submission")

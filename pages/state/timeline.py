@@ -19,7 +19,7 @@ from atlas.errors import AtlasError
 from atlas.history import as_of, periods, since, spells
 from atlas.history.moments import day_start
 from atlas.history.timeline import period_rows
-from atlas.i18n import long_date
+from atlas.i18n import N_, _, long_date
 from atlas.store.timeline import report_lives
 from atlas.store.times import LOCAL_ZONE, today
 from atlas.summaries.timing import as_of_sentence
@@ -34,6 +34,24 @@ __all__ = ["as_of_control", "today", "working_history", "working_history_chart"]
 
 #: The farthest back a timeline goes by default.
 YEAR = timedelta(days=365)
+#: What the timeline's caption says, by the length of its periods.
+_SHOWN = {
+    "day": N_(
+        "Working points at the end of each day, from {first} to {last}: the services file's "
+        "statuses, changed by the confirmed reports from when a problem was seen until it was "
+        "fixed."
+    ),
+    "week": N_(
+        "Working points at the end of each week, from {first} to {last}: the services file's "
+        "statuses, changed by the confirmed reports from when a problem was seen until it was "
+        "fixed."
+    ),
+    "month": N_(
+        "Working points at the end of each month, from {first} to {last}: the services file's "
+        "statuses, changed by the confirmed reports from when a problem was seen until it was "
+        "fixed."
+    ),
+}
 
 
 def _end_of(day: date) -> datetime:
@@ -49,27 +67,31 @@ def as_of_control() -> Timing | None:
     current = today()
     if user is None:
         st.caption(
-            "Statuses are the services file's. Sign in to the cluster's records (sidebar) to "
-            "see them as of a date, changed by the confirmed reports."
+            _(
+                "Statuses are the services file's. Sign in to the cluster's records (sidebar) "
+                "to see them as of a date, changed by the confirmed reports."
+            )
         )
         return None
     session.restore_as_of(current)
     chosen = st.date_input(
-        "Statuses as of",
+        _("Statuses as of"),
         min_value=date(2000, 1, 1),
         max_value=current,
         format="YYYY-MM-DD",
         key=keys.AS_OF,
-        help="The service points' statuses at the end of this day: the services file's, "
-        "changed by the confirmed reports of a broken tap, no water, no power or a blocked "
-        "toilet from when the problem was seen until it was fixed.",
+        help=_(
+            "The service points' statuses at the end of this day: the services file's, "
+            "changed by the confirmed reports of a broken tap, no water, no power or a blocked "
+            "toilet from when the problem was seen until it was fixed."
+        ),
     )
     day = chosen if isinstance(chosen, date) else current
     session.remember_as_of(None if day == current else day)
     try:
         lives = report_lives(records_store(), user)
     except AtlasError as exc:
-        st.warning(error_text(exc, "The reports cannot be read: the statuses are the file's"))
+        st.warning(error_text(exc, _("The reports cannot be read: the statuses are the file's")))
         return None
     found = tuple(s for entries in spells(lives).values() for s in entries)
     file_day = session.services_as_of()
@@ -95,7 +117,8 @@ def _range(timing: Timing | None) -> tuple[date, date, str]:
     return first, last, step
 
 
-@st.cache_data(max_entries=32, show_spinner="Going back through the reports…")
+# Numbers per period and category code: the same in every language.
+@st.cache_data(max_entries=32, show_spinner=False)
 def working_history(
     source: Source,
     standard: str,
@@ -132,16 +155,15 @@ def working_history_chart(
     """The timeline of working points per service, or a line saying why there is none."""
     if timing is None:
         st.caption(
-            "The working points over time come from the cluster's confirmed reports: sign in "
-            "to see them. Without reports the statuses are the services file's, the same on "
-            "every date."
+            _(
+                "The working points over time come from the cluster's confirmed reports: sign "
+                "in to see them. Without reports the statuses are the services file's, the same "
+                "on every date."
+            )
         )
         return
-    table = working_history(source, standard, population, timing, settlement_ids)
+    with st.spinner(_("Going back through the reports…")):
+        table = working_history(source, standard, population, timing, settlement_ids)
     first, last, step = _range(timing)
     st.altair_chart(working_timeline(table, labels), width="stretch")
-    st.caption(
-        f"Working points at the end of each {step}, from {long_date(first)} to "
-        f"{long_date(last)}: the services file's statuses, changed by the "
-        "confirmed reports from when a problem was seen until it was fixed."
-    )
+    st.caption(_(_SHOWN[step], first=long_date(first), last=long_date(last)))

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 import atlas
+from atlas.i18n import N_, _, plural
 from atlas.load.columns import guess_columns, parse_mapping
 from atlas.load.crs import parse_crs
 from atlas.load.encodings import ENCODING_CHOICES
@@ -16,6 +17,7 @@ from atlas.load.schema import layer_spec
 from atlas.load.uploads import content_hash, private_subfolder, save_upload, upload_name
 from pages.state import keys, session
 from pages.state.choices import Source
+from pages.state.language import cache_in_language
 from pages.state.messages import error_text, report_text, shown_report
 from pages.state.sources import categories_of, dataset_of, load_standard
 from pages.state.upload_folder import UPLOAD_ROOT, session_folder
@@ -41,9 +43,9 @@ UPLOAD_KINDS = ["geojson", "json", "gpkg", "zip", "kml", "parquet", "csv"]
 UPLOAD_LAYERS = ("settlements", "services", "wards")
 #: The uploader's label per layer.
 _LABELS = {
-    "settlements": "Settlements",
-    "services": "Services (optional when the settlements carry their own counts)",
-    "wards": "Wards (optional)",
+    "settlements": N_("Settlements"),
+    "services": N_("Services (optional when the settlements carry their own counts)"),
+    "wards": N_("Wards (optional)"),
 }
 
 
@@ -66,7 +68,9 @@ def store_upload(data: bytes, name: str) -> Path:
 
 
 #: The first choice of the Encoding box: the file's own encoding, or the atlas's checked guess.
-_DETECT = "Detect automatically"
+_DETECT = N_("Detect automatically")
+#: The first choice of a column box: no column (a value the code compares, shown translated).
+_NONE = "(none)"
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -77,7 +81,9 @@ def columns_of(path: str, layer: str = "LAYER", encoding: str | None = None) -> 
     return [str(c) for c in frame.columns if c != "geometry"]
 
 
-@st.cache_data(max_entries=32, show_spinner="Checking the layer…")
+# Keyed by the language too: the report holds its problems' messages. The spinner's words are
+# those of the session: shown by the caller (:func:`upload_layer`).
+@cache_in_language(max_entries=32, show_spinner=False)
 def check_layer(
     path: str,
     layer: str,
@@ -101,6 +107,10 @@ def check_layer(
     return shown_report(report)
 
 
+def _shown_column(column: str) -> str:
+    return _("(none)") if column == _NONE else column
+
+
 def choose_columns(
     layer: str, file_name: str, columns: list[str], categories: tuple[str, ...] = ()
 ) -> list[str]:
@@ -112,29 +122,33 @@ def choose_columns(
     guesses = guess_columns(columns, layer, categories)
     base = {f.name for f in layer_spec(layer).fields}
     mapping: list[str] = []
-    with st.expander(f"Columns of {file_name}", expanded=True):
+    with st.expander(_("Columns of {file}", file=file_name), expanded=True):
         for spec in layer_spec(layer, categories).fields:
             if spec.name not in base and spec.name == f"{categories[0]}_working":
                 st.caption(
-                    "Counts the settlements carry themselves (optional): used instead of the "
-                    "service points for that category."
+                    _(
+                        "Counts the settlements carry themselves (optional): used instead of "
+                        "the service points for that category."
+                    )
                 )
-            options = ["(none)", *columns]
+            options = [_NONE, *columns]
             guess = guesses.get(spec.name)
             column = st.selectbox(
-                f"{spec.name}{' (required)' if spec.required else ''}",
+                _("{field} (required)", field=spec.name) if spec.required else spec.name,
                 options,
+                format_func=_shown_column,
                 index=options.index(guess) if guess in options else 0,
                 key=keys.column_key(layer, spec.name),
             )
             constant = ""
             if spec.kind in ("category", "status", "text"):
                 constant = st.text_input(
-                    f"…or one {spec.name} for every row", key=keys.constant_key(layer, spec.name)
+                    _("…or one {field} for every row", field=spec.name),
+                    key=keys.constant_key(layer, spec.name),
                 ).strip()
             if constant:
                 mapping.append(f"{layer}.{spec.name}='{constant}'")
-            elif column != "(none)":
+            elif column != _NONE:
                 mapping.append(f"{layer}.{spec.name}={column}")
     return mapping
 
@@ -161,16 +175,18 @@ class LayerUpload:
 def _typed_crs(layer: str, name: str) -> tuple[str | None, bool]:
     """The CRS box of an upload: its text (None when empty) and whether it is a CRS."""
     text = st.text_input(
-        CRS_BOX,
+        _(CRS_BOX),
         key=keys.crs_key(layer),
         placeholder="EPSG:32734",
-        help="Only when the atlas cannot tell where the file is: an EPSG code such as "
-        "EPSG:32734 (UTM 34S) or EPSG:4326 (longitude/latitude).",
+        help=_(
+            "Only when the atlas cannot tell where the file is: an EPSG code such as "
+            "EPSG:32734 (UTM 34S) or EPSG:4326 (longitude/latitude)."
+        ),
     ).strip()
     if not text:
         return None, True
     try:
-        parse_crs(text, what=f"the {layer} CRS")
+        parse_crs(text, what=_("the {layer} CRS", layer=layer))
     except atlas.AtlasError as exc:
         st.error(error_text(exc, name))
         return text, False
@@ -180,12 +196,15 @@ def _typed_crs(layer: str, name: str) -> tuple[str | None, bool]:
 def _chosen_encoding(layer: str) -> str | None:
     """The Encoding box of an upload: the encoding chosen (None: detect automatically)."""
     choice = st.selectbox(
-        ENCODING_BOX,
+        _(ENCODING_BOX),
         [_DETECT, *ENCODING_CHOICES],
+        format_func=lambda choice: _(_DETECT) if choice == _DETECT else choice,
         key=keys.encoding_key(layer),
-        help="How the names in a Shapefile or a CSV are written. The atlas reads the file's "
-        ".cpg or its own declaration, else checks its text; choose another when names with "
-        "accents (such as Ntšhaba) look wrong.",
+        help=_(
+            "How the names in a Shapefile or a CSV are written. The atlas reads the file's "
+            ".cpg or its own declaration, else checks its text; choose another when names with "
+            "accents (such as Ntšhaba) look wrong."
+        ),
     )
     return None if choice == _DETECT else str(choice)
 
@@ -193,7 +212,7 @@ def _chosen_encoding(layer: str) -> str | None:
 def upload_layer(layer: str, standard: str, zeros_are_counts: bool = False) -> LayerUpload | None:
     """The widgets of one layer on the Data page: the file, its CRS and Encoding boxes, its
     columns and its check. None when no file is uploaded."""
-    upload = st.file_uploader(_LABELS[layer], type=UPLOAD_KINDS, key=keys.upload_key(layer))
+    upload = st.file_uploader(_(_LABELS[layer]), type=UPLOAD_KINDS, key=keys.upload_key(layer))
     if upload is None:
         return None
     encoding = _chosen_encoding(layer)
@@ -208,9 +227,15 @@ def upload_layer(layer: str, standard: str, zeros_are_counts: bool = False) -> L
     mapping = tuple(choose_columns(layer, upload.name, columns, categories))
     if not crs_ok:
         return LayerUpload(layer, upload.name, path, mapping, crs, encoding=encoding)
-    report = check_layer(path, layer, mapping, standard, crs, zeros_are_counts, encoding)
+    with st.spinner(_("Checking the layer…")):
+        report = check_layer(path, layer, mapping, standard, crs, zeros_are_counts, encoding)
     (st.success if report.ok else st.error)(
-        f"{layer}: {len(report.errors)} errors, {len(report.warnings)} warnings"
+        _(
+            "{layer}: {errors}, {warnings}",
+            layer=layer,
+            errors=plural(len(report.errors), "error"),
+            warnings=plural(len(report.warnings), "warning"),
+        )
     )
     st.markdown(report_text(report))
     return LayerUpload(layer, upload.name, path, mapping, crs, report, encoding)
@@ -226,7 +251,7 @@ def files_source(
         return None
     paths = {layer: u.path for layer, u in given.items()}
     return Source(
-        label=f"Uploaded: {given['settlements'].name}",
+        label="Uploaded: " + given["settlements"].name,  # i18n-ignore: its key (source_label)
         settlements=paths["settlements"],
         services=paths.get("services"),
         wards=paths.get("wards"),

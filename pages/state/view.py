@@ -10,6 +10,7 @@ import streamlit as st
 
 import atlas
 from atlas.history import dataset_as_of
+from atlas.i18n import _, language
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
 from layers.text import markdown_text as md
 from pages.state import keys, session
@@ -22,11 +23,12 @@ from pages.state.sources import (
     dataset_of,
     load_standard,
     served_config,
+    source_label,
 )
 from pages.state.wording import APP, SHOW_APART
 
 __all__ = [
-    "View",
+    "View",  # i18n-ignore: a name of the module
     "dataset_as_of_timing",
     "exposure",
     "exposure_by_cluster",
@@ -37,13 +39,21 @@ __all__ = [
 ]
 
 
-@st.cache_resource(max_entries=32, show_spinner="Measuring service gaps…")
 def gaps(source: Source, standard: str, population: RasterChoice | None = None) -> atlas.GapResult:
     """The gap result of a source under a standard, with demand filled from a population raster
     when one is chosen (cached; changing the standard re-measures but never re-reads the files;
     computed with the app's one configuration, :func:`~pages.state.sources.served_config`).
     Measured even when the layers do not meet: the result's ``apart`` says so, and the pages
     that present gaps ask first (:func:`gaps_shown`)."""
+    with st.spinner(_("Measuring service gaps…")):
+        return _gaps(source, standard, population, language())
+
+
+# Keyed by the language too: the result holds its problems' messages.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _gaps(
+    source: Source, standard: str, population: RasterChoice | None, lang: str
+) -> atlas.GapResult:
     dataset = measured_dataset(source, standard, population)
     return atlas.compute_gaps(
         dataset, load_standard(standard), config=served_config(), allow_apart=True
@@ -69,24 +79,40 @@ def dataset_as_of_timing(dataset: atlas.Dataset, timing: Timing | None) -> atlas
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner="Measuring service gaps as of the date…")
 def gaps_as_of(
     source: Source, standard: str, population: RasterChoice | None, timing: Timing
 ) -> tuple[atlas.Dataset, atlas.GapResult]:
     """The dataset with its statuses as of ``timing`` and its gaps (cached by the timing,
     which holds only the confirmed reports' spells: the same for every role)."""
+    with st.spinner(_("Measuring service gaps as of the date…")):
+        return _gaps_as_of(source, standard, population, timing, language())
+
+
+# Keyed by the language too, as :func:`gaps`.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _gaps_as_of(
+    source: Source, standard: str, population: RasterChoice | None, timing: Timing, lang: str
+) -> tuple[atlas.Dataset, atlas.GapResult]:
     dataset = dataset_as_of_timing(measured_dataset(source, standard, population), timing)
     return dataset, atlas.compute_gaps(
         dataset, load_standard(standard), config=served_config(), allow_apart=True
     )
 
 
-@st.cache_data(max_entries=16, show_spinner="Measuring hazard exposure…")
 def exposure(
     source: Source, standard: str, hazard: RasterChoice, population: RasterChoice | None
 ) -> pd.DataFrame:
     """Per settlement: id, name, cluster and its share of area and people in the hazard cells
     (people counted in the population raster when one is chosen, else spread evenly)."""
+    with st.spinner(_("Measuring hazard exposure…")):
+        return _exposure(source, standard, hazard, population)
+
+
+# Numbers and names only: the same in every language.
+@st.cache_data(max_entries=16, show_spinner=False)
+def _exposure(
+    source: Source, standard: str, hazard: RasterChoice, population: RasterChoice | None
+) -> pd.DataFrame:
     settlements = gaps(source, standard, population).settlements
     return hazard_exposure(
         load_raster(hazard.path),
@@ -134,7 +160,7 @@ def _usable(choice: RasterChoice | None, source: Source, standard: str) -> Raste
     try:
         check_raster(choice.path, source, standard, choice.kind)
     except atlas.AtlasError as exc:
-        st.warning(error_text(exc, f"The raster '{choice.label}' is not used"))
+        st.warning(error_text(exc, _("The raster '{raster}' is not used", raster=choice.label)))
         return None
     return choice
 
@@ -149,8 +175,12 @@ def view(timing: Timing | None = None) -> View:
         dataset = dataset_of(source, standard)
         result = gaps(source, standard)
     except atlas.AtlasError as exc:
-        st.error(md(f"The dataset '{source.label}' cannot be used.") + "\n\n" + error_text(exc))
-        st.info("Fix the files, or choose another dataset on the Data page.")
+        st.error(
+            md(_("The dataset '{dataset}' cannot be used.", dataset=source_label(source)))
+            + "\n\n"
+            + error_text(exc)
+        )
+        st.info(_("Fix the files, or choose another dataset on the Data page."))
         st.stop()
     population, hazard = (_usable(session.raster(r), source, standard) for r in session.ROLES)
     if population is not None:
@@ -176,9 +206,9 @@ def gaps_shown(v: View) -> None:
     if session.widget_value(keys.SHOW_APART):
         shown = [p for p in v.result.problems if p.code == "layers.shown_apart"]
         st.warning("\n\n".join(md(p.sentence(APP)) for p in shown))
-        st.checkbox(SHOW_APART, key=keys.SHOW_APART)
+        st.checkbox(_(SHOW_APART), key=keys.SHOW_APART)
         return
     reasons = "\n\n".join(md(p.sentence(APP)) for p in v.result.apart)
-    st.error(md("The gaps are not shown: the layers do not meet.") + "\n\n" + reasons)
-    st.checkbox(SHOW_APART, key=keys.SHOW_APART)
+    st.error(md(_("The gaps are not shown: the layers do not meet.")) + "\n\n" + reasons)
+    st.checkbox(_(SHOW_APART), key=keys.SHOW_APART)
     st.stop()

@@ -35,7 +35,9 @@ def app(page: str | None = None, **state: object) -> AppTest:
 
 def test_sidebar_offers_dataset_standard_cluster_and_service() -> None:
     at = app()
-    assert [s.key for s in at.sidebar.selectbox] == ["standard", "cluster", "category"]
+    # The language picker first, under the title (DESIGN §8).
+    keys = [s.key for s in at.sidebar.selectbox]
+    assert keys == ["language", "standard", "cluster", "category"]
     assert at.sidebar.radio[0].label == "Dataset"
     assert any("City of Cape Town" in c.value for c in at.sidebar.caption)
     at.sidebar.selectbox(key="standard").set_value("sphere-2018").run()

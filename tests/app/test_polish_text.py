@@ -80,6 +80,8 @@ def visible_pages() -> dict[str, str]:
         if "visibility" in keywords:
             continue
         title = keywords["title"]
+        if isinstance(title, ast.Call) and getattr(title.func, "id", "") == "_":
+            (title,) = title.args  # translated where the navigation is built: its English
         path = node.args[0]
         assert isinstance(title, ast.Constant) and isinstance(path, ast.Constant)
         pages[str(title.value)] = str(path.value)

@@ -81,7 +81,7 @@ def test_a_page_that_fails_shows_a_message_and_the_sidebar_still_works(
     # The sidebar above the page is all there. (Only the first run of AppTest goes through
     # streamlit_app.py: a rerun runs the page file alone, see tests/app/test_app.py.)
     assert at.sidebar.radio[0].label == "Dataset"
-    assert [s.key for s in at.sidebar.selectbox] == ["standard", "cluster", "category"]
+    assert [s.key for s in at.sidebar.selectbox] == ["language", "standard", "cluster", "category"]
     assert any("City of Cape Town" in c.value for c in at.sidebar.caption)
     record = logged(caplog, reference)
     assert record.levelno == logging.ERROR and record.exc_info is not None

@@ -10,9 +10,14 @@ import pytest
 from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
+from atlas.i18n import language
 from atlas.store import PROBLEMS, xlsform
 
 FORM = Path(__file__).resolve().parents[2] / "data" / "forms" / "atlas-report.xlsx"
+LANGUAGES = [
+    "English (en)", "isiZulu (zu)", "isiXhosa (xh)", "Sesotho (st)", "Sepedi (nso)",
+    "Afrikaans (af)",
+]  # fmt: skip
 NS = {
     "h": "http://www.w3.org/1999/xhtml",
     "x": "http://www.w3.org/2002/xforms",
@@ -47,7 +52,7 @@ def test_the_sheets_say_what_the_store_accepts() -> None:
     assert sheets["settings"] == [
         ["form_title", "form_id", "version", "default_language", "instance_name",
          "allow_choice_duplicates"],
-        ["Settlement Atlas: report a service problem", "atlas_report", "2026120101",
+        ["Settlement Atlas: report a service problem", "atlas_report", "2026120201",
          "English (en)", "concat(${settlement_id}, ' ', ${category}, ' ', ${problem})", "yes"],
     ]  # fmt: skip
     survey = xlsform.survey_rows()
@@ -71,7 +76,7 @@ def test_the_sheets_say_what_the_store_accepts() -> None:
     for category, problems in PROBLEMS.items():
         listed = [c["name"] for c in choices if c.get("category") == category]
         assert listed == list(problems)
-    assert not any(c.startswith("label::") and "English" not in c for c in survey[0])
+    assert [c for c in survey[0] if c.startswith("label::")] == [f"label::{x}" for x in LANGUAGES]
 
 
 def test_pyxform_converts_the_committed_form() -> None:
@@ -79,7 +84,7 @@ def test_pyxform_converts_the_committed_form() -> None:
     assert result.warnings == []
     root = ET.fromstring(result.xform)
     [data] = root.findall("h:head/x:model/x:instance/x:data", NS)
-    assert (data.get("id"), data.get("version")) == ("atlas_report", "2026120101")
+    assert (data.get("id"), data.get("version")) == ("atlas_report", "2026120201")
     [report] = data.findall("x:report", NS)
     assert [child.tag.split("}")[1] for child in report] == [
         "settlement_id", "service_id", "category", "problem", "observed_at", "note", "photo",
@@ -102,18 +107,54 @@ def test_pyxform_converts_the_committed_form() -> None:
         itemset.get("nodeset") == "instance('problem')/root/item[category= /data/report/category ]"
     )
     languages = [t.get("lang") for t in root.iter("{http://www.w3.org/2002/xforms}translation")]
-    assert languages == ["English (en)"]
+    assert sorted(languages) == sorted(LANGUAGES)
+    # no translation yet: every language reads the English words (DESIGN §8)
+    assert _texts(root, "English (en)") == _texts(root, "isiZulu (zu)")
 
 
-def test_a_translation_adds_its_columns(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # A made-up language: what the generator does once a catalogue exists (none is invented).
-    words = {"Which service?": "[xx] Which service?", "Water": "[xx] Water"}
-    monkeypatch.setattr(xlsform, "TRANSLATIONS", {"Test (xx)": words})
+def _texts(root: ET.Element, language: str) -> dict[str, str]:
+    [translation] = [
+        t
+        for t in root.iter("{http://www.w3.org/2002/xforms}translation")
+        if t.get("lang") == language
+    ]
+    return {
+        text.get("id"): "".join(text.itertext())
+        for text in translation.iter("{http://www.w3.org/2002/xforms}text")
+    }
+
+
+def test_the_form_has_a_column_for_each_language_of_the_atlas(tmp_path: Path) -> None:
+    sheets = xlsform.sheets()
+    survey, choices = sheets["survey"][0], sheets["choices"][0]
+    labels = [f"label::{x}" for x in LANGUAGES]
+    assert [c for c in survey if c.startswith("label::")] == labels
+    assert [c for c in survey if c.startswith("hint::")] == [f"hint::{x}" for x in LANGUAGES]
+    assert [c for c in choices if c.startswith("label::")] == labels
+    assert "label" not in survey and "hint" not in survey and "label" not in choices
+    assert sheets["settings"][1][3] == "English (en)"
+    # until the catalogues have translations, each language's words are the English ones
+    rows = xlsform.survey_rows()
+    assert {rows[5][c] for c in labels} == {"Which service?"}
+    result = convert(xlsform=xlsform.write_xlsform(tmp_path / "form.xlsx"))
+    assert result.warnings == []
+    for name in LANGUAGES:
+        assert f'lang="{name}"' in result.xform
+
+
+def test_each_language_is_filled_from_its_catalogue(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A stand-in catalogue (none is invented): each language's words are what `_` gives in it.
+    monkeypatch.setattr(xlsform, "_", lambda text: f"[{language()}] {text}")
     header = xlsform.sheets()["survey"][0]
-    assert header[:6] == [
-        "type", "name", "label::English (en)", "label::Test (xx)", "hint::English (en)",
-        "hint::Test (xx)",
-    ]  # fmt: skip
-    assert "label::Test (xx)" in xlsform.sheets()["choices"][0]
+    assert header[:4] == ["type", "name", "label::English (en)", "label::isiZulu (zu)"]
+    survey = xlsform.survey_rows()
+    assert survey[5]["label::Sepedi (nso)"] == "[nso] Which service?"
+    assert survey[7]["hint::Afrikaans (af)"] == "[af] Now, unless you saw it earlier."
+    assert survey[0]["label::isiXhosa (xh)"] == ""  # a row without words stays blank
+    [water] = [c for c in xlsform.choice_rows() if c["name"] == "water"]
+    assert water["label::Sesotho (st)"] == "[st] Water"
     xform = convert(xlsform=xlsform.write_xlsform(tmp_path / "form.xlsx")).xform
-    assert 'lang="Test (xx)"' in xform and "[xx] Which service?" in xform
+    assert 'lang="isiZulu (zu)"' in xform and "[zu] Which service?" in xform
+    assert language() == "en"

@@ -1,3 +1,4 @@
+# i18n-ignore-file: database migration
 """The first store: settlements register, service points, users, reports, history, audit.
 
 A frozen copy of the tables as they were first created (never import the live schema here: a

@@ -1,0 +1,73 @@
+"""The language of a browser session (DESIGN §8): chosen per session, never process-wide.
+
+Each run of the script starts by setting the session's language (:func:`use_session_language`)
+before anything is written: a ``?lang=zu`` link, else the sidebar's picker, else the browser's
+language (``st.context.locale``), else English. The catalogue's language is a context variable of
+the script run's thread, so two browsers in two languages at once each read their own.
+
+Cached functions whose result holds words take the language as an argument
+(:func:`cache_in_language`), so that a session in isiZulu never gets a table cached in English.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import streamlit as st
+
+from atlas.i18n import LANGUAGES, _, language, language_of, set_language
+from atlas.i18n.review import review_notice
+from pages.state import keys, session
+
+__all__ = ["cache_in_language", "language_picker", "use_session_language"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def use_session_language() -> str:
+    """Set this script run's language from the session (see the module's note); its code."""
+    locale = getattr(st.context, "locale", None)
+    code = session.session_language(language_of, str(locale) if locale else None)
+    set_language(code)
+    return code
+
+
+def language_picker() -> None:
+    """The sidebar's language picker, and the notice of a language not yet reviewed."""
+    label = _("Language")
+    st.selectbox(
+        label if language() == "en" else f"{label} · Language",
+        list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key=keys.LANGUAGE,
+        on_change=session.choose_language,
+    )
+    notice = review_notice(language())
+    if notice is not None:
+        st.caption(notice)
+
+
+def cache_in_language(**cache: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``st.cache_data(**cache)`` keyed by the session's language as well as the arguments: for
+    a function whose result holds words (a table's headings, a sentence, a message)."""
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        def in_language(name: str, lang: str, *args: Any, **kwargs: Any) -> R:
+            return func(*args, **kwargs)
+
+        # Streamlit keys a cache by the function's module, name and source: the wrapped one's,
+        # so that two functions cached so never share one (their name is an argument too).
+        in_language.__module__ = func.__module__
+        in_language.__qualname__ = in_language.__name__ = func.__qualname__
+        stored = st.cache_data(**cache)(in_language)
+
+        @functools.wraps(func)
+        def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+            return stored(func.__qualname__, language(), *args, **kwargs)
+
+        return cached
+
+    return decorate
