@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from atlas.i18n.catalogue import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE, _, po_path, speaking
+from atlas.i18n.catalogue import LANGUAGES, SOURCE_LANGUAGE, _, po_path, speaking
 
 __all__ = ["ReviewStatus", "review_notice", "review_status"]
 
@@ -67,6 +67,15 @@ def review_status(code: str) -> ReviewStatus:
     return _status(code, po.stat().st_mtime)
 
 
+def _shown_path(code: str) -> str:
+    """The PO file of ``code`` as the project names it (``atlas/i18n/locale/…``)."""
+    from atlas.i18n import catalogue
+
+    po = po_path(code)
+    root = catalogue.LOCALE_DIR.parents[2]
+    return po.relative_to(root).as_posix() if po.is_relative_to(root) else po.as_posix()
+
+
 def _notice(code: str) -> str:
     """The notice about language ``code``, in the language being written now."""
     return _(
@@ -74,7 +83,7 @@ def _notice(code: str) -> str:
         "some words may be wrong. To correct one, edit {po} (it opens in Poedit or Weblate) and "
         "clear its “needs review” mark.",
         language=LANGUAGES[code],
-        po=po_path(code).relative_to(LOCALE_DIR.parents[2]).as_posix(),
+        po=_shown_path(code),
     )
 
 

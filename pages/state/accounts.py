@@ -29,6 +29,7 @@ from atlas.store import store_url as default_store_url
 from atlas.summaries.records import user_label
 from layers.text import markdown_text as md
 from pages.state import keys, session
+from pages.state.language import in_session_language
 from pages.state.messages import error_text
 from pages.state.sources import served_db
 
@@ -229,7 +230,7 @@ def _first_admin() -> None:
         )
         st.form_submit_button(
             _("Create the admin account"),
-            on_click=_create_admin,
+            on_click=in_session_language(_create_admin),
             key=keys.ADMIN_SUBMIT,
             type="primary",
             width="stretch",
@@ -249,7 +250,9 @@ def sign_in_section() -> None:
     user = session.user()
     if user is not None:
         st.markdown(md(_("Signed in as {user}", user=user_label(user))))
-        st.button(_("Sign out"), key=keys.SIGN_OUT, on_click=session.forget_user)
+        st.button(
+            _("Sign out"), key=keys.SIGN_OUT, on_click=in_session_language(session.forget_user)
+        )
         return
     show_notice("sign_in")
     if empty:
@@ -268,7 +271,7 @@ def sign_in_section() -> None:
         )
         st.form_submit_button(
             _("Sign in"),
-            on_click=_sign_in,
+            on_click=in_session_language(_sign_in),
             key=keys.SIGN_IN_SUBMIT,
             type="primary",
             width="stretch",

@@ -49,6 +49,7 @@ from layers.text import markdown_list
 from layers.text import markdown_text as md
 from pages.state import keys, session
 from pages.state.accounts import SIGN_IN_HELP, records_store, show_notice
+from pages.state.language import in_session_language
 from pages.state.messages import error_text
 
 __all__ = [
@@ -265,7 +266,10 @@ def add_contact_form(categories: Sequence[str]) -> None:
     with st.form(keys.CONTACT_FORM):
         _fields(None, categories)
         st.form_submit_button(
-            _("Add the contact"), on_click=_add, key=keys.CONTACT_ADD, type="primary"
+            _("Add the contact"),
+            on_click=in_session_language(_add),
+            key=keys.CONTACT_ADD,
+            type="primary",
         )
 
 
@@ -316,7 +320,7 @@ def change_contact_form(kept: Sequence[Mapping[str, Any]], categories: Sequence[
         _fields(contact, categories)
         st.form_submit_button(
             _("Save the changes"),
-            on_click=_change,
+            on_click=in_session_language(_change),
             args=(chosen,),
             key=keys.contact_key(chosen, "save"),
             type="primary",
@@ -329,7 +333,7 @@ def change_contact_form(kept: Sequence[Mapping[str, Any]], categories: Sequence[
     )
     st.button(
         _("Retire this contact"),
-        on_click=_retire,
+        on_click=in_session_language(_retire),
         args=(chosen,),
         key=keys.contact_key(chosen, "retire"),
     )

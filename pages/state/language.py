@@ -17,11 +17,11 @@ from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
 
-from atlas.i18n import LANGUAGES, _, language, language_of, set_language
+from atlas.i18n import LANGUAGES, _, language, language_of, set_language, speaking
 from atlas.i18n.review import review_notice
 from pages.state import keys, session
 
-__all__ = ["cache_in_language", "language_picker", "use_session_language"]
+__all__ = ["cache_in_language", "in_session_language", "language_picker", "use_session_language"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -71,3 +71,16 @@ def cache_in_language(**cache: Any) -> Callable[[Callable[P, R]], Callable[P, R]
         return cached
 
     return decorate
+
+
+def in_session_language(callback: Callable[P, R]) -> Callable[P, R]:
+    """``callback`` (a widget's ``on_click``/``on_change``) run in the session's language:
+    Streamlit runs callbacks before the script, so before :func:`use_session_language`, and a
+    message it leaves for the page would otherwise be English."""
+
+    @functools.wraps(callback)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with speaking(language_of(session.chosen_language()) or "en"):
+            return callback(*args, **kwargs)
+
+    return run

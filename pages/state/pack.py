@@ -31,6 +31,7 @@ from pages.state import session
 from pages.state.accounts import records_store, show_notice
 from pages.state.choices import DeliveriesUsed, Timing
 from pages.state.downloads import pack_pdf
+from pages.state.language import in_session_language
 from pages.state.messages import error_text
 from pages.state.timeline import today
 from pages.state.view import View
@@ -151,7 +152,7 @@ def pack_section(v: View, deliveries: DeliveriesUsed | None, timing: Timing | No
             cluster, v.standard.id, f"submission-{role.replace('_', '-')}", ".pdf", on=on
         ),
         mime="application/pdf",
-        on_click=_record if record else "ignore",
+        on_click=in_session_language(_record) if record else "ignore",
         args=(cluster, recipient, pdf) if record else None,
     )
     show_notice("pack")

@@ -27,6 +27,7 @@ from atlas.summaries.records import reportable_settlements, settlement_label
 from layers.text import markdown_text as md
 from pages.state import session
 from pages.state.accounts import records_store, show_notice
+from pages.state.language import in_session_language
 from pages.state.messages import error_text
 
 __all__ = [
@@ -164,6 +165,9 @@ def delivery_form() -> None:
         st.text_input(_("Provider (optional)"), max_chars=300, key=DELIVERY_PROVIDER)
         st.text_area(_("Note (optional)"), max_chars=MAX_NOTE, key=DELIVERY_NOTE)
         st.form_submit_button(
-            _("Record the delivery"), type="primary", on_click=_record, key=DELIVERY_SUBMIT
+            _("Record the delivery"),
+            type="primary",
+            on_click=in_session_language(_record),
+            key=DELIVERY_SUBMIT,
         )
     show_notice("delivery")

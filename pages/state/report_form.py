@@ -42,6 +42,7 @@ from atlas.summaries.records import (
 from layers.text import markdown_text as md
 from pages.state import keys, session
 from pages.state.accounts import records_store, show_notice
+from pages.state.language import in_session_language
 from pages.state.messages import error_text
 
 __all__ = ["CONTACT_PRIVATE", "big_controls", "report_form", "sent_report"]
@@ -207,7 +208,11 @@ def report_form(store: Store, user: User, category: str | None) -> None:
         key=keys.REPORT_CHANNEL,
     )
     st.button(
-        _("Send the report"), type="primary", width="stretch", key=keys.REPORT_SEND, on_click=_send
+        _("Send the report"),
+        type="primary",
+        width="stretch",
+        key=keys.REPORT_SEND,
+        on_click=in_session_language(_send),
     )
     # Under the button: where the phone's screen is when it was pressed.
     show_notice("report")

@@ -55,6 +55,7 @@ from layers.reports import report_overlays
 from layers.text import markdown_text as md
 from pages.state import keys, session
 from pages.state.accounts import SIGN_IN_HELP, records_store, show_notice
+from pages.state.language import in_session_language
 from pages.state.messages import error_text
 
 __all__ = [
@@ -234,7 +235,7 @@ def _next_step(store: Store, user: User, record: Mapping[str, Any]) -> None:
         action_label(str(step)),
         type="primary",
         key=keys.report_key(report_id, state, "save"),
-        on_click=_update,
+        on_click=in_session_language(_update),
         args=(report_id, state),
     )
 

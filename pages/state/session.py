@@ -63,6 +63,7 @@ __all__ = [
     "category",
     "choose_language",
     "choose_standard",
+    "chosen_language",
     "cluster",
     "deliveries_used",
     "fill_form",
@@ -472,6 +473,12 @@ def session_language(known: Callable[[str | None], str | None], browser: str | N
     if known(state.get(LANGUAGE)) is None:
         state[LANGUAGE] = known(browser) or "en"
     return str(state[LANGUAGE])
+
+
+def chosen_language() -> str | None:
+    """The language this session chose last (None before its first run)."""
+    value = st.session_state.get(LANGUAGE)
+    return str(value) if value else None
 
 
 def choose_language() -> None:

@@ -20,6 +20,7 @@ from atlas.i18n import _
 from layers.qr import png_qr
 from layers.text import markdown_text as md
 from pages.state import accounts, keys, session
+from pages.state.language import in_session_language
 from pages.state.sources import served_share
 
 __all__ = ["TRIES", "WINDOW_S", "door", "share_panel"]
@@ -89,7 +90,10 @@ def door() -> None:
     with st.form(keys.GUEST_FORM):
         st.text_input(_("Meeting code"), key=keys.GUEST_CODE, max_chars=40)
         st.form_submit_button(
-            _("Look at the atlas"), key=keys.GUEST_SUBMIT, on_click=_enter, type="primary"
+            _("Look at the atlas"),
+            key=keys.GUEST_SUBMIT,
+            on_click=in_session_language(_enter),
+            type="primary",
         )
     st.caption(
         _(

@@ -35,6 +35,7 @@ from atlas.summaries.records import cluster_names
 from layers.text import markdown_text as md
 from pages.state import keys, session
 from pages.state.accounts import records_store, show_notice
+from pages.state.language import in_session_language
 from pages.state.messages import error_text
 
 __all__ = ["answer_form", "submission_form", "submission_list", "submission_table"]
@@ -192,7 +193,10 @@ def submission_form(store: Store, user: User) -> None:
             key=keys.SUBMISSION_REFERENCE,
         )
         st.form_submit_button(
-            _("Record the submission"), type="primary", on_click=_add, key=keys.SUBMISSION_ADD
+            _("Record the submission"),
+            type="primary",
+            on_click=in_session_language(_add),
+            key=keys.SUBMISSION_ADD,
         )
 
 
@@ -280,6 +284,9 @@ def answer_form(user: User, records: Sequence[Mapping[str, Any]]) -> None:
                 key=keys.SUBMISSION_NEW_REFERENCE,
             )
             st.form_submit_button(
-                _("Record it"), type="primary", on_click=_answer, key=keys.SUBMISSION_ANSWER
+                _("Record it"),
+                type="primary",
+                on_click=in_session_language(_answer),
+                key=keys.SUBMISSION_ANSWER,
             )
     show_notice("submission")

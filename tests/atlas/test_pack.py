@@ -426,7 +426,6 @@ def test_atlas_pack_says_when_it_writes_to_the_office(capsys, monkeypatch, tmp_p
     ("extra", "message"),
     [
         (["--record"], "--record keeps the submission in the cluster's store: add --db URL"),
-        (["--lang", "zu"], "not available in isiZulu (zu) yet"),
         # The cluster's wards by households (area shares): 16 has 1 682, 23 has 1 374.5
         # (Vukuzenzele 106, Emaphupheni 459, 69.9 % of Bophelong Ext 2's 1 158), 17 has 467,
         # 15 has 422, 22 has 352, 24 has 348.6.
