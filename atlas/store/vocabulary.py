@@ -16,15 +16,17 @@ from __future__ import annotations
 from enum import IntEnum
 from types import MappingProxyType
 
-from atlas.i18n import _
+from atlas.i18n import N_, _
 
 __all__ = [
+    "CATEGORY_LABELS",
     "CHANNELS",
     "CLOSED_STATES",
     "NEXT_STATES",
     "OPEN_STATES",
     "OUT_OF_SERVICE",
     "PROBLEMS",
+    "PROBLEM_LABELS",
     "STATES",
     "Role",  # i18n-ignore: a name of the API
 ]
@@ -131,3 +133,28 @@ PROBLEMS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
 #: Problems that put a service point out of service while a confirmed report about it is open
 #: (status as of a date, DESIGN §4).
 OUT_OF_SERVICE = frozenset({"broken", "no_water", "no_power", "blocked"})
+
+#: The words people read for each category and problem (the store keeps the codes; translated
+#: where shown: the field form, the reports' tables).
+CATEGORY_LABELS = {
+    "water": N_("Water"),
+    "sanitation": N_("Toilets and sanitation"),
+    "electricity": N_("Electricity and lights"),
+    "waste": N_("Refuse and waste"),
+}
+PROBLEM_LABELS = {
+    "broken": N_("Broken"),
+    "no_water": N_("No water"),
+    "leaking": N_("Leaking"),
+    "low_pressure": N_("Low pressure"),
+    "dirty_water": N_("Dirty water"),
+    "unsafe": N_("Unsafe"),
+    "other": N_("Something else"),
+    "not_cleaned": N_("Not cleaned"),
+    "overflowing": N_("Overflowing"),
+    "blocked": N_("Blocked"),
+    "no_power": N_("No power"),
+    "exposed_wires": N_("Exposed wires"),
+    "missed_collection": N_("Collection missed"),
+    "illegal_dumping": N_("Illegal dumping"),
+}

@@ -39,7 +39,7 @@ from datetime import datetime
 from pathlib import Path
 
 from atlas.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, speaking
-from atlas.store.vocabulary import PROBLEMS
+from atlas.store.vocabulary import CATEGORY_LABELS, PROBLEM_LABELS, PROBLEMS
 from atlas.writing import writing
 
 __all__ = [
@@ -77,29 +77,6 @@ FORM_LANGUAGES = tuple(_form_language(code) for code in LANGUAGES)
 #: The language the form is written in, its ``default_language``.
 DEFAULT_LANGUAGE = _form_language(SOURCE_LANGUAGE)
 
-#: The words people read for each category and problem (the store keeps the codes).
-CATEGORY_LABELS = {
-    "water": N_("Water"),
-    "sanitation": N_("Toilets and sanitation"),
-    "electricity": N_("Electricity and lights"),
-    "waste": N_("Refuse and waste"),
-}
-PROBLEM_LABELS = {
-    "broken": N_("Broken"),
-    "no_water": N_("No water"),
-    "leaking": N_("Leaking"),
-    "low_pressure": N_("Low pressure"),
-    "dirty_water": N_("Dirty water"),
-    "unsafe": N_("Unsafe"),
-    "other": N_("Something else"),
-    "not_cleaned": N_("Not cleaned"),
-    "overflowing": N_("Overflowing"),
-    "blocked": N_("Blocked"),
-    "no_power": N_("No power"),
-    "exposed_wires": N_("Exposed wires"),
-    "missed_collection": N_("Collection missed"),
-    "illegal_dumping": N_("Illegal dumping"),
-}
 #: The columns whose words are translated.
 _TRANSLATED = ("label", "hint")
 #: The survey sheet: type, name, label, hint, and the other columns of each row.

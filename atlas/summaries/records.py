@@ -28,6 +28,7 @@ import pandas as pd
 from atlas.i18n import N_, _, format_number, ngettext, pgettext, round_half_up
 from atlas.store import PROBLEMS, STATES, Role, SettlementEntry, User
 from atlas.store.times import LOCAL_ZONE, now
+from atlas.store.vocabulary import CATEGORY_LABELS, PROBLEM_LABELS
 from atlas.summaries.phrases import cluster_label
 
 __all__ = [
@@ -57,30 +58,6 @@ __all__ = [
     "user_label",
 ]
 
-#: The service categories of reports, as a person names them (translated where shown:
-#: :func:`category_label`).
-CATEGORY_LABELS = {
-    "water": N_("Water"),
-    "sanitation": N_("Toilets and sanitation"),
-    "electricity": N_("Electricity and lights"),
-    "waste": N_("Refuse and waste"),
-}
-_PROBLEMS = {
-    "broken": N_("Broken"),
-    "no_water": N_("No water"),
-    "leaking": N_("Leaking"),
-    "low_pressure": N_("Low pressure"),
-    "dirty_water": N_("Dirty water"),
-    "unsafe": N_("Unsafe"),
-    "other": N_("Something else"),
-    "not_cleaned": N_("Not cleaned"),
-    "overflowing": N_("Overflowing"),
-    "blocked": N_("Blocked"),
-    "no_power": N_("No power"),
-    "exposed_wires": N_("Exposed wires"),
-    "missed_collection": N_("Collection missed"),
-    "illegal_dumping": N_("Illegal dumping"),
-}
 _CHANNELS = {
     "app": N_("This app"),
     "paper": N_("Paper form"),
@@ -145,7 +122,7 @@ def category_label(category: str) -> str:
 
 def problem_label(problem: str) -> str:
     """``No water``, ``Collection missed``… (an unknown code: its words, capitalised)."""
-    known = _PROBLEMS.get(problem)
+    known = PROBLEM_LABELS.get(problem)
     return _words(problem) if known is None else _(known)
 
 

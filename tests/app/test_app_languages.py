@@ -1,14 +1,14 @@
 """The app in another language (DESIGN §8): the session's language is set before anything is
 written, the sidebar offers the picker, and the app's own wordings are looked up in it.
 
-No catalogue is translated yet, so every language still reads English here: these tests check
-that the app runs and words itself per session, not the translated words."""
+The expected words are the catalogue's (read with :func:`atlas.i18n.speaking`), never typed
+here: the tests check that the app words itself per session, whatever the drafts say."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from atlas.i18n import language, speaking
+from atlas.i18n import _, language, speaking
 from pages.state import keys
 from pages.state.sources import SAMPLE, source_label
 from pages.state.wording import APP, CRS_BOX, SHOW_APART
@@ -22,8 +22,9 @@ def test_a_lang_link_sets_the_sessions_language_and_the_sidebar_offers_the_picke
     assert not at.exception, at.exception
     picker = at.sidebar.selectbox(key=keys.LANGUAGE)
     assert picker.value == "zu"
-    # The page's title and the sidebar still read (English, until isiZulu is translated).
-    assert at.sidebar.radio[0].label == "Dataset"
+    # The sidebar reads isiZulu (the catalogue's word for "Dataset"), not English.
+    with speaking("zu"):
+        assert at.sidebar.radio[0].label == _("Dataset") != "Dataset"
     assert language() == "en"  # the test's own thread never changed language
 
 
@@ -35,5 +36,8 @@ def test_the_app_wordings_are_looked_up_in_the_sessions_language() -> None:
     # The controls a fix names are filled in; the problem's own fields are left for it.
     assert f"“{CRS_BOX}”" in english and f"“{SHOW_APART}”" in english
     assert "{layer}" in english and "{crs_box}" not in english
-    assert afrikaans == english  # no Afrikaans catalogue yet
-    assert shown == "Sample municipality (synthetic)" == SAMPLE.label
+    assert afrikaans != english and "{layer}" in afrikaans and "{crs_box}" not in afrikaans
+    with speaking("af"):
+        assert f"“{_(CRS_BOX)}”" in afrikaans  # the control as the Afrikaans page names it
+        assert shown == _("Sample municipality (synthetic)") != SAMPLE.label
+    assert SAMPLE.label == "Sample municipality (synthetic)"  # the cache key stays English

@@ -1,6 +1,6 @@
 """Every PDF says on its first page when its translation is not yet reviewed (DESIGN §8), and
-nothing of the kind in English. No catalogue is translated yet, so another language still
-reads English here: the tests look for the notice's English sentence, never a translated word.
+nothing of the kind in English. The notice is in the language and in English; these tests look
+for its English sentence (always there), never a translated word.
 """
 
 from __future__ import annotations

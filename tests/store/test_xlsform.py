@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
-from atlas.i18n import language
+from atlas.i18n import LANGUAGES as ATLAS_LANGUAGES
+from atlas.i18n import _, language, speaking
 from atlas.store import PROBLEMS, xlsform
 
 FORM = Path(__file__).resolve().parents[2] / "data" / "forms" / "atlas-report.xlsx"
@@ -108,8 +109,11 @@ def test_pyxform_converts_the_committed_form() -> None:
     )
     languages = [t.get("lang") for t in root.iter("{http://www.w3.org/2002/xforms}translation")]
     assert sorted(languages) == sorted(LANGUAGES)
-    # no translation yet: every language reads the English words (DESIGN §8)
-    assert _texts(root, "English (en)") == _texts(root, "isiZulu (zu)")
+    # each language reads its catalogue's words: the same items, other words (DESIGN §8)
+    english, zulu = _texts(root, "English (en)"), _texts(root, "isiZulu (zu)")
+    assert english.keys() == zulu.keys()
+    with speaking("zu"):
+        assert zulu["/data/report/category:label"] == _("Which service?") != "Which service?"
 
 
 def _texts(root: ET.Element, language: str) -> dict[str, str]:
@@ -133,9 +137,12 @@ def test_the_form_has_a_column_for_each_language_of_the_atlas(tmp_path: Path) ->
     assert [c for c in choices if c.startswith("label::")] == labels
     assert "label" not in survey and "hint" not in survey and "label" not in choices
     assert sheets["settings"][1][3] == "English (en)"
-    # until the catalogues have translations, each language's words are the English ones
+    # each language's words are its catalogue's
     rows = xlsform.survey_rows()
-    assert {rows[5][c] for c in labels} == {"Which service?"}
+    for code, name in zip(ATLAS_LANGUAGES, LANGUAGES, strict=True):
+        with speaking(code):
+            assert rows[5][f"label::{name}"] == _("Which service?")
+    assert len({rows[5][c] for c in labels}) == len(labels)
     result = convert(xlsform=xlsform.write_xlsform(tmp_path / "form.xlsx"))
     assert result.warnings == []
     for name in LANGUAGES:
