@@ -46,6 +46,7 @@ translations: $(STAMP)
 		else $(BIN)/pybabel -q init -D atlas -i $(LOCALE)/atlas.pot -d $(LOCALE) -l $$code; fi; \
 	done
 	@$(MAKE) --no-print-directory catalogues
+	@$(BIN)/python -m atlas.i18n
 
 # Browser tests drive Debian's Chromium, report tests render PDFs with poppler-utils, and the
 # store tests start a throwaway PostgreSQL server (initdb, pg_ctl); install them when we can

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from atlas.i18n.catalogue import LANGUAGES, SOURCE_LANGUAGE, _, po_path, speaking
 
-__all__ = ["ReviewStatus", "review_notice", "review_status"]
+__all__ = ["ReviewStatus", "review_notice", "review_status", "summary"]
 
 
 @dataclass(frozen=True)
@@ -97,3 +97,19 @@ def review_notice(code: str) -> str | None:
     with speaking(SOURCE_LANGUAGE):
         english = _notice(code)
     return english if own == english else f"{own}\n\n{english}"
+
+
+def summary() -> list[str]:
+    """One line per language: its entries, how many are translated and how many reviewed (what
+    ``make translations`` prints at the end)."""
+    lines = []
+    for code, name in LANGUAGES.items():
+        if code == SOURCE_LANGUAGE:
+            continue
+        s = review_status(code)
+        state = "reviewed" if s.is_reviewed else "NOT REVIEWED"  # i18n-ignore: for make
+        lines.append(
+            f"{name} ({code}): {s.translated}/{s.entries} translated, "  # i18n-ignore: make
+            f"{s.reviewed} reviewed by a first-language speaker: {state}"  # i18n-ignore: make
+        )
+    return lines

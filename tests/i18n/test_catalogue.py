@@ -227,3 +227,14 @@ def test_language_codes_as_browsers_write_them() -> None:
     assert language_of("fr") is None
     with pytest.raises(ValueError, match="unknown language 'fr'"), speaking("fr"):
         pass
+
+
+def test_the_summary_per_language() -> None:
+    from atlas.i18n.review import summary
+
+    lines = summary()
+    assert len(lines) == len(TRANSLATED)
+    for line, code in zip(lines, TRANSLATED, strict=True):
+        status = review_status(code)
+        assert line.startswith(f"{LANGUAGES[code]} ({code}): {status.translated}/{status.entries}")
+        assert line.endswith("NOT REVIEWED")
