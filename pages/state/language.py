@@ -50,9 +50,15 @@ def language_picker() -> None:
         st.caption(notice)
 
 
-def cache_in_language(**cache: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """``st.cache_data(**cache)`` keyed by the session's language as well as the arguments: for
-    a function whose result holds words (a table's headings, a sentence, a message)."""
+def cache_in_language(
+    *, resource: bool = False, show_spinner: bool | str = True, **cache: Any
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``st.cache_data(**cache)`` (``st.cache_resource`` with ``resource``) keyed by the
+    session's language as well as the arguments, for a function whose result holds words (a
+    table's headings, a sentence, a message, a map's legend). A spinner text (marked with
+    ``N_``) is shown in the session's language, after Streamlit's half-second delay, so a
+    cache hit never shows it."""
+    store = st.cache_resource if resource else st.cache_data
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
         def in_language(name: str, lang: str, *args: Any, **kwargs: Any) -> R:
@@ -62,10 +68,14 @@ def cache_in_language(**cache: Any) -> Callable[[Callable[P, R]], Callable[P, R]
         # so that two functions cached so never share one (their name is an argument too).
         in_language.__module__ = func.__module__
         in_language.__qualname__ = in_language.__name__ = func.__qualname__
-        stored = st.cache_data(**cache)(in_language)
+        spinner = show_spinner if isinstance(show_spinner, bool) else False
+        stored = store(show_spinner=spinner, **cache)(in_language)
 
         @functools.wraps(func)
         def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+            if isinstance(show_spinner, str):
+                with st.spinner(_(show_spinner)):
+                    return stored(func.__qualname__, language(), *args, **kwargs)
             return stored(func.__qualname__, language(), *args, **kwargs)
 
         return cached

@@ -12,11 +12,12 @@ import streamlit as st
 from branca.element import MacroElement
 from streamlit_folium import st_folium
 
-from atlas.i18n import N_, language
+from atlas.i18n import N_
 from layers.display import DisplayLayers, prepare_display
 from layers.maps import add_overlays, build_map
 from layers.raster import raster_overlay
 from pages.state.choices import RasterChoice, Source, Timing
+from pages.state.language import cache_in_language
 from pages.state.rasters import overlay_title, raster_picture
 from pages.state.sources import categories_of, load_source
 from pages.state.view import dataset_as_of_timing, gaps, gaps_as_of
@@ -34,6 +35,8 @@ def display_layers(
     return prepare_display(dataset.settlements, dataset.services, dataset.wards)
 
 
+# Keyed by the language too: its legend, tooltips and layer names.
+@cache_in_language(resource=True, max_entries=32, show_spinner=N_("Drawing the map…"))
 def map_for(
     source: Source,
     standard: str,
@@ -45,38 +48,9 @@ def map_for(
     overlays: tuple[RasterChoice, ...] = (),
     timing: Timing | None = None,
 ) -> folium.Map:
-    """The map of a view, in the session's language (its legend, tooltips and layer names:
-    cached per language, see :func:`_map_in`)."""
-    return _map_in(
-        language(),
-        source,
-        standard,
-        category,
-        metric,
-        cluster,
-        online_tiles,
-        population,
-        overlays,
-        timing,
-    )
-
-
-@st.cache_resource(max_entries=32, show_spinner=N_("Drawing the map…"))
-def _map_in(
-    lang: str,
-    source: Source,
-    standard: str,
-    category: str,
-    metric: str,
-    cluster: str | None,
-    online_tiles: bool,
-    population: RasterChoice | None = None,
-    overlays: tuple[RasterChoice, ...] = (),
-    timing: Timing | None = None,
-) -> folium.Map:
-    """The map of a view in language ``lang`` (cached: a filter change rebuilds only what
-    changed; a raster is drawn once per choice, and only its small folium wrapping is made per
-    map; a new view reuses the dataset's prepared layers)."""
+    """The map of a view in the session's language (cached: a filter change rebuilds only
+    what changed; a raster is drawn once per choice, and only its small folium wrapping is made
+    per map; a new view reuses the dataset's prepared layers)."""
     result = (
         gaps(source, standard, population)
         if timing is None

@@ -4,9 +4,7 @@ a signed-in user)."""
 
 from __future__ import annotations
 
-import streamlit as st
-
-from atlas.i18n import _
+from atlas.i18n import N_
 from atlas.summaries.slides import build_slides
 from layers.slides import deck_html
 from pages.state.choices import RasterChoice, Source
@@ -17,6 +15,7 @@ from pages.state.view import gaps
 __all__ = ["deck_page"]
 
 
+@cache_in_language(max_entries=16, show_spinner=N_("Drawing the slides…"))
 def deck_page(
     source: Source,
     standard: str,
@@ -32,18 +31,6 @@ def deck_page(
     atlas.AtlasError
         When the slides cannot be made (an unknown cluster); not cached.
     """
-    with st.spinner(_("Drawing the slides…")):
-        return _deck_page(source, standard, cluster, category, population)
-
-
-@cache_in_language(max_entries=16, show_spinner=False)
-def _deck_page(
-    source: Source,
-    standard: str,
-    cluster: str,
-    category: str,
-    population: RasterChoice | None = None,
-) -> str:
     result = gaps(source, standard, population)
     dataset = dataset_of(source, standard)
     return deck_html(

@@ -11,11 +11,12 @@ from typing import Any
 import streamlit as st
 
 import atlas
-from atlas.i18n import N_, _, language
+from atlas.i18n import N_, _
 from atlas.load.columns import parse_mapping
 from atlas.registry import SERVE_ENV, standard_names
 from pages.state import session
 from pages.state.choices import Source
+from pages.state.language import cache_in_language
 
 __all__ = [
     "SAMPLE",
@@ -140,17 +141,14 @@ def current_source() -> Source:
     return session.source() or served_source() or SAMPLE
 
 
+# Keyed by the language too: the reports of the layers hold their problems' messages.
+@cache_in_language(
+    resource=True, max_entries=16, show_spinner=N_("Reading and checking the layers…")
+)
 def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
     """Read and validate a source's layers (cached by source and accepted categories, so
     switching between standards with the same categories never re-reads the files), measured
     in the metric CRS the app was started with (by default each dataset's UTM zone)."""
-    with st.spinner(_("Reading and checking the layers…")):
-        return _load_source(source, categories, language())
-
-
-# Keyed by the language too: the reports of the layers hold their problems' messages.
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _load_source(source: Source, categories: tuple[str, ...], lang: str) -> atlas.Dataset:
     metric_crs = served_config().metric_crs
     if source.settlements is None:
         return atlas.load_sample(

@@ -10,11 +10,12 @@ import streamlit as st
 
 import atlas
 from atlas.history import dataset_as_of
-from atlas.i18n import _, language
+from atlas.i18n import N_, _
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
 from layers.text import markdown_text as md
 from pages.state import keys, session
 from pages.state.choices import RasterChoice, Source, Timing
+from pages.state.language import cache_in_language
 from pages.state.messages import error_text
 from pages.state.rasters import check_raster
 from pages.state.sources import (
@@ -39,21 +40,14 @@ __all__ = [
 ]
 
 
+# Keyed by the language too: the result holds its problems' messages.
+@cache_in_language(resource=True, max_entries=32, show_spinner=N_("Measuring service gaps…"))
 def gaps(source: Source, standard: str, population: RasterChoice | None = None) -> atlas.GapResult:
     """The gap result of a source under a standard, with demand filled from a population raster
     when one is chosen (cached; changing the standard re-measures but never re-reads the files;
     computed with the app's one configuration, :func:`~pages.state.sources.served_config`).
     Measured even when the layers do not meet: the result's ``apart`` says so, and the pages
     that present gaps ask first (:func:`gaps_shown`)."""
-    with st.spinner(_("Measuring service gaps…")):
-        return _gaps(source, standard, population, language())
-
-
-# Keyed by the language too: the result holds its problems' messages.
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _gaps(
-    source: Source, standard: str, population: RasterChoice | None, lang: str
-) -> atlas.GapResult:
     dataset = measured_dataset(source, standard, population)
     return atlas.compute_gaps(
         dataset, load_standard(standard), config=served_config(), allow_apart=True
@@ -79,20 +73,15 @@ def dataset_as_of_timing(dataset: atlas.Dataset, timing: Timing | None) -> atlas
     )
 
 
+# Keyed by the language too, as :func:`gaps`.
+@cache_in_language(
+    resource=True, max_entries=16, show_spinner=N_("Measuring service gaps as of the date…")
+)
 def gaps_as_of(
     source: Source, standard: str, population: RasterChoice | None, timing: Timing
 ) -> tuple[atlas.Dataset, atlas.GapResult]:
     """The dataset with its statuses as of ``timing`` and its gaps (cached by the timing,
     which holds only the confirmed reports' spells: the same for every role)."""
-    with st.spinner(_("Measuring service gaps as of the date…")):
-        return _gaps_as_of(source, standard, population, timing, language())
-
-
-# Keyed by the language too, as :func:`gaps`.
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _gaps_as_of(
-    source: Source, standard: str, population: RasterChoice | None, timing: Timing, lang: str
-) -> tuple[atlas.Dataset, atlas.GapResult]:
     dataset = dataset_as_of_timing(measured_dataset(source, standard, population), timing)
     return dataset, atlas.compute_gaps(
         dataset, load_standard(standard), config=served_config(), allow_apart=True
