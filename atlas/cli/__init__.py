@@ -14,31 +14,11 @@ it, and a non-zero exit status: never a Python traceback (``--debug`` shows one 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from atlas.cli import (
-    audit,
-    contacts,
-    db,
-    deliveries,
-    export,
-    gaps,
-    history,
-    pack,
-    poster,
-    report,
-    reports,
-    schedule,
-    serve,
-    standards,
-    submissions,
-    users,
-    validate,
-    zonal,
-)
-from atlas.cli.validate import EXIT_DATA
 from atlas.cli.wording import CLI
 from atlas.errors import AccessDenied, AtlasError, ValidationError, describe
 from atlas.i18n import SOURCE_LANGUAGE, speaking
@@ -50,31 +30,51 @@ EXIT_INTERNAL = 70
 #: The exit status of a wrong password or a role that does not allow it (BSD's EX_NOPERM).
 EXIT_NOPERM = 77
 
-#: The subcommands in the order ``atlas --help`` lists them.
-COMMANDS: dict[str, ModuleType] = {
-    "gaps": gaps,
-    "export": export,
-    "report": report,
-    "poster": poster,
-    "pack": pack,
-    "validate": validate,
-    "standards": standards,
-    "zonal": zonal,
-    "schedule": schedule,
-    "serve": serve,
-    "db": db,
-    "users": users,
-    "reports": reports,
-    "deliveries": deliveries,
-    "contacts": contacts,
-    "submissions": submissions,
-    "history": history,
-    "audit": audit,
-}
+#: The subcommands in the order ``atlas --help`` lists them, each in ``atlas.cli.<name>``.
+COMMANDS: tuple[str, ...] = (
+    "gaps",
+    "export",
+    "report",
+    "poster",
+    "pack",
+    "validate",
+    "standards",
+    "zonal",
+    "schedule",
+    "serve",
+    "db",
+    "users",
+    "reports",
+    "deliveries",
+    "contacts",
+    "submissions",
+    "history",
+    "audit",
+)
+
+#: The exit status of a command whose input cannot be used.
+EXIT_DATA = 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``atlas`` command."""
+def command_module(name: str) -> ModuleType:
+    """The module of the subcommand ``name`` (``add_parser`` and ``run``), imported now."""
+    return importlib.import_module(f"atlas.cli.{name}")
+
+
+def _chosen(argv: Sequence[str] | None) -> str | None:
+    """The subcommand ``argv`` names (its first word that is not an option), if it is one."""
+    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    return words[0] if words and words[0] in COMMANDS else None
+
+
+def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
+    """The argument parser of the ``atlas`` command.
+
+    Every subcommand's module is imported to declare its options, except when ``argv`` (the
+    arguments about to be parsed, None for the process's) names one: then only that one is,
+    so that ``atlas gaps`` does not wait for the store, the PDF writer and the app's server to
+    be imported. ``atlas --help`` and a mistyped command still list them all.
+    """
     parser = argparse.ArgumentParser(
         prog="atlas",
         description="Settlement Atlas: service gaps of informal settlements against a standard.",
@@ -83,16 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show a traceback on errors (for bug reports)"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMANDS.values():
-        module.add_parser(sub)
+    chosen = _chosen(argv) if argv != () else None
+    for name in COMMANDS if chosen is None else (chosen,):
+        command_module(name).add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``atlas`` command; returns the exit status."""
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
-    run: Callable[[argparse.Namespace], int] = COMMANDS[args.command].run
+    run: Callable[[argparse.Namespace], int] = command_module(args.command).run
     try:
         # The documents of --lang (report, pack, poster) are written in it, and so are the
         # messages about their data; every other command speaks English.

@@ -14,12 +14,17 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from atlas.cli.console import Progress, write_result
 from atlas.cli.options import add_db
 from atlas.errors import AccessDenied, StoreError
-from atlas.store import Store, User, open_store, sign_in, store_url
+
+if TYPE_CHECKING:
+    from atlas.store import Store, User
+
+# The store (SQLAlchemy, Alembic, argon2) is imported when it is opened: a command that only
+# declares --db/--as (gaps, export, report) does not wait for it.
 
 __all__ = [
     "PASSWORD_ENV",
@@ -63,6 +68,8 @@ def open_cli_store(args: argparse.Namespace, *, create: bool = False) -> Store:
     StoreError
         An SQLite file that does not exist yet, unless ``create`` (``atlas db init``).
     """
+    from atlas.store import open_store, store_url
+
     url = store_url(args.db)
     if not create and url.get_backend_name() == "sqlite":
         path = Path(url.database or "")
@@ -95,6 +102,8 @@ def password_of(name: str) -> str:
 
 def signed_in(store: Store, args: argparse.Namespace) -> User:
     """The user ``--as`` names, signed in with their password."""
+    from atlas.store import sign_in
+
     return sign_in(store, args.acting, password_of(args.acting), record=False)
 
 

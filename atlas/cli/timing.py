@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from atlas.cli.acting import open_cli_store, signed_in
 from atlas.cli.console import Progress
 from atlas.errors import SchemaError
-from atlas.history import as_of, dataset_as_of, since, spells
 from atlas.i18n import plural
-from atlas.load import Dataset
-from atlas.store import Store
-from atlas.store.timeline import ReportLife, report_lives
-from atlas.store.times import LOCAL_ZONE, iso
-from atlas.summaries.timing import as_of_sentence
+
+if TYPE_CHECKING:
+    from atlas.load import Dataset
+    from atlas.store import Store
+    from atlas.store.timeline import ReportLife
+
+# The store and the history (SQLAlchemy, Alembic, argon2) are imported when a command uses the
+# store: a command without --db/--as does not wait for them.
 
 __all__ = [
     "add_as_of",
@@ -64,6 +67,8 @@ def services_since(args: argparse.Namespace) -> datetime | None:
     text = getattr(args, "services_as_of", None)
     if not text:
         return None
+    from atlas.history import since
+
     try:
         return since(text)
     except ValueError as exc:
@@ -87,6 +92,8 @@ def lives_of(args: argparse.Namespace, say: Progress) -> list[ReportLife]:
             "Reading the cluster's reports needs a user of the store: add --as USER (the "
             "password comes from ATLAS_PASSWORD or a prompt)."
         )
+    from atlas.store.timeline import report_lives
+
     store: Store = open_cli_store(args)
     try:
         lives = report_lives(store, signed_in(store, args))
@@ -115,6 +122,10 @@ def statuses_from_store(dataset: Dataset, args: argparse.Namespace, say: Progres
                 "--as USER (without a store the statuses are the services file's)."
             )
         return dataset
+    from atlas.history import as_of, dataset_as_of, spells
+    from atlas.store.times import LOCAL_ZONE, iso
+    from atlas.summaries.timing import as_of_sentence
+
     try:
         moment = as_of(text) if text else as_of(datetime.now().astimezone())
     except ValueError as exc:

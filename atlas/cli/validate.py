@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from atlas.cli import EXIT_DATA
 from atlas.cli.options import add_format, add_map
 from atlas.cli.wording import CLI
 from atlas.errors import SchemaError
@@ -13,8 +14,6 @@ from atlas.measure import load_standard
 
 __all__ = ["EXIT_DATA", "add_parser", "run"]
 
-#: The exit status of a command whose input cannot be used.
-EXIT_DATA = 1
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

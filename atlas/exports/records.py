@@ -16,7 +16,6 @@ import io
 import json
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 
 import geopandas as gpd
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from atlas.exports.exact import exact_records, is_count, is_missing, json_text, typed
 from atlas.i18n import round_half_up
 from atlas.load.cells import guard_text
 from atlas.load.crs import STORAGE_CRS
@@ -59,13 +59,6 @@ def _places(column: str) -> int:
         if column.endswith(suffix):
             return places
     return 6
-
-
-def is_missing(value: object) -> bool:
-    """Whether a single value is missing: None, ``pd.NA``, ``pd.NaT`` or a float NaN."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)
 
 
 def _plain(value: Any, places: int) -> Any:
@@ -127,107 +120,8 @@ def to_records(table: pd.DataFrame, columns: Sequence[str] | None = None) -> lis
     return [{c: _plain(values[c][i], places[c]) for c in names} for i in range(len(table))]
 
 
-#: Count fields (whole numbers) named in full; the per-category counts end in :data:`_COUNT_ENDINGS`.
-_COUNT_NAMES = frozenset(
-    {
-        "households",
-        "population",
-        "settlements",
-        "settlements_exposed",
-        "settlements_mostly_exposed",
-        "scheduled",
-        "delivered",
-        "late",
-        "short",
-        "missed",
-        "unscheduled",
-        "delivery_scheduled",
-        "delivery_on_time_in_full",
-    }
-)
-_COUNT_ENDINGS = ("_working", "_broken", "_unknown", "_needed", "_gap")
-
-
-def is_count(name: str) -> bool:
-    """Whether the atlas field ``name`` counts something (households, people, points,
-    settlements, deliveries): a whole number wherever it is known."""
-    return name in _COUNT_NAMES or name.endswith(_COUNT_ENDINGS)
-
-
 def _names(table: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
     return [c for c in (table.columns if columns is None else columns) if c != "geometry"]
-
-
-def _typed(value: Any) -> Any:
-    """A JSON-ready value that keeps its type: exact floats, ints, bools, text, lists, ISO dates
-    and times; None if missing (or not finite)."""
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_typed(v) for v in value]
-    if is_missing(value):
-        return None
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def _exact_column(values: pd.Series, name: str) -> list[Any]:
-    """The exact values of one column; a count whose known values are all whole gives ints
-    (a float column only because some are missing: 571, not 571.0)."""
-    items = [_typed(v) for v in values.to_numpy(dtype=object)]
-    if is_count(name):
-        numbers = [v for v in items if isinstance(v, float)]
-        if numbers and all(v.is_integer() for v in numbers):
-            items = [int(v) if isinstance(v, float) else v for v in items]
-    return items
-
-
-def exact_records(
-    table: pd.DataFrame, columns: Sequence[str] | None = None
-) -> list[dict[str, Any]]:
-    """Records of ``table`` (without geometry) with every value exactly as computed.
-
-    Floats are never rounded and stay floats (``30.0`` is a ratio, not a count); integers stay
-    integers, and so does a count column that is float only because some values are missing
-    (:func:`is_count`: households, people, points, settlements, deliveries); flags are bools,
-    lists stay lists, dates and times are ISO 8601 text, and every missing or infinite value is
-    None. The command line's JSON, CSV and GeoJSON are written from these records.
-
-    Parameters
-    ----------
-    table
-        Any table; a ``geometry`` column is left out.
-    columns
-        The columns to keep, in this order (default: all).
-
-    Returns
-    -------
-    list of dict
-        One dict per row.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from atlas.exports.records import exact_records
-    >>> table = pd.DataFrame({
-    ...     "settlement_id": ["SET-001", "SET-002"],
-    ...     "households": [571.0, None],
-    ...     "water_ratio": [73.33333333333333, 30.0],
-    ...     "ward_shares": [[0.6696, 0.3304], []],
-    ... })
-    >>> exact_records(table)
-    [{'settlement_id': 'SET-001', 'households': 571, 'water_ratio': 73.33333333333333,
-      'ward_shares': [0.6696, 0.3304]},
-     {'settlement_id': 'SET-002', 'households': None, 'water_ratio': 30.0, 'ward_shares': []}]
-    """
-    names = _names(table, columns)
-    values = {c: _exact_column(table[c], c) for c in names}
-    return [{c: values[c][i] for c in names} for i in range(len(table))]
 
 
 def to_json(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
@@ -258,7 +152,7 @@ def to_json(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
      }
     ]
     """
-    return json.dumps(exact_records(table, columns), ensure_ascii=False, indent=1, allow_nan=False)
+    return json_text(table, columns)
 
 
 def _text(value: Any) -> str:
@@ -390,7 +284,7 @@ def typed_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """
     names = _names(table, None)
     values = {c: table[c].to_numpy(dtype=object) for c in names}
-    return [{c: _typed(values[c][i]) for c in names} for i in range(len(table))]
+    return [{c: typed(values[c][i]) for c in names} for i in range(len(table))]
 
 
 def rfc7946_geometries(

@@ -34,17 +34,53 @@ __all__ = ["validate_layer"]
 
 
 def as_text(values: pd.Series) -> pd.Series:
-    """Text with missing values as None; whole floats (ids read as 12.0) lose their ``.0``."""
-    out: list[str | None] = []
-    for v in values.to_numpy(dtype=object):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            out.append(None)
-        elif isinstance(v, float | np.floating) and float(v).is_integer():
-            out.append(str(int(v)))
+    """Text with missing values as None; whole floats (ids read as 12.0) lose their ``.0``.
+
+    Vectorised by the column's type (a column of text, of floats, of integers); a column of
+    mixed Python values is converted value by value, the same way.
+
+    Examples
+    --------
+    >>> as_text(pd.Series([" a ", "", None, "b"])).tolist()
+    ['a', None, None, 'b']
+    >>> as_text(pd.Series([12.0, 1.5, float("nan"), 1e20])).tolist()
+    ['12', '1.5', None, '100000000000000000000']
+    >>> as_text(pd.Series([3, 40], dtype="Int64")).tolist()
+    ['3', '40']
+    >>> as_text(pd.Series([7, " x ", 2.0, None], dtype=object)).tolist()
+    ['7', 'x', '2', None]
+    """
+    dtype = values.dtype
+    if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        out = np.full(len(numbers), None, dtype=object)
+        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers) & (abs(numbers) < 2.0**62)
+        out[whole] = numbers[whole].astype(np.int64).astype(str)
+        rest = ~whole & ~np.isnan(numbers)
+        out[rest] = [_one_text(v) for v in numbers[rest].tolist()]
+    elif pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        present = values.notna().to_numpy()
+        out = np.full(len(values), None, dtype=object)
+        out[present] = values[present].astype("int64").to_numpy().astype(str)
+    else:
+        items = values.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+        if pd.api.types.infer_dtype(items, skipna=True) in ("string", "empty"):
+            out = np.array(
+                [v.strip() or None if isinstance(v, str) else None for v in items], dtype=object
+            )
         else:
-            text = str(v).strip()
-            out.append(text if text else None)
+            out = np.array([_one_text(v) for v in items], dtype=object)
     return pd.Series(out, index=values.index, dtype=object)
+
+
+def _one_text(v: object) -> str | None:
+    """One value as :func:`as_text` reads it."""
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return str(int(v))
+    text = str(v).strip()
+    return text if text else None
 
 
 def _check_fields(

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 
 from atlas.i18n import N_, _, format_number, round_half_up
@@ -41,6 +42,7 @@ from atlas.measure._meeting import (
     metric,
     named,
 )
+from atlas.measure._nearby import Nearby
 from atlas.measure.standards import Standard
 from atlas.problems import Problem
 
@@ -48,6 +50,7 @@ __all__ = [
     "MARGIN_M",
     "MOST",
     "Apart",  # i18n-ignore: a name of the API
+    "Measured",  # i18n-ignore: a name of the API
     "apart_problems",
     "extent_text",
     "layers_apart",
@@ -347,22 +350,55 @@ def _found(
     )
 
 
-def _services_apart(dataset: Dataset, standard: Standard) -> Apart | None:
+@dataclass(frozen=True)
+class Measured:
+    """What the join already measured, so that the check does not measure it again.
+
+    Attributes
+    ----------
+    nearby
+        The (point, settlement) pairs within the standard's reach (:func:`nearby_pairs`).
+    settlements, wards
+        The settlements' and the wards' geometries in the dataset's metric CRS (``wards``
+        None without wards).
+    """
+
+    nearby: Nearby
+    settlements: np.ndarray
+    wards: np.ndarray | None
+
+
+def _services_apart(
+    dataset: Dataset, standard: Standard, measured: Measured | None
+) -> Apart | None:
     if not dataset.has_services or dataset.services.empty or dataset.settlements.empty:
         return None
     crs = dataset.metric_crs
     points = dataset.services.geometry.to_numpy()
     polygons = dataset.settlements.geometry.to_numpy()
-    points_m, polygons_m = metric(points, crs), metric(polygons, crs)
-    located = finite(points_m)
-    if not located.any():
-        return None
     reach = standard.reach
-    met = meeting(points_m[located], polygons_m, reach)
-    if (~met).sum() <= MOST * len(met):
-        return None
+    if measured is not None and measured.nearby.reach >= reach:
+        polygons_m = measured.settlements
+        located = np.isfinite(measured.nearby.xy).all(axis=1)
+        if not located.any():
+            return None
+        near = np.zeros(len(points), bool)
+        near[measured.nearby.point[measured.nearby.distance <= reach]] = True
+        met = near[located]
+        if (~met).sum() <= MOST * len(met):
+            return None
+        located_m = shapely.points(measured.nearby.xy[located])
+    else:
+        points_m, polygons_m = metric(points, crs), metric(polygons, crs)
+        located = finite(points_m)
+        if not located.any():
+            return None
+        met = meeting(points_m[located], polygons_m, reach)
+        if (~met).sum() <= MOST * len(met):
+            return None
+        located_m = points_m[located]
     # Are the settlements among the points (a province's clinics) or away from them?
-    area = shapely.convex_hull(shapely.multipoints(points_m[located]))
+    area = shapely.convex_hull(shapely.multipoints(located_m))
     far = shapely.distance(area, polygons_m[finite(polygons_m)]) > max(reach, MARGIN_M)
     if far.sum() <= MOST * len(far):
         return None
@@ -370,20 +406,25 @@ def _services_apart(dataset: Dataset, standard: Standard) -> Apart | None:
     return _found(pair, "services", int(met.sum()), reach, dataset, ["services", "settlements"])
 
 
-def _wards_apart(dataset: Dataset) -> Apart | None:
+def _wards_apart(dataset: Dataset, measured: Measured | None) -> Apart | None:
     if dataset.wards is None or dataset.wards.empty or dataset.settlements.empty:
         return None
     crs = dataset.metric_crs
     polygons = dataset.settlements.geometry.to_numpy()
     wards = dataset.wards.geometry.to_numpy()
-    met = meeting(metric(polygons, crs), metric(wards, crs), 0.0)
+    if measured is not None and measured.wards is not None:
+        met = meeting(measured.settlements, measured.wards, 0.0)
+    else:
+        met = meeting(metric(polygons, crs), metric(wards, crs), 0.0)
     if (~met).sum() <= MOST * len(met):
         return None
     pair = Pair(polygons, "settlements", wards, "wards", 0.0)
     return _found(pair, "wards", int(met.sum()), 0.0, dataset, ["wards", "settlements"])
 
 
-def layers_apart(dataset: Dataset, standard: Standard) -> tuple[Apart, ...]:
+def layers_apart(
+    dataset: Dataset, standard: Standard, measured: Measured | None = None
+) -> tuple[Apart, ...]:
     """The layers of ``dataset`` that do not meet (empty when they all do).
 
     Parameters
@@ -392,6 +433,9 @@ def layers_apart(dataset: Dataset, standard: Standard) -> tuple[Apart, ...]:
         A validated dataset (:func:`atlas.load_dataset`).
     standard
         The standard: its largest walking distance is how near a point must be.
+    measured
+        What the join already measured (the pairs within reach, the metric geometries): the
+        check then reuses it instead of measuring again. The answer is the same.
 
     Returns
     -------
@@ -404,7 +448,7 @@ def layers_apart(dataset: Dataset, standard: Standard) -> tuple[Apart, ...]:
     >>> layers_apart(atlas.load_sample(), atlas.load_standard("cape-town"))
     ()
     """
-    found = (_services_apart(dataset, standard), _wards_apart(dataset))
+    found = (_services_apart(dataset, standard, measured), _wards_apart(dataset, measured))
     return tuple(a for a in found if a is not None)
 
 

@@ -19,7 +19,7 @@ from atlas.measure._parallel import Workers
 from atlas.measure.attribution import attribute_services
 from atlas.measure.coverage import coverage
 from atlas.measure.gaps import cluster_gaps, count_problems, service_counts, settlement_gaps
-from atlas.measure.overlap import layers_apart
+from atlas.measure.overlap import Measured, layers_apart
 from atlas.measure.standards import Standard
 from atlas.measure.wards import primary_wards, settlement_wards
 from atlas.problems import Problem
@@ -115,11 +115,6 @@ def compute_gaps(
     True
     """
     config = config or Config()
-    # The progress lines are the command line's, at a terminal, in English.
-    progress("checking that the layers meet")  # i18n-ignore: CLI progress
-    apart = layers_apart(dataset, standard)
-    if apart and not allow_apart:
-        raise LayersApartError(problems=[a.problem() for a in apart])
     crs = dataset.metric_crs
     # Reproject once; each step's own to_metric is then a no-op.
     settlements = to_metric(dataset.settlements, crs)
@@ -135,12 +130,20 @@ def compute_gaps(
     # attribution runs here meanwhile, and every thread waiting helps with what is queued.
     # The order does not change any result.
     with Workers(config.workers) as workers:
+        places, points = len(settlements), len(services)
+        # The progress lines are the command line's, at a terminal, in English.
+        progress(f"finding the service points near {places} settlements")  # i18n-ignore: CLI
+        nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach, workers)
+        progress("checking that the layers meet")  # i18n-ignore: CLI progress
+        measured = Measured(
+            nearby, polygons, None if dataset.wards is None else wards.geometry.to_numpy()
+        )
+        apart = layers_apart(dataset, standard, measured)
+        if apart and not allow_apart:
+            raise LayersApartError(problems=[a.problem() for a in apart])
         if dataset.wards is not None:
             progress(f"overlaying {len(dataset.wards)} wards")  # i18n-ignore: CLI progress
         ward_job = workers.submit(settlement_wards, settlements, wards, crs)
-        places, points = len(settlements), len(services)
-        progress(f"finding the service points near {places} settlements")  # i18n-ignore: CLI
-        nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach, workers)
         progress("measuring walking-distance coverage")  # i18n-ignore: CLI progress
         cover_job = workers.submit(
             lambda: coverage(settlements, services, standard, crs, nearby, workers=workers)
