@@ -198,7 +198,7 @@ def check_geometry(
     problems: list[Problem] = []
     geoms = frame.geometry.to_numpy().copy()
     faults: dict[Hashable, str] = dict(frame.attrs.get(GEOMETRY_FAULTS) or {})
-    faulty = np.array([label in faults for label in frame.index], dtype=bool)
+    faulty = frame.index.isin(list(faults)) if faults else np.zeros(len(frame.index), dtype=bool)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if (missing & ~faulty).any():
         problems.append(
@@ -278,9 +278,9 @@ def check_geometry(
         )
         if multi.any():
             geoms[multi] = shapely.get_geometry(geoms[multi], 0)
-    types = np.array(
-        [_TYPE_NAMES.get(int(t), "") for t in shapely.get_type_id(geoms)], dtype=object
-    )
+    # Type ids run from -1 (missing) to 7: one name per id, looked up for all at once.
+    names = np.array([_TYPE_NAMES.get(t, "") for t in range(-1, 8)], dtype=object)
+    types = names[shapely.get_type_id(geoms) + 1]
     wrong = (
         present & ~np.isin(types, list(spec.geometry))
         if spec.geometry

@@ -12,11 +12,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 
 from atlas.errors import MappingError
 from atlas.i18n import _
 from atlas.load.schema import CATEGORIES, LAYERS, is_count_field, layer_spec
 from atlas.problems import Problem
+
+#: Fields the validation reads as text (their Arrow text is handed to it as it is).
+_TEXT_KINDS = frozenset({"id", "text", "category", "status"})
 
 __all__ = [
     "Constant",  # i18n-ignore: public name
@@ -316,7 +320,11 @@ def apply_mapping(
         if isinstance(chosen_source, Constant):
             data[spec_field.name] = [chosen_source.value] * len(frame)
         elif isinstance(chosen_source, str):
-            data[spec_field.name] = frame[chosen_source].to_numpy()
+            source = frame[chosen_source]
+            # Text stays in the reader's (Arrow) array, not 3,000,000 Python strings: the
+            # validation reads each distinct value once (atlas.load.validate.as_text).
+            text = isinstance(source.dtype, pd.StringDtype) and spec_field.kind in _TEXT_KINDS
+            data[spec_field.name] = source.array if text else source.to_numpy()
         else:
             data[spec_field.name] = [None] * len(frame)
     used = {c for c in chosen.values() if isinstance(c, str)}

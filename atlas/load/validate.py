@@ -14,7 +14,8 @@ status words translated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -50,7 +51,14 @@ def as_text(values: pd.Series) -> pd.Series:
     >>> as_text(pd.Series([7, " x ", 2.0, None], dtype=object)).tolist()
     ['7', 'x', '2', None]
     """
+    return _text_and_codes(values)[0]
+
+
+def _text_and_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
+    """:func:`as_text`, and for a text column whose values it left as they were, a code per
+    row (equal codes, equal texts; -1 missing) that tells duplicates without hashing again."""
     dtype = values.dtype
+    codes = None
     if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         out = np.full(len(numbers), None, dtype=object)
@@ -62,15 +70,51 @@ def as_text(values: pd.Series) -> pd.Series:
         present = values.notna().to_numpy()
         out = np.full(len(values), None, dtype=object)
         out[present] = values[present].astype("int64").to_numpy().astype(str)
+    elif isinstance(dtype, pd.StringDtype) or pd.api.types.infer_dtype(values, skipna=True) in (
+        "string",
+        "empty",
+    ):
+        # Each distinct text once: a layer of 3,000,000 points has a handful of categories and
+        # statuses, and the rows share one Python string per distinct value.
+        found, distinct = pd.factorize(values, use_na_sentinel=True)
+        raw = distinct.tolist()
+        texts = [v.strip() or None for v in raw]
+        lookup = np.empty(len(texts) + 1, dtype=object)
+        lookup[:-1] = texts
+        lookup[-1] = None
+        out = lookup[found]
+        if texts == raw:  # nothing stripped or emptied: distinct values, distinct texts
+            codes = found
     else:
-        items = values.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
-        if pd.api.types.infer_dtype(items, skipna=True) in ("string", "empty"):
-            out = np.array(
-                [v.strip() or None if isinstance(v, str) else None for v in items], dtype=object
-            )
-        else:
-            out = np.array([_one_text(v) for v in items], dtype=object)
-    return pd.Series(out, index=values.index, dtype=object)
+        out = np.array([_one_text(v) for v in values.to_numpy(dtype=object)], dtype=object)
+    return pd.Series(out, index=values.index, dtype=object), codes
+
+
+def _duplicated(text: pd.Series, codes: np.ndarray | None) -> np.ndarray:
+    """Rows whose present text another row has too."""
+    if codes is None:
+        return (text.duplicated(keep=False) & text.notna()).to_numpy()
+    present = codes >= 0
+    counts = np.bincount(codes[present])
+    dup = np.zeros(len(codes), dtype=bool)
+    dup[present] = counts[codes[present]] > 1
+    return dup
+
+
+def per_distinct(values: pd.Series, change: Callable[[Any], Any]) -> pd.Series:
+    """``change`` applied to each distinct present value of ``values`` once, missing values
+    left None: a text column as objects whose rows share one string per distinct value.
+
+    Examples
+    --------
+    >>> per_distinct(pd.Series(["Working", None, "working"]), str.lower).tolist()
+    ['working', None, 'working']
+    """
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    lookup = np.empty(len(distinct) + 1, dtype=object)
+    lookup[:-1] = list(map(change, distinct.tolist()))
+    lookup[-1] = None
+    return pd.Series(lookup[codes], index=values.index, dtype=object)
 
 
 def _one_text(v: object) -> str | None:
@@ -93,7 +137,7 @@ def _check_fields(
             continue
         col = out[f.name]
         if f.kind in ("id", "text"):
-            text = as_text(col)
+            text, codes = _text_and_codes(col)
             out[f.name] = text
             if f.kind == "id":
                 empty = text.isna().to_numpy()
@@ -110,7 +154,7 @@ def _check_fields(
                             rows=rows_of(empty, out.index),
                         )
                     )
-                dup = (text.duplicated(keep=False) & text.notna()).to_numpy()
+                dup = _duplicated(text, codes)
                 if dup.any():
                     problems.append(
                         Problem(
@@ -162,7 +206,7 @@ def _check_fields(
                 numbers = numbers.map(round_half_up).astype(float)
             out[f.name] = numbers
         elif f.kind == "category":
-            text = as_text(col).str.lower()
+            text = per_distinct(as_text(col), str.lower)
             out[f.name] = text
             bad = (~text.isin(list(categories))).to_numpy()
             if bad.any():
@@ -194,9 +238,10 @@ def _check_fields(
                     )
                 )
         elif f.kind == "status":
-            text = as_text(col).str.lower().str.strip()
+            text = per_distinct(as_text(col), lambda v: v.lower().strip())
             missing = text.isna().to_numpy()
-            translated = text.map(lambda v: STATUS_SYNONYMS.get(v, v) if isinstance(v, str) else v)
+            # Each distinct word once: a layer of 300,000 points has a handful.
+            translated = per_distinct(text, lambda v: STATUS_SYNONYMS.get(v, v))
             changed = (text.notna() & (translated != text)).to_numpy()
             if changed.any():
                 pairs = sorted(
