@@ -90,6 +90,8 @@ def exact_column(values: pd.Series, name: str) -> list[Any]:
     [2.5, None]
     >>> exact_column(pd.Series([1, None], dtype="Int64"), "water_gap")
     [1, None]
+    >>> exact_column(pd.Series(["a", None], dtype="str"), "name")
+    ['a', None]
     >>> exact_column(pd.Series([["1", "2"], []]), "ward_ids")
     [['1', '2'], []]
     """
@@ -107,6 +109,13 @@ def exact_column(values: pd.Series, name: str) -> list[Any]:
         return [v if k else None for v, k in zip(plain, known.tolist(), strict=True)]
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
         return values.to_numpy().tolist()
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind == "i":
+        # Nullable integers (Int64): Python ints, None where missing.
+        known = values.notna().to_numpy()
+        whole = values.to_numpy(dtype="int64", na_value=0).tolist()
+        return [v if k else None for v, k in zip(whole, known.tolist(), strict=True)]
+    if isinstance(dtype, pd.StringDtype):
+        return values.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
     items = [typed(v) for v in values.to_numpy(dtype=object)]
     if is_count(name):
         numbers_ = [v for v in items if isinstance(v, float)]
