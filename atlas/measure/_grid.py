@@ -106,10 +106,14 @@ def grid_decide(
     owner, centres, undecided = cells
     undecided = undecided.copy()
     uncovered = np.zeros(len(polygons), dtype=bool)
+    # Only whether the nearest site lies within reach matters: the search stops at it (the
+    # tree finds sites strictly nearer than its bound, so a site at exactly reach + SLACK
+    # still counts, and farther ones give infinity).
+    bound = float(np.nextafter(reach + SLACK, np.inf))
     for level, side in enumerate(CELL_SIDES):
         if not len(owner):
             break
-        nearest, _ = tree.query(centres)
+        nearest, _ = tree.query(centres, distance_upper_bound=bound)
         fine = nearest <= reach - side / np.sqrt(2) - SLACK
         far = nearest > reach + SLACK
         if far.any():
