@@ -25,6 +25,7 @@ from pyogrio.raw import read as read_raw
 from pyproj import CRS
 
 from atlas.i18n import N_, _
+from atlas.load._wkb_points import read_point_parquet
 
 __all__ = ["GEOMETRY_FAULTS", "parse_geometries", "read_features", "read_geoparquet"]
 
@@ -123,7 +124,11 @@ def read_features(path: Path, layer: str, *, fid_as_index: bool) -> gpd.GeoDataF
 
 def read_geoparquet(path: Path) -> gpd.GeoDataFrame:
     """A GeoParquet file as :func:`geopandas.read_parquet` reads it; when a geometry cannot be
-    built, its WKB parsed geometry by geometry (see :func:`parse_geometries`)."""
+    built, its WKB parsed geometry by geometry (see :func:`parse_geometries`). A file of
+    points is read by :func:`atlas.load._wkb_points.read_point_parquet`, to the same frame."""
+    points = read_point_parquet(path)
+    if points is not None:
+        return points
     try:
         return gpd.read_parquet(path)
     except shapely.errors.GEOSException:
