@@ -28,11 +28,14 @@ from atlas.problems import Problem
 __all__ = ["Nearby", "metric_xy", "nearby_pairs", "pairs_within"]  # i18n-ignore: names of the API
 
 
-def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> np.ndarray:
+def metric_xy(
+    points: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS, workers: Workers | None = None
+) -> np.ndarray:
     """Coordinates (n, 2) of a point layer in the metric CRS ``crs``; NaN for missing points.
 
     The same pyproj transformation :func:`atlas.load.crs.to_metric` applies (``always_xy``), on the
-    coordinates alone.
+    coordinates alone; with ``workers``, in parts at once (a transformer per thread: pyproj's
+    are not shared between threads).
 
     Raises
     ------
@@ -66,9 +69,16 @@ def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS) -> np.ndarray:
         if CRS(geoms.crs).equals(CRS(crs)):
             xy[present] = raw
         else:
-            transformer = Transformer.from_crs(geoms.crs, crs, always_xy=True)
-            x, y = transformer.transform(raw[:, 0], raw[:, 1])
-            xy[present] = np.c_[x, y]
+            source = geoms.crs
+
+            def transform(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+                moved = Transformer.from_crs(source, crs, always_xy=True).transform(x, y)
+                return np.column_stack(moved)
+
+            if workers is None:
+                xy[present] = transform(raw[:, 0], raw[:, 1])
+            else:
+                xy[present] = workers.in_parts(transform, raw[:, 0], raw[:, 1])
     return xy
 
 

@@ -133,7 +133,7 @@ def compute_gaps(
         places, points = len(settlements), len(services)
         # The progress lines are the command line's, at a terminal, in English.
         progress(f"finding the service points near {places} settlements")  # i18n-ignore: CLI
-        nearby = nearby_pairs(metric_xy(services, crs), polygons, standard.reach, workers)
+        nearby = nearby_pairs(metric_xy(services, crs, workers), polygons, standard.reach, workers)
         progress("checking that the layers meet")  # i18n-ignore: CLI progress
         measured = Measured(
             nearby, polygons, None if dataset.wards is None else wards.geometry.to_numpy()
