@@ -75,7 +75,8 @@ def read_point_parquet(path: Path) -> gpd.GeoDataFrame | None:
         return None
     column = geo.get("primary_column")
     meta = (geo.get("columns") or {}).get(column) or {}
-    if meta.get("encoding") != "WKB" or meta.get("geometry_types") != ["Point"]:
+    points_only = ["Point"]  # i18n-ignore: GeoParquet's geometry type
+    if meta.get("encoding") != "WKB" or meta.get("geometry_types") != points_only:
         return None
     if column not in schema.names:
         return None
