@@ -11,7 +11,7 @@ from atlas.i18n import N_, _
 from atlas.store import Role
 from atlas.summaries.cluster_report import NOT_IN_A_CLUSTER
 from layers.text import markdown_text as md
-from pages.state import keys, session
+from pages.state import keys, loading, session
 from pages.state.accounts import sign_in_section
 from pages.state.guard import guard
 from pages.state.sharing import door
@@ -88,56 +88,62 @@ PAGES = [
 with guard(N_("the app's pages"), stop=True):
     page = st.navigation(PAGES)
 
-with st.sidebar:
-    st.title("Settlement Atlas")  # i18n-ignore: the atlas's name
-    pages.state.language.language_picker()
-    # Each part on its own: signing in still works when the chosen dataset cannot be shown.
-    with guard(N_("the sidebar's choices")):
-        sources = [s for s in (served_source(), SAMPLE, session.uploaded()) if s is not None]
-        chosen = current_source()
-        session.set_source(
-            st.radio(
-                _("Dataset"),
-                sources,
-                index=sources.index(chosen) if chosen in sources else 0,
-                format_func=source_label,
+# A dataset's first open shows what it is doing on a progress bar, gone when the run ends
+# (pages.state.loading); a run whose caches are filled shows none.
+loading.begin()
+try:
+    with st.sidebar:
+        st.title("Settlement Atlas")  # i18n-ignore: the atlas's name
+        pages.state.language.language_picker()
+        # Each part on its own: signing in still works when the chosen dataset cannot be shown.
+        with guard(N_("the sidebar's choices")):
+            sources = [s for s in (served_source(), SAMPLE, session.uploaded()) if s is not None]
+            chosen = current_source()
+            session.set_source(
+                st.radio(
+                    _("Dataset"),
+                    sources,
+                    index=sources.index(chosen) if chosen in sources else 0,
+                    format_func=source_label,
+                )
             )
-        )
-        # A standard loaded or built on the Data page is selected here, before the box is drawn.
-        session.apply_chosen_standard()
-        options = standard_options()
-        st.selectbox(
-            _("Standard"),
-            options,
-            index=session.initial_index(keys.STANDARD, options, current_standard()),
-            format_func=standard_label,
-            key=keys.STANDARD,
-        )
-        current = view()
-        # None is "All clusters": the row of settlements in no cluster is never a choice here.
-        named = current.result.clusters["cluster"].dropna().tolist()
-        st.selectbox(
-            _("Cluster"),
-            [None, *named],
-            format_func=lambda c: _("All clusters") if c is None else c,
-            key=keys.CLUSTER,
-            help=_(
-                "The Clusters page also shows the settlements in no cluster ({no_cluster}).",
-                no_cluster=_(NOT_IN_A_CLUSTER),
-            ),
-        )
-        st.selectbox(_("Service"), list(current.standard.categories), key=keys.CATEGORY)
-        st.caption(
-            _(
-                "Standard: {standard}. Source: {source}.",
-                standard=md(current.standard.name),
-                source=md(current.standard.source),
+            # A standard loaded or built on the Data page is selected here, before the box is drawn.
+            session.apply_chosen_standard()
+            options = standard_options()
+            st.selectbox(
+                _("Standard"),
+                options,
+                index=session.initial_index(keys.STANDARD, options, current_standard()),
+                format_func=standard_label,
+                key=keys.STANDARD,
             )
-        )
-    with guard(N_("signing in")):
-        sign_in_section()
+            current = view()
+            # None is "All clusters": the row of settlements in no cluster is never a choice here.
+            named = current.result.clusters["cluster"].dropna().tolist()
+            st.selectbox(
+                _("Cluster"),
+                [None, *named],
+                format_func=lambda c: _("All clusters") if c is None else c,
+                key=keys.CLUSTER,
+                help=_(
+                    "The Clusters page also shows the settlements in no cluster ({no_cluster}).",
+                    no_cluster=_(NOT_IN_A_CLUSTER),
+                ),
+            )
+            st.selectbox(_("Service"), list(current.standard.categories), key=keys.CATEGORY)
+            st.caption(
+                _(
+                    "Standard: {standard}. Source: {source}.",
+                    standard=md(current.standard.name),
+                    source=md(current.standard.source),
+                )
+            )
+        with guard(N_("signing in")):
+            sign_in_section()
 
-# Every page runs inside the app's boundary: a failure shows a message and a reference, the
-# details go to the server's log, and the sidebar above stays usable.
-with guard():
-    page.run()
+    # Every page runs inside the app's boundary: a failure shows a message and a reference, the
+    # details go to the server's log, and the sidebar above stays usable.
+    with guard():
+        page.run()
+finally:
+    loading.finish()

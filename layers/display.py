@@ -157,23 +157,36 @@ def _shapes(frame: gpd.GeoDataFrame, id_column: str, tolerance_m: float, grid: G
     )
 
 
+def _safe_texts(values: pd.Series) -> np.ndarray:
+    """``values.map(safe_text)`` as an array, escaping each distinct value once (a metro's
+    300,000 points have a handful of kinds and providers)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    texts = np.asarray([safe_text(u) for u in uniques] + [""], dtype=object)
+    return texts[codes]
+
+
 def _point_tips(services: pd.DataFrame, status: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """A code per point and the distinct tooltips, ``<b>kind</b><br>status · provider``."""
-    kinds = services["kind"] if "kind" in services else pd.Series(None, index=services.index)
-    providers = (
-        services["provider"] if "provider" in services else pd.Series(None, index=services.index)
-    )
-    keys = pd.DataFrame(
-        {
-            "kind": kinds.map(safe_text).to_numpy(),
-            "status": status,
-            "provider": providers.map(safe_text).to_numpy(),
-        }
-    )
-    codes, unique = pd.MultiIndex.from_frame(keys).factorize()
+    """A code per point and the distinct tooltips, ``<b>kind</b><br>status · provider``
+    (codes in the order the tooltips first occur)."""
+    empty = np.full(len(services), "", dtype=object)
+    kinds = _safe_texts(services["kind"]) if "kind" in services else empty
+    providers = _safe_texts(services["provider"]) if "provider" in services else empty
+    # Each column's strings numbered, then the triples: as a MultiIndex factorizes them, but
+    # on integers.
+    columns = [pd.factorize(np.asarray(c, dtype=object)) for c in (kinds, status, providers)]
+    combined = np.zeros(len(services), dtype=np.int64)
+    for codes, uniques in columns:
+        combined = combined * max(len(uniques), 1) + codes
+    codes, firsts = pd.factorize(combined)
     tips = []
-    for kind, state, provider in unique:
-        words = [str(state)] + ([provider] if provider.strip() else [])
+    for value in firsts:
+        parts = []
+        for _codes, uniques in reversed(columns):
+            size = max(len(uniques), 1)
+            parts.append(str(uniques[int(value % size)]))
+            value //= size
+        provider, state, kind = parts
+        words = [state] + ([provider] if provider.strip() else [])
         tips.append(f"<b>{kind or _NO_KIND}</b><br>{' · '.join(words)}")
     return np.asarray(codes, dtype=np.int64), tips
 
@@ -201,7 +214,9 @@ def _point_sets(services: gpd.GeoDataFrame, grid: Grid) -> dict[str, PointSet]:
     present = ~(services.geometry.isna() | services.geometry.is_empty).to_numpy()
     frame = services.loc[present]
     shown = display_geometry(frame, tolerance_m=0, precision=None).to_numpy()
-    xy = shapely.get_coordinates(shapely.point_on_surface(shown))
+    # Points are their own point on the surface (and far quicker to read as they are).
+    points = bool((shapely.get_type_id(shown) == 0).all())
+    xy = shapely.get_coordinates(shown if points else shapely.point_on_surface(shown))
     status = frame["status"].astype(str).where(frame["status"].isin(STATUSES), "unknown").to_numpy()
     state = pd.Categorical(status, categories=list(STATUSES)).codes.astype(np.int64)
     by_category = frame["category"].astype(str).to_numpy()

@@ -28,12 +28,25 @@ __all__ = ["add_parser", "run"]
 #: beside the main script made the first link opened on a fresh server (e.g. /clusters) run
 #: that page file alone, without the sidebar and st.navigation of streamlit_app.py. The app
 #: defines its pages with st.navigation, which switches the rule off too, but only once it has
-#: run. (A string run by the server's Python: the atlas package never imports streamlit.)
+#: run. The atlas and its drawing modules (and the libraries they use: mapclassify, scipy,
+#: matplotlib...) are imported before the server answers, not in the first browser's first
+#: run: seconds a dataset's first open no longer waits for. (Not pages/: their Streamlit
+#: caches are made once the runtime exists.) With ATLAS_APP_PROFILE set, every script run
+#: is profiled to the server's log (pages.state.profiling, for benchmarks/app_session.py
+#: --profile). (A string run by the server's Python: the atlas package never imports
+#: streamlit.)
 _STREAMLIT = (
     "import sys\n"
     "from streamlit.runtime.pages_manager import PagesManager\n"
     "from streamlit.web.cli import main\n"
     "PagesManager.uses_pages_directory = False\n"
+    "import importlib, os, pkgutil\n"
+    "import atlas.history, atlas.raster, atlas.store, layers\n"
+    "for module in pkgutil.iter_modules(layers.__path__):\n"
+    "    importlib.import_module('layers.' + module.name)\n"
+    "if os.environ.get('ATLAS_APP_PROFILE'):\n"
+    "    from pages.state.profiling import install\n"
+    "    install()\n"
     "sys.argv[0] = 'streamlit'\n"
     "main()\n"
 )
@@ -189,6 +202,12 @@ def run(args: argparse.Namespace) -> int:
         "--server.maxUploadSize",
         str(limits.upload_mb),
         "--browser.gatherUsageStats",
+        "false",
+        # No full garbage collection after every script run: with a metro's layers in the
+        # caches it took half a second of every run of every session, holding the lock the
+        # server's own thread needs to send the page (Python's collector still runs as
+        # objects are made).
+        "--runner.postScriptGC",
         "false",
         # Always headless: Streamlit then never stops at its e-mail prompt (which kills a
         # server started without a terminal, e.g. by a service manager). The browser, when

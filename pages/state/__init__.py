@@ -6,7 +6,9 @@ what it holds: the only module that touches the session state),
 :mod:`~pages.state.sources` (datasets, standards, the session's choice of them, the app's one
 configuration), :mod:`~pages.state.rasters` (population and hazard rasters and the widgets
 that choose them), :mod:`~pages.state.view` (the measured view every page starts from),
-:mod:`~pages.state.maps`, :mod:`~pages.state.uploads` (uploaded layers and their widgets),
+:mod:`~pages.state.maps` (and :mod:`~pages.state.rendered`: a cached map written once for every
+session), :mod:`~pages.state.loading` (the first open's progress bar),
+:mod:`~pages.state.profiling` (where a run's time goes, for the benchmark), :mod:`~pages.state.uploads` (uploaded layers and their widgets),
 :mod:`~pages.state.standard_form` (the session's own standards: loaded, built, downloaded),
 :mod:`~pages.state.deliveries` (the water-delivery comparison and its widgets),
 :mod:`~pages.state.downloads` (files and the cluster report),

@@ -12,6 +12,7 @@ Cached functions whose result holds words take the language as an argument
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -19,7 +20,7 @@ import streamlit as st
 
 from atlas.i18n import LANGUAGES, _, language, language_of, set_language, speaking
 from atlas.i18n.review import review_notice
-from pages.state import keys, session
+from pages.state import keys, loading, session
 
 __all__ = ["cache_in_language", "in_session_language", "language_picker", "use_session_language"]
 
@@ -57,7 +58,9 @@ def cache_in_language(
     session's language as well as the arguments, for a function whose result holds words (a
     table's headings, a sentence, a message, a map's legend). A spinner text (marked with
     ``N_``) is shown in the session's language, after Streamlit's half-second delay, so a
-    cache hit never shows it."""
+    cache hit never shows it (nor a run that shows the first open's progress bar instead,
+    :mod:`pages.state.loading`). The arguments are keyed with the function's defaults filled
+    in, so that ``f(a)`` and ``f(a, None)`` share one entry."""
     store = st.cache_resource if resource else st.cache_data
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
@@ -70,13 +73,19 @@ def cache_in_language(
         in_language.__qualname__ = in_language.__name__ = func.__qualname__
         spinner = show_spinner if isinstance(show_spinner, bool) else False
         stored = store(show_spinner=spinner, **cache)(in_language)
+        signature = inspect.signature(func)
 
         @functools.wraps(func)
         def cached(*args: P.args, **kwargs: P.kwargs) -> R:
-            if isinstance(show_spinner, str):
+            # One key per call however it is written: f(a, b) and f(a, b, None) (a default
+            # given) would otherwise be two entries, and a metro measured twice.
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            call = (func.__qualname__, language(), *bound.args)
+            if isinstance(show_spinner, str) and not loading.shown():
                 with st.spinner(_(show_spinner)):
-                    return stored(func.__qualname__, language(), *args, **kwargs)
-            return stored(func.__qualname__, language(), *args, **kwargs)
+                    return stored(*call, **bound.kwargs)
+            return stored(*call, **bound.kwargs)
 
         return cached
 

@@ -12,31 +12,35 @@ import streamlit as st
 from branca.element import MacroElement
 from streamlit_folium import st_folium
 
-from atlas.i18n import N_
 from layers.display import DisplayLayers, prepare_display
 from layers.maps import add_overlays, build_map
 from layers.raster import raster_overlay
+from pages.state import loading
 from pages.state.choices import RasterChoice, Source, Timing
 from pages.state.language import cache_in_language
 from pages.state.rasters import overlay_title, raster_picture
+from pages.state.rendered import rendered, show_rendered
 from pages.state.sources import categories_of, load_source
 from pages.state.view import dataset_as_of_timing, gaps, gaps_as_of
 
 __all__ = ["display_layers", "map_for", "show_map"]
 
 
-@st.cache_resource(max_entries=16, show_spinner=N_("Preparing the map layers…"))
+# No spinner: the first open's progress bar says it (pages.state.loading).
+@st.cache_resource(max_entries=16, show_spinner=False)
 def display_layers(
     source: Source, categories: tuple[str, ...], timing: Timing | None = None
 ) -> DisplayLayers:
     """A dataset's layers simplified and encoded for maps (cached per dataset and "as of"
     timing: a filter change only classifies and colours)."""
+    loading.step(loading.PREPARING)
     dataset = dataset_as_of_timing(load_source(source, categories), timing)
     return prepare_display(dataset.settlements, dataset.services, dataset.wards)
 
 
 # Keyed by the language too: its legend, tooltips and layer names.
-@cache_in_language(resource=True, max_entries=32, show_spinner=N_("Drawing the map…"))
+# No spinner: the first open's progress bar says it (pages.state.loading).
+@cache_in_language(resource=True, max_entries=32, show_spinner=False)
 def map_for(
     source: Source,
     standard: str,
@@ -57,6 +61,8 @@ def map_for(
         else gaps_as_of(source, standard, population, timing)[1]
     )
     categories = categories_of(standard)
+    display = display_layers(source, categories, timing)
+    loading.step(loading.DRAWING)
     # The last overlay is on top and shown; earlier ones start hidden (the layer control).
     rasters = [
         raster_overlay(
@@ -78,7 +84,7 @@ def map_for(
         online_tiles=online_tiles,
         service_categories=[category],
         rasters=rasters,
-        display=display_layers(source, categories, timing),
+        display=display,
     )
 
 
@@ -93,7 +99,14 @@ def show_map(
     """Show a (cached) map across the page's width, with this session's own ``overlays``
     (the signed-in user's reports: drawn on this session's copy only, never on the cached map
     every session shares); what the user did on it (``returned_objects``, see
-    :func:`streamlit_folium.st_folium`)."""
+    :func:`streamlit_folium.st_folium`).
+
+    Without overlays the map's page is written once per map (:func:`rendered`) and every
+    session is sent that: no copy, no rendering per session."""
+    if not overlays:
+        return show_rendered(
+            rendered(drawn), key=key, height=height, returned_objects=returned_objects
+        )
     # st_folium alters the map it renders: hand it a copy of the cached one.
     return st_folium(
         add_overlays(copy.deepcopy(drawn), overlays),

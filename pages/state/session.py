@@ -360,6 +360,11 @@ def widget_value(key: str) -> Any:
     return st.session_state.get(key)
 
 
+def keep_map_value(key: str, component_key: str) -> None:
+    """What the map component ``component_key`` returned, kept under the page's ``key``."""
+    _set(key, st.session_state.get(component_key, {}))
+
+
 def report_when(now: datetime) -> tuple[date, time]:
     """The day and time the report form shows: what the user chose, else ``now`` (put in
     the widgets before they are drawn, so that their default is the time the form opened)."""

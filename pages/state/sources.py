@@ -14,7 +14,7 @@ import atlas
 from atlas.i18n import N_, _
 from atlas.load.columns import parse_mapping
 from atlas.registry import SERVE_ENV, standard_names
-from pages.state import session
+from pages.state import loading, session
 from pages.state.choices import Source
 from pages.state.language import cache_in_language
 
@@ -142,19 +142,21 @@ def current_source() -> Source:
 
 
 # Keyed by the language too: the reports of the layers hold their problems' messages.
-@cache_in_language(
-    resource=True, max_entries=16, show_spinner=N_("Reading and checking the layers…")
-)
+# No spinner: the first open's progress bar says which layer it reads (pages.state.loading).
+@cache_in_language(resource=True, max_entries=16, show_spinner=False)
 def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
     """Read and validate a source's layers (cached by source and accepted categories, so
     switching between standards with the same categories never re-reads the files), measured
     in the metric CRS the app was started with (by default each dataset's UTM zone)."""
     metric_crs = served_config().metric_crs
+    # The first open's progress bar says which layer is being read and checked.
+    progress = loading.load_steps(source)
     if source.settlements is None:
         return atlas.load_sample(
             categories=list(categories),
             metric_crs=metric_crs,
             zeros_are_counts=source.zeros_are_counts,
+            progress=progress,
         )
     # Without service points the settlements' own counts are the only counts: load_dataset
     # says so (services.none) when the settlements carry none.
@@ -172,6 +174,7 @@ def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
         name=source.label,
         zeros_are_counts=source.zeros_are_counts,
         municipality_name=source.municipality_name,
+        progress=progress,
     )
 
 

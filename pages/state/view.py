@@ -10,10 +10,10 @@ import streamlit as st
 
 import atlas
 from atlas.history import dataset_as_of
-from atlas.i18n import N_, _
+from atlas.i18n import _
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
 from layers.text import markdown_text as md
-from pages.state import keys, session
+from pages.state import keys, loading, session
 from pages.state.choices import RasterChoice, Source, Timing
 from pages.state.language import cache_in_language
 from pages.state.messages import error_text
@@ -41,7 +41,8 @@ __all__ = [
 
 
 # Keyed by the language too: the result holds its problems' messages.
-@cache_in_language(resource=True, max_entries=32, show_spinner=N_("Measuring service gaps…"))
+# No spinner: the first open's progress bar says each step (pages.state.loading).
+@cache_in_language(resource=True, max_entries=32, show_spinner=False)
 def gaps(source: Source, standard: str, population: RasterChoice | None = None) -> atlas.GapResult:
     """The gap result of a source under a standard, with demand filled from a population raster
     when one is chosen (cached; changing the standard re-measures but never re-reads the files;
@@ -50,7 +51,11 @@ def gaps(source: Source, standard: str, population: RasterChoice | None = None) 
     that present gaps ask first (:func:`gaps_shown`)."""
     dataset = measured_dataset(source, standard, population)
     return atlas.compute_gaps(
-        dataset, load_standard(standard), config=served_config(), allow_apart=True
+        dataset,
+        load_standard(standard),
+        config=served_config(),
+        allow_apart=True,
+        progress=loading.gaps_steps(),
     )
 
 
@@ -74,9 +79,7 @@ def dataset_as_of_timing(dataset: atlas.Dataset, timing: Timing | None) -> atlas
 
 
 # Keyed by the language too, as :func:`gaps`.
-@cache_in_language(
-    resource=True, max_entries=16, show_spinner=N_("Measuring service gaps as of the date…")
-)
+@cache_in_language(resource=True, max_entries=16, show_spinner=False)
 def gaps_as_of(
     source: Source, standard: str, population: RasterChoice | None, timing: Timing
 ) -> tuple[atlas.Dataset, atlas.GapResult]:
@@ -84,7 +87,11 @@ def gaps_as_of(
     which holds only the confirmed reports' spells: the same for every role)."""
     dataset = dataset_as_of_timing(measured_dataset(source, standard, population), timing)
     return dataset, atlas.compute_gaps(
-        dataset, load_standard(standard), config=served_config(), allow_apart=True
+        dataset,
+        load_standard(standard),
+        config=served_config(),
+        allow_apart=True,
+        progress=loading.gaps_steps(),
     )
 
 
