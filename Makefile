@@ -23,6 +23,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	$(BIN)/python -m layers.assets
+	@# An editable install compiles no bytecode (a wheel's does), and PYTHONDONTWRITEBYTECODE
+	@# keeps Python from writing it: without it every `atlas` command compiles the atlas again.
+	@PYTHONDONTWRITEBYTECODE= $(BIN)/python -m compileall -q atlas layers pages >/dev/null
 	@touch $(STAMP)
 
 # Each .mo from its .po, the drafts not yet reviewed (fuzzy) included: the app and the PDFs say
