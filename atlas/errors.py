@@ -21,6 +21,7 @@ __all__ = [
     "AccessDenied",
     "AtlasError",
     "CRSError",
+    "ClusterError",
     "DataFileError",
     "LayersApartError",
     "MappingError",
@@ -111,6 +112,11 @@ class StandardError(AtlasError, ValueError):
 class StoreError(AtlasError, RuntimeError):
     """The cluster's store cannot be opened, or refuses a change (an unknown report, a step its
     lifecycle does not allow, a bad value in a report)."""
+
+
+class ClusterError(AtlasError, ConnectionError):
+    """A Dask cluster cannot be reached or started, or lost a worker while computing (the
+    ``dask`` engine, :mod:`atlas.distributed`)."""
 
 
 class AccessDenied(AtlasError, PermissionError):

@@ -11,7 +11,13 @@ import argparse
 from atlas.cli.acting import add_acting
 from atlas.cli.console import Progress, write_result
 from atlas.cli.inputs import add_allow_apart, measure
-from atlas.cli.options import add_data_options, add_format, add_output, add_raster_options
+from atlas.cli.options import (
+    add_data_options,
+    add_engine,
+    add_format,
+    add_output,
+    add_raster_options,
+)
 from atlas.cli.timing import add_as_of
 from atlas.errors import SchemaError
 from atlas.exports import CLUSTER_FIELDS, SETTLEMENT_FIELDS, fields_of
@@ -26,6 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     gaps = subparsers.add_parser("gaps", help="service gaps per settlement or per cluster")
     add_data_options(gaps)
     add_allow_apart(gaps)
+    add_engine(gaps)
     add_raster_options(gaps)
     add_acting(gaps, required=False)
     add_as_of(gaps)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from atlas.cli.console import Progress
-from atlas.cli.options import config_of, pairs
+from atlas.cli.options import config_of, engine_of, pairs
 from atlas.cli.timing import statuses_from_store
 from atlas.cli.wording import CLI
 from atlas.config import Config
@@ -105,6 +105,8 @@ def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult
     LayersApartError
         The layers do not meet and the command's ``--allow-apart`` was not given.
     """
+    if engine_of(args) == "dask":
+        return _measure_dask(args, say)
     config = config_of(args)
     standard = load_standard(args.standard)
     dataset = load_files(args, config, say)
@@ -128,6 +130,86 @@ def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult
     # (db sync, serve) measures on and prints the warning.
     allow_apart = getattr(args, "allow_apart", True)
     result = compute_gaps(dataset, standard, progress=say, config=config, allow_apart=allow_apart)
+    say_warnings([Report("gaps", problems=result.problems)], say)
+    return dataset, result
+
+
+def _measure_dask(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult]:
+    """:func:`measure` on a Dask cluster (``--engine dask``): the service points read by
+    partitions from GeoParquet on the workers; the returned dataset's ``services`` has no rows.
+
+    Raises
+    ------
+    SchemaError
+        With the store (``--db``/``--as``: statuses as of a date need every point here).
+    ClusterError
+        The scheduler cannot be reached, or a worker died.
+    """
+    from atlas.distributed import compute_gaps_dask, dask_client, load_dataset_dask
+
+    if getattr(args, "db", None) or getattr(args, "acting", None) or getattr(args, "as_of", None):
+        raise SchemaError(
+            "--engine dask measures the services file's own statuses: run without --db, --as "
+            "and --as-of, or use the default engine for statuses as of a date."
+        )
+    config = config_of(args)
+    standard = load_standard(args.standard)
+    workers = args.workers if args.scheduler is None else None
+    where = args.scheduler or f"{workers or 'local'} local Dask worker(s)"
+    say(f"computing on {where}")  # i18n-ignore: CLI progress
+    with dask_client(args.scheduler, workers, args.worker_memory) as client:
+        points = None
+        if args.settlements is None and args.services is None:
+            say("no --settlements/--services given: using the embedded sample dataset")
+            dataset = load_sample(
+                categories=list(standard.categories),
+                metric_crs=config.metric_crs,
+                zeros_are_counts=args.zeros_are_counts,
+                municipality_name=getattr(args, "municipality_name", None),
+                progress=say,
+            )
+        elif args.services is None or args.settlements is None:
+            found = load_files(args, config, say)  # no points to spread: measured here
+            if found is None:
+                raise SchemaError(BOTH_FILES)
+            dataset = found
+        else:
+            dataset, points = load_dataset_dask(
+                args.settlements,
+                args.services,
+                client,
+                args.wards,
+                args.clusters,
+                mapping=parse_mapping(args.map),
+                crs=pairs(args.crs, "--crs"),
+                layers=pairs(args.file_layer, "--file-layer"),
+                encoding=pairs(
+                    getattr(args, "encoding", []),
+                    "--encoding",
+                    keys=("settlements", "services", "wards"),
+                    example="--encoding settlements=cp1252",
+                ),
+                categories=list(standard.categories),
+                metric_crs=config.metric_crs,
+                zeros_are_counts=args.zeros_are_counts,
+                municipality_name=getattr(args, "municipality_name", None),
+                progress=say,
+            )
+        say_warnings(dataset.reports, say)
+        if getattr(args, "population_raster", None):
+            say(f"estimating people per settlement from {args.population_raster}")
+            raster = load_raster(args.population_raster, crs=pairs(args.crs, "--crs").get("raster"))
+            dataset = estimate_dataset(dataset, raster, kind=args.raster_kind)
+            say_warnings([r for r in dataset.reports if r.layer == RASTER_LAYER], say)
+        result = compute_gaps_dask(
+            dataset,
+            standard,
+            client,
+            services=points,
+            progress=say,
+            allow_apart=getattr(args, "allow_apart", True),
+            gather_services=False,
+        )
     say_warnings([Report("gaps", problems=result.problems)], say)
     return dataset, result
 

@@ -16,6 +16,7 @@ __all__ = [
     "add_data_options",
     "add_db",
     "add_delivery_options",
+    "add_engine",
     "add_format",
     "add_map",
     "add_output",
@@ -189,7 +190,8 @@ def add_data_options(parser: Parser) -> None:
         "--workers",
         type=int,
         metavar="N",
-        help="threads one computation may use (default: this machine's cores)",
+        help="threads one computation may use (default: this machine's cores); with --engine "
+        "dask, the local Dask worker processes to start for the run",
     )
     add_quiet(parser)
 
@@ -222,6 +224,77 @@ def add_delivery_options(parser: Parser) -> None:
     parser.add_argument(
         "--deliveries", metavar="PATH", help="the delivery reports (CSV) to compare it with"
     )
+
+
+ENGINES = ("default", "dask")
+
+
+def add_engine(parser: Parser) -> None:
+    """``--engine default|dask``, with ``--scheduler ADDRESS`` and ``--worker-memory LIMIT``
+    (``--workers N``, a data option, counts local Dask workers with ``--engine dask``)."""
+    parser.add_argument(
+        "--engine",
+        choices=list(ENGINES),
+        default="default",
+        help="default: measure on this machine (threads, see --workers); dask: read the "
+        "service points (GeoParquet) by partitions and measure on a Dask cluster, the same "
+        "numbers, for points that do not fit one machine's memory (default: default)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the running Dask scheduler to compute on, e.g. "
+        "tcp://10.0.0.5:8786 (without it, --workers N local worker processes are started "
+        "for the run)",
+    )
+    parser.add_argument(
+        "--worker-memory",
+        metavar="LIMIT",
+        help="with --engine dask and local workers: each worker's memory limit, e.g. 2GB "
+        "(Dask spills to disk near it)",
+    )
+
+
+def engine_of(args: argparse.Namespace) -> str:
+    """The engine the options ask for, its options checked.
+
+    Raises
+    ------
+    SchemaError
+        ``--scheduler`` or ``--worker-memory`` without ``--engine dask``, ``--scheduler``
+        with ``--workers`` or ``--worker-memory``, or a bad ``--worker-memory``.
+    """
+    engine = getattr(args, "engine", "default")
+    scheduler = getattr(args, "scheduler", None)
+    memory = getattr(args, "worker_memory", None)
+    if engine != "dask":
+        if scheduler is not None or memory is not None:
+            raise SchemaError(
+                "--scheduler and --worker-memory are options of the Dask engine: add --engine dask."
+            )
+        return engine
+    if scheduler is not None and getattr(args, "workers", None) is not None:
+        raise SchemaError(
+            f"Give --scheduler {scheduler} or --workers {args.workers}, not both: --workers "
+            "starts local Dask workers, --scheduler computes on a running cluster's own."
+        )
+    if scheduler is not None and memory is not None:
+        raise SchemaError(
+            f"--worker-memory sets the memory of workers started here; the cluster at "
+            f"{scheduler} has its own: start its workers with dask worker --memory-limit "
+            f"{memory}."
+        )
+    if memory is not None:
+        from atlas.distributed import parse_memory
+
+        try:
+            parse_memory(memory)
+        except SchemaError:
+            raise SchemaError(
+                f"--worker-memory {memory}: write a size with its unit, e.g. --worker-memory "
+                "2GB or --worker-memory 500MiB."
+            ) from None
+    return engine
 
 
 def config_of(args: argparse.Namespace) -> Config:
