@@ -19,8 +19,6 @@ from atlas.errors import SchemaError
 from atlas.load import Dataset, load_dataset, load_sample, parse_mapping
 from atlas.measure import GapResult, compute_gaps, load_standard
 from atlas.problems import Report, warning_lines
-from atlas.raster import estimate_dataset, load_raster
-from atlas.raster.demand import RASTER_LAYER
 from atlas.schedules import compare_files, compliance
 
 __all__ = [
@@ -30,6 +28,7 @@ __all__ = [
     "load_files",
     "measure",
     "say_warnings",
+    "with_raster",
 ]
 
 BOTH_FILES = (
@@ -97,6 +96,22 @@ def apart_notes(result: GapResult) -> list[str]:
     return [str(p.params["note"]) for p in result.problems if p.code == "layers.shown_apart"]
 
 
+def with_raster(dataset: Dataset, args: argparse.Namespace, say: Progress) -> Dataset:
+    """``dataset`` with the people ``--population-raster`` estimates (unchanged without it).
+
+    rasterio is imported only then: a command without a raster does not wait for it."""
+    if not getattr(args, "population_raster", None):
+        return dataset
+    from atlas.raster import estimate_dataset, load_raster
+    from atlas.raster.demand import RASTER_LAYER
+
+    say(f"estimating people per settlement from {args.population_raster}")
+    raster = load_raster(args.population_raster, crs=pairs(args.crs, "--crs").get("raster"))
+    dataset = estimate_dataset(dataset, raster, kind=args.raster_kind)
+    say_warnings([r for r in dataset.reports if r.layer == RASTER_LAYER], say)
+    return dataset
+
+
 def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult]:
     """Load the dataset the data options name (or the sample) and measure its gaps.
 
@@ -121,11 +136,7 @@ def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult
         )
     say_warnings(dataset.reports, say)
     dataset = statuses_from_store(dataset, args, say)
-    if getattr(args, "population_raster", None):
-        say(f"estimating people per settlement from {args.population_raster}")
-        raster = load_raster(args.population_raster, crs=pairs(args.crs, "--crs").get("raster"))
-        dataset = estimate_dataset(dataset, raster, kind=args.raster_kind)
-        say_warnings([r for r in dataset.reports if r.layer == RASTER_LAYER], say)
+    dataset = with_raster(dataset, args, say)
     # A command that presents gaps has --allow-apart; one that only registers the settlements
     # (db sync, serve) measures on and prints the warning.
     allow_apart = getattr(args, "allow_apart", True)
@@ -196,11 +207,7 @@ def _measure_dask(args: argparse.Namespace, say: Progress) -> tuple[Dataset, Gap
                 progress=say,
             )
         say_warnings(dataset.reports, say)
-        if getattr(args, "population_raster", None):
-            say(f"estimating people per settlement from {args.population_raster}")
-            raster = load_raster(args.population_raster, crs=pairs(args.crs, "--crs").get("raster"))
-            dataset = estimate_dataset(dataset, raster, kind=args.raster_kind)
-            say_warnings([r for r in dataset.reports if r.layer == RASTER_LAYER], say)
+        dataset = with_raster(dataset, args, say)
         result = compute_gaps_dask(
             dataset,
             standard,

@@ -159,7 +159,7 @@ def test_atlas_gaps_imports_neither_the_store_nor_the_app() -> None:
         "build_parser(['gaps', '--quiet'])\n"
         "command_module('gaps')\n"
         "print(sorted(m for m in ('sqlalchemy', 'alembic', 'argon2', 'streamlit', 'fpdf', "
-        "'matplotlib', 'layers') if m in sys.modules))\n"
+        "'matplotlib', 'layers', 'rasterio') if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
