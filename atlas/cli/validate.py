@@ -15,7 +15,6 @@ from atlas.measure import load_standard
 __all__ = ["EXIT_DATA", "add_parser", "run"]
 
 
-
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``validate`` to the ``atlas`` command."""
     validate = subparsers.add_parser(
