@@ -36,7 +36,8 @@ $(LOCALE)/%/LC_MESSAGES/atlas.mo: $(LOCALE)/%/LC_MESSAGES/atlas.po | $(STAMP)
 catalogues: $(MO_FILES)
 
 # Extract every marked string into atlas.pot, bring each language's PO file up to date (new
-# entries empty, changed ones marked for review) and compile them.
+# entries empty — never guessed from other entries: every entry here is a draft not reviewed, so a
+# guess would show as a translation — changed ones marked for review) and compile them.
 translations: $(STAMP)
 	@mkdir -p $(LOCALE)
 	$(BIN)/pybabel -q extract -F babel.cfg -k Nn_:1,2 --add-comments=TRANSLATORS: \
@@ -45,7 +46,7 @@ translations: $(STAMP)
 		--copyright-holder="Settlement Atlas contributors" -o $(LOCALE)/atlas.pot .
 	@for code in $(LANGUAGES); do \
 		if [ -f $(LOCALE)/$$code/LC_MESSAGES/atlas.po ]; then \
-			$(BIN)/pybabel -q update -D atlas -i $(LOCALE)/atlas.pot -d $(LOCALE) -l $$code --previous; \
+			$(BIN)/pybabel -q update -D atlas -i $(LOCALE)/atlas.pot -d $(LOCALE) -l $$code --previous --no-fuzzy-matching; \
 		else $(BIN)/pybabel -q init -D atlas -i $(LOCALE)/atlas.pot -d $(LOCALE) -l $$code; fi; \
 	done
 	@$(MAKE) --no-print-directory catalogues
