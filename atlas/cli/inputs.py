@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -44,6 +45,27 @@ def say_warnings(reports: Iterable[Report], say: Progress) -> None:
         say.warn(line)
 
 
+def load_options(args: argparse.Namespace, config: Config, say: Progress) -> dict[str, Any]:
+    """The loaders' keyword options the data options name (either engine's loader)."""
+    standard = load_standard(args.standard)
+    return {
+        "mapping": parse_mapping(args.map),
+        "crs": pairs(args.crs, "--crs"),
+        "layers": pairs(args.file_layer, "--file-layer"),
+        "encoding": pairs(
+            getattr(args, "encoding", []),
+            "--encoding",
+            keys=("settlements", "services", "wards"),
+            example="--encoding settlements=cp1252",
+        ),
+        "categories": list(standard.categories),
+        "metric_crs": config.metric_crs,
+        "zeros_are_counts": args.zeros_are_counts,
+        "municipality_name": getattr(args, "municipality_name", None),
+        "progress": say,
+    }
+
+
 def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Dataset | None:
     """The dataset of ``--settlements``/``--services``/… (None for the embedded sample).
 
@@ -56,26 +78,12 @@ def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Datas
         return None
     if args.settlements is None:
         raise SchemaError(BOTH_FILES)
-    standard = load_standard(args.standard)
     return load_dataset(
         args.settlements,
         args.services,
         args.wards,
         args.clusters,
-        mapping=parse_mapping(args.map),
-        crs=pairs(args.crs, "--crs"),
-        layers=pairs(args.file_layer, "--file-layer"),
-        encoding=pairs(
-            getattr(args, "encoding", []),
-            "--encoding",
-            keys=("settlements", "services", "wards"),
-            example="--encoding settlements=cp1252",
-        ),
-        categories=list(standard.categories),
-        metric_crs=config.metric_crs,
-        zeros_are_counts=args.zeros_are_counts,
-        municipality_name=getattr(args, "municipality_name", None),
-        progress=say,
+        **load_options(args, config, say),
     )
 
 
@@ -191,20 +199,7 @@ def _measure_dask(args: argparse.Namespace, say: Progress) -> tuple[Dataset, Gap
                 client,
                 args.wards,
                 args.clusters,
-                mapping=parse_mapping(args.map),
-                crs=pairs(args.crs, "--crs"),
-                layers=pairs(args.file_layer, "--file-layer"),
-                encoding=pairs(
-                    getattr(args, "encoding", []),
-                    "--encoding",
-                    keys=("settlements", "services", "wards"),
-                    example="--encoding settlements=cp1252",
-                ),
-                categories=list(standard.categories),
-                metric_crs=config.metric_crs,
-                zeros_are_counts=args.zeros_are_counts,
-                municipality_name=getattr(args, "municipality_name", None),
-                progress=say,
+                **load_options(args, config, say),
             )
         say_warnings(dataset.reports, say)
         dataset = with_raster(dataset, args, say)

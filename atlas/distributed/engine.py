@@ -30,7 +30,6 @@ from atlas.distributed._tasks import PartResult, coverage_group, measure_part, p
 from atlas.distributed.cluster import worker_failures
 from atlas.distributed.services import ServicePartitions, scatter_services
 from atlas.errors import LayersApartError
-from atlas.i18n import _
 from atlas.load.crs import to_metric
 from atlas.load.dataset import Dataset
 from atlas.measure import (
@@ -43,8 +42,8 @@ from atlas.measure import (
 )
 from atlas.measure.gaps import count_problems
 from atlas.measure.overlap import MOST, layers_apart
+from atlas.measure.pipeline import no_clusters_problem
 from atlas.measure.standards import Standard
-from atlas.problems import Problem
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -120,24 +119,6 @@ def _groups(settlements: gpd.GeoDataFrame, size: int) -> np.ndarray:
     group = np.empty(len(settlements), np.int64)
     group[order] = np.arange(len(settlements)) // max(1, size)
     return group
-
-
-def _clusters_problem() -> Problem:
-    """The default engine's warning when no settlement has a cluster (its own words)."""
-    return Problem(
-        "warning",
-        _(
-            "No settlement has a cluster: the cluster view has one row, 'Not in a "
-            "cluster', with every settlement."
-        ),
-        _(
-            "Map the column that names each settlement's cluster: "
-            "mapping={'settlements': {'cluster': 'COLUMN'}}, or pass a cluster table "
-            "(clusters=PATH)."
-        ),
-        column="cluster",
-        code="clusters.unmapped",
-    )
 
 
 def _gathered(client: Client, parts: tuple[Future, ...]) -> gpd.GeoDataFrame:
@@ -277,7 +258,7 @@ def _compute(
     )
     problems = count_problems(frame, counts, standard, dataset.has_services)
     if len(frame) and frame["cluster"].isna().all():
-        problems.append(_clusters_problem())
+        problems.append(no_clusters_problem())
     problems += [a.warning() for a in apart]
     points = _services(client, services, measured, whole, gather_services)
     return GapResult(

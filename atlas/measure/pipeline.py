@@ -24,7 +24,7 @@ from atlas.measure.standards import Standard
 from atlas.measure.wards import primary_wards, settlement_wards
 from atlas.problems import Problem
 
-__all__ = ["GapResult", "compute_gaps", "recount"]
+__all__ = ["GapResult", "compute_gaps", "no_clusters_problem", "recount"]
 
 
 @dataclass(frozen=True)
@@ -167,22 +167,7 @@ def compute_gaps(
     )
     problems = count_problems(settlements, counts, standard, has_points)
     if len(settlements) and settlements["cluster"].isna().all():
-        problems.append(
-            Problem(
-                "warning",
-                _(
-                    "No settlement has a cluster: the cluster view has one row, 'Not in a "
-                    "cluster', with every settlement."
-                ),
-                _(
-                    "Map the column that names each settlement's cluster: "
-                    "mapping={'settlements': {'cluster': 'COLUMN'}}, or pass a cluster table "
-                    "(clusters=PATH)."
-                ),
-                column="cluster",
-                code="clusters.unmapped",
-            )
-        )
+        problems.append(no_clusters_problem())
     problems += [a.warning() for a in apart]
     services = dataset.services.copy()
     services["settlement_id"] = attribution["settlement_id"]
@@ -195,6 +180,24 @@ def compute_gaps(
         standard=standard,
         problems=tuple(problems),
         apart=tuple(a.problem() for a in apart),
+    )
+
+
+def no_clusters_problem() -> Problem:
+    """The warning of a dataset whose settlements have no cluster (any engine's words)."""
+    return Problem(
+        "warning",
+        _(
+            "No settlement has a cluster: the cluster view has one row, 'Not in a "
+            "cluster', with every settlement."
+        ),
+        _(
+            "Map the column that names each settlement's cluster: "
+            "mapping={'settlements': {'cluster': 'COLUMN'}}, or pass a cluster table "
+            "(clusters=PATH)."
+        ),
+        column="cluster",
+        code="clusters.unmapped",
     )
 
 
