@@ -19,7 +19,6 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-import branca
 import folium
 import folium.elements
 import streamlit as st
@@ -48,18 +47,17 @@ class Rendered:
 
 
 def _links(m: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The style sheets and scripts the map's elements link, as ``st_folium`` collects them."""
+    """The style sheets and scripts the map's elements link, in ``st_folium``'s order.
+
+    The atlas's maps link only the assets served with the app (``static/vendor``, see
+    :func:`layers.maps.build_map`) and draw no branca colormap, for which ``st_folium`` would
+    add d3 from a CDN: nothing here reaches beyond the server (DESIGN: no internet)."""
     css: list[str] = []
     js: list[str] = []
     todo: list[Any] = [m]
     while todo:
         element = todo.pop(0)
-        if isinstance(element, branca.colormap.ColorMap):
-            js[:0] = [
-                "https://d3js.org/d3.v4.min.js",  # i18n-ignore: as st_folium links it
-                "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js",  # i18n-ignore: URL
-            ]
-        if isinstance(element, branca.colormap.ColorMap | folium.elements.JSCSSMixin):
+        if isinstance(element, folium.elements.JSCSSMixin):
             css += [href for _, href in getattr(element, "default_css", [])]
             js += [src for _, src in getattr(element, "default_js", [])]
         todo[:0] = list(getattr(element, "_children", {}).values())
