@@ -66,6 +66,18 @@ def load_options(args: argparse.Namespace, config: Config, say: Progress) -> dic
     }
 
 
+def _sample(args: argparse.Namespace, config: Config, say: Progress) -> Dataset:
+    """The embedded sample, read with the data options that apply to it."""
+    say("no --settlements/--services given: using the embedded sample dataset")
+    return load_sample(
+        categories=list(load_standard(args.standard).categories),
+        metric_crs=config.metric_crs,
+        zeros_are_counts=args.zeros_are_counts,
+        municipality_name=getattr(args, "municipality_name", None),
+        progress=say,
+    )
+
+
 def load_files(args: argparse.Namespace, config: Config, say: Progress) -> Dataset | None:
     """The dataset of ``--settlements``/``--services``/… (None for the embedded sample).
 
@@ -134,14 +146,7 @@ def measure(args: argparse.Namespace, say: Progress) -> tuple[Dataset, GapResult
     standard = load_standard(args.standard)
     dataset = load_files(args, config, say)
     if dataset is None:
-        say("no --settlements/--services given: using the embedded sample dataset")
-        dataset = load_sample(
-            categories=list(standard.categories),
-            metric_crs=config.metric_crs,
-            zeros_are_counts=args.zeros_are_counts,
-            municipality_name=getattr(args, "municipality_name", None),
-            progress=say,
-        )
+        dataset = _sample(args, config, say)
     say_warnings(dataset.reports, say)
     dataset = statuses_from_store(dataset, args, say)
     dataset = with_raster(dataset, args, say)
@@ -179,14 +184,7 @@ def _measure_dask(args: argparse.Namespace, say: Progress) -> tuple[Dataset, Gap
     with dask_client(args.scheduler, workers, args.worker_memory) as client:
         points = None
         if args.settlements is None and args.services is None:
-            say("no --settlements/--services given: using the embedded sample dataset")
-            dataset = load_sample(
-                categories=list(standard.categories),
-                metric_crs=config.metric_crs,
-                zeros_are_counts=args.zeros_are_counts,
-                municipality_name=getattr(args, "municipality_name", None),
-                progress=say,
-            )
+            dataset = _sample(args, config, say)
         elif args.services is None or args.settlements is None:
             found = load_files(args, config, say)  # no points to spread: measured here
             if found is None:

@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import pandas as pd
 
 from atlas.distributed.cluster import worker_failures
 from atlas.distributed.services import ServicePartitions, read_services
-from atlas.errors import CRSError, ValidationError
+from atlas.errors import ValidationError
 from atlas.i18n import _
-from atlas.load import Dataset, apply_membership, load_layer, read_membership
+from atlas.load import Dataset, load_layer
 from atlas.load.columns import Constant
-from atlas.load.crs import STORAGE_CRS, choose_metric_crs, parse_crs
-from atlas.load.schema import CATEGORIES, layer_spec
+from atlas.load.dataset import metric_crs_for, no_services, with_clusters
+from atlas.load.schema import CATEGORIES
 from atlas.problems import Report
 
 if TYPE_CHECKING:
@@ -33,15 +32,6 @@ __all__ = ["load_dataset_dask"]
 
 def _quiet(_: str) -> None:
     return None
-
-
-def _no_rows() -> gpd.GeoDataFrame:
-    columns = [f.name for f in layer_spec("services").fields]
-    return gpd.GeoDataFrame(
-        {c: pd.Series([], dtype=object) for c in columns},
-        geometry=gpd.GeoSeries([], crs=STORAGE_CRS),
-        crs=STORAGE_CRS,
-    )
 
 
 def load_dataset_dask(
@@ -106,30 +96,17 @@ def load_dataset_dask(
         wards_frame, wards_report = load("wards", wards)
         reports.append(wards_report)
     if clusters is not None:
-        progress(_("reading cluster membership from {path}", path=clusters))
-        membership, report = read_membership(clusters, mapping.get("clusters"))
-        if report.ok and settlements_report.ok:
-            settlements_frame, extra = apply_membership(settlements_frame, membership)
-            report = report.extended(extra)
+        settlements_frame, report, _described = with_clusters(
+            settlements_frame, settlements_report, clusters, mapping.get("clusters"), progress
+        )
         reports.append(report)
     bad = [r for r in reports if not r.ok]
     if bad:
         raise ValidationError(bad[0], bad[1:])
-    if metric_crs is None:
-        metric = choose_metric_crs(settlements_frame)
-    else:
-        metric = parse_crs(metric_crs, what=_("the metric CRS"))
-        if metric.is_geographic:
-            raise CRSError(
-                _(
-                    "The metric CRS {crs} is geographic (degrees); distances and areas need a "
-                    "projected CRS in metres, such as the local UTM zone.",
-                    crs=metric.to_string(),
-                )
-            )
+    metric = metric_crs_for(settlements_frame, metric_crs)
     dataset = Dataset(
         settlements=settlements_frame,
-        services=_no_rows(),
+        services=no_services(),
         wards=wards_frame,
         metric_crs=metric,
         reports=tuple(reports),

@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["exact_column", "exact_records", "is_count", "is_missing", "json_text", "typed"]
+__all__ = [
+    "exact_column",
+    "exact_records",
+    "field_names",
+    "is_count",
+    "is_missing",
+    "json_text",
+    "typed",
+]
 
 
 def is_missing(value: object) -> bool:
@@ -74,7 +82,8 @@ def typed(value: Any) -> Any:
     return str(value)
 
 
-def _names(table: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
+def field_names(table: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
+    """The columns of a record: ``columns`` (default all), never the geometry."""
     return [c for c in (table.columns if columns is None else columns) if c != "geometry"]
 
 
@@ -162,7 +171,7 @@ def exact_records(
       'ward_shares': [0.6696, 0.3304]},
      {'settlement_id': 'SET-002', 'households': None, 'water_ratio': 30.0, 'ward_shares': []}]
     """
-    names = _names(table, columns)
+    names = field_names(table, columns)
     values = {c: exact_column(table[c], c) for c in names}
     return [{c: values[c][i] for c in names} for i in range(len(table))]
 
@@ -220,7 +229,7 @@ def json_text(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
     >>> json_text(table.iloc[:0])
     '[]'
     """
-    names = _names(table, columns)
+    names = field_names(table, columns)
     if not len(table):
         return "[]"
     if not names:

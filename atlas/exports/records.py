@@ -23,7 +23,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas.exports.exact import exact_records, is_count, is_missing, json_text, typed
+from atlas.exports.exact import (
+    exact_records,
+    field_names,
+    is_count,
+    is_missing,
+    json_text,
+    typed,
+)
 from atlas.i18n import round_half_up
 from atlas.load.cells import guard_text
 from atlas.load.crs import STORAGE_CRS
@@ -114,14 +121,10 @@ def to_records(table: pd.DataFrame, columns: Sequence[str] | None = None) -> lis
     >>> to_records(table, ["water_ratio", "settlement_id"])[0]
     {'water_ratio': 73.33, 'settlement_id': 'SET-001'}
     """
-    names = _names(table, columns)
+    names = field_names(table, columns)
     places = {c: _places(c) for c in names}
     values = {c: table[c].to_numpy(dtype=object) for c in names}
     return [{c: _plain(values[c][i], places[c]) for c in names} for i in range(len(table))]
-
-
-def _names(table: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
-    return [c for c in (table.columns if columns is None else columns) if c != "geometry"]
 
 
 def to_json(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
@@ -224,7 +227,7 @@ def to_csv(table: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
     SET-001,571,99900002,1.0,114.2
     SET-004,,99900002;99900003,0.123456789,
     """
-    return csv_text(exact_records(table, columns), _names(table, columns))
+    return csv_text(exact_records(table, columns), field_names(table, columns))
 
 
 def to_geojson(
@@ -282,7 +285,7 @@ def typed_records(table: pd.DataFrame) -> list[dict[str, Any]]:
         One dict per row: ints, floats, bools, text and lists; None for missing values (None,
         NaN, NA, NaT and infinities).
     """
-    names = _names(table, None)
+    names = field_names(table, None)
     values = {c: table[c].to_numpy(dtype=object) for c in names}
     return [{c: typed(values[c][i]) for c in names} for i in range(len(table))]
 

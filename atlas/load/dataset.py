@@ -27,6 +27,9 @@ __all__ = [
     "load_dataset",
     "load_layer",
     "load_sample",
+    "metric_crs_for",
+    "no_services",
+    "with_clusters",
 ]
 
 Progress = Callable[[str], None]
@@ -329,37 +332,24 @@ def load_dataset(
         services_frame, services_report = load("services", services)
         reports.append(services_report)
     else:
-        services_frame = _no_services()
+        services_frame = no_services()
         progress(_("no service points: the settlements' own counts are the only counts"))
     wards_frame = None
     if wards is not None:
         wards_frame, wards_report = load("wards", wards)
         reports.append(wards_report)
     if clusters is not None:
-        progress(_("reading cluster membership from {path}", path=clusters))
-        membership, report = read_membership(clusters, mapping.get("clusters"))
-        if report.ok and settlements_report.ok:
-            settlements_frame, extra = apply_membership(settlements_frame, membership)
-            report = report.extended(extra)
+        settlements_frame, report, described = with_clusters(
+            settlements_frame, settlements_report, clusters, mapping.get("clusters"), progress
+        )
         reports.append(report)
-        inputs.append(describe_input("clusters", clusters, None, len(membership), len(membership)))
+        inputs.append(described)
     bad = [r for r in reports if not r.ok]
     if bad:
         raise ValidationError(bad[0], bad[1:])
     if services is None:
         _require_own_counts(settlements_frame, categories)
-    if metric_crs is None:
-        metric = choose_metric_crs(settlements_frame)
-    else:
-        metric = parse_crs(metric_crs, what=_("the metric CRS"))
-        if metric.is_geographic:
-            raise CRSError(
-                _(
-                    "The metric CRS {crs} is geographic (degrees); distances and areas need a "
-                    "projected CRS in metres, such as the local UTM zone.",
-                    crs=metric.to_string(),
-                )
-            )
+    metric = metric_crs_for(settlements_frame, metric_crs)
     return Dataset(
         settlements=settlements_frame,
         services=services_frame,
@@ -395,7 +385,47 @@ def _require_own_counts(settlements: gpd.GeoDataFrame, categories: Sequence[str]
         )
 
 
-def _no_services() -> gpd.GeoDataFrame:
+def metric_crs_for(settlements: gpd.GeoDataFrame, metric_crs: object = None) -> CRS:
+    """The CRS a dataset is measured in: ``metric_crs`` checked, or the settlements' UTM zone.
+
+    Raises
+    ------
+    CRSError
+        ``metric_crs`` is not a CRS, or is geographic (degrees).
+    """
+    if metric_crs is None:
+        return choose_metric_crs(settlements)
+    metric = parse_crs(metric_crs, what=_("the metric CRS"))
+    if metric.is_geographic:
+        raise CRSError(
+            _(
+                "The metric CRS {crs} is geographic (degrees); distances and areas need a "
+                "projected CRS in metres, such as the local UTM zone.",
+                crs=metric.to_string(),
+            )
+        )
+    return metric
+
+
+def with_clusters(
+    settlements: gpd.GeoDataFrame,
+    settlements_report: Report,
+    clusters: str | Path,
+    mapping: Mapping[str, str | Constant] | None,
+    progress: Progress = _quiet,
+) -> tuple[gpd.GeoDataFrame, Report, InputFile]:
+    """The settlements with the cluster membership table at ``clusters`` applied (when both
+    are usable), the table's report and its description."""
+    progress(_("reading cluster membership from {path}", path=clusters))
+    membership, report = read_membership(clusters, mapping)
+    if report.ok and settlements_report.ok:
+        settlements, extra = apply_membership(settlements, membership)
+        report = report.extended(extra)
+    described = describe_input("clusters", clusters, None, len(membership), len(membership))
+    return settlements, report, described
+
+
+def no_services() -> gpd.GeoDataFrame:
     """An empty services layer with the canonical fields (a dataset without service points)."""
     columns = [f.name for f in layer_spec("services").fields]
     return gpd.GeoDataFrame(
