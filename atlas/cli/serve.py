@@ -129,6 +129,48 @@ def _announce(addresses: list[str], port: int, code: str) -> None:
     print(terminal_qr(f"http://{addresses[0]}:{port}"), file=sys.stderr)
 
 
+def streamlit_options(port: int, *, share: bool, upload_mb: int) -> list[str]:
+    """The options `atlas serve` runs Streamlit with.
+
+    >>> options = streamlit_options(8501, share=False, upload_mb=200)
+    >>> options[options.index("--server.fileWatcherType") + 1]
+    'none'
+    >>> options[options.index("--server.address") + 1]
+    '127.0.0.1'
+    """
+    return [
+        "--server.port",
+        str(port),
+        "--server.address",
+        "0.0.0.0" if share else "127.0.0.1",
+        "--server.enableStaticServing",
+        "true",
+        # The same number as the atlas's own check (MB of 2**20 bytes, as Streamlit counts).
+        "--server.maxUploadSize",
+        str(upload_mb),
+        "--browser.gatherUsageStats",
+        "false",
+        # No full garbage collection after every script run: with a metro's layers in the
+        # caches it took half a second of every run of every session, holding the lock the
+        # server's own thread needs to send the page (Python's collector still runs as
+        # objects are made).
+        "--runner.postScriptGC",
+        "false",
+        # No watching of the app's files: a person using the atlas does not edit its code, and
+        # a watcher on a tree that holds a log, a store or test artifacts wakes on every line
+        # written (a 2-core machine overflowed its inotify queue and fell behind).
+        "--server.fileWatcherType",
+        "none",
+        "--server.runOnSave",
+        "false",
+        # Always headless: Streamlit then never stops at its e-mail prompt (which kills a
+        # server started without a terminal, e.g. by a service manager). The browser, when
+        # asked for, is opened by a small watcher once the server answers.
+        "--server.headless",
+        "true",
+    ]
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``atlas serve``: check the files, then become the Streamlit server."""
     app = APP_SCRIPT
@@ -192,28 +234,7 @@ def run(args: argparse.Namespace) -> int:
         _STREAMLIT,
         "run",
         str(app),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        "0.0.0.0" if args.share else "127.0.0.1",
-        "--server.enableStaticServing",
-        "true",
-        # The same number as the atlas's own check (MB of 2**20 bytes, as Streamlit counts).
-        "--server.maxUploadSize",
-        str(limits.upload_mb),
-        "--browser.gatherUsageStats",
-        "false",
-        # No full garbage collection after every script run: with a metro's layers in the
-        # caches it took half a second of every run of every session, holding the lock the
-        # server's own thread needs to send the page (Python's collector still runs as
-        # objects are made).
-        "--runner.postScriptGC",
-        "false",
-        # Always headless: Streamlit then never stops at its e-mail prompt (which kills a
-        # server started without a terminal, e.g. by a service manager). The browser, when
-        # asked for, is opened by a small watcher once the server answers.
-        "--server.headless",
-        "true",
+        *streamlit_options(args.port, share=args.share, upload_mb=limits.upload_mb),
     ]
     if args.browser:
         _open_when_ready(f"http://localhost:{args.port}")

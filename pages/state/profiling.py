@@ -71,6 +71,7 @@ def install() -> None:
         key = threading.get_ident()
         _SENT[key] = 0
         profile = cProfile.Profile()
+        began = time.time()
         start = time.perf_counter()
         profile.enable()
         try:
@@ -80,7 +81,8 @@ def install() -> None:
             took = time.perf_counter() - start
             page = getattr(rerun_data, "page_script_hash", "") or ""
             sent = _SENT.pop(key, 0) / 1e6
-            line = f"run {took:.3f} s, sent {sent:.2f} MB, page {page[:8]}"  # i18n-ignore: log
+            # The clock time lines the run up with the browser's steps.
+            line = f"run {took:.3f} s, sent {sent:.2f} MB, page {page[:8]}, clock {began:.3f}"  # i18n-ignore: log
             _log(line)
             for line in _summary(profile):
                 _log(line)
