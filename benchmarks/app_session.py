@@ -54,7 +54,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -66,13 +65,9 @@ from pathlib import Path
 from typing import Any
 
 from metro_data import FULL, OUT_DIR, SEED, load_layers
+from offline_browser import CHROMIUM, free_port, is_local, launch_offline
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 VIEWPORT = {"width": 1400, "height": 1000}
 TARGET_SESSION_S = 1.5
 TARGET_FIRST_S = 10.0
@@ -102,12 +97,6 @@ RESOURCES = """() => performance.getEntriesByType('resource').map(
   e => [e.duration, e.decodedBodySize, e.name.split('?')[0].split('/').slice(-2).join('/')])"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def metro_files() -> dict[str, Path]:
     """The metro layers as GeoParquet (generated and cached when missing)."""
     stem = f"gaps_full_s{SEED}_v1"
@@ -120,7 +109,7 @@ def metro_files() -> dict[str, Path]:
 
 def start_server(files: dict[str, Path], folder: Path, profile: bool) -> tuple[Any, str, Path]:
     """``atlas serve`` on the metro files; the process, its URL and its log."""
-    port = _free_port()
+    port = free_port()
     log = folder / "server.log"
     env = dict(os.environ)
     if profile:
@@ -177,23 +166,6 @@ BAR_TEXT = """() => Array.from(document.querySelectorAll('[data-testid="stProgre
   .map(e => e.innerText.trim()).filter(t => t).join(' | ')"""
 
 
-def _local(url: str) -> bool:
-    host = url.split("/")[2].rsplit(":", 1)[0] if "://" in url else ""
-    return url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost")
-
-
-def launch(playwright: Any) -> Any:
-    """Chromium with every non-local request blocked by the browser itself: its proxy is a
-    closed port on this machine, which Chromium bypasses for localhost only. (Not
-    ``context.route``: routing sends every request through this script and turns the
-    browser's HTTP cache off, which made each of Streamlit's 60 scripts take about a second
-    to arrive, a cost no person sees.)"""
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        args=[*CHROMIUM_ARGS, f"--proxy-server=http://127.0.0.1:{_free_port()}"],
-    )
-
-
 def open_session(context: Any, url: str, timeout_s: float, watch_bar: bool = False) -> Opened:
     """A new page in ``context`` (a new Streamlit session) navigated to the app's Map page;
     with ``watch_bar``, each text its progress bar showed is kept (in ``steps``). A request
@@ -201,7 +173,7 @@ def open_session(context: Any, url: str, timeout_s: float, watch_bar: bool = Fal
     ``blocked``."""
     blocked: list[str] = []
     page = context.new_page()
-    page.on("request", lambda r: None if _local(r.url) else blocked.append(r.url))
+    page.on("request", lambda r: None if is_local(r.url) else blocked.append(r.url))
     received = [0]
     steps: dict[str, float] = {}
 
@@ -309,7 +281,7 @@ def main() -> int:
         kinds = ["first open"]
         try:
             with sync_playwright() as p:
-                browser = launch(p)
+                browser = launch_offline(p, CHROMIUM)  # no internet
                 # The first open, in the browser the "same browser" sessions then reuse.
                 same = browser.new_context(viewport=VIEWPORT)
                 runs = [open_session(same, url, args.timeout, watch_bar=True)]

@@ -53,6 +53,7 @@ import folium
 import geopandas as gpd
 import shapely
 from metro_data import FULL, OUT_DIR, SEED, SMALL, load_dataset
+from offline_browser import CHROMIUM, CHROMIUM_ARGS
 
 from atlas.measure.pipeline import GapResult, compute_gaps
 from atlas.measure.standards import load_standard
@@ -61,11 +62,6 @@ from layers.display import DisplayLayers, prepare_display
 from layers.maps import _base_map, build_map
 from layers.style import STATUS_COLOURS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 VIEWPORT = {"width": 1400, "height": 900}
 CATEGORY = "water"
 STANDARDS = ("cape-town", "sphere-2018")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from benchmarks.offline_browser import LOCALHOST, free_port, is_local, launch_offline
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium"))
@@ -54,18 +55,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.sections.append(("app log (end)", tail))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_app(*options: str) -> tuple[subprocess.Popen[bytes], str]:
     """Start the app as a user does, with `atlas serve`, on a free port.
 
     Returns the process and the app's URL.
     """
-    port = _free_port()
+    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"server-{port}.log"  # shown, its end, with a browser test that fails
     with log.open("wb") as out:
@@ -97,19 +92,9 @@ def browser() -> Iterator[Any]:
     except ImportError:
         pytest.skip(HOW)
     with sync_playwright() as p:
-        # Every request to anywhere but this computer fails at the browser's proxy, a closed
-        # port here (Chromium never sends localhost to a proxy; the computer's own network
-        # addresses are let through for the meeting-room tests). Not routing: that passes
-        # each request through this process and turns the HTTP cache off, seconds per page.
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                f"--proxy-server=http://127.0.0.1:{_free_port()}",
-                "--proxy-bypass-list=" + ";".join(this_computer()[2:]),
-            ],
-        )  # fmt: skip
+        # Requests reach this computer only (its network addresses too, for the meeting
+        # room's tests): see benchmarks/offline_browser.py.
+        b = launch_offline(p, str(CHROMIUM), also_local=this_computer()[len(LOCALHOST) :])
         yield b
         b.close()
 
@@ -127,13 +112,7 @@ def this_computer() -> tuple[str, ...]:
     """The names and addresses of this computer, the only ones a browser test may reach."""
     from atlas.cli.share import lan_addresses
 
-    return ("127.0.0.1", "localhost", *lan_addresses())
-
-
-def local(url: str) -> bool:
-    """Whether a browser request stays on this computer (or opens a file from its disk)."""
-    host = url.split("/")[2].rsplit(":", 1)[0] if "://" in url else ""
-    return url.startswith(("data:", "blob:", "about:", "file:")) or host in this_computer()
+    return (*LOCALHOST, *lan_addresses())
 
 
 class Page:
@@ -148,7 +127,7 @@ class Page:
         page.context.on("request", self._request)
 
     def _request(self, request: Any) -> None:
-        if not local(request.url):
+        if not is_local(request.url, this_computer()):
             self.blocked.append(request.url)
 
     def _dialog(self, dialog: Any) -> None:
