@@ -181,7 +181,8 @@ def _measure_dask(args: argparse.Namespace, say: Progress) -> tuple[Dataset, Gap
     workers = args.workers if args.scheduler is None else None
     where = args.scheduler or f"{workers or 'local'} local Dask worker(s)"
     say(f"computing on {where}")  # i18n-ignore: CLI progress
-    with dask_client(args.scheduler, workers, args.worker_memory) as client:
+    quiet = not getattr(args, "debug", False)
+    with dask_client(args.scheduler, workers, args.worker_memory, quiet=quiet) as client:
         points = None
         if args.settlements is None and args.services is None:
             dataset = _sample(args, config, say)

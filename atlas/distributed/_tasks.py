@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from atlas.distributed.packing import Packed, pack, unpack
 from atlas.load.crs import to_metric
 from atlas.measure import Workers, attribute_services, coverage, service_counts
 from atlas.measure.standards import Standard
@@ -39,7 +40,7 @@ class PartResult:
     located, met
         Points with a location; of them, within the standard's reach of a settlement.
     pieces
-        Per group of settlements: the working points that may cover one of them.
+        Per group of settlements: the working points that may cover one of them (packed).
     """
 
     attribution: pd.DataFrame
@@ -47,7 +48,7 @@ class PartResult:
     counts: np.ndarray
     located: int
     met: int
-    pieces: dict[int, gpd.GeoDataFrame]
+    pieces: dict[int, Packed]
 
 
 def reaching(settlements: gpd.GeoDataFrame, bounds: np.ndarray, reach: float) -> np.ndarray:
@@ -65,17 +66,18 @@ def reaching(settlements: gpd.GeoDataFrame, bounds: np.ndarray, reach: float) ->
 
 
 def measure_part(
-    part: gpd.GeoDataFrame,
+    packed: Packed,
     settlements: gpd.GeoDataFrame,
     group: np.ndarray,
     standard: Standard,
     crs: CRS,
 ) -> PartResult:
-    """Attribute, count and sort out the points of one partition (``part``, EPSG:4326,
+    """Attribute, count and sort out the points of one partition (``packed``, EPSG:4326,
     indexed by file row) against the settlements (metric CRS) that can reach it.
 
     ``group`` gives each settlement's coverage group.
     """
+    part = unpack(packed)
     reach = standard.reach
     xy = shapely.get_coordinates(to_metric(part.geometry, crs).to_numpy())
     located = np.isfinite(xy).all(axis=1) if len(xy) else np.zeros(0, bool)
@@ -102,7 +104,7 @@ def measure_part(
     walk = [c for c, r in standard.categories.items() if r.max_distance_m]
     wanted = (part["status"] == "working").to_numpy() & part["category"].isin(walk).to_numpy()
     wanted &= located
-    pieces: dict[int, gpd.GeoDataFrame] = {}
+    pieces: dict[int, Packed] = {}
     if wanted.any() and len(subset):
         boxes = shapely.bounds(polygons)
         grow = reach + _MARGIN_M
@@ -115,11 +117,11 @@ def measure_part(
         columns = ["category", "status", part.geometry.name]
         for g in np.unique(pairs[:, 0]):
             rows = np.sort(pairs[pairs[:, 0] == g, 1])
-            pieces[int(g)] = part.iloc[rows][columns]
+            pieces[int(g)] = pack(part.iloc[rows][columns])
     return PartResult(attribution, near, counts, int(located.sum()), met, pieces)
 
 
-def piece(result: PartResult, group: int) -> gpd.GeoDataFrame | None:
+def piece(result: PartResult, group: int) -> Packed | None:
     """The points ``result`` sends to ``group`` (None when it sends none)."""
     return result.pieces.get(group)
 
@@ -129,11 +131,11 @@ def coverage_group(
     positions: np.ndarray,
     standard: Standard,
     crs: CRS,
-    *pieces: gpd.GeoDataFrame | None,
+    *pieces: Packed | None,
 ) -> np.ndarray:
     """Coverage (one column per category of ``standard``) of the settlements at ``positions``
     from every working point near them, in file order."""
-    found = [p for p in pieces if p is not None and len(p)]
+    found = [unpack(p) for p in pieces if p is not None and len(p)]
     chunk = settlements.iloc[positions]
     if found:
         points = gpd.GeoDataFrame(pd.concat(found), crs=found[0].crs).sort_index(kind="stable")

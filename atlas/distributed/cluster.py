@@ -69,13 +69,15 @@ def parse_memory(limit: str | None) -> int | None:
 
 @contextmanager
 def _quiet_logs(quiet: bool) -> Iterator[None]:
-    """Dask's own log lines off stderr for the run (errors still shown), unless not ``quiet``."""
+    """Dask's own log lines off stderr for the run, unless not ``quiet``: a worker that dies
+    or a cluster that is lost becomes one :class:`ClusterError` (:func:`worker_failures`),
+    and the scheduler's lines about it would only repeat it in Dask's words."""
     if not quiet:
         yield
         return
     saved = {name: logging.getLogger(name).level for name in _LOGGERS}
     for name in _LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         yield
     finally:
@@ -111,6 +113,15 @@ def worker_failures() -> Iterator[None]:
         ) from None
 
 
+def _tell_sizes(client: Client) -> None:
+    """The atlas's sizes (:mod:`atlas.distributed.sizes`) here and on every worker, so that
+    workers spill geometries in time."""
+    from atlas.distributed.sizes import SizesPlugin, register
+
+    register()
+    client.register_plugin(SizesPlugin())
+
+
 @contextmanager
 def dask_client(
     scheduler: str | None = None,
@@ -132,7 +143,8 @@ def dask_client(
         Each local worker's memory limit (``2GB``, or bytes); Dask spills to disk near it and
         restarts a worker that goes beyond it.
     quiet
-        Keep the scheduler's and workers' log lines (below errors) off the terminal.
+        Keep the scheduler's and workers' log lines off the terminal (``atlas --debug``
+        shows them).
 
     Raises
     ------
@@ -169,6 +181,7 @@ def dask_client(
                     )
                 ) from None
             try:
+                _tell_sizes(client)
                 yield client
             finally:
                 client.close()
@@ -187,7 +200,7 @@ def dask_client(
                     processes=True,
                     memory_limit=memory if memory is not None else "auto",
                     dashboard_address=":0",  # any free port: never "8787 in use"
-                    silence_logs=logging.ERROR if quiet else logging.INFO,
+                    silence_logs=logging.CRITICAL if quiet else logging.INFO,
                 )
         except (OSError, TimeoutError, RuntimeError) as exc:
             raise ClusterError(
@@ -195,6 +208,7 @@ def dask_client(
             ) from None
         client = Client(cluster)
         try:
+            _tell_sizes(client)
             yield client
         finally:
             client.close()

@@ -5,10 +5,11 @@ cluster, every field identical to the default engine's.
    (:mod:`atlas.distributed.services`), are moved into spatial partitions: cut by each point's
    Hilbert distance (the key of dask-geopandas' ``spatial_shuffle``) at quantiles of a sample,
    worker to worker, never through this machine.
-2. The settlements (metric CRS) are scattered to every worker; each partition is attributed
-   and counted against the settlements whose reach can touch its bounds (a point can only go
-   to one of those, so its attribution is the default engine's), and sends each group of
-   settlements the working points that may cover one of them.
+2. The settlements (metric CRS) go to the workers as a task's result (made again if a worker
+   holding them dies); each partition is attributed and counted against the settlements
+   whose reach can touch its bounds (a point can only go to one of those, so its attribution
+   is the default engine's), and sends each group of settlements the working points that may
+   cover one of them.
 3. Coverage needs every working point within walking distance of a settlement, wherever its
    partition: it is measured per group of settlements (neighbours in Hilbert order), from the
    points all partitions sent that group.
@@ -28,6 +29,7 @@ import pandas as pd
 
 from atlas.distributed._tasks import PartResult, coverage_group, measure_part, piece
 from atlas.distributed.cluster import worker_failures
+from atlas.distributed.packing import Packed, unpack
 from atlas.distributed.services import ServicePartitions, scatter_services
 from atlas.errors import LayersApartError
 from atlas.load.crs import to_metric
@@ -58,29 +60,35 @@ def _quiet(_: str) -> None:
     return None
 
 
-def _empty(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return frame.iloc[:0]
+def _empty(frame: Packed) -> gpd.GeoDataFrame:
+    return unpack(frame.iloc[:0])
 
 
-def _bounds(frame: gpd.GeoDataFrame) -> np.ndarray:
-    return np.asarray(frame.total_bounds, dtype=float) if len(frame) else np.full(4, np.nan)
+def _bounds(frame: Packed) -> np.ndarray:
+    if not len(frame):
+        return np.full(4, np.nan)
+    return np.asarray(unpack(frame).total_bounds, dtype=float)
 
 
-def _hilbert(frame: gpd.GeoDataFrame, bounds: tuple[float, ...]) -> np.ndarray:
+def _hilbert(frame: Packed, bounds: tuple[float, ...]) -> np.ndarray:
     if not len(frame):
         return np.zeros(0, np.int64)
-    return frame.geometry.hilbert_distance(total_bounds=bounds).to_numpy().astype(np.int64)
+    points = unpack(frame).geometry
+    return points.hilbert_distance(total_bounds=bounds).to_numpy().astype(np.int64)
 
 
-def _split(frame: gpd.GeoDataFrame, bounds: tuple[float, ...], cuts: np.ndarray) -> list:
+def _split(frame: Packed, bounds: tuple[float, ...], cuts: np.ndarray) -> list[Packed]:
     """``frame`` cut into one piece per spatial partition (by Hilbert distance)."""
     where = np.searchsorted(cuts, _hilbert(frame, bounds), side="right")
     return [frame.iloc[np.flatnonzero(where == k)] for k in range(len(cuts) + 1)]
 
 
-def _joined(*pieces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _joined(*pieces: Packed) -> Packed:
     """One spatial partition from its pieces, in file order."""
-    return gpd.GeoDataFrame(pd.concat(pieces), crs=pieces[0].crs).sort_index(kind="stable")
+    joined = pd.concat(pieces).sort_index(kind="stable")
+    if isinstance(pieces[0], gpd.GeoDataFrame):
+        return gpd.GeoDataFrame(joined, crs=pieces[0].crs)
+    return joined
 
 
 def _spatial(client: Client, parts: tuple[Future, ...], partitions: int) -> list[Future]:
@@ -121,8 +129,25 @@ def _groups(settlements: gpd.GeoDataFrame, size: int) -> np.ndarray:
     return group
 
 
+def _same(value: object) -> object:
+    return value
+
+
+def _kept(client: Client, value: object) -> Future:
+    """``value`` on the cluster as the result of a task that holds it, not scattered: when a
+    worker holding it dies (beyond its memory limit), the scheduler makes it again from the
+    task, where scattered data would be lost with the worker and the run with it."""
+    import warnings
+
+    with warnings.catch_warnings():
+        # The value travels in the task once, on purpose (the settlements: tens of MB).
+        large = "Sending large graph"  # i18n-ignore: distributed's warning
+        warnings.filterwarnings("ignore", message=large, category=UserWarning)
+        return client.submit(_same, value, pure=False)
+
+
 def _gathered(client: Client, parts: tuple[Future, ...]) -> gpd.GeoDataFrame:
-    frames = client.gather(list(parts))
+    frames = [unpack(f) for f in client.gather(list(parts))]
     return gpd.GeoDataFrame(pd.concat(frames), crs=frames[0].crs)
 
 
@@ -206,7 +231,7 @@ def _compute(
         if dataset.wards is None
         else to_metric(dataset.wards, crs)
     )
-    [on_cluster] = client.scatter([settlements], broadcast=True)
+    on_cluster = _kept(client, settlements)
     ward_job = client.submit(settlement_wards, on_cluster, wards, crs)
     group = _groups(settlements, settlements_per_task)
     partitions = max(1, -(-services.rows // max(1, partition_rows)))
@@ -216,7 +241,7 @@ def _compute(
     progress(f"attributing the service points to {places} settlements")  # i18n-ignore: CLI
     # Positional arguments only: distributed turns a large keyword argument into a task
     # named after the keyword, which breaks when a worker is replaced.
-    [on_cluster_group] = client.scatter([group], broadcast=True)
+    on_cluster_group = _kept(client, group)
     measured = [
         client.submit(measure_part, part, on_cluster, on_cluster_group, standard, crs)
         for part in spatial
