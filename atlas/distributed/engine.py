@@ -50,10 +50,35 @@ from atlas.measure.standards import Standard
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-__all__ = ["SETTLEMENTS_PER_TASK", "compute_gaps_dask"]
+__all__ = ["SETTLEMENTS_PER_TASK", "compute_gaps_dask", "partition_rows_for"]
 
 #: Settlements per coverage task (neighbours in Hilbert order).
 SETTLEMENTS_PER_TASK = 2000
+#: Points in a spatial partition on workers without a memory limit, and the fewest.
+MOST_ROWS, FEWEST_ROWS = 100_000, 10_000
+#: Bytes of a worker's memory limit per point of a partition: measured on the national set,
+#: partitions of 50,000 points ran within 900 MB a worker and of 100,000 not within 725 MB.
+BYTES_PER_ROW = 18_000
+
+
+def partition_rows_for(limit: int | None) -> int:
+    """Points per spatial partition for workers whose memory limit is ``limit`` bytes.
+
+    Examples
+    --------
+    >>> partition_rows_for(None), partition_rows_for(900 * 10**6), partition_rows_for(10**8)
+    (100000, 50000, 10000)
+    """
+    if not limit:
+        return MOST_ROWS
+    return int(min(MOST_ROWS, max(FEWEST_ROWS, limit // BYTES_PER_ROW)))
+
+
+def _smallest_limit(client: Client) -> int | None:
+    """The smallest memory limit among the cluster's workers (None when none has one)."""
+    workers = client.scheduler_info().get("workers", {}).values()
+    limits = [int(w.get("memory_limit") or 0) for w in workers]
+    return min((v for v in limits if v > 0), default=None)
 
 
 def _quiet(_: str) -> None:
@@ -159,7 +184,7 @@ def compute_gaps_dask(
     services: ServicePartitions | None = None,
     progress: Callable[[str], None] = _quiet,
     allow_apart: bool = False,
-    partition_rows: int = 100_000,
+    partition_rows: int | None = None,
     settlements_per_task: int = SETTLEMENTS_PER_TASK,
     gather_services: bool = True,
 ) -> GapResult:
@@ -179,7 +204,8 @@ def compute_gaps_dask(
     progress, allow_apart
         As for :func:`atlas.compute_gaps`.
     partition_rows
-        About how many points one spatial partition holds.
+        About how many points one spatial partition holds; None: by the smallest worker's
+        memory limit (:func:`partition_rows_for`).
     settlements_per_task
         Settlements per coverage task.
     gather_services
@@ -216,10 +242,12 @@ def _compute(
     services: ServicePartitions | None,
     progress: Callable[[str], None],
     allow_apart: bool,
-    partition_rows: int,
+    partition_rows: int | None,
     settlements_per_task: int,
     gather_services: bool,
 ) -> GapResult:
+    if partition_rows is None:
+        partition_rows = partition_rows_for(_smallest_limit(client))
     if services is None:
         if not dataset.has_services or dataset.services.empty:
             return compute_gaps(dataset, standard, progress=progress, allow_apart=allow_apart)

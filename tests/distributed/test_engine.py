@@ -20,12 +20,11 @@ from shapely.geometry import Point, box
 
 import atlas
 from atlas.distributed import compute_gaps_dask, load_dataset_dask
-from atlas.errors import ValidationError
 from atlas.load import Dataset, load_dataset
 from atlas.load.validate import validate_layer
 from atlas.measure import compute_gaps, load_standard
 from tests.conftest import METRIC, X0, Y0, real_path
-from tests.distributed.common import assert_same
+from tests.distributed.common import assert_same, both_refusals
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import metro_data
@@ -133,20 +132,14 @@ def test_metro_small_identical(metro_files: dict[str, Path], client: Any) -> Non
 
 def test_problems_worded_as_the_default_reader(tmp_path: Path, client: Any) -> None:
     """A bad status in one partition and an id repeated across two: the same report."""
-    _, services, _ = metro_data.generate(metro_data.SMALL, metro_data.SEED)
-    services = services.iloc[:600].copy()
-    services.loc[5, "status"] = "leaking"
-    services.loc[550, "service_id"] = services.loc[10, "service_id"]
-    path = tmp_path / "services.parquet"
-    services.to_parquet(path, row_group_size=100)
-    settlements = tmp_path / "settlements.parquet"
-    metro_data.generate(metro_data.SMALL, metro_data.SEED)[0].to_parquet(settlements)
-    with pytest.raises(ValidationError) as default:
-        load_dataset(settlements, path)
-    with pytest.raises(ValidationError) as dask:
-        load_dataset_dask(settlements, path, client)
-    assert dask.value.reports == default.value.reports
-    codes = {p.message.split(" ")[0] for p in dask.value.report.errors}
+
+    def spoil(services: gpd.GeoDataFrame) -> None:
+        services.loc[5, "status"] = "leaking"
+        services.loc[550, "service_id"] = services.loc[10, "service_id"]
+
+    default, dask = both_refusals(tmp_path, client, spoil)
+    assert dask.reports == default.reports
+    codes = {p.message.split(" ")[0] for p in dask.report.errors}
     assert codes == {"Duplicate", "Unknown"}
 
 

@@ -13,17 +13,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pytest
 import shapely
 
-from atlas.distributed import load_dataset_dask
 from atlas.distributed.engine import _kept
 from atlas.distributed.packing import PackedPoints, pack, unpack
 from atlas.distributed.services import _repeated
 from atlas.distributed.sizes import GEOMETRY_BYTES, VERTEX_BYTES, frame_bytes
-from atlas.errors import ValidationError
-from atlas.load import load_dataset
-from tests.distributed.test_engine import metro_data
+from tests.distributed.common import both_refusals
 
 
 def _points(n: int, crs: object = "EPSG:4326") -> gpd.GeoDataFrame:
@@ -111,19 +107,13 @@ def test_the_settlements_are_made_again_when_their_worker_dies(client: Any) -> N
 def test_an_id_in_two_partitions_is_found_by_its_hash(tmp_path: Path, client: Any) -> None:
     """Clean partitions whose only fault is an id repeated across two: the default reader's
     report, word for word."""
-    _, services, _ = metro_data.generate(metro_data.SMALL, metro_data.SEED)
-    services = services.iloc[:600].copy()
-    services.loc[550, "service_id"] = services.loc[10, "service_id"]
-    path = tmp_path / "services.parquet"
-    services.to_parquet(path, row_group_size=100)
-    settlements = tmp_path / "settlements.parquet"
-    metro_data.generate(metro_data.SMALL, metro_data.SEED)[0].to_parquet(settlements)
-    with pytest.raises(ValidationError) as default:
-        load_dataset(settlements, path)
-    with pytest.raises(ValidationError) as dask:
-        load_dataset_dask(settlements, path, client)
-    assert dask.value.reports == default.value.reports
-    assert [p.message.split(" ")[0] for p in dask.value.report.errors] == ["Duplicate"]
+
+    def spoil(services: gpd.GeoDataFrame) -> None:
+        services.loc[550, "service_id"] = services.loc[10, "service_id"]
+
+    default, dask = both_refusals(tmp_path, client, spoil)
+    assert dask.reports == default.reports
+    assert [p.message.split(" ")[0] for p in dask.report.errors] == ["Duplicate"]
 
 
 def test_ids_checked_across_partitions(client: Any) -> None:
