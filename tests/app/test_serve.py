@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.offline_browser import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _answers(url: str, seconds: float = 60) -> bool:
@@ -33,7 +28,7 @@ def _answers(url: str, seconds: float = 60) -> bool:
 def test_serve_without_a_terminal_answers_and_opens_the_browser_when_asked(
     tmp_path: Path,
 ) -> None:
-    port = _free_port()
+    port = free_port()
     opened = tmp_path / "opened.txt"
     # webbrowser runs $BROWSER with the URL: here a command that writes it down.
     browser = (
@@ -67,7 +62,7 @@ def test_serve_on_a_fresh_account_never_prompts_and_writes_no_credentials(
     server answers at once and leaves HOME as it found it."""
     home = tmp_path / "home"
     home.mkdir()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / ".local" / "share")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "atlas.cli", "serve", "--port", str(port), "--db", str(tmp_path / "a.sqlite")],

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from atlas.cli.share import lan_addresses
+from benchmarks.offline_browser import free_port
 from layers.qr import terminal_qr
-from tests.app.test_serve import ROOT, _answers, _free_port
+from tests.app.test_serve import ROOT, _answers
 
 
 def _reaches(url: str) -> bool:
@@ -33,7 +34,7 @@ def lan() -> str:
 
 
 def _serve(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "atlas.cli", "serve", "--port", str(port), *options],
         cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

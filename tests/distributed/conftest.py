@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,15 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.offline_browser import free_port
+
 DASK = Path(sys.executable).with_name("dask")
 UP_TIMEOUT_S = 60
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:

@@ -10,8 +10,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
+from benchmarks.offline_browser import free_port
 from tests.atlas.real_common import run
-from tests.distributed.conftest import free_port
 
 
 @pytest.fixture(scope="module")

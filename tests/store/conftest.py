@@ -17,7 +17,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -33,6 +32,7 @@ import atlas
 from atlas import store as st
 from atlas.measure import GapResult
 from atlas.store import accounts, schema
+from benchmarks.offline_browser import free_port
 
 #: The backends every store test runs on.
 BACKENDS = ["sqlite", "postgresql"]
@@ -84,12 +84,6 @@ def postgresql_bin() -> Path | None:
     if initdb and pg_ctl:
         return Path(initdb).resolve().parent
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -152,7 +146,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         pytest.fail(f"initdb failed: {initdb.stderr or initdb.stdout}")
     started, port = None, 0
     for _attempt in range(3):  # another program may take the free port first
-        port = _free_port()
+        port = free_port()
         options = (
             f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
