@@ -47,7 +47,7 @@ def is_local(url: str, hosts: Sequence[str] = LOCALHOST) -> bool:
 
     >>> is_local("http://127.0.0.1:8501/static/app.js"), is_local("file:///tmp/map.html")
     (True, True)
-    >>> is_local("https://unpkg.com/leaflet.js")
+    >>> is_local("http://203.0.113.9/leaflet.js")  # an address of another computer
     False
     """
     host = url.split("/")[2].rsplit(":", 1)[0] if "://" in url else ""

@@ -117,9 +117,9 @@ def _repeated(client: Client, parts: Sequence[Future]) -> bool:
     """Whether a service id may appear in more than one partition (each is unique within its
     own partition, or its report says so).
 
-    Each partition sends the hashes of its ids (8 bytes each, not the ids): a hash twice is a
-    repeated id, or (about once in four million layers of 3,000,000 points) two ids with one hash;
-    either way the caller reads the layer whole, which words the exact report.
+    Each partition sends the hashes of its ids (8 bytes each, not the ids). A hash seen twice
+    is a repeated id, or (about once in four million layers of 3,000,000 points) two ids with
+    one hash; either way the caller reads the layer whole, which words the exact report.
     """
     if len(parts) < 2:
         return False

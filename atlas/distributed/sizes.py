@@ -29,6 +29,7 @@ __all__ = [
     "column_bytes",
     "frame_bytes",
     "geometry_bytes",
+    "geometry_column_bytes",
     "register",
 ]
 
@@ -57,6 +58,11 @@ def geometry_bytes(values: Any) -> int:
     present = int(np.count_nonzero(~shapely.is_missing(array)))
     vertices = int(shapely.get_num_coordinates(array).sum())
     return GEOMETRY_BYTES * present + VERTEX_BYTES * vertices
+
+
+def geometry_column_bytes(values: Any) -> int:
+    """Bytes of a column of geometries: a pointer each, and :func:`geometry_bytes`."""
+    return 8 * len(values) + geometry_bytes(values)
 
 
 def column_bytes(values: Any, sample: int = 100) -> int:
@@ -113,8 +119,7 @@ def frame_bytes(frame: Any) -> int:
     for name, dtype in frame.dtypes.items():
         column = frame[name]
         if isinstance(dtype, gpd.array.GeometryDtype):
-            values = column.to_numpy()
-            total += 8 * len(values) + geometry_bytes(values)
+            total += geometry_column_bytes(column.to_numpy())
         else:
             total += column_bytes(column)
     return total
@@ -142,11 +147,11 @@ def register(sizeof: Any = None) -> None:
 
     @sizeof.register(GeometryArray)
     def _array(values: GeometryArray) -> int:
-        return 8 * len(values) + geometry_bytes(values.to_numpy())
+        return geometry_column_bytes(values.to_numpy())
 
     @sizeof.register(gpd.GeoSeries)
     def _series(series: gpd.GeoSeries) -> int:
-        return 1200 + column_bytes(series.index) + _array(series.array)
+        return 1200 + column_bytes(series.index) + geometry_column_bytes(series.to_numpy())
 
     sizeof.register(gpd.GeoDataFrame)(frame_bytes)
     sizeof.register(PackedPoints)(frame_bytes)
