@@ -43,16 +43,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()
     if report.when != "call" or not report.failed:
         return
-    wrapped = getattr(item, "funcargs", {}).get("page")
-    if isinstance(wrapped, Page):
-        try:
-            text = wrapped.page.inner_text("body", timeout=5_000)
-        except Exception as exc:  # the page itself may be what broke
-            text = f"(could not read the page: {exc})"
-        report.sections.append(("page text at failure", text[-4000:]))
-    if SERVER_LOGS and SERVER_LOGS[-1].is_file():
-        tail = SERVER_LOGS[-1].read_text(encoding="utf-8", errors="replace")[-4000:]
-        report.sections.append(("app log (end)", tail))
+    fixtures = getattr(item, "funcargs", {})
+    for name, value in fixtures.items():
+        if isinstance(value, Page):
+            try:
+                text = value.page.inner_text("body", timeout=5_000)
+                ARTIFACTS.mkdir(exist_ok=True)
+                shot = ARTIFACTS / f"failed-{item.name}-{name}.png"
+                value.page.screenshot(path=str(shot), timeout=10_000)
+                text += f"\n(screenshot: {shot})"
+            except Exception as exc:  # the page itself may be what broke
+                text = f"(could not read the page: {exc})"
+            report.sections.append((f"page text at failure ({name})", text[-4000:]))
+    # The log of the app the test used (a server fixture's URL names its port), else the newest.
+    ports = {v.rsplit(":", 1)[-1] for v in fixtures.values() if isinstance(v, str) and "://" in v}
+    used = [log for log in SERVER_LOGS if log.stem.removeprefix("server-") in ports]
+    for log in used or SERVER_LOGS[-1:]:
+        if log.is_file():
+            tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
+            report.sections.append((f"app log (end): {log.name}", tail))
 
 
 def start_app(*options: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -141,6 +150,40 @@ def page(browser: Any) -> Iterator[Page]:
     wrapped = Page(context.new_page())
     yield wrapped
     context.close()
+
+
+def settle(page: Any, timeout: float = 120_000) -> None:
+    """Wait until Streamlit has finished running the script (the first visit measures the
+    sample, slow on a busy machine)."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=timeout)
+
+
+def choose(page: Any, label: str, option: str, within: Any = None) -> None:
+    """Choose ``option`` in the selectbox labelled ``label`` (in ``within``, else the page),
+    typing its name as a person narrows a long list down.
+
+    On a busy machine the list can close under the keys, or a rerun redraw it while it is
+    open (the option leaves the page): the box is then opened again and what it holds
+    replaced, up to three times.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    box = (within or page).get_by_label(label, exact=True)
+    for _ in range(3):
+        box.click()
+        page.keyboard.press("Control+A")  # typed over, never after, what an earlier try left
+        page.keyboard.type(option)
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            settle(page)
+    else:
+        raise AssertionError(f"could not choose {option!r} in {label!r}")
+    settle(page)
 
 
 def write_json(path: Path, data: object) -> Path:

@@ -17,9 +17,8 @@ import pytest
 
 import atlas
 from atlas.store import NewReport, add_report, add_user, open_store, sync_register, update_report
-from tests.e2e.conftest import ARTIFACTS, start_app
-from tests.e2e.test_data_page import choose
-from tests.e2e.test_reports_browser import LAPTOP, new_page, settle
+from tests.e2e.conftest import ARTIFACTS, choose, settle, start_app
+from tests.e2e.test_reports_browser import LAPTOP, new_page
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from shapely.geometry import Point, box
 
 import atlas
 from atlas.i18n import format_number
-from tests.e2e.conftest import ARTIFACTS, Page
+from tests.e2e.conftest import ARTIFACTS, Page, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -66,12 +66,6 @@ def map_frame(page: Any) -> Any:
                 continue
         page.wait_for_timeout(500)
     raise AssertionError("no map frame with drawn settlements")
-
-
-def settle(page: Any) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1500)
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
 
 
 def test_map_draws_the_sample_offline_and_a_click_shows_the_profile(

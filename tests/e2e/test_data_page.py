@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 import atlas
 from atlas.i18n import plural
@@ -22,19 +21,12 @@ from pages.state.standard_form import default_rule
 from pages.state.uploads import UPLOAD_ROOT
 from tests.atlas.real_common import CLINICS, INFORMAL
 from tests.conftest import real_path
-from tests.e2e.conftest import ARTIFACTS, Page
+from tests.e2e.conftest import ARTIFACTS, Page, choose, settle
 
 pytestmark = pytest.mark.e2e
 
 #: The Cape Town layer's standard the health category is added to (the app's default).
 HEALTH_STANDARD = "City of Cape Town target, with health (cape-town-health.toml)"
-
-
-def settle(page: Any) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1500)
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=120_000)
 
 
 def zipped_shapefile(folder: Path) -> Path:
@@ -51,23 +43,6 @@ def upload(page: Any, index: int, path: Path, then: str) -> None:
     """Give the ``index``-th file uploader of the page ``path`` and wait for ``then``."""
     page.locator("input[type='file']").nth(index).set_input_files(str(path))
     page.get_by_text(then, exact=False).first.wait_for(timeout=120_000)
-    settle(page)
-
-
-def choose(page: Any, label: str, option: str, within: Any = None) -> None:
-    """Choose ``option`` in the selectbox labelled ``label`` (in ``within``, else the page)."""
-    for _ in range(3):
-        (within or page).get_by_label(label, exact=True).click()
-        page.keyboard.type(option)  # the list is long: narrow it down as a person would
-        try:
-            page.get_by_role("option", name=option, exact=True).click(timeout=15_000)
-            break
-        except PlaywrightTimeoutError:
-            # A rerun redrew the list while it was open (the option left the page): again.
-            page.keyboard.press("Escape")
-            settle(page)
-    else:
-        raise AssertionError(f"could not choose {option!r} in {label!r}")
     settle(page)
 
 

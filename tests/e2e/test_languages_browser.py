@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from atlas.i18n import _, review_notice, speaking
-from tests.e2e.conftest import ARTIFACTS, Page
-from tests.e2e.test_browser import settle
+from tests.e2e.conftest import ARTIFACTS, Page, choose, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -49,12 +48,8 @@ def test_two_sessions_in_two_languages_at_once(browser: Any, server: str) -> Non
         af.page.screenshot(path=str(ARTIFACTS / "languages_af.png"))
 
         # The isiZulu session picks Sesotho: the Afrikaans one, reloaded, is still Afrikaans.
-        picker = zu.page.locator("[data-testid='stSidebar']").get_by_label(
-            f"{words('zu', 'Language')} · Language", exact=True
-        )
-        picker.click()
-        zu.page.get_by_role("option", name="Sesotho", exact=True).click()
-        settle(zu.page)
+        sidebar = zu.page.locator("[data-testid='stSidebar']")
+        choose(zu.page, f"{words('zu', 'Language')} · Language", "Sesotho", sidebar)
         assert words("st", "Water deliveries") in nav(zu.page)
         assert "lang=st" in zu.page.url  # a reload or a copied link keeps it
         af.page.reload()

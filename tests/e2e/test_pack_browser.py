@@ -23,9 +23,8 @@ import atlas
 from atlas import store as st
 from atlas.store import schema
 from tests.atlas.test_report import flat, needs_poppler
-from tests.e2e.conftest import ARTIFACTS, Page, start_app
-from tests.e2e.test_data_page import choose
-from tests.e2e.test_reports_browser import LAPTOP, new_page, settle
+from tests.e2e.conftest import ARTIFACTS, Page, choose, settle, start_app
+from tests.e2e.test_reports_browser import LAPTOP, new_page
 
 pytestmark = [pytest.mark.e2e, needs_poppler]
 

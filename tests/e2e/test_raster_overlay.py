@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from atlas.registry import sample_rasters
-from tests.e2e.conftest import ARTIFACTS, Page
-from tests.e2e.test_browser import map_frame, settle
+from tests.e2e.conftest import ARTIFACTS, Page, settle
+from tests.e2e.test_browser import map_frame
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,7 @@ import pytest
 
 import atlas
 from atlas.store import add_user, list_reports, open_store, sign_in, sync_register
-from tests.e2e.conftest import ARTIFACTS, Page, start_app
+from tests.e2e.conftest import ARTIFACTS, Page, settle, start_app
 
 pytestmark = pytest.mark.e2e
 
@@ -55,12 +55,6 @@ def new_page(browser: Any, viewport: dict[str, int], **options: Any) -> Page:
     """A browser context of its own (its own cookies: another person), every non-local
     request blocked."""
     return Page(browser.new_context(viewport=viewport, **options).new_page())
-
-
-def settle(page: Any) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1000)
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
 
 
 def sign_in_at(page: Any, name: str) -> None:

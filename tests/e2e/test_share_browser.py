@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from atlas.cli.share import lan_addresses
-from tests.e2e.conftest import ARTIFACTS, start_app
-from tests.e2e.test_reports_browser import LAPTOP, PHONE, all_text, settle
+from tests.e2e.conftest import ARTIFACTS, settle, start_app
+from tests.e2e.test_reports_browser import LAPTOP, PHONE, all_text
 
 pytestmark = pytest.mark.e2e
 
