@@ -7,9 +7,11 @@ Dask is imported here, inside the functions: the default engine never loads it.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from atlas.errors import ClusterError, SchemaError
 from atlas.i18n import _
@@ -17,10 +19,22 @@ from atlas.i18n import _
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["CONNECT_TIMEOUT_S", "dask_client", "parse_memory", "worker_failures"]
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "STALL_AFTER_S",
+    "dask_client",
+    "parse_memory",
+    "smallest_memory_limit",
+    "worker_failures",
+]
 
 #: Seconds to wait for a scheduler to answer before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10
+
+#: Seconds a run's cluster may hold tasks to do without starting or finishing any before the
+#: run is stopped with a :class:`ClusterError`: a stalled cluster is told, never waited on for
+#: good. The engine's tasks take seconds (a national run's longest about ten).
+STALL_AFTER_S = 600.0
 
 #: The loggers of dask's scheduler, workers and comms: quiet unless asked.
 _LOGGERS = ("distributed", "dask", "tornado", "bokeh")  # i18n-ignore: logger names
@@ -113,6 +127,109 @@ def worker_failures() -> Iterator[None]:
         ) from None
 
 
+def smallest_memory_limit(client: Client) -> int | None:
+    """The smallest memory limit among the cluster's workers (None when none has one)."""
+    workers = client.scheduler_info().get("workers", {}).values()
+    limits = [int(w.get("memory_limit") or 0) for w in workers]
+    return min((v for v in limits if v > 0), default=None)
+
+
+#: Task states in which a task is done with (its result held, or let go).
+_SETTLED = frozenset({"memory", "released", "forgotten", "erred"})  # i18n-ignore: dask's states
+
+
+def _activity(dask_scheduler: Any) -> tuple[int, int]:
+    """On the scheduler: how many transitions its tasks have made, and how many tasks are
+    still to do (waiting, queued or running)."""
+    tasks = dask_scheduler.tasks.values()
+    return dask_scheduler.transition_counter, sum(ts.state not in _SETTLED for ts in tasks)
+
+
+class _StallWatch:
+    """A thread that asks the scheduler, every few seconds, whether the run's tasks move: when
+    tasks are to do and none has started or finished for ``after`` seconds, it closes the
+    client, so that what waits on the cluster stops waiting (Dask then cancels the run's
+    futures), and :attr:`stalled` says how many tasks were left."""
+
+    def __init__(self, client: Client, after: float) -> None:
+        self.client = client
+        self.after = after
+        self.stalled: int | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="atlas-stall-watch", daemon=True)
+
+    def __enter__(self) -> _StallWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        last: int | None = None
+        since = time.monotonic()
+        while not self._stop.wait(min(5.0, self.after / 4)):
+            try:
+                moves, to_do = self.client.run_on_scheduler(_activity)
+            except Exception:  # a lost scheduler: what waits on it says so itself
+                continue
+            now = time.monotonic()
+            if moves != last or not to_do:
+                last, since = moves, now
+            elif now - since >= self.after:
+                self.stalled = int(to_do)
+                self.client.close()
+                return
+
+
+def _stall_error(watch: _StallWatch, limit: int | None) -> ClusterError:
+    """What a run stopped by its watch says (with the workers' memory limit when they have
+    one)."""
+    from atlas.load.limits import megabytes
+
+    if limit:
+        return ClusterError(
+            _(
+                "The Dask cluster did no work for {seconds} s while {tasks} of this run's tasks "
+                "were waiting, so the run was stopped. Most often its workers ran out of memory "
+                "(each has {limit}): give them more memory (--worker-memory) or start more "
+                "workers, and run again; `atlas --debug` shows the workers' own messages.",
+                seconds=f"{watch.after:g}",
+                tasks=watch.stalled,
+                limit=megabytes(limit),
+            )
+        )
+    return ClusterError(
+        _(
+            "The Dask cluster did no work for {seconds} s while {tasks} of this run's tasks "
+            "were waiting, so the run was stopped. Most often its workers ran out of memory: "
+            "give them more memory or start more workers, and run again; `atlas --debug` "
+            "shows the workers' own messages.",
+            seconds=f"{watch.after:g}",
+            tasks=watch.stalled,
+        )
+    )
+
+
+@contextmanager
+def _watched(client: Client, stall_after: float) -> Iterator[Client]:
+    """``client`` for one run, with the atlas's sizes on its workers and a watch on stalls:
+    closed at the end; a run its watch stopped raises the watch's :class:`ClusterError`."""
+    try:
+        _tell_sizes(client)
+        limit = smallest_memory_limit(client)
+        with _StallWatch(client, stall_after) as watch:
+            try:
+                yield client
+            except Exception:
+                if watch.stalled is not None:
+                    raise _stall_error(watch, limit) from None
+                raise
+    finally:
+        client.close()
+
+
 def _tell_sizes(client: Client) -> None:
     """The atlas's sizes (:mod:`atlas.distributed.sizes`) here and on every worker, so that
     workers spill geometries in time."""
@@ -129,6 +246,7 @@ def dask_client(
     worker_memory: str | int | None = None,
     *,
     quiet: bool = True,
+    stall_after: float = STALL_AFTER_S,
 ) -> Iterator[Client]:
     """A ``distributed.Client`` for one run, closed (with any workers it started) at the end.
 
@@ -145,6 +263,10 @@ def dask_client(
     quiet
         Keep the scheduler's and workers' log lines off the terminal (``atlas --debug``
         shows them).
+    stall_after
+        Seconds the cluster may hold tasks of the run without starting or finishing any:
+        then the run is stopped with a :class:`ClusterError` (a cluster whose workers are
+        stuck, e.g. out of memory, is told, not waited on for good).
 
     Raises
     ------
@@ -152,7 +274,8 @@ def dask_client(
         ``scheduler`` with ``workers`` or ``worker_memory`` (a running cluster has its own),
         or a ``worker_memory`` that is not a size.
     ClusterError
-        The scheduler cannot be reached, or local workers cannot be started.
+        The scheduler cannot be reached, local workers cannot be started, or the run stalled
+        (``stall_after``).
     """
     if scheduler is not None and (workers is not None or worker_memory is not None):
         raise SchemaError(
@@ -180,11 +303,8 @@ def dask_client(
                         error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
                     )
                 ) from None
-            try:
-                _tell_sizes(client)
-                yield client
-            finally:
-                client.close()
+            with _watched(client, stall_after) as watched:
+                yield watched
             return
         try:
             # Near its limit a worker spills what it holds to its disk, and never pauses: a
@@ -206,10 +326,8 @@ def dask_client(
             raise ClusterError(
                 _("Cannot start local Dask workers ({error}).", error=str(exc))
             ) from None
-        client = Client(cluster)
         try:
-            _tell_sizes(client)
-            yield client
+            with _watched(Client(cluster), stall_after) as watched:
+                yield watched
         finally:
-            client.close()
             cluster.close()

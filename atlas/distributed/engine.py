@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.distributed._tasks import PartResult, coverage_group, measure_part, piece
-from atlas.distributed.cluster import worker_failures
+from atlas.distributed.cluster import smallest_memory_limit, worker_failures
 from atlas.distributed.packing import Packed, unpack
 from atlas.distributed.services import ServicePartitions, scatter_services
 from atlas.errors import LayersApartError
@@ -72,13 +72,6 @@ def partition_rows_for(limit: int | None) -> int:
     if not limit:
         return MOST_ROWS
     return int(min(MOST_ROWS, max(FEWEST_ROWS, limit // BYTES_PER_ROW)))
-
-
-def _smallest_limit(client: Client) -> int | None:
-    """The smallest memory limit among the cluster's workers (None when none has one)."""
-    workers = client.scheduler_info().get("workers", {}).values()
-    limits = [int(w.get("memory_limit") or 0) for w in workers]
-    return min((v for v in limits if v > 0), default=None)
 
 
 def _quiet(_: str) -> None:
@@ -247,7 +240,7 @@ def _compute(
     gather_services: bool,
 ) -> GapResult:
     if partition_rows is None:
-        partition_rows = partition_rows_for(_smallest_limit(client))
+        partition_rows = partition_rows_for(smallest_memory_limit(client))
     if services is None:
         if not dataset.has_services or dataset.services.empty:
             return compute_gaps(dataset, standard, progress=progress, allow_apart=allow_apart)
