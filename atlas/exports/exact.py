@@ -125,12 +125,19 @@ def exact_column(values: pd.Series, name: str) -> list[Any]:
         return [v if k else None for v, k in zip(whole, known.tolist(), strict=True)]
     if isinstance(dtype, pd.StringDtype):
         return values.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
-    items = [typed(v) for v in values.to_numpy(dtype=object)]
+    objects = values.to_numpy(dtype=object)
+    if set(map(type, objects)) <= _TEXT_KINDS:  # text and None: already exact
+        return objects.tolist()
+    items = [typed(v) for v in objects]
     if is_count(name):
         numbers_ = [v for v in items if isinstance(v, float)]
         if numbers_ and all(v.is_integer() for v in numbers_):
             items = [int(v) if isinstance(v, float) else v for v in items]
     return items
+
+
+#: The types of a column of text whose values :func:`typed` would leave as they are.
+_TEXT_KINDS = frozenset({str, type(None)})
 
 
 def exact_records(
@@ -204,16 +211,38 @@ _SCALAR_TEXT: dict[type, Any] = {
 }
 
 
-def _column_text(items: list[Any]) -> list[str]:
-    """The JSON texts of one column's exact values: a column of one scalar type (and None) at
-    C speed, others value by value."""
+def _scalar_texts(items: list[Any]) -> list[str] | None:
+    """The JSON texts of values of one scalar type (and None) at C speed; None when the values
+    are of another kind or of several."""
     kinds = set(map(type, items))
     missing = type(None) in kinds
     kinds.discard(type(None))
-    if len(kinds) == 1 and (write := _SCALAR_TEXT.get(kinds.pop())) is not None:
-        if missing:
-            return ["null" if v is None else write(v) for v in items]
-        return list(map(write, items))
+    if len(kinds) != 1 or (write := _SCALAR_TEXT.get(kinds.pop())) is None:
+        return None
+    if missing:
+        return ["null" if v is None else write(v) for v in items]
+    return list(map(write, items))
+
+
+def _list_text(value: list[Any]) -> str:
+    """The JSON text of a list in a record (its items indented by three spaces, its closing
+    bracket by two, as ``json.dumps(indent=1)`` places them there)."""
+    if not value:
+        return "[]"
+    texts = _scalar_texts(value)
+    if texts is None:  # mixed or nested items: the encoder's own text
+        return _value_text(value)
+    return "[\n   " + ",\n   ".join(texts) + "\n  ]"
+
+
+def _column_text(items: list[Any]) -> list[str]:
+    """The JSON texts of one column's exact values: a column of one scalar type (and None) at
+    C speed, a column of lists list by list, others value by value."""
+    texts = _scalar_texts(items)
+    if texts is not None:
+        return texts
+    if set(map(type, items)) == {list}:
+        return list(map(_list_text, items))
     return [_value_text(v) for v in items]
 
 

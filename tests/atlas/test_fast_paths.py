@@ -150,6 +150,20 @@ def test_json_is_written_as_the_encoder_would() -> None:
     )
     assert json_text(odd) == json.dumps(exact_records(odd), ensure_ascii=False, indent=1)
     assert json.loads(json_text(odd))[0]["water_ratio"] is None
+    # Lists are written list by list: of one type, of several, nested, with NaN or numpy
+    # values, empty; a column of text with a numpy string among it.
+    lists = pd.DataFrame(
+        {
+            "ward_shares": [
+                [0.25, 0.75], [], [1, 2.5], ["a", None], [[1], 2], [True, False], [None],
+                [np.float64(0.5), float("nan")], ['quote " and é'], [np.int64(7)],
+            ],
+            "name": ["a", None, np.str_("b"), "c", "d", "e", "f", "g", "h", "i"],
+        }
+    )  # fmt: skip
+    expected = json.dumps(exact_records(lists), ensure_ascii=False, indent=1, allow_nan=False)
+    assert json_text(lists) == expected
+    assert json.loads(json_text(lists))[7]["ward_shares"] == [0.5, None]
 
 
 def test_atlas_gaps_imports_neither_the_store_nor_the_app() -> None:
