@@ -19,7 +19,6 @@ cluster, every field identical to the default engine's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -46,6 +45,7 @@ from atlas.measure.gaps import count_problems
 from atlas.measure.overlap import MOST, layers_apart
 from atlas.measure.pipeline import no_clusters_problem
 from atlas.measure.standards import Standard
+from atlas.progress import Progress, Step, quiet
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -72,10 +72,6 @@ def partition_rows_for(limit: int | None) -> int:
     if not limit:
         return MOST_ROWS
     return int(min(MOST_ROWS, max(FEWEST_ROWS, limit // BYTES_PER_ROW)))
-
-
-def _quiet(_: str) -> None:
-    return None
 
 
 def _empty(frame: Packed) -> gpd.GeoDataFrame:
@@ -175,7 +171,7 @@ def compute_gaps_dask(
     client: Client,
     *,
     services: ServicePartitions | None = None,
-    progress: Callable[[str], None] = _quiet,
+    progress: Progress = quiet,
     allow_apart: bool = False,
     partition_rows: int | None = None,
     settlements_per_task: int = SETTLEMENTS_PER_TASK,
@@ -233,7 +229,7 @@ def _compute(
     standard: Standard,
     client: Client,
     services: ServicePartitions | None,
-    progress: Callable[[str], None],
+    progress: Progress,
     allow_apart: bool,
     partition_rows: int | None,
     settlements_per_task: int,
@@ -256,10 +252,12 @@ def _compute(
     ward_job = client.submit(settlement_wards, on_cluster, wards, crs)
     group = _groups(settlements, settlements_per_task)
     partitions = max(1, -(-services.rows // max(1, partition_rows)))
-    progress(f"partitioning {services.rows} service points spatially")  # i18n-ignore: CLI
+    cutting = f"partitioning {services.rows} service points spatially"  # i18n-ignore: CLI
+    progress(Step("partition", cutting))
     spatial = _spatial(client, services.parts, partitions)
     places = len(settlements)
-    progress(f"attributing the service points to {places} settlements")  # i18n-ignore: CLI
+    attributing = f"attributing the service points to {places} settlements"  # i18n-ignore: CLI
+    progress(Step("attribution", attributing))
     # Positional arguments only: distributed turns a large keyword argument into a task
     # named after the keyword, which breaks when a worker is replaced.
     on_cluster_group = _kept(client, group)
@@ -270,7 +268,7 @@ def _compute(
     summary = client.gather(client.map(_summary, measured))
     located = sum(s[0] for s in summary)
     met = sum(s[1] for s in summary)
-    progress("checking that the layers meet")  # i18n-ignore: CLI progress
+    progress(Step("meet", "checking that the layers meet"))  # i18n-ignore: CLI
     whole: gpd.GeoDataFrame | None = None
     if located and located - met > MOST * located:
         whole = _gathered(client, services.parts)
@@ -279,7 +277,7 @@ def _compute(
         apart = layers_apart(replace(dataset, has_services=False), standard)
     if apart and not allow_apart:
         raise LayersApartError(problems=[a.problem() for a in apart])
-    progress("measuring walking-distance coverage")  # i18n-ignore: CLI progress
+    progress(Step("coverage", "measuring walking-distance coverage"))  # i18n-ignore: CLI
     covered = []
     for g in np.unique(group):
         positions = np.flatnonzero(group == g)

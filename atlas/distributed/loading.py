@@ -8,7 +8,7 @@ dataset's ``services`` frame has no rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,15 +23,12 @@ from atlas.load.columns import Constant
 from atlas.load.dataset import metric_crs_for, no_services, with_clusters
 from atlas.load.schema import CATEGORIES
 from atlas.problems import Report
+from atlas.progress import Progress, Step, quiet
 
 if TYPE_CHECKING:
     from distributed import Client
 
 __all__ = ["load_dataset_dask"]
-
-
-def _quiet(_: str) -> None:
-    return None
 
 
 def load_dataset_dask(
@@ -49,7 +46,7 @@ def load_dataset_dask(
     metric_crs: object = None,
     zeros_are_counts: bool = False,
     municipality_name: str | None = None,
-    progress: Callable[[str], None] = _quiet,
+    progress: Progress = quiet,
 ) -> tuple[Dataset, ServicePartitions]:
     """:func:`atlas.load_dataset` with the service points (GeoParquet) read on ``client``.
 
@@ -68,7 +65,7 @@ def load_dataset_dask(
     mapping, crs, layers, encoding = mapping or {}, crs or {}, layers or {}, encoding or {}
 
     def load(layer: str, path: str | Path) -> tuple[gpd.GeoDataFrame, Report]:
-        progress(_("reading {layer} from {path}", layer=layer, path=path))
+        progress(Step(f"read.{layer}", _("reading {layer} from {path}", layer=layer, path=path)))
         return load_layer(
             path,
             layer,
@@ -81,7 +78,9 @@ def load_dataset_dask(
         )
 
     settlements_frame, settlements_report = load("settlements", settlements)
-    progress(_("reading {layer} from {path}", layer="services", path=services))
+    progress(
+        Step("read.services", _("reading {layer} from {path}", layer="services", path=services))
+    )
     with worker_failures():
         points = read_services(
             services,

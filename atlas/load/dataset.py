@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from atlas.load.provenance import InputFile, describe_input
 from atlas.load.schema import CATEGORIES, count_fields, layer_spec
 from atlas.load.validate import validate_layer
 from atlas.problems import Problem, Report
+from atlas.progress import Progress, Step, quiet
 from atlas.registry import SAMPLE, sample_files
 
 __all__ = [
@@ -31,12 +32,6 @@ __all__ = [
     "no_services",
     "with_clusters",
 ]
-
-Progress = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -216,7 +211,7 @@ def load_dataset(
     name: str | None = None,
     zeros_are_counts: bool = False,
     municipality_name: str | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     encoding: Mapping[str, str] | None = None,
 ) -> Dataset:
     """Read, map and validate a dataset's layers; raise once if any layer is unusable.
@@ -312,7 +307,7 @@ def load_dataset(
     inputs: list[InputFile] = []
 
     def load(layer: str, path: str | Path) -> tuple[gpd.GeoDataFrame, Report]:
-        progress(_("reading {layer} from {path}", layer=layer, path=path))
+        progress(Step(f"read.{layer}", _("reading {layer} from {path}", layer=layer, path=path)))
         frame, report, described = _read_checked(
             path,
             layer,
@@ -333,7 +328,12 @@ def load_dataset(
         reports.append(services_report)
     else:
         services_frame = no_services()
-        progress(_("no service points: the settlements' own counts are the only counts"))
+        progress(
+            Step(
+                "no-services",
+                _("no service points: the settlements' own counts are the only counts"),
+            )
+        )
     wards_frame = None
     if wards is not None:
         wards_frame, wards_report = load("wards", wards)
@@ -412,11 +412,11 @@ def with_clusters(
     settlements_report: Report,
     clusters: str | Path,
     mapping: Mapping[str, str | Constant] | None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> tuple[gpd.GeoDataFrame, Report, InputFile]:
     """The settlements with the cluster membership table at ``clusters`` applied (when both
     are usable), the table's report and its description."""
-    progress(_("reading cluster membership from {path}", path=clusters))
+    progress(Step("read.clusters", _("reading cluster membership from {path}", path=clusters)))
     membership, report = read_membership(clusters, mapping)
     if report.ok and settlements_report.ok:
         settlements, extra = apply_membership(settlements, membership)
@@ -441,7 +441,7 @@ def load_sample(
     metric_crs: object = None,
     zeros_are_counts: bool = False,
     municipality_name: str | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> Dataset:
     """The embedded sample dataset (see ``data/README.md``).
 

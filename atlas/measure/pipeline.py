@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -23,6 +22,7 @@ from atlas.measure.overlap import Measured, layers_apart
 from atlas.measure.standards import Standard
 from atlas.measure.wards import primary_wards, settlement_wards
 from atlas.problems import Problem
+from atlas.progress import Progress, Step, quiet
 
 __all__ = ["GapResult", "compute_gaps", "no_clusters_problem", "recount"]
 
@@ -68,7 +68,7 @@ def compute_gaps(
     dataset: Dataset,
     standard: Standard,
     *,
-    progress: Callable[[str], None] = lambda _: None,
+    progress: Progress = quiet,
     config: Config | None = None,
     allow_apart: bool = False,
 ) -> GapResult:
@@ -132,9 +132,10 @@ def compute_gaps(
     with Workers(config.workers) as workers:
         places, points = len(settlements), len(services)
         # The progress lines are the command line's, at a terminal, in English.
-        progress(f"finding the service points near {places} settlements")  # i18n-ignore: CLI
+        near = f"finding the service points near {places} settlements"  # i18n-ignore: CLI
+        progress(Step("nearby", near))
         nearby = nearby_pairs(metric_xy(services, crs, workers), polygons, standard.reach, workers)
-        progress("checking that the layers meet")  # i18n-ignore: CLI progress
+        progress(Step("meet", "checking that the layers meet"))  # i18n-ignore: CLI
         measured = Measured(
             nearby, polygons, None if dataset.wards is None else wards.geometry.to_numpy()
         )
@@ -142,13 +143,16 @@ def compute_gaps(
         if apart and not allow_apart:
             raise LayersApartError(problems=[a.problem() for a in apart])
         if dataset.wards is not None:
-            progress(f"overlaying {len(dataset.wards)} wards")  # i18n-ignore: CLI progress
+            progress(Step("overlay", f"overlaying {len(wards)} wards"))  # i18n-ignore: CLI
         ward_job = workers.submit(settlement_wards, settlements, wards, crs)
-        progress("measuring walking-distance coverage")  # i18n-ignore: CLI progress
+        progress(Step("coverage", "measuring walking-distance coverage"))  # i18n-ignore: CLI
         cover_job = workers.submit(
             lambda: coverage(settlements, services, standard, crs, nearby, workers=workers)
         )
-        progress(f"attributing {points} service points to {places} settlements")  # i18n-ignore: CLI
+        attributing = (
+            f"attributing {points} service points to {places} settlements"  # i18n-ignore: CLI
+        )
+        progress(Step("attribution", attributing))
         attribution = attribute_services(
             services, settlements, standard, crs, nearby, workers=workers
         )

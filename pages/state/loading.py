@@ -3,10 +3,10 @@ measures the layers and draws the map, and how far it has got.
 
 Each script run starts with :func:`begin` and ends with :func:`finish` (``streamlit_app.py``).
 The slow steps run inside cached functions, and only on a cache miss: they report with
-:func:`step` (or through the callables :func:`load_steps` and :func:`gaps_steps` hand to the
-loaders and to :func:`atlas.compute_gaps`), and the bar appears, in the page's main area, at
-the first step a run reports; a run whose every cache is filled shows none. When the run ends,
-the bar goes.
+:func:`step`, or through :func:`report_steps` (the ``progress`` handed to the loaders and to
+:func:`atlas.compute_gaps`, whose steps it knows by their codes). The bar appears, in the
+page's main area, at the first step a run reports; a run whose every cache is filled shows
+none. When the run ends, the bar goes.
 
 The bar of a run lives in a context variable of the run's thread (each script run has a thread
 of its own), never at module level: two sessions loading at once each see their own.
@@ -14,19 +14,17 @@ of its own), never at module level: two sessions loading at once each see their 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
 
 from atlas.i18n import N_, _
-
-if TYPE_CHECKING:
-    from pages.state.choices import Source
+from atlas.progress import step_code
 
 __all__ = [
     "DRAWING",
@@ -34,8 +32,7 @@ __all__ = [
     "SENDING",
     "begin",
     "finish",
-    "gaps_steps",
-    "load_steps",
+    "report_steps",
     "shown",
     "step",
 ]
@@ -61,13 +58,19 @@ PREPARING = (0.75, N_("Preparing the map layers…"))
 DRAWING = (0.88, N_("Drawing the map…"))
 SENDING = (0.92, N_("Sending the map to the browser…"))
 
-#: :func:`atlas.compute_gaps`'s progress lines (English, for the terminal) by their start.
-_GAPS = {
-    "finding the service points near": NEARBY,  # i18n-ignore: compute_gaps' line
-    "checking that the layers meet": MEET,  # i18n-ignore: compute_gaps' line
-    "overlaying": OVERLAY,  # i18n-ignore: compute_gaps' line
-    "measuring walking-distance coverage": COVERAGE,  # i18n-ignore: compute_gaps' line
-    "attributing": COUNTING,  # i18n-ignore: compute_gaps' line
+#: The step of each progress code (:class:`atlas.progress.Step`) the loaders and
+#: :func:`atlas.compute_gaps` report: their words are for a terminal, never read here.
+_STEPS = {
+    "read.settlements": SETTLEMENTS,
+    "read.services": SERVICES,
+    "no-services": NO_SERVICES,
+    "read.wards": WARDS,
+    "read.clusters": CLUSTERS,
+    "nearby": NEARBY,
+    "meet": MEET,
+    "overlay": OVERLAY,
+    "coverage": COVERAGE,
+    "attribution": COUNTING,
 }
 
 
@@ -127,34 +130,9 @@ def finish() -> None:
             bar.slot.empty()
 
 
-def load_steps(source: Source) -> Callable[[str], None]:
-    """The ``progress`` of :func:`atlas.load_dataset` for ``source``: the loader reports the
-    settlements, then the service points (or that there are none), the wards and the clusters
-    when given, in that order, so its n-th message is the n-th of those steps (its words are
-    not read: they are worded for the terminal)."""
-    steps = [
-        SETTLEMENTS,
-        SERVICES if source.services or source.settlements is None else NO_SERVICES,
-    ]
-    steps += [WARDS] if source.wards or source.settlements is None else []
-    steps += [CLUSTERS] if source.clusters else []
-    calls = iter(steps)
-
-    def report(_message: str) -> None:
-        at = next(calls, None)
-        if at is not None:
-            step(at)
-
-    return report
-
-
-def gaps_steps() -> Callable[[str], None]:
-    """The ``progress`` of :func:`atlas.compute_gaps`: its lines, by their start, as steps."""
-
-    def report(message: str) -> None:
-        for start, at in _GAPS.items():
-            if message.startswith(start):
-                step(at)
-                return
-
-    return report
+def report_steps(line: str) -> None:
+    """The ``progress`` of :func:`atlas.load_dataset` and :func:`atlas.compute_gaps`: each
+    line's step by its code (a line without a known code says nothing)."""
+    at = _STEPS.get(step_code(line) or "")
+    if at is not None:
+        step(at)

@@ -150,7 +150,7 @@ def load_source(source: Source, categories: tuple[str, ...]) -> atlas.Dataset:
     in the metric CRS the app was started with (by default each dataset's UTM zone)."""
     metric_crs = served_config().metric_crs
     # The first open's progress bar says which layer is being read and checked.
-    progress = loading.load_steps(source)
+    progress = loading.report_steps
     if source.settlements is None:
         return atlas.load_sample(
             categories=list(categories),

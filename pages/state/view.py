@@ -55,7 +55,7 @@ def gaps(source: Source, standard: str, population: RasterChoice | None = None) 
         load_standard(standard),
         config=served_config(),
         allow_apart=True,
-        progress=loading.gaps_steps(),
+        progress=loading.report_steps,
     )
 
 
@@ -91,7 +91,7 @@ def gaps_as_of(
         load_standard(standard),
         config=served_config(),
         allow_apart=True,
-        progress=loading.gaps_steps(),
+        progress=loading.report_steps,
     )
 
 

@@ -4,14 +4,15 @@ cache."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import atlas
+from atlas.progress import Step
 from pages.state import loading
-from pages.state.choices import Source
 
 
 @pytest.fixture
@@ -25,24 +26,37 @@ def steps(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, str]]:
 def test_reading_the_sample_says_each_layer_in_the_order_it_is_read(
     steps: list[tuple[float, str]],
 ) -> None:
-    atlas.load_sample(progress=loading.load_steps(Source("Sample")))
+    atlas.load_sample(progress=loading.report_steps)
     assert steps == [loading.SETTLEMENTS, loading.SERVICES, loading.WARDS]
 
 
 def test_files_without_services_or_wards_but_with_clusters_get_their_own_steps(
+    steps: list[tuple[float, str]], tmp_path: Path
+) -> None:
+    sample = atlas.load_sample()
+    settlements = tmp_path / "settlements.gpkg"
+    sample.settlements.drop(columns="cluster").assign(water_working=2).to_file(settlements)
+    clusters = tmp_path / "clusters.csv"
+    sample.settlements[["settlement_id", "cluster"]].dropna().to_csv(clusters, index=False)
+    atlas.load_dataset(settlements, clusters=clusters, progress=loading.report_steps)
+    assert steps == [loading.SETTLEMENTS, loading.NO_SERVICES, loading.CLUSTERS]
+
+
+def test_lines_are_known_by_their_code_never_by_their_words(
     steps: list[tuple[float, str]],
 ) -> None:
-    report = loading.load_steps(Source("Files: a", settlements="a.gpkg", clusters="c.csv"))
-    for message in ("reading settlements", "no service points", "reading clusters", "more"):
-        report(message)
-    assert steps == [loading.SETTLEMENTS, loading.NO_SERVICES, loading.CLUSTERS]
+    # The same step in another language, a line without a code, and a code not known here.
+    loading.report_steps(Step("read.wards", "ukufunda izigceme"))
+    loading.report_steps("reading wards from wards.gpkg")
+    loading.report_steps(Step("somewhere.else", "reading wards"))
+    assert steps == [loading.WARDS]
 
 
 def test_measuring_says_each_step_of_compute_gaps_in_order(
     steps: list[tuple[float, str]],
 ) -> None:
     atlas.compute_gaps(
-        atlas.load_sample(), atlas.load_standard("cape-town"), progress=loading.gaps_steps()
+        atlas.load_sample(), atlas.load_standard("cape-town"), progress=loading.report_steps
     )
     assert steps == [
         loading.NEARBY,
