@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from atlas.distributed import compute_gaps_dask, dask_client, load_dataset_dask
+from atlas.distributed.cluster import Polling
 from atlas.errors import ClusterError
 from atlas.load import load_dataset
 from atlas.measure import compute_gaps, load_standard
@@ -57,31 +57,21 @@ def _rss() -> int:
     return int(psutil.Process().memory_info().rss)
 
 
-class Peaks:
-    """Peak RSS per worker, sampled in a thread while a run goes on."""
+class Peaks(Polling):
+    """Peak RSS per worker, sampled every 0.2 s while a run goes on."""
 
     def __init__(self, client: object) -> None:
+        super().__init__(0.2)
         self.client = client
         self.peaks: dict[str, int] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            try:
-                for worker, rss in self.client.run(_rss).items():  # type: ignore[attr-defined]
-                    self.peaks[worker] = max(self.peaks.get(worker, 0), rss)
-            except (OSError, TimeoutError):  # a worker restarting
-                pass
-            self._stop.wait(0.2)
-
-    def __enter__(self) -> Peaks:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+    def poll(self) -> bool:
+        try:
+            for worker, rss in self.client.run(_rss).items():  # type: ignore[attr-defined]
+                self.peaks[worker] = max(self.peaks.get(worker, 0), rss)
+        except (OSError, TimeoutError):  # a worker restarting
+            pass
+        return True
 
 
 def main() -> None:

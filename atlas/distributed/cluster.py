@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from atlas.errors import ClusterError, SchemaError
 from atlas.i18n import _
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONNECT_TIMEOUT_S",
     "STALL_AFTER_S",
+    "Polling",  # i18n-ignore: a name of the API
     "dask_client",
     "parse_memory",
     "smallest_memory_limit",
@@ -145,20 +146,26 @@ def _activity(dask_scheduler: Any) -> tuple[int, int]:
     return dask_scheduler.transition_counter, sum(ts.state not in _SETTLED for ts in tasks)
 
 
-class _StallWatch:
-    """A thread that asks the scheduler, every few seconds, whether the run's tasks move: when
-    tasks are to do and none has started or finished for ``after`` seconds, it closes the
-    client, so that what waits on the cluster stops waiting (Dask then cancels the run's
-    futures), and :attr:`stalled` says how many tasks were left."""
+class Polling:
+    """A daemon thread that calls :meth:`poll` every ``every`` seconds while its ``with`` block
+    runs (and stops early when :meth:`poll` returns False): the watch on a run's stalls, and
+    the benchmarks' sampling of the workers' memory."""
 
-    def __init__(self, client: Client, after: float) -> None:
-        self.client = client
-        self.after = after
-        self.stalled: int | None = None
+    def __init__(self, every: float) -> None:
+        self.every = every
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="atlas-stall-watch", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=type(self).__name__, daemon=True)
 
-    def __enter__(self) -> _StallWatch:
+    def poll(self) -> bool:
+        """One look; False to stop looking."""
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            if not self.poll():
+                return
+
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -166,21 +173,34 @@ class _StallWatch:
         self._stop.set()
         self._thread.join()
 
-    def _watch(self) -> None:
-        last: int | None = None
-        since = time.monotonic()
-        while not self._stop.wait(min(5.0, self.after / 4)):
-            try:
-                moves, to_do = self.client.run_on_scheduler(_activity)
-            except Exception:  # a lost scheduler: what waits on it says so itself
-                continue
-            now = time.monotonic()
-            if moves != last or not to_do:
-                last, since = moves, now
-            elif now - since >= self.after:
-                self.stalled = int(to_do)
-                self.client.close()
-                return
+
+class _StallWatch(Polling):
+    """Asks the scheduler, every few seconds, whether the run's tasks move: when tasks are to
+    do and none has started or finished for ``after`` seconds, it closes the client, so that
+    what waits on the cluster stops waiting (Dask then cancels the run's futures), and
+    :attr:`stalled` says how many tasks were left."""
+
+    def __init__(self, client: Client, after: float) -> None:
+        super().__init__(min(5.0, after / 4))
+        self.client = client
+        self.after = after
+        self.stalled: int | None = None
+        self._last: int | None = None
+        self._since = time.monotonic()
+
+    def poll(self) -> bool:
+        try:
+            moves, to_do = self.client.run_on_scheduler(_activity)
+        except Exception:  # a lost scheduler: what waits on it says so itself
+            return True
+        now = time.monotonic()
+        if moves != self._last or not to_do:
+            self._last, self._since = moves, now
+        elif now - self._since >= self.after:
+            self.stalled = int(to_do)
+            self.client.close()
+            return False
+        return True
 
 
 def _stall_error(watch: _StallWatch, limit: int | None) -> ClusterError:
