@@ -95,8 +95,9 @@ def main() -> None:
     )
 
     # Smaller than the points, but above what a worker's own Python and libraries take (about
-    # 200 MB). On the national set 900 MB completes; at 0.75 of the points (725 MB) the workers
-    # were restarted and the run stalled (2026-12-02, issue #18).
+    # 200 MB). On the national set 900 MB completes (295 s), and so did 725 MB (284 s,
+    # 2026-12-03; it had stalled on 2026-12-02); at 550 MB the workers stall, and the run is
+    # stopped by dask_client's watch (issue #18).
     limit_mb = max(int(points_mb * 0.93), 400)
     runs = [
         ("1 worker", 1, None),

@@ -206,7 +206,7 @@ class _StallWatch(Polling):
 def _stall_error(watch: _StallWatch, limit: int | None) -> ClusterError:
     """What a run stopped by its watch says (with the workers' memory limit when they have
     one)."""
-    from atlas.load.limits import megabytes
+    from dask.utils import format_bytes  # in the units --worker-memory takes: 524.52 MiB
 
     if limit:
         return ClusterError(
@@ -217,7 +217,7 @@ def _stall_error(watch: _StallWatch, limit: int | None) -> ClusterError:
                 "workers, and run again; `atlas --debug` shows the workers' own messages.",
                 seconds=f"{watch.after:g}",
                 tasks=watch.stalled,
-                limit=megabytes(limit),
+                limit=format_bytes(limit),
             )
         )
     return ClusterError(

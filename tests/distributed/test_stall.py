@@ -34,7 +34,7 @@ def test_a_run_whose_tasks_never_finish_is_stopped_with_what_to_do() -> None:
     assert message.startswith(
         "The Dask cluster did no work for 2 s while 1 of this run's tasks were waiting"
     ), message
-    assert "(each has 512 MB)" in message and "--worker-memory" in message
+    assert "(each has 512.00 MiB)" in message and "--worker-memory" in message
     assert "Traceback" not in message
     # Stopped after the 2 s without a move (checked every 0.5 s), not after the task's 120 s;
     # the rest is the worker's start and its stop.
