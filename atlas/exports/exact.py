@@ -87,6 +87,10 @@ def field_names(table: pd.DataFrame, columns: Sequence[str] | None) -> list[str]
     return [c for c in (table.columns if columns is None else columns) if c != "geometry"]
 
 
+#: The types of a column of text whose values :func:`typed` would leave as they are.
+_TEXT_KINDS = frozenset({str, type(None)})
+
+
 def exact_column(values: pd.Series, name: str) -> list[Any]:
     """The exact values of one column (:func:`typed`); a count whose known values are all
     whole gives ints (a float column only because some are missing: 571, not 571.0).
@@ -134,10 +138,6 @@ def exact_column(values: pd.Series, name: str) -> list[Any]:
         if numbers_ and all(v.is_integer() for v in numbers_):
             items = [int(v) if isinstance(v, float) else v for v in items]
     return items
-
-
-#: The types of a column of text whose values :func:`typed` would leave as they are.
-_TEXT_KINDS = frozenset({str, type(None)})
 
 
 def exact_records(
