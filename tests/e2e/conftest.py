@@ -48,12 +48,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if isinstance(value, Page):
             try:
                 text = value.page.inner_text("body", timeout=5_000)
-                ARTIFACTS.mkdir(exist_ok=True)
-                shot = ARTIFACTS / f"failed-{item.name}-{name}.png"
-                value.page.screenshot(path=str(shot), timeout=10_000)
-                text += f"\n(screenshot: {shot})"
             except Exception as exc:  # the page itself may be what broke
                 text = f"(could not read the page: {exc})"
+            shot = ARTIFACTS / f"failed-{item.name}-{name}.png"
+            try:
+                ARTIFACTS.mkdir(exist_ok=True)
+                value.page.screenshot(path=str(shot), timeout=10_000)
+                text += f"\n(screenshot: {shot})"
+            except Exception as exc:  # the text is kept without it
+                text += f"\n(no screenshot: {exc})"
             report.sections.append((f"page text at failure ({name})", text[-4000:]))
     # The log of the app the test used (a server fixture's URL names its port), else the newest.
     ports = {v.rsplit(":", 1)[-1] for v in fixtures.values() if isinstance(v, str) and "://" in v}
