@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from atlas.cli.acting import add_acting
-from atlas.cli.console import Progress, write_result
+from atlas.cli.console import Progress, leave_to_exit, write_result
 from atlas.cli.inputs import add_allow_apart, measure
 from atlas.cli.options import (
     add_data_options,
@@ -17,6 +17,7 @@ from atlas.cli.options import (
     add_format,
     add_output,
     add_raster_options,
+    engine_of,
 )
 from atlas.cli.timing import add_as_of
 from atlas.errors import SchemaError
@@ -44,7 +45,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     """Run ``atlas gaps``; errors are raised for the CLI boundary to print."""
     say = Progress(args.quiet)
-    _, result = measure(args, say)
+    dataset, result = measure(args, say)
     if args.level == "cluster":
         if args.format == "geojson":
             raise SchemaError(
@@ -57,4 +58,6 @@ def run(args: argparse.Namespace) -> int:
         columns = [*fields_of(table, SETTLEMENT_FIELDS), *category_columns(result.standard)]
     writer = {"json": to_json, "csv": to_csv, "geojson": to_geojson}[args.format]
     write_result(writer(table, columns), args.output, say, f"{len(table)} {args.level} records")
+    if engine_of(args) != "dask" and not (getattr(args, "db", None) or args.acting):
+        leave_to_exit(dataset, result, table)
     return 0

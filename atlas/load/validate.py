@@ -15,11 +15,15 @@ status words translated.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 from pyproj import CRS
 
 from atlas.i18n import _, ngettext
@@ -55,10 +59,12 @@ def as_text(values: pd.Series) -> pd.Series:
 
 
 def _text_and_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
-    """:func:`as_text`, and for a text column whose values it left as they were, a code per
-    row (equal codes, equal texts; -1 missing) that tells duplicates without hashing again."""
+    """:func:`as_text`, and for a text column a code per row (equal codes, equal texts; -1
+    missing) that tells duplicates and distinct values without hashing again."""
     dtype = values.dtype
     codes = None
+    if isinstance(values.array, ArrowStringArray):
+        return _arrow_text_and_codes(values)
     if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         out = np.full(len(numbers), None, dtype=object)
@@ -87,7 +93,72 @@ def _text_and_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
             codes = found
     else:
         out = np.array([_one_text(v) for v in values.to_numpy(dtype=object)], dtype=object)
-    return pd.Series(out, index=values.index, dtype=object), codes
+    return pd.Series(out, index=values.index, dtype=object, copy=False), codes
+
+
+def _arrow_text_and_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """:func:`_text_and_codes` of a column Arrow holds (what pandas reads text as): trimmed
+    and hashed by Arrow, without a Python call per row; each distinct text made a Python string
+    once (a column of 3,000,000 unique ids took 2.7 s value by value, 0.9 s so)."""
+    arrow = pa.chunked_array(values.array.__arrow_array__())
+    trimmed = pc.utf8_trim(arrow, characters=PYTHON_SPACE)
+    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
+    encoded = pc.dictionary_encode(trimmed).combine_chunks()
+    codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.intp, copy=False)
+    lookup = np.empty(len(encoded.dictionary) + 1, dtype=object)
+    lookup[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
+    lookup[-1] = None
+    return pd.Series(lookup[codes], index=values.index, dtype=object, copy=False), codes
+
+
+#: What Python's ``str.strip()`` removes (every character whose ``isspace()`` is true), so Arrow
+#: trims exactly what the value-by-value reading did.
+PYTHON_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A text column as a code per row (-1 missing) and its distinct present texts, one per
+    code: what validation checks once per distinct value, not once per row."""
+
+    codes: np.ndarray
+    distinct: np.ndarray
+
+    @classmethod
+    def of(cls, values: pd.Series) -> _Coded:
+        """The column read as :func:`as_text` reads it."""
+        text, codes = _text_and_codes(values)
+        if codes is None:
+            codes, _uniques = pd.factorize(text, use_na_sentinel=True)
+        present = codes >= 0
+        one = np.zeros(int(codes.max(initial=-1)) + 1, dtype=np.intp)
+        one[codes[present]] = np.flatnonzero(present)  # a row of each code
+        return cls(codes, text.to_numpy()[one])
+
+    @property
+    def missing(self) -> np.ndarray:
+        """Rows without a text."""
+        return self.codes < 0
+
+    def map(self, change: Callable[[Any], Any]) -> _Coded:
+        """``change`` of each distinct text (the codes stay: equal texts stay equal)."""
+        distinct = np.empty(len(self.distinct), dtype=object)
+        distinct[:] = list(map(change, self.distinct.tolist()))
+        return _Coded(self.codes, distinct)
+
+    def rows(self, per_distinct: np.ndarray, missing: bool) -> np.ndarray:
+        """A flag per row from a flag per distinct text (``missing`` for rows without one)."""
+        return np.append(np.asarray(per_distinct, dtype=bool), missing)[self.codes]
+
+    def text(self, index: pd.Index, missing: object = None) -> pd.Series:
+        """The texts per row (``missing`` where none), objects sharing one string per text."""
+        lookup = np.empty(len(self.distinct) + 1, dtype=object)
+        lookup[:-1] = self.distinct
+        lookup[-1] = missing
+        return pd.Series(lookup[self.codes], index=index, dtype=object, copy=False)
 
 
 def _duplicated(text: pd.Series, codes: np.ndarray | None) -> np.ndarray:
@@ -99,22 +170,6 @@ def _duplicated(text: pd.Series, codes: np.ndarray | None) -> np.ndarray:
     dup = np.zeros(len(codes), dtype=bool)
     dup[present] = counts[codes[present]] > 1
     return dup
-
-
-def per_distinct(values: pd.Series, change: Callable[[Any], Any]) -> pd.Series:
-    """``change`` applied to each distinct present value of ``values`` once, missing values
-    left None: a text column as objects whose rows share one string per distinct value.
-
-    Examples
-    --------
-    >>> per_distinct(pd.Series(["Working", None, "working"]), str.lower).tolist()
-    ['working', None, 'working']
-    """
-    codes, distinct = pd.factorize(values, use_na_sentinel=True)
-    lookup = np.empty(len(distinct) + 1, dtype=object)
-    lookup[:-1] = list(map(change, distinct.tolist()))
-    lookup[-1] = None
-    return pd.Series(lookup[codes], index=values.index, dtype=object)
 
 
 def _one_text(v: object) -> str | None:
@@ -140,7 +195,7 @@ def _check_fields(
             text, codes = _text_and_codes(col)
             out[f.name] = text
             if f.kind == "id":
-                empty = text.isna().to_numpy()
+                empty = codes < 0 if codes is not None else text.isna().to_numpy()
                 if empty.any():
                     problems.append(
                         Problem(
@@ -206,9 +261,10 @@ def _check_fields(
                 numbers = numbers.map(round_half_up).astype(float)
             out[f.name] = numbers
         elif f.kind == "category":
-            text = per_distinct(as_text(col), str.lower)
+            coded = _Coded.of(col).map(str.lower)
+            text = coded.text(out.index)
             out[f.name] = text
-            bad = (~text.isin(list(categories))).to_numpy()
+            bad = coded.rows(~np.isin(coded.distinct, list(categories)), missing=True)
             if bad.any():
                 unknown = tuple(sorted({str(v) for v in text[bad] if v is not None}))
                 problems.append(
@@ -238,14 +294,21 @@ def _check_fields(
                     )
                 )
         elif f.kind == "status":
-            text = per_distinct(as_text(col), lambda v: v.lower().strip())
-            missing = text.isna().to_numpy()
             # Each distinct word once: a layer of 300,000 points has a handful.
-            translated = per_distinct(text, lambda v: STATUS_SYNONYMS.get(v, v))
-            changed = (text.notna() & (translated != text)).to_numpy()
-            if changed.any():
+            words = _Coded.of(col).map(lambda v: v.lower().strip())
+            missing = words.missing
+            translated_words = words.map(lambda v: STATUS_SYNONYMS.get(v, v))
+            changed_words = translated_words.distinct != words.distinct
+            if changed_words.any():
                 pairs = sorted(
-                    {f"{a} -> {b}" for a, b in zip(text[changed], translated[changed], strict=True)}
+                    {
+                        f"{a} -> {b}"
+                        for a, b in zip(
+                            words.distinct[changed_words],
+                            translated_words.distinct[changed_words],
+                            strict=True,
+                        )
+                    }
                 )
                 problems.append(
                     Problem(
@@ -270,9 +333,11 @@ def _check_fields(
                         rows=rows_of(missing, out.index),
                     )
                 )
-            translated = translated.fillna("unknown")
-            bad = (~translated.isin(list(STATUSES))).to_numpy()
+            bad = translated_words.rows(
+                ~np.isin(translated_words.distinct, list(STATUSES)), missing=False
+            )
             if bad.any():
+                text = words.text(out.index)
                 problems.append(
                     Problem(
                         "error",
@@ -287,7 +352,7 @@ def _check_fields(
                         values=tuple(str(v) for v in text[bad]),
                     )
                 )
-            out[f.name] = translated
+            out[f.name] = translated_words.text(out.index, missing="unknown")
     return out, problems
 
 

@@ -24,7 +24,7 @@ from atlas.exports.exact import exact_records, json_text
 from atlas.load._geometry_parse import read_geoparquet
 from atlas.load._wkb_points import read_point_parquet
 from atlas.load.crs import to_metric
-from atlas.load.validate import as_text, per_distinct
+from atlas.load.validate import PYTHON_SPACE, as_text, validate_layer
 from atlas.measure._nearby import metric_xy, nearby_pairs
 from atlas.measure.overlap import Measured, layers_apart
 from tests.conftest import real_path
@@ -105,11 +105,51 @@ def test_text_is_read_as_value_by_value(values: pd.Series, expected: list[object
 
 
 def test_rows_share_one_string_per_distinct_value() -> None:
-    statuses = pd.Series(["Working", "working", None, "Working"] * 1000, dtype="str")
-    lowered = per_distinct(as_text(statuses), str.lower)
-    assert lowered.tolist()[:4] == ["working", "working", None, "working"]
-    # 3,000 rows, two strings: one per distinct value read ("Working", "working").
-    assert len({id(v) for v in lowered if v is not None}) == 2
+    n = 4000
+    frame = gpd.GeoDataFrame(
+        {
+            "service_id": [f"p{i}" for i in range(n)],
+            "category": ["Water", "water", "WATER ", "sanitation"] * (n // 4),
+            "status": ["Working", "working", None, "Working"] * (n // 4),
+        },
+        geometry=shapely.points(np.full(n, 28.1), np.full(n, -26.2)),
+        crs="EPSG:4326",
+    ).astype({"service_id": "str", "category": "str", "status": "str"})
+    out, report = validate_layer(frame, "services")
+    assert report.ok
+    assert out["status"].tolist()[:4] == ["working", "working", "unknown", "working"]
+    assert out["category"].tolist()[:4] == ["water", "water", "water", "sanitation"]
+    # 4,000 rows, one string per distinct value read (not one per row): "Working" and
+    # "working" lowered, and "unknown" for the empty ones.
+    assert len({id(v) for v in out["status"]}) == 3
+    assert len({id(v) for v in out["category"]}) <= 4
+    assert out["service_id"].tolist() == [f"p{i}" for i in range(n)]
+    empty = [p for p in report.problems if "Empty status" in p.message]
+    assert len(empty) == 1 and empty[0].rows == tuple(range(3, n + 1, 4))
+
+
+def test_arrow_text_reads_as_python_strips() -> None:
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert spaces == PYTHON_SPACE
+    texts = ["a", " a", "a\u3000", "\x1cb\x1f", "\u200bc", "", "  ", None, "ü ", "x y", "a"]
+    arrow = pd.Series(texts, dtype="str")
+    python = pd.Series(texts, dtype=object)
+    assert as_text(arrow).tolist() == as_text(python).tolist()
+    assert as_text(arrow).tolist()[:6] == ["a", "a", "a", "b", "\u200bc", None]
+
+
+def test_unique_ids_in_arrow_are_not_duplicates_and_stripped_ones_are(tmp_path: Path) -> None:
+    ids = pd.Series([f"id{i}" for i in range(1000)] + [" id7", "id8\t", None, ""], dtype="str")
+    frame = gpd.GeoDataFrame(
+        {"service_id": ids, "category": "water", "status": "working"},
+        geometry=shapely.points(np.full(len(ids), 28.1), np.full(len(ids), -26.2)),
+        crs="EPSG:4326",
+    )
+    _, report = validate_layer(frame, "services")
+    dup = [p for p in report.problems if "Duplicate" in p.message]
+    empty = [p for p in report.problems if "Empty service_id" in p.message]
+    assert len(dup) == 1 and dup[0].rows == (8, 9, 1001, 1002)
+    assert len(empty) == 1 and empty[0].rows == (1003, 1004)
 
 
 def test_duplicate_ids_after_stripping_are_still_found(tmp_path: Path) -> None:
@@ -179,3 +219,44 @@ def test_atlas_gaps_imports_neither_the_store_nor_the_app() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_atlas_gaps_ends_without_freeing_and_writes_all_its_output(tmp_path: Path) -> None:
+    # The process ends with os._exit once the output is written: standard output flushed,
+    # the file whole, the exit status kept.
+    out = subprocess.run(
+        [sys.executable, "-m", "atlas.cli", "gaps", "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    records = json.loads(out.stdout)
+    assert len(records) == len(atlas.load_sample().settlements)
+    wrong = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "atlas.cli",
+            "gaps",
+            "--quiet",
+            "--level",
+            "cluster",
+            "--format",
+            "geojson",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert wrong.returncode != 0 and "Clusters have no geometry" in wrong.stderr
+
+
+def test_in_process_commands_leave_nothing_behind(capsys: pytest.CaptureFixture[str]) -> None:
+    from atlas.cli import main
+    from atlas.cli.console import left_to_exit
+
+    assert main(["gaps", "--quiet"]) == 0
+    assert json.loads(capsys.readouterr().out)
+    assert left_to_exit() is True  # the sample's data, kept for the exit
+    assert left_to_exit() is False  # and forgotten once asked
