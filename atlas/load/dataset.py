@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
+from atlas.bulk import many_objects
 from atlas.errors import CRSError, SchemaError, ValidationError
 from atlas.i18n import _
 from atlas.load.columns import Constant, apply_mapping
@@ -74,6 +75,7 @@ class Dataset:
     has_services: bool = True
 
 
+@many_objects()
 def load_layer(
     path: str | Path,
     layer: str,
@@ -197,6 +199,7 @@ def _read_checked(
     return frame, report, describe_input(layer, path, source_crs, len(raw.frame), len(frame))
 
 
+@many_objects()
 def load_dataset(
     settlements: str | Path,
     services: str | Path | None = None,

@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from atlas.bulk import many_objects
 from atlas.config import Config
 from atlas.errors import LayersApartError
 from atlas.i18n import _
@@ -64,6 +65,7 @@ class GapResult:
     apart: tuple[Problem, ...] = ()
 
 
+@many_objects()
 def compute_gaps(
     dataset: Dataset,
     standard: Standard,

@@ -260,3 +260,50 @@ def test_in_process_commands_leave_nothing_behind(capsys: pytest.CaptureFixture[
     assert json.loads(capsys.readouterr().out)
     assert left_to_exit() is True  # the sample's data, kept for the exit
     assert left_to_exit() is False  # and forgotten once asked
+
+
+def test_the_collector_pauses_while_many_objects_are_made_and_runs_again_after() -> None:
+    import gc
+    import threading
+
+    from atlas.bulk import many_objects
+
+    assert gc.isenabled()
+    inside = threading.Event()
+    leave = threading.Event()
+    seen: list[bool] = []
+
+    def other_thread() -> None:
+        with many_objects():
+            inside.set()
+            leave.wait(10)
+            seen.append(gc.isenabled())
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    inside.wait(10)
+    with many_objects():  # nested with the other thread's
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other thread is still inside
+    leave.set()
+    worker.join()
+    assert seen == [False]
+    assert gc.isenabled()  # the last one out turns it on again
+    gc.disable()
+    try:
+        with many_objects():
+            pass
+        assert not gc.isenabled()  # off before, left off
+    finally:
+        gc.enable()
+
+
+def test_loading_and_measuring_leave_the_collector_running() -> None:
+    import gc
+
+    ds = atlas.load_sample()
+    atlas.compute_gaps(ds, atlas.load_standard("cape-town"))
+    assert gc.isenabled()
+    with pytest.raises(atlas.AtlasError):
+        atlas.load_dataset("/nonexistent/settlements.geojson")
+    assert gc.isenabled()
