@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
+from typing import NoReturn
 
+from atlas.cli.console import left_to_exit, start_clean
 from atlas.cli.wording import CLI
 from atlas.errors import AccessDenied, AtlasError, ValidationError, describe
 from atlas.i18n import SOURCE_LANGUAGE, speaking
 
-__all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_NOPERM", "build_parser", "main"]
+__all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_NOPERM", "build_parser", "command", "main"]
 
 #: The exit status of a bug in the atlas (BSD's EX_SOFTWARE).
 EXIT_INTERNAL = 70
@@ -91,6 +94,7 @@ def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``atlas`` command; returns the exit status."""
+    start_clean()
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = command_module(args.command).run
@@ -124,3 +128,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def command() -> NoReturn:
+    """The ``atlas`` program (and ``python -m atlas.cli``): :func:`main`, then the exit.
+
+    When the command left its data to the exit (:func:`atlas.cli.console.leave_to_exit`: its
+    output written, nothing else open), the process ends without freeing that data object by
+    object: its output flushed, then ``os._exit``.
+    """
+    code = main()
+    if left_to_exit():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

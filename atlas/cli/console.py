@@ -7,7 +7,7 @@ import time
 
 from atlas.writing import write_file
 
-__all__ = ["Progress", "leave_to_exit", "left_to_exit", "write_result"]
+__all__ = ["Progress", "leave_to_exit", "left_to_exit", "start_clean", "write_result"]
 
 #: What a command left for the process's exit to free (see :func:`leave_to_exit`).
 _LEFT: list[object] = []
@@ -54,7 +54,7 @@ def leave_to_exit(*objects: object) -> None:
     without freeing them one Python object at a time: a national dataset's 3,000,000 points
     took 1.1-1.3 s to free after the output was written. Only ``python -m atlas.cli`` acts on it
     (it flushes its output and ends with ``os._exit``); called in-process, as the tests do, the
-    objects are merely kept until :func:`left_to_exit` is asked.
+    objects are merely kept until the next command starts (:func:`start_clean`).
 
     A command calls it after its output is written and only when nothing else is left to end
     cleanly (no store open, no Dask cluster, no temporary files).
@@ -63,8 +63,12 @@ def leave_to_exit(*objects: object) -> None:
 
 
 def left_to_exit() -> bool:
-    """Whether a command left objects to the exit (and forget them: an in-process caller's
-    next command starts clean)."""
-    left = bool(_LEFT)
+    """Whether a command left objects to the exit (they stay referenced: clearing the list
+    would free them one by one, the very wait :func:`leave_to_exit` avoids)."""
+    return bool(_LEFT)
+
+
+def start_clean() -> None:
+    """Forget what an earlier command called in the same process left (:func:`atlas.cli.main`
+    calls it first: the tests run many commands in one process)."""
     _LEFT.clear()
-    return left

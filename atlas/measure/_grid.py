@@ -10,11 +10,13 @@ to the exact Voronoi test. Both answers are proofs, so the outcome is the Vorono
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 
-from atlas.measure._parallel import private_prepared
+from atlas.measure._parallel import PARALLEL_MIN, Workers, private_prepared
 
 __all__ = ["CELL_SIDES", "Cells", "grid_decide", "polygon_cells"]  # i18n-ignore: names of the API
 
@@ -27,8 +29,13 @@ SLACK = 1e-6
 Cells = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def polygon_cells(polygons: np.ndarray, side: float = CELL_SIDES[0]) -> Cells:
+def polygon_cells(
+    polygons: np.ndarray, side: float = CELL_SIDES[0], workers: Workers | None = None
+) -> Cells:
     """Square cells of side ``side`` that together cover each polygon.
+
+    Each polygon's cells depend on it alone: with ``workers``, the polygons are cut in parts
+    listed at once, and the parts' cells put back in order (the same cells as in one go).
 
     A cell meeting a polygon either has its centre inside it or meets its boundary. The first
     are found among the cells of the bounding box; the second among the (at most four) cells
@@ -40,6 +47,21 @@ def polygon_cells(polygons: np.ndarray, side: float = CELL_SIDES[0]) -> Cells:
         The polygon of each cell, the cell centres (n, 2), and a mask of polygons whose cells
         could not be listed (a segment spanning more than two cells after rounding).
     """
+    parts = 1 if workers is None else min(workers.count, len(polygons) // PARALLEL_MIN)
+    if workers is None or parts < 2:
+        return _cells(polygons, side)
+    cuts = [len(polygons) * k // parts for k in range(parts + 1)]
+    spans = list(itertools.pairwise(cuts))
+    found = workers.map(lambda span: _cells(polygons[span[0] : span[1]], side), spans)
+    return (
+        np.concatenate([owner + lo for (owner, _, _), (lo, _) in zip(found, spans, strict=True)]),
+        np.concatenate([centres for _, centres, _ in found]),
+        np.concatenate([undecided for _, _, undecided in found]),
+    )
+
+
+def _cells(polygons: np.ndarray, side: float) -> Cells:
+    """:func:`polygon_cells` in one go."""
     undecided = np.zeros(len(polygons), dtype=bool)
     if not len(polygons):
         return np.zeros(0, dtype=np.int64), np.zeros((0, 2)), undecided

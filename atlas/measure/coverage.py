@@ -271,11 +271,10 @@ def coverage(
     polygons = to_metric(settlements.geometry, crs).to_numpy()
     working = (services["status"] == "working").to_numpy()
     categories = services["category"].to_numpy(dtype=object)
-    # The certificate's grid cells depend on the polygons only: list them once.
-    cells = polygon_cells(polygons) if working.any() else None
-
     # Categories are independent, and shapely and scipy release the GIL: shared among threads.
     with using(workers) as w:
+        # The certificate's grid cells depend on the polygons only: list them once.
+        cells = polygon_cells(polygons, workers=w) if working.any() else None
         found = pairs_within(nearby, services, polygons, standard.reach, crs, w)
 
         def measure(category: str) -> np.ndarray:

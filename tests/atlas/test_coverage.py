@@ -75,3 +75,19 @@ def test_coverage_equals_the_union_of_buffers(seed: int) -> None:
     expected = [_exact(p, xy, 200.0) for p in polygons]
     np.testing.assert_allclose(share, expected, atol=1e-9)
     assert (share == 1.0).sum() >= 10 and ((share > 0) & (share < 1)).sum() >= 10
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_cells_listed_in_parts_are_the_cells_listed_in_one_go(threads: int) -> None:
+    from atlas.measure._parallel import PARALLEL_MIN, Workers
+
+    rng = np.random.default_rng(7)
+    n = 2 * PARALLEL_MIN + 17
+    centres = rng.uniform(0, 50_000, size=(n, 2))
+    polygons = shapely.buffer(shapely.points(centres), rng.uniform(20, 300, size=n), quad_segs=3)
+    whole = polygon_cells(polygons)
+    with Workers(threads) as workers:
+        parts = polygon_cells(polygons, workers=workers)
+    for a, b in zip(whole, parts, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert np.unique(whole[0]).size == n  # every polygon has cells
