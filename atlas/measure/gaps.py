@@ -19,6 +19,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pandas.core.groupby import SeriesGroupBy
 
 from atlas.i18n import _, ngettext
 from atlas.measure.standards import DEMAND_COLUMN, Standard
@@ -338,12 +339,15 @@ def settlement_gaps(
     return gpd.GeoDataFrame(data, geometry=settlements.geometry, index=settlements.index)
 
 
-def _one_source(sources: pd.Series) -> str | None:
-    """The members' source of a category: the one they share, ``mixed``, or None."""
-    found = sorted({str(s) for s in sources.dropna()})
-    if not found:
-        return None
-    return found[0] if len(found) == 1 else "mixed"
+def _one_source(sources: SeriesGroupBy) -> pd.Series:
+    """Each cluster's source of a category: the one its members share, ``mixed`` when they
+    differ, None when none has one (by group counts, not a Python call per cluster)."""
+    counted = sources.nunique(dropna=True)
+    distinct = counted.to_numpy()
+    out = np.full(len(distinct), None, dtype=object)
+    out[distinct == 1] = sources.min().to_numpy(dtype=object)[distinct == 1]
+    out[distinct > 1] = "mixed"
+    return pd.Series(out, index=counted.index, dtype=object)
 
 
 def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
@@ -380,8 +384,7 @@ def cluster_gaps(gaps: pd.DataFrame, standard: Standard) -> pd.DataFrame:
     weight = members["households"].fillna(0.0)
     for category, rule in standard.categories.items():
         unit = DEMAND_COLUMN[rule.unit]
-        sources = grouped[f"{category}_source"].agg(_one_source)
-        out[f"{category}_source"] = sources.astype(object).where(sources.notna(), None)
+        out[f"{category}_source"] = _one_source(grouped[f"{category}_source"])
         for status in ("working", "broken", "unknown"):
             column = grouped[f"{category}_{status}"]
             out[f"{category}_{status}"] = column.sum(min_count=1).astype("Int64")

@@ -423,3 +423,22 @@ def test_each_standard_preset(preset: str, water_needed: int, sanitation_needed:
     assert gaps["sanitation_needed"] == sanitation_needed
     unit_demand = 1000 if preset == "sphere-2018" else 100
     assert gaps["water_ratio"] == pytest.approx(unit_demand)
+
+
+def test_a_clusters_source_is_the_one_its_members_share() -> None:
+    settlements = with_own_counts(
+        sanitation_working=[7, None, None], sanitation_broken=[2, None, None]
+    )
+    _, services = layers()
+    gaps = compute_gaps(dataset(settlements, services), STANDARD).settlements
+    # Four clusters of the same three rows' gaps: two sources, one, none, and no cluster.
+    table = pd.concat([gaps] * 4, ignore_index=True)
+    table["cluster"] = ["Mixed", "Mixed", "Mixed", "Points", "Points", "Points",
+                        "Unknown", "Unknown", "Unknown", None, None, None]  # fmt: skip
+    table.loc[[3], "sanitation_source"] = "points"
+    table.loc[6:8, "sanitation_source"] = None
+    table.loc[9:11, "sanitation_source"] = ["attribute", None, "attribute"]
+    clusters = cluster_gaps(table, STANDARD).set_index("cluster", drop=False)
+    by_name = dict(zip(clusters["cluster"], clusters["sanitation_source"], strict=True))
+    assert by_name == {"Mixed": "mixed", "Points": "points", "Unknown": None, None: "attribute"}
+    assert clusters["cluster"].tolist()[-1] is None  # the settlements in no cluster, last
