@@ -58,13 +58,33 @@ def as_text(values: pd.Series) -> pd.Series:
     return _text_and_codes(values)[0]
 
 
+#: What Python's ``str.strip()`` removes (every character whose ``isspace()`` is true), so Arrow
+#: trims exactly what the value-by-value reading did.
+PYTHON_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _by_code(
+    values: Sequence[object] | np.ndarray, codes: np.ndarray, missing: object = None
+) -> np.ndarray:
+    """``values[code]`` per row (``missing`` where the code is -1): objects, the rows sharing
+    one Python object per value."""
+    lookup = np.empty(len(values) + 1, dtype=object)
+    lookup[:-1] = values
+    lookup[-1] = missing
+    return lookup[codes]
+
+
 def _text_and_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
     """:func:`as_text`, and for a text column a code per row (equal codes, equal texts; -1
     missing) that tells duplicates and distinct values without hashing again."""
     dtype = values.dtype
     codes = None
     if isinstance(values.array, ArrowStringArray):
-        return _arrow_text_and_codes(values)
+        coded = _arrow_coded(values)
+        return coded.text(values.index), coded.codes
     if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         out = np.full(len(numbers), None, dtype=object)
@@ -85,38 +105,12 @@ def _text_and_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
         found, distinct = pd.factorize(values, use_na_sentinel=True)
         raw = distinct.tolist()
         texts = [v.strip() or None for v in raw]
-        lookup = np.empty(len(texts) + 1, dtype=object)
-        lookup[:-1] = texts
-        lookup[-1] = None
-        out = lookup[found]
+        out = _by_code(texts, found)
         if texts == raw:  # nothing stripped or emptied: distinct values, distinct texts
             codes = found
     else:
         out = np.array([_one_text(v) for v in values.to_numpy(dtype=object)], dtype=object)
     return pd.Series(out, index=values.index, dtype=object, copy=False), codes
-
-
-def _arrow_text_and_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """:func:`_text_and_codes` of a column Arrow holds (what pandas reads text as): trimmed
-    and hashed by Arrow, without a Python call per row; each distinct text made a Python string
-    once (a column of 3,000,000 unique ids took 2.7 s value by value, 0.9 s so)."""
-    arrow = pa.chunked_array(values.array.__arrow_array__())
-    trimmed = pc.utf8_trim(arrow, characters=PYTHON_SPACE)
-    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
-    encoded = pc.dictionary_encode(trimmed).combine_chunks()
-    codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.intp, copy=False)
-    lookup = np.empty(len(encoded.dictionary) + 1, dtype=object)
-    lookup[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
-    lookup[-1] = None
-    return pd.Series(lookup[codes], index=values.index, dtype=object, copy=False), codes
-
-
-#: What Python's ``str.strip()`` removes (every character whose ``isspace()`` is true), so Arrow
-#: trims exactly what the value-by-value reading did.
-PYTHON_SPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 
 
 @dataclass(frozen=True)
@@ -130,6 +124,8 @@ class _Coded:
     @classmethod
     def of(cls, values: pd.Series) -> _Coded:
         """The column read as :func:`as_text` reads it."""
+        if isinstance(values.array, ArrowStringArray):
+            return _arrow_coded(values)
         text, codes = _text_and_codes(values)
         if codes is None:
             codes, _uniques = pd.factorize(text, use_na_sentinel=True)
@@ -155,10 +151,22 @@ class _Coded:
 
     def text(self, index: pd.Index, missing: object = None) -> pd.Series:
         """The texts per row (``missing`` where none), objects sharing one string per text."""
-        lookup = np.empty(len(self.distinct) + 1, dtype=object)
-        lookup[:-1] = self.distinct
-        lookup[-1] = missing
-        return pd.Series(lookup[self.codes], index=index, dtype=object, copy=False)
+        return pd.Series(
+            _by_code(self.distinct, self.codes, missing), index=index, dtype=object, copy=False
+        )
+
+
+def _arrow_coded(values: pd.Series) -> _Coded:
+    """A column Arrow holds (what pandas reads text as) read as :func:`as_text` reads it:
+    trimmed and hashed by Arrow, without a Python call per row, each distinct text made a
+    Python string once (a column of 3,000,000 unique ids took 2.7 s value by value, 0.9 s so).
+    """
+    arrow = pa.chunked_array(values.array.__arrow_array__())
+    trimmed = pc.utf8_trim(arrow, characters=PYTHON_SPACE)
+    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
+    encoded = pc.dictionary_encode(trimmed).combine_chunks()
+    codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.intp, copy=False)
+    return _Coded(codes, encoded.dictionary.to_numpy(zero_copy_only=False))
 
 
 def _duplicated(text: pd.Series, codes: np.ndarray | None) -> np.ndarray:

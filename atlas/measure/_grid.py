@@ -47,7 +47,7 @@ def polygon_cells(
         The polygon of each cell, the cell centres (n, 2), and a mask of polygons whose cells
         could not be listed (a segment spanning more than two cells after rounding).
     """
-    parts = 1 if workers is None else min(workers.count, len(polygons) // PARALLEL_MIN)
+    parts = min(workers.count, len(polygons) // PARALLEL_MIN) if workers else 1
     if workers is None or parts < 2:
         return _cells(polygons, side)
     cuts = [len(polygons) * k // parts for k in range(parts + 1)]

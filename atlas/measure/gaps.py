@@ -19,7 +19,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pandas.core.groupby import SeriesGroupBy
+from pandas.api.typing import SeriesGroupBy
 
 from atlas.i18n import _, ngettext
 from atlas.measure.standards import DEMAND_COLUMN, Standard
