@@ -16,6 +16,7 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 
 from atlas.errors import CRSError
 from atlas.i18n import N_, _
+from atlas.load._utm import plain_utm_code
 from atlas.problems import Problem
 
 __all__ = [
@@ -165,6 +166,13 @@ def choose_metric_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     present = geoms[~(geoms.isna() | geoms.is_empty)]
     if present.empty:
         raise CRSError(_("Cannot choose a metric CRS: the layer has no geometry."))
+    if present.crs.is_geographic:
+        # The centre of the bounds, as geopandas takes it; its zone without PROJ's database
+        # when the answer is plain (atlas.load._utm), PROJ's own answer otherwise.
+        minx, miny, maxx, maxy = present.total_bounds
+        code = plain_utm_code(float(np.mean([minx, maxx])), float(np.mean([miny, maxy])))
+        if code is not None:
+            return CRS.from_epsg(code)
     try:
         return present.estimate_utm_crs(datum_name="WGS 84")
     except (RuntimeError, PyprojCRSError):

@@ -16,8 +16,9 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 from pyproj.exceptions import ProjError
 from shapely.ops import nearest_points
 
+from atlas.errors import CRSError
 from atlas.i18n import _
-from atlas.load.crs import STORAGE_CRS
+from atlas.load.crs import STORAGE_CRS, choose_metric_crs
 from atlas.load.dataset import Dataset
 
 __all__ = [
@@ -100,8 +101,8 @@ def utm(geoms: np.ndarray) -> CRS | None:
     if not keep.any():
         return None
     try:
-        return gpd.GeoSeries(geoms[keep], crs=STORAGE_CRS).estimate_utm_crs(datum_name="WGS 84")
-    except (RuntimeError, PyprojCRSError):
+        return choose_metric_crs(gpd.GeoSeries(geoms[keep], crs=STORAGE_CRS))
+    except CRSError:
         return None
 
 

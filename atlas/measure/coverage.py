@@ -250,6 +250,7 @@ def coverage(
     crs: CRS,
     nearby: Nearby | None = None,
     *,
+    cells: Cells | None = None,
     workers: Workers | None = None,
 ) -> pd.DataFrame:
     """Coverage of every settlement for every category of ``standard``.
@@ -259,6 +260,9 @@ def coverage(
     nearby
         :func:`atlas.measure._nearby.nearby_pairs` of all ``services`` and ``settlements`` within at
         least ``standard.reach``, when already at hand; found here otherwise.
+    cells
+        :func:`atlas.measure._grid.polygon_cells` of the settlements in ``crs``, when already at
+        hand (they depend on the polygons only); listed here otherwise.
     workers
         The computation's threads (:class:`atlas.measure.Workers`; its own when None).
 
@@ -274,7 +278,8 @@ def coverage(
     # Categories are independent, and shapely and scipy release the GIL: shared among threads.
     with using(workers) as w:
         # The certificate's grid cells depend on the polygons only: list them once.
-        cells = polygon_cells(polygons, workers=w) if working.any() else None
+        if cells is None and working.any():
+            cells = polygon_cells(polygons, workers=w)
         found = pairs_within(nearby, services, polygons, standard.reach, crs, w)
 
         def measure(category: str) -> np.ndarray:

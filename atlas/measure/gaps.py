@@ -345,7 +345,8 @@ def _one_source(sources: SeriesGroupBy) -> pd.Series:
     counted = sources.nunique(dropna=True)
     distinct = counted.to_numpy()
     out = np.full(len(distinct), None, dtype=object)
-    out[distinct == 1] = sources.min().to_numpy(dtype=object)[distinct == 1]
+    # The first value skips missing ones: where a cluster has one distinct value, it is that.
+    out[distinct == 1] = sources.first().to_numpy(dtype=object)[distinct == 1]
     out[distinct > 1] = "mixed"
     return pd.Series(out, index=counted.index, dtype=object)
 

@@ -14,6 +14,7 @@ from atlas.errors import LayersApartError
 from atlas.i18n import _
 from atlas.load.crs import to_metric
 from atlas.load.dataset import Dataset
+from atlas.measure._grid import polygon_cells
 from atlas.measure._nearby import metric_xy, nearby_pairs
 from atlas.measure._parallel import Workers
 from atlas.measure.attribution import attribute_services
@@ -132,6 +133,10 @@ def compute_gaps(
     # attribution runs here meanwhile, and every thread waiting helps with what is queued.
     # The order does not change any result.
     with Workers(config.workers) as workers:
+        # The ward overlay and the coverage certificate's grid cells depend on the polygons
+        # alone: a helper starts on them while the nearby search runs here.
+        ward_job = workers.submit(settlement_wards, settlements, wards, crs)
+        cells_job = workers.submit(polygon_cells, polygons) if dataset.has_services else None
         places, points = len(settlements), len(services)
         # The progress lines are the command line's, at a terminal, in English.
         near = f"finding the service points near {places} settlements"  # i18n-ignore: CLI
@@ -146,10 +151,17 @@ def compute_gaps(
             raise LayersApartError(problems=[a.problem() for a in apart])
         if dataset.wards is not None:
             progress(Step("overlay", f"overlaying {len(wards)} wards"))  # i18n-ignore: CLI
-        ward_job = workers.submit(settlement_wards, settlements, wards, crs)
         progress(Step("coverage", "measuring walking-distance coverage"))  # i18n-ignore: CLI
         cover_job = workers.submit(
-            lambda: coverage(settlements, services, standard, crs, nearby, workers=workers)
+            lambda: coverage(
+                settlements,
+                services,
+                standard,
+                crs,
+                nearby,
+                cells=None if cells_job is None else cells_job.result(),
+                workers=workers,
+            )
         )
         attributing = (
             f"attributing {points} service points to {places} settlements"  # i18n-ignore: CLI

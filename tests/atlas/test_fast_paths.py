@@ -308,3 +308,56 @@ def test_loading_and_measuring_leave_the_collector_running() -> None:
     with pytest.raises(atlas.AtlasError):
         atlas.load_dataset("/nonexistent/settlements.geojson")
     assert gc.isenabled()
+
+
+def test_the_utm_zones_are_those_of_the_proj_database() -> None:
+    from pyproj.database import query_utm_crs_info
+
+    from atlas.load._utm import ZONES
+
+    known = {
+        int(info.code): tuple(float(b) for b in info.area_of_use.bounds)
+        for info in query_utm_crs_info(datum_name="WGS 84")
+        if info.area_of_use is not None
+    }
+    assert known == {int(row[0]): tuple(row[1:]) for row in ZONES}
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"),
+    [
+        (28.1, -26.1),  # Johannesburg: 35S
+        (18.42, -33.92),  # Cape Town: 34S
+        (-12.005, 10.0),  # zone 29N's area of use reaches past its zone: two zones hold it
+        (6.0, 10.0),  # on the edge of 31N and 32N
+        (10.0, 0.0),  # on the equator
+        (3.0, 84.005),  # beyond 84N and east of 29N's wider area of use: in no zone
+        (-8.0, 84.005),  # beyond 84N but in 29N's wider area of use
+        (3.0, 85.0),  # in no zone
+        (-180.0, 5.0),
+        (179.9999999, -79.9999999),
+        (-0.0, -45.0),
+    ],
+)
+def test_the_plain_utm_zone_is_the_one_geopandas_estimates(lon: float, lat: float) -> None:
+    from atlas.errors import CRSError
+    from atlas.load.crs import choose_metric_crs
+
+    series = gpd.GeoSeries([shapely.Point(lon - 0.01, lat), shapely.Point(lon + 0.01, lat)])
+    series = series.set_crs("EPSG:4326")
+    try:
+        expected = series.estimate_utm_crs(datum_name="WGS 84")
+    except RuntimeError:
+        with pytest.raises(CRSError):
+            choose_metric_crs(series)
+        return
+    assert choose_metric_crs(series) == expected
+
+
+def test_random_places_get_the_zone_geopandas_estimates() -> None:
+    from atlas.load._utm import plain_utm_code
+
+    rng = np.random.default_rng(18)
+    for lon, lat in rng.uniform([-180.0, -80.0], [180.0, 84.0], (12, 2)):
+        series = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326")
+        assert plain_utm_code(lon, lat) == series.estimate_utm_crs(datum_name="WGS 84").to_epsg()
