@@ -117,7 +117,8 @@ try:
                 format_func=standard_label,
                 key=keys.STANDARD,
             )
-            current = view()
+            # On the Map page, its layers are prepared while the gaps are measured.
+            current = view(with_map=page is PAGES[0])
             # None is "All clusters": the row of settlements in no cluster is never a choice here.
             named = current.result.clusters["cluster"].dropna().tolist()
             st.selectbox(

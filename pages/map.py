@@ -29,7 +29,7 @@ METRICS = {
 
 st.header(_("Map"))
 timing = as_of_control()
-v = view(timing)
+v = view(timing, with_map=True)
 gaps_shown(v)
 choice, background = st.columns([3, 2], vertical_alignment="bottom")
 metric = choice.radio(

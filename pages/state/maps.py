@@ -8,34 +8,21 @@ from collections.abc import Sequence
 from typing import Any
 
 import folium
-import streamlit as st
 from branca.element import MacroElement
 from streamlit_folium import st_folium
 
-from layers.display import DisplayLayers, prepare_display
 from layers.maps import add_overlays, build_map
 from layers.raster import raster_overlay
 from pages.state import loading
 from pages.state.choices import RasterChoice, Source, Timing
 from pages.state.language import cache_in_language
+from pages.state.prepared import display_layers, prepared_layers
 from pages.state.rasters import overlay_title, raster_picture
 from pages.state.rendered import rendered, show_rendered
 from pages.state.sources import categories_of, load_source
-from pages.state.view import dataset_as_of_timing, gaps, gaps_as_of
+from pages.state.view import gaps, gaps_as_of
 
-__all__ = ["display_layers", "map_for", "show_map"]
-
-
-# No spinner: the first open's progress bar says it (pages.state.loading).
-@st.cache_resource(max_entries=16, show_spinner=False)
-def display_layers(
-    source: Source, categories: tuple[str, ...], timing: Timing | None = None
-) -> DisplayLayers:
-    """A dataset's layers simplified and encoded for maps (cached per dataset and "as of"
-    timing: a filter change only classifies and colours)."""
-    loading.step(loading.PREPARING)
-    dataset = dataset_as_of_timing(load_source(source, categories), timing)
-    return prepare_display(dataset.settlements, dataset.services, dataset.wards)
+__all__ = ["map_for", "show_map"]
 
 
 # Keyed by the language too: its legend, tooltips and layer names.
@@ -55,13 +42,15 @@ def map_for(
     """The map of a view in the session's language (cached: a filter change rebuilds only
     what changed; a raster is drawn once per choice, and only its small folium wrapping is made
     per map; a new view reuses the dataset's prepared layers)."""
+    categories = categories_of(standard)
+    # Started first: the map's layers are prepared while the gaps are measured.
+    display_layers(source, categories, timing)
     result = (
         gaps(source, standard, population)
         if timing is None
         else gaps_as_of(source, standard, population, timing)[1]
     )
-    categories = categories_of(standard)
-    display = display_layers(source, categories, timing)
+    display = prepared_layers(source, categories, timing)
     loading.step(loading.DRAWING)
     # The last overlay is on top and shown; earlier ones start hidden (the layer control).
     rasters = [

@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 import atlas
-from atlas.history import dataset_as_of
 from atlas.i18n import _
 from atlas.raster import estimate_dataset, hazard_by_cluster, hazard_exposure, load_raster
 from layers.text import markdown_text as md
@@ -17,8 +16,10 @@ from pages.state import keys, loading, session
 from pages.state.choices import RasterChoice, Source, Timing
 from pages.state.language import cache_in_language
 from pages.state.messages import error_text
+from pages.state.prepared import dataset_as_of_timing, display_layers
 from pages.state.rasters import check_raster
 from pages.state.sources import (
+    categories_of,
     current_source,
     current_standard,
     dataset_of,
@@ -30,7 +31,6 @@ from pages.state.wording import APP, SHOW_APART
 
 __all__ = [
     "View",  # i18n-ignore: a name of the module
-    "dataset_as_of_timing",
     "exposure",
     "exposure_by_cluster",
     "gaps",
@@ -67,15 +67,6 @@ def measured_dataset(
         kind = "density" if population.kind == "density" else "count"
         dataset = estimate_dataset(dataset, load_raster(population.path), kind=kind)
     return dataset
-
-
-def dataset_as_of_timing(dataset: atlas.Dataset, timing: Timing | None) -> atlas.Dataset:
-    """``dataset`` with its service points' statuses as of ``timing`` (unchanged for None)."""
-    if timing is None:
-        return dataset
-    return dataset_as_of(
-        dataset, timing.moment, since=timing.since, point_spells=timing.point_spells()
-    )
 
 
 # Keyed by the language too, as :func:`gaps`.
@@ -161,14 +152,17 @@ def _usable(choice: RasterChoice | None, source: Source, standard: str) -> Raste
     return choice
 
 
-def view(timing: Timing | None = None) -> View:
+def view(timing: Timing | None = None, *, with_map: bool = False) -> View:
     """The current view (its statuses as of ``timing`` when given: the Map, Clusters and
     profile pages' "as of" date); shows a clear error and stops the page when the data cannot
-    be used."""
+    be used. A page that draws the dataset's map (``with_map``) has its layers prepared while
+    the gaps are measured (:mod:`pages.state.prepared`)."""
     source = current_source()
     standard = current_standard()
     try:
         dataset = dataset_of(source, standard)
+        if with_map:
+            display_layers(source, categories_of(standard), timing)
         result = gaps(source, standard)
     except atlas.AtlasError as exc:
         st.error(
